@@ -1,0 +1,36 @@
+# mlx: build, test, demo, benchmark, install. See README.md.
+PREFIX ?= /usr/local
+SWIFT ?= swift
+
+.PHONY: all deps build release test demo bench install format clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+demo: build
+	@examples/demo.sh "$$($(SWIFT) build --show-bin-path)/mlx"
+
+bench: release
+	@bench/run.sh "$$($(SWIFT) build -c release --show-bin-path)/mlx"
+
+install: release
+	install -d "$(PREFIX)/bin"
+	install -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/mlx" "$(PREFIX)/bin/mlx"
+
+format:
+	$(SWIFT) format -i -r Sources Tests Package.swift
+
+clean:
+	rm -rf .build

@@ -1,0 +1,58 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+  name: "mlx",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "mlx", targets: ["mlx"]),
+    .library(name: "MLXCore", targets: ["MLXCore"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    .package(url: "https://github.com/apple/swift-system", from: "1.8.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+  ],
+  targets: [
+    // MARK: C libraries, found with pkg-config (Debian: libgit2-dev, libzstd-dev)
+
+    /** libgit2: every Git read and write mlx makes. */
+    .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+    /** zstd: compression of stored objects. */
+    .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+
+    // MARK: Core library: object store, Git access, pointers, work tree
+
+    /** Everything mlx does; the executable only parses arguments and prints. */
+    .target(
+      name: "MLXCore",
+      dependencies: [
+        "CGit2",
+        "CZstd",
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "SystemPackage", package: "swift-system"),
+        .product(name: "Yams", package: "Yams"),
+      ],
+      swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]
+    ),
+
+    // MARK: Thin executable
+
+    /** The `mlx` command line. */
+    .executableTarget(
+      name: "mlx",
+      dependencies: [
+        "MLXCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+
+    // MARK: Tests
+
+    /** Helpers shared by the tests: temporary directories, a hermetic `git`, `runMLX`. */
+    .target(name: "MLXTestSupport"),
+    .testTarget(name: "MLXCoreTests", dependencies: ["MLXCore", "MLXTestSupport"]),
+    .testTarget(name: "MLXEndToEndTests", dependencies: ["mlx", "MLXTestSupport"]),
+  ]
+)

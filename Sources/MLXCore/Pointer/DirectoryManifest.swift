@@ -1,0 +1,76 @@
+/// The canonical list of a tracked directory's files; its SHA-256 is the directory's digest.
+///
+/// ```
+/// mlx-manifest 1
+/// 100644 4096 sha256:<hex> images/cat.png
+/// 100755 812 sha256:<hex> run.sh
+/// ```
+///
+/// One line per regular file, sorted by the UTF-8 bytes of its path: Git-style mode (the
+/// executable bit is the only one recorded), size, digest, and the path relative to the
+/// directory. Paths never contain `..`, `.`, empty components or control characters; a
+/// manifest with such a path is rejected, so a checkout can never write outside the directory.
+struct DirectoryManifest: Equatable, Sendable {
+  struct Entry: Equatable, Sendable {
+    var path: String
+    var digest: ObjectID
+    var size: Int64
+    var isExecutable: Bool
+  }
+
+  static let header = "mlx-manifest 1"
+
+  /// Entries sorted by path bytes.
+  let entries: [Entry]
+
+  init(entries: [Entry]) {
+    self.entries = entries.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+  }
+
+  var totalSize: Int64 { entries.reduce(0) { $0 + $1.size } }
+
+  var encoded: [UInt8] {
+    var text = Self.header + "\n"
+    for entry in entries {
+      text += "\(entry.isExecutable ? "100755" : "100644") \(entry.size) \(entry.digest) \(entry.path)\n"
+    }
+    return Array(text.utf8)
+  }
+
+  /// The directory's digest.
+  var digest: ObjectID { ObjectID(hashing: encoded) }
+
+  /// Parses a manifest; returns nil (with the offending line) when it is not canonical.
+  init(decoding bytes: [UInt8]) throws(ManifestError) {
+    let text = String(decoding: bytes, as: UTF8.self)
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    guard lines.first == Substring(Self.header), lines.last == "" else {
+      throw ManifestError(line: 1, problem: "missing '\(Self.header)' header")
+    }
+    lines.removeLast()
+    var entries: [Entry] = []
+    for (number, line) in lines.enumerated().dropFirst() {
+      let fields = line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
+      guard fields.count == 4, fields[0] == "100644" || fields[0] == "100755",
+        let size = Int64(fields[1]), size >= 0, let digest = ObjectID(parsing: fields[2])
+      else {
+        throw ManifestError(line: number + 1, problem: "malformed entry")
+      }
+      let path = String(fields[3])
+      guard RelativePath.isSafe(path) else {
+        throw ManifestError(line: number + 1, problem: "unsafe path '\(path)'")
+      }
+      entries.append(Entry(path: path, digest: digest, size: size, isExecutable: fields[0] == "100755"))
+    }
+    self.init(entries: entries)
+    guard self.entries == entries, Set(entries.map(\.path)).count == entries.count else {
+      throw ManifestError(line: nil, problem: "entries are not sorted or not unique")
+    }
+  }
+}
+
+/// Why a stored manifest was rejected.
+struct ManifestError: Error, Equatable {
+  var line: Int?
+  var problem: String
+}

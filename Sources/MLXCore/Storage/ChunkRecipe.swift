@@ -1,0 +1,49 @@
+/// The object stored for a file cut into chunks: the chunk ids and lengths, in file order.
+///
+/// Encoded as `MLXRCP01`, the chunk count (8 bytes, little-endian), then per chunk its 32-byte
+/// id and 8-byte length. The recipe is stored under the whole file's SHA-256, so the file's
+/// digest still names it and `sha256sum` still agrees.
+struct ChunkRecipe: Equatable {
+  struct Chunk: Equatable {
+    var id: ObjectID
+    var length: Int
+  }
+
+  static let magic = Array("MLXRCP01".utf8)
+  var chunks: [Chunk]
+
+  /// The file's length.
+  var totalLength: Int64 { chunks.reduce(0) { $0 + Int64($1.length) } }
+
+  init(chunks: [Chunk]) { self.chunks = chunks }
+
+  init?(decoding bytes: [UInt8]) {
+    guard bytes.count >= 16, Array(bytes[0..<8]) == Self.magic else { return nil }
+    let parsed: [Chunk]? = bytes.withUnsafeBytes { raw in
+      let count = Int(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+      guard count >= 0, raw.count == 16 + count * 40 else { return nil }
+      return (0..<count).map { position in
+        let slot = UnsafeRawBufferPointer(rebasing: raw[(16 + position * 40)...])
+        let length = UInt64(littleEndian: slot.loadUnaligned(fromByteOffset: 32, as: UInt64.self))
+        return Chunk(id: ObjectID(bytes: slot), length: Int(length))
+      }
+    }
+    guard let parsed else { return nil }
+    chunks = parsed
+  }
+
+  var encoded: [UInt8] {
+    var bytes = [UInt8](repeating: 0, count: 16 + chunks.count * 40)
+    bytes.withUnsafeMutableBytes { raw in
+      let base = raw.baseAddress!
+      base.copyMemory(from: Self.magic, byteCount: 8)
+      base.storeBytes(of: UInt64(chunks.count).littleEndian, toByteOffset: 8, as: UInt64.self)
+      for (position, chunk) in chunks.enumerated() {
+        let slot = base + 16 + position * 40
+        chunk.id.write(to: slot)
+        slot.storeBytes(of: UInt64(chunk.length).littleEndian, toByteOffset: 32, as: UInt64.self)
+      }
+    }
+    return bytes
+  }
+}

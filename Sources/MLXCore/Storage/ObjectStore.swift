@@ -1,0 +1,197 @@
+#if canImport(Glibc)
+  import Glibc
+#else
+  import Darwin
+#endif
+
+/// The local content-addressed object store (`.mlx/cache` by default).
+///
+/// Objects live in append-only packs (`packs/pack-<hex>.pack`) with a sorted index beside each
+/// (`.idx`); see docs/formats.md. Packs are never modified once published, so readers need no
+/// lock and several clones may share one store. Every read is checked against the object's
+/// SHA-256 before its bytes are returned.
+public final class ObjectStore: @unchecked Sendable {
+  /// The store's root directory.
+  public let directory: String
+  var packDirectory: String { directory + "/packs" }
+  var temporaryDirectory: String { directory + "/tmp" }
+
+  private let lock = Mutex()
+  private var indexes: [PackIndex] = []
+  private var packDescriptors: [String: Int32] = [:]
+  let codecs = ZstdContextPool()
+
+  private init(directory: String) {
+    self.directory = directory
+  }
+
+  deinit {
+    for descriptor in packDescriptors.values { close(descriptor) }
+  }
+
+  /// Opens (creating if needed) the store at `directory` and loads its pack indexes.
+  public static func open(at directory: String) throws -> ObjectStore {
+    let store = ObjectStore(directory: directory)
+    try FileSystem.createDirectories(store.packDirectory)
+    try FileSystem.createDirectories(store.temporaryDirectory)
+    for entry in try FileSystem.entries(of: store.packDirectory) where entry.name.hasSuffix(".idx") {
+      let path = "\(store.packDirectory)/\(entry.name)"
+      let index = try PackIndex(
+        name: String(entry.name.dropLast(4)), bytes: try FileSystem.read(path), path: path)
+      store.indexes.append(index)
+    }
+    store.removeAbandonedTemporaryFiles()
+    return store
+  }
+
+  /// Deletes temporary files left by mlx processes that no longer run (killed mid-write).
+  private func removeAbandonedTemporaryFiles() {
+    guard let entries = try? FileSystem.entries(of: temporaryDirectory) else { return }
+    for entry in entries {
+      guard let dash = entry.name.lastIndex(of: "-"),
+        entry.name[..<dash].hasSuffix(".tmp"),
+        let pid = Int32(entry.name[entry.name.index(after: dash)...])
+      else { continue }
+      if kill(pid, 0) != 0 && errno == ESRCH {
+        unlink("\(temporaryDirectory)/\(entry.name)")
+      }
+    }
+  }
+
+  func register(_ index: PackIndex) {
+    lock.withLock { indexes.append(index) }
+  }
+
+  /// A writer for new objects; call `commit()` on it to publish them.
+  func makeWriter() -> PackWriter { PackWriter(store: self) }
+
+  // MARK: - Lookup
+
+  /// Whether the store holds `id` (as a blob or a chunk recipe).
+  public func contains(_ id: ObjectID) -> Bool { locate(id) != nil }
+
+  func locate(_ id: ObjectID) -> (entry: PackEntry, pack: String)? {
+    let snapshot = lock.withLock { indexes }
+    for index in snapshot.reversed() {
+      if let entry = index.find(id) { return (entry, index.name) }
+    }
+    return nil
+  }
+
+  /// Every object of every pack, with the pack it is in.
+  func allEntries() -> [(entry: PackEntry, pack: String)] {
+    lock.withLock { indexes }.flatMap { index in index.entries.map { ($0, index.name) } }
+  }
+
+  /// The number of packs and the bytes they take on disk.
+  public func footprint() throws -> (packs: Int, bytes: Int64) {
+    var bytes: Int64 = 0
+    var packs = 0
+    for entry in try FileSystem.entries(of: packDirectory) {
+      if let status = try FileStatus.of("\(packDirectory)/\(entry.name)") {
+        bytes += status.size
+        if entry.name.hasSuffix(".pack") { packs += 1 }
+      }
+    }
+    return (packs, bytes)
+  }
+
+  // MARK: - Reading
+
+  /// The uncompressed bytes of a located object, not yet checked against its id.
+  func readUnverified(_ entry: PackEntry, pack: String) throws -> [UInt8] {
+    let descriptor = try packDescriptor(pack)
+    let stored = try [UInt8](unsafeUninitializedCapacity: Int(entry.storedLength)) {
+      buffer, count in
+      var done = 0
+      let start = off_t(entry.offset) + off_t(PackFormat.recordHeaderLength)
+      while done < buffer.count {
+        let n = pread(
+          descriptor, buffer.baseAddress! + done, buffer.count - done, start + off_t(done))
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else {
+          throw ObjectStoreError.corrupt(entry.id, pack: pack, reason: "pack is truncated")
+        }
+        done += n
+      }
+      count = done
+    }
+    switch entry.encoding {
+    case .raw:
+      return stored
+    case .zstd:
+      return try [UInt8](unsafeUninitializedCapacity: Int(entry.rawLength)) { buffer, count in
+        do {
+          try codecs.withDecompressor { decompressor in
+            try stored.withUnsafeBytes {
+              try decompressor.decompress($0, into: UnsafeMutableRawBufferPointer(buffer))
+            }
+          }
+        } catch let error as ZstdError {
+          throw ObjectStoreError.corrupt(entry.id, pack: pack, reason: error.message)
+        }
+        count = buffer.count
+      }
+    }
+  }
+
+  /// A blob's bytes, checked against its id.
+  /// - Throws: ``ObjectStoreError/missing(_:)`` or ``ObjectStoreError/corrupt(_:pack:reason:)``.
+  func readVerifiedBlob(_ id: ObjectID) throws -> [UInt8] {
+    guard let (entry, pack) = locate(id) else { throw ObjectStoreError.missing(id) }
+    let bytes = try readUnverified(entry, pack: pack)
+    guard ObjectID(hashing: bytes) == id else {
+      throw ObjectStoreError.corrupt(id, pack: pack, reason: "content does not match its digest")
+    }
+    return bytes
+  }
+
+  /// Streams the content `id` names (a blob, or a chunked file reassembled) to `sink`, and
+  /// checks the whole content against `id` at the end.
+  ///
+  /// The sink may have received bytes when this throws; callers write to a temporary file and
+  /// discard it on error.
+  public func streamContent(
+    of id: ObjectID,
+    to sink: (UnsafeRawBufferPointer) throws -> Void
+  ) throws {
+    guard let (entry, pack) = locate(id) else { throw ObjectStoreError.missing(id) }
+    if entry.kind == .blob {
+      let bytes = try readVerifiedBlob(id)
+      try bytes.withUnsafeBytes { try sink($0) }
+      return
+    }
+    guard let recipe = ChunkRecipe(decoding: try readUnverified(entry, pack: pack)) else {
+      throw ObjectStoreError.malformedRecipe(id)
+    }
+    var hasher = ContentHasher()
+    for chunk in recipe.chunks {
+      guard let (chunkEntry, chunkPack) = locate(chunk.id) else {
+        throw ObjectStoreError.missing(chunk.id)
+      }
+      let bytes = try readUnverified(chunkEntry, pack: chunkPack)
+      try bytes.withUnsafeBytes { raw in
+        hasher.update(raw)
+        try sink(raw)
+      }
+    }
+    guard hasher.finalize() == id else {
+      // Name the damaged chunk when one can be found.
+      for chunk in recipe.chunks { _ = try readVerifiedBlob(chunk.id) }
+      throw ObjectStoreError.corrupt(id, pack: pack, reason: "chunks do not rebuild the file")
+    }
+  }
+
+  private func packDescriptor(_ pack: String) throws -> Int32 {
+    try lock.withLock {
+      if let descriptor = packDescriptors[pack] { return descriptor }
+      let path = "\(packDirectory)/\(pack).pack"
+      let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+      guard descriptor >= 0 else {
+        throw SystemError.last("open", path: path)
+      }
+      packDescriptors[pack] = descriptor
+      return descriptor
+    }
+  }
+}

@@ -1,0 +1,67 @@
+/// One pack's index, loaded into memory and searched by binary search.
+struct PackIndex: Sendable {
+  /// The pack's file name without extension (`pack-<hex>`).
+  let name: String
+  private let bytes: [UInt8]
+  let count: Int
+
+  /// Parses an index file's bytes.
+  /// - Throws: ``ObjectStoreError/corruptIndex(path:reason:)`` when the magic, length or
+  ///   trailing checksum is wrong.
+  init(name: String, bytes: [UInt8], path: String) throws {
+    self.name = name
+    self.bytes = bytes
+    let header = PackFormat.indexHeaderLength
+    let trailer = PackFormat.indexTrailerLength
+    guard bytes.count >= header + trailer, Array(bytes[0..<8]) == PackFormat.indexMagic else {
+      throw ObjectStoreError.corruptIndex(path: path, reason: "not an mlx pack index")
+    }
+    let declared = bytes.withUnsafeBytes {
+      Int(UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+    }
+    guard declared >= 0,
+      bytes.count == header + declared * PackFormat.indexEntryLength + trailer
+    else {
+      throw ObjectStoreError.corruptIndex(path: path, reason: "length does not match its count")
+    }
+    let body = bytes.count - trailer
+    let checksum = bytes.withUnsafeBytes {
+      ObjectID(hashing: UnsafeRawBufferPointer(rebasing: $0[0..<body]))
+    }
+    guard checksum.bytes == Array(bytes[body...]) else {
+      throw ObjectStoreError.corruptIndex(path: path, reason: "checksum mismatch")
+    }
+    count = declared
+  }
+
+  /// The entry at sorted position `position`.
+  func entry(at position: Int) -> PackEntry {
+    bytes.withUnsafeBytes { raw in
+      let slot = UnsafeRawBufferPointer(
+        rebasing: raw[(PackFormat.indexHeaderLength + position * PackFormat.indexEntryLength)...])
+      func word(_ offset: Int) -> UInt64 {
+        UInt64(littleEndian: slot.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+      }
+      return PackEntry(
+        id: ObjectID(bytes: slot), offset: word(32), storedLength: word(40), rawLength: word(48),
+        kind: ObjectKind(rawValue: slot[56]) ?? .blob,
+        encoding: ObjectEncoding(rawValue: slot[57]) ?? .raw)
+    }
+  }
+
+  /// The entry for `id`, or nil.
+  func find(_ id: ObjectID) -> PackEntry? {
+    var low = 0
+    var high = count
+    while low < high {
+      let middle = (low + high) / 2
+      let candidate = entry(at: middle)
+      if candidate.id == id { return candidate }
+      if candidate.id < id { low = middle + 1 } else { high = middle }
+    }
+    return nil
+  }
+
+  /// All entries, in id order.
+  var entries: [PackEntry] { (0..<count).map(entry(at:)) }
+}

@@ -1,0 +1,165 @@
+#if canImport(Glibc)
+  import Glibc
+#else
+  import Darwin
+#endif
+import SystemPackage
+
+/// Appends new objects to a fresh pack and publishes it atomically.
+///
+/// The pack is written under the store's `tmp/` directory, then `commit()` fsyncs it, renames
+/// it into `packs/`, and writes its index the same way. An object becomes visible only when
+/// its index exists, so a process killed at any moment leaves only an unreferenced temporary
+/// file. Many threads may call ``append(_:kind:raw:compressed:)`` at once.
+final class PackWriter: @unchecked Sendable {
+  /// A pack is closed and a new one started past this size.
+  static let maximumPackBytes: UInt64 = 4 << 30
+  private static let flushThreshold = 8 << 20
+
+  private let store: ObjectStore
+  private let lock = Mutex()
+  private var current: OpenPack?
+  private var appended: Set<ObjectID> = []
+  private var published: [PackIndex] = []
+  private var newObjects = 0
+  private var newBytes: Int64 = 0
+
+  /// Objects appended so far and the bytes they take in packs (compressed), headers included.
+  var written: (objects: Int, bytes: Int64) { lock.withLock { (newObjects, newBytes) } }
+
+  /// The temporary pack being filled.
+  private struct OpenPack {
+    var name: String
+    var temporaryPath: String
+    var descriptor: FileDescriptor
+    var offset: UInt64
+    var buffer: [UInt8]
+    var entries: [PackEntry]
+  }
+
+  init(store: ObjectStore) {
+    self.store = store
+  }
+
+  deinit {
+    if let current {
+      try? current.descriptor.close()
+      unlink(current.temporaryPath)
+    }
+  }
+
+  /// Whether the store or this writer already holds `id`.
+  func contains(_ id: ObjectID) -> Bool {
+    if store.contains(id) { return true }
+    return lock.withLock { appended.contains(id) }
+  }
+
+  /// Adds an object unless the store already has it; returns whether bytes were written.
+  ///
+  /// - Parameters:
+  ///   - raw: the object's content (its id is the SHA-256 of these bytes, or of the file
+  ///     for a chunk recipe).
+  ///   - compressed: a zstd frame of `raw`, when compressing paid.
+  @discardableResult
+  func append(
+    _ id: ObjectID,
+    kind: ObjectKind,
+    raw: UnsafeRawBufferPointer,
+    compressed: UnsafeRawBufferPointer?
+  ) throws -> Bool {
+    if store.contains(id) { return false }
+    return try lock.withLock {
+      guard appended.insert(id).inserted else { return false }
+      let stored = compressed ?? raw
+      var entry = PackEntry(
+        id: id, offset: 0, storedLength: UInt64(stored.count), rawLength: UInt64(raw.count),
+        kind: kind, encoding: compressed == nil ? .raw : .zstd)
+      if let open = current,
+        open.offset + UInt64(PackFormat.recordHeaderLength + stored.count)
+          > Self.maximumPackBytes, !open.entries.isEmpty
+      {
+        try publishCurrent()
+      }
+      var pack = try current ?? openPack()
+      entry.offset = pack.offset
+      var header = [UInt8](repeating: 0, count: PackFormat.recordHeaderLength)
+      header.withUnsafeMutableBytes { PackFormat.writeRecordHeader(entry, to: $0.baseAddress!) }
+      pack.buffer += header
+      if stored.count >= Self.flushThreshold / 8 {
+        try flush(&pack)
+        try write(stored, to: pack)
+      } else {
+        pack.buffer += stored
+        if pack.buffer.count >= Self.flushThreshold { try flush(&pack) }
+      }
+      pack.offset += UInt64(PackFormat.recordHeaderLength + stored.count)
+      pack.entries.append(entry)
+      current = pack
+      newObjects += 1
+      newBytes += Int64(PackFormat.recordHeaderLength + stored.count)
+      return true
+    }
+  }
+
+  /// Publishes everything appended so far; returns the new indexes (none if nothing new).
+  @discardableResult
+  func commit() throws -> [PackIndex] {
+    try lock.withLock {
+      if current != nil { try publishCurrent() }
+      let result = published
+      published = []
+      return result
+    }
+  }
+
+  // MARK: - Pack files
+
+  private func openPack() throws -> OpenPack {
+    var random = [UInt8](repeating: 0, count: 16)
+    for index in random.indices { random[index] = .random(in: 0...255) }
+    let name = "pack-" + Hex.encode(random)
+    let temporaryPath = "\(store.temporaryDirectory)/\(name).pack.tmp-\(getpid())"
+    let descriptor = try FileSystem.open(
+      temporaryPath, .writeOnly, options: [.create, .exclusiveCreate],
+      permissions: FilePermissions(rawValue: 0o444))
+    let header = PackFormat.packMagic + [UInt8](repeating: 0, count: 8)
+    return OpenPack(
+      name: name, temporaryPath: temporaryPath, descriptor: descriptor,
+      offset: UInt64(PackFormat.packHeaderLength), buffer: header, entries: [])
+  }
+
+  private func flush(_ pack: inout OpenPack) throws {
+    guard !pack.buffer.isEmpty else { return }
+    try pack.buffer.withUnsafeBytes { try write($0, to: pack) }
+    pack.buffer.removeAll(keepingCapacity: true)
+  }
+
+  private func write(_ bytes: UnsafeRawBufferPointer, to pack: OpenPack) throws {
+    _ = try Errno.wrap("write", path: pack.temporaryPath) {
+      try pack.descriptor.writeAll(bytes)
+    }
+  }
+
+  /// fsync, rename into `packs/`, then write the index the same way.
+  private func publishCurrent() throws {
+    guard var pack = current else { return }
+    current = nil
+    do {
+      try flush(&pack)
+      try FileSystem.sync(pack.descriptor, path: pack.temporaryPath)
+      try pack.descriptor.close()
+    } catch {
+      try? pack.descriptor.close()
+      unlink(pack.temporaryPath)
+      throw error
+    }
+    let packPath = "\(store.packDirectory)/\(pack.name).pack"
+    try FileSystem.rename(pack.temporaryPath, to: packPath)
+    let indexBytes = PackFormat.encodeIndex(pack.entries)
+    let indexPath = "\(store.packDirectory)/\(pack.name).idx"
+    try FileSystem.write(indexBytes, atomicallyTo: indexPath, mode: 0o444)
+    let index = try PackIndex(name: pack.name, bytes: indexBytes, path: indexPath)
+    store.register(index)
+    published.append(index)
+  }
+}

@@ -1,0 +1,15 @@
+/// Formats byte counts for people: `512 B`, `4.0 KiB`, `1.2 GiB`.
+public enum ByteCount {
+  public static func format(_ bytes: Int64) -> String {
+    let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+    var value = Double(bytes)
+    var unit = 0
+    while value >= 1024, unit < units.count - 1 {
+      value /= 1024
+      unit += 1
+    }
+    if unit == 0 { return "\(bytes) B" }
+    let rounded = (value * 10).rounded() / 10
+    return "\(rounded) \(units[unit])"
+  }
+}

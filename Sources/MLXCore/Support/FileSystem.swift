@@ -1,0 +1,223 @@
+#if canImport(Glibc)
+  import Glibc
+#else
+  import Darwin
+#endif
+import SystemPackage
+
+/// The file-system operations mlx needs, with errors that name the path.
+///
+/// Every write that replaces a file goes through ``write(_:atomicallyTo:mode:)``: a temporary
+/// file in the same directory, `fsync`, `rename`, then `fsync` of the directory, so a crash
+/// leaves either the old file or the new one, never a torn one.
+enum FileSystem {
+  /// One entry of a directory listing.
+  struct DirectoryEntry {
+    var name: String
+    var isDirectory: Bool?
+  }
+
+  // MARK: - Reading
+
+  /// Reads a whole (small) file.
+  static func read(_ path: String) throws -> [UInt8] {
+    let descriptor = try open(path, .readOnly)
+    defer { try? descriptor.close() }
+    var bytes = [UInt8]()
+    var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+    while true {
+      let count = try Errno.wrap("read", path: path) {
+        try buffer.withUnsafeMutableBytes { try descriptor.read(into: $0) }
+      }
+      if count == 0 { return bytes }
+      bytes.append(contentsOf: buffer[0..<count])
+    }
+  }
+
+  /// Reads a whole file as UTF-8 text, or nil when it does not exist.
+  static func readTextIfPresent(_ path: String) throws -> String? {
+    do {
+      return String(decoding: try read(path), as: UTF8.self)
+    } catch let error as SystemError where error.isNotFound {
+      return nil
+    }
+  }
+
+  static func open(
+    _ path: String,
+    _ mode: FileDescriptor.AccessMode,
+    options: FileDescriptor.OpenOptions = [],
+    permissions: FilePermissions? = nil
+  ) throws -> FileDescriptor {
+    try Errno.wrap("open", path: path) {
+      try FileDescriptor.open(
+        FilePath(path), mode, options: options.union(.closeOnExec), permissions: permissions)
+    }
+  }
+
+  /// Lists a directory (without `.` and `..`), sorted by name bytes.
+  static func entries(of path: String) throws -> [DirectoryEntry] {
+    guard let directory = opendir(path) else {
+      throw SystemError.last("list", path: path)
+    }
+    defer { closedir(directory) }
+    var entries = [DirectoryEntry]()
+    while let entry = readdir(directory) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+      }
+      if name == "." || name == ".." { continue }
+      let type = entry.pointee.d_type
+      let isDirectory: Bool? =
+        switch Int32(type) {
+        case Int32(DT_DIR): true
+        case Int32(DT_UNKNOWN): nil
+        default: false
+        }
+      entries.append(DirectoryEntry(name: name, isDirectory: isDirectory))
+    }
+    entries.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+    return entries
+  }
+
+  // MARK: - Writing
+
+  /// Replaces `path` with `bytes`: temporary file, fsync, rename, fsync of the directory.
+  static func write(
+    _ bytes: some Collection<UInt8>,
+    atomicallyTo path: String,
+    mode: mode_t = 0o644
+  ) throws {
+    let temporary = temporaryPath(beside: path)
+    do {
+      let descriptor = try open(
+        temporary, .writeOnly, options: [.create, .exclusiveCreate],
+        permissions: FilePermissions(rawValue: mode))
+      do {
+        try Errno.wrap("write", path: path) {
+          _ = try descriptor.writeAll(bytes)
+        }
+        try sync(descriptor, path: path)
+        try descriptor.close()
+      } catch {
+        try? descriptor.close()
+        throw error
+      }
+      try rename(temporary, to: path)
+      try syncDirectory(containing: path)
+    } catch {
+      unlink(temporary)
+      throw error
+    }
+  }
+
+  /// A fresh name in the same directory as `path`, hidden and marked as mlx's temporary file.
+  static func temporaryPath(beside path: String) -> String {
+    let directory = parent(of: path)
+    let name = path.split(separator: "/").last.map(String.init) ?? path
+    let random = UInt64.random(in: 0...UInt64.max)
+    let prefix = directory.isEmpty ? "" : directory + "/"
+    return "\(prefix).\(name).mlx-tmp-\(getpid())-\(String(random, radix: 36))"
+  }
+
+  static func sync(_ descriptor: FileDescriptor, path: String) throws {
+    guard fsync(descriptor.rawValue) == 0 else {
+      throw SystemError.last("fsync", path: path)
+    }
+  }
+
+  /// Makes a rename or a new entry in `path`'s directory durable.
+  static func syncDirectory(containing path: String) throws {
+    let directory = parent(of: path)
+    let fd = Glibc.open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard fd >= 0 else { return }
+    defer { Glibc.close(fd) }
+    _ = fsync(fd)
+  }
+
+  static func rename(_ source: String, to destination: String) throws {
+    guard Glibc.rename(source, destination) == 0 else {
+      throw SystemError.last("rename", path: destination)
+    }
+  }
+
+  /// Creates `path` and its missing parents.
+  static func createDirectories(_ path: String) throws {
+    if path.isEmpty || path == "/" { return }
+    if mkdir(path, 0o755) == 0 { return }
+    let code = errno
+    if code == EEXIST {
+      if try FileStatus.of(path)?.kind == .directory { return }
+      throw SystemError("create directory", path: path, errno: .notDirectory)
+    }
+    guard code == ENOENT else {
+      throw SystemError("create directory", path: path, code: code)
+    }
+    try createDirectories(parent(of: path))
+    guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
+      throw SystemError.last("create directory", path: path)
+    }
+  }
+
+  /// Removes a file; a missing file is not an error.
+  static func removeFile(_ path: String) throws {
+    guard unlink(path) == 0 || errno == ENOENT else {
+      throw SystemError.last("remove", path: path)
+    }
+  }
+
+  /// Removes an empty directory; returns false when it is not empty or is missing.
+  @discardableResult
+  static func removeEmptyDirectory(_ path: String) -> Bool {
+    rmdir(path) == 0
+  }
+
+  static func setExecutable(_ isExecutable: Bool, descriptor: FileDescriptor, path: String) throws {
+    var raw = stat()
+    guard fstat(descriptor.rawValue, &raw) == 0 else {
+      throw SystemError.last("stat", path: path)
+    }
+    var mode = raw.st_mode & 0o7777
+    if isExecutable {
+      // Give execute permission wherever read permission is, as Git does.
+      mode |= (mode & 0o444) >> 2
+    } else {
+      mode &= ~0o111
+    }
+    guard fchmod(descriptor.rawValue, mode) == 0 else {
+      throw SystemError.last("chmod", path: path)
+    }
+  }
+
+  // MARK: - Paths
+
+  /// The directory part of a slash-separated path ("" for a bare name).
+  static func parent(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "" }
+    if slash == path.startIndex { return "/" }
+    return String(path[..<slash])
+  }
+
+  /// Joins two slash-separated paths, treating "" as the current directory.
+  static func join(_ base: String, _ child: String) -> String {
+    if base.isEmpty { return child }
+    if child.isEmpty { return base }
+    return base.hasSuffix("/") ? base + child : base + "/" + child
+  }
+
+  /// The current directory.
+  static func currentDirectory() throws -> String {
+    guard let cwd = getcwd(nil, 0) else {
+      throw SystemError.last("get current directory", path: ".")
+    }
+    defer { free(cwd) }
+    return String(cString: cwd)
+  }
+
+  /// The absolute, symlink-free form of an existing path.
+  static func realPath(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
+  }
+}

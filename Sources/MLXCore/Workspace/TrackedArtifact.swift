@@ -1,0 +1,50 @@
+/// A file or directory that a pointer in the work tree describes.
+public struct TrackedArtifact: Sendable, Equatable {
+  /// Repository-relative path of the data.
+  public let path: String
+  /// Repository-relative path of the pointer file.
+  public let pointerPath: String
+  public let pointer: PointerFile
+}
+
+extension Workspace {
+  /// Every pointer file in the work tree: those in the Git index and untracked ones, sorted.
+  func pointerPaths() throws -> [String] {
+    var paths = Set(try repository.indexedPaths(withSuffix: PointerFile.suffix))
+    for (path, state) in try repository.changedFiles(matching: "*" + PointerFile.suffix)
+    where state == .untracked {
+      paths.insert(path)
+    }
+    return paths.filter { !$0.hasPrefix(Self.metadataDirectoryName + "/") }
+      .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+  }
+
+  /// Reads and parses the pointer at a repository-relative path; nil when the file is absent.
+  func readPointer(at pointerPath: String) throws -> TrackedArtifact? {
+    guard let text = try FileSystem.readTextIfPresent(absolute(pointerPath)) else { return nil }
+    let pointer = try PointerFile(parsing: text, pointerPath: display(pointerPath))
+    let directory = FileSystem.parent(of: pointerPath)
+    return TrackedArtifact(
+      path: FileSystem.join(directory, pointer.path), pointerPath: pointerPath, pointer: pointer)
+  }
+
+  /// Every tracked artifact, or those the user named (data paths or pointer paths; a
+  /// directory selects the artifacts inside it).
+  /// - Throws: ``WorkspaceError/notTracked(path:)`` for a named path with no artifact, or the
+  ///   first pointer that cannot be parsed.
+  public func artifacts(named userPaths: [String] = []) throws -> [TrackedArtifact] {
+    let all = try pointerPaths().compactMap { try readPointer(at: $0) }
+    guard !userPaths.isEmpty else { return all }
+    var selected: [TrackedArtifact] = []
+    for userPath in userPaths {
+      var path = try repositoryPath(for: userPath)
+      if path.hasSuffix(PointerFile.suffix), all.contains(where: { $0.pointerPath == path }) {
+        path = String(path.dropLast(PointerFile.suffix.count))
+      }
+      let matches = all.filter { $0.path == path || $0.path.hasPrefix(path + "/") }
+      guard !matches.isEmpty else { throw WorkspaceError.notTracked(path: display(path)) }
+      selected += matches.filter { candidate in !selected.contains { $0.path == candidate.path } }
+    }
+    return selected
+  }
+}

@@ -1,0 +1,244 @@
+#if canImport(Glibc)
+  import Glibc
+#else
+  import Darwin
+#endif
+import Dispatch
+import SystemPackage
+
+/// What `mlx checkout` did.
+public struct CheckoutReport: Codable, Sendable {
+  /// A path that was not restored, and why.
+  public struct Problem: Codable, Sendable, Equatable {
+    public let path: String
+    public let reason: String
+  }
+
+  /// Artifacts written (wholly or partly).
+  public var restored: [String] = []
+  /// Artifacts that already matched their pointers.
+  public var unchanged: [String] = []
+  /// Artifacts with local changes, left alone because `--force` was not given.
+  public var refused: [Problem] = []
+  /// Artifacts that could not be restored (content missing from the store, corrupt, …).
+  public var failed: [Problem] = []
+  /// Files written.
+  public var filesWritten = 0
+
+  public var succeeded: Bool { refused.isEmpty && failed.isEmpty }
+}
+
+extension Workspace {
+  /// Makes the work tree match the pointers: restores missing files and directories exactly
+  /// (bytes and executable bit). A file or directory with changes not recorded in its pointer
+  /// is left alone unless `force` is set; with `force`, extra files inside a tracked directory
+  /// are deleted too.
+  public func checkout(
+    _ userPaths: [String] = [],
+    force: Bool,
+    progress: ProgressReporter
+  ) throws -> CheckoutReport {
+    let lock = try self.lock()
+    defer { withExtendedLifetime(lock) {} }
+    let artifacts = try self.artifacts(named: userPaths)
+    var statCache = StatCache.load(from: statCachePath)
+    var report = CheckoutReport()
+    progress.begin("Checking out", total: artifacts.reduce(0) { $0 + $1.pointer.size }, unit: .bytes)
+    defer { progress.finish() }
+    for artifact in artifacts {
+      do {
+        let plan = try checkoutPlan(for: artifact, force: force, statCache: &statCache)
+        switch plan {
+        case .unchanged:
+          report.unchanged.append(artifact.path)
+        case .refuse(let reason):
+          report.refused.append(.init(path: artifact.path, reason: reason))
+        case .write(let files, let removals):
+          for path in removals { try removeTree(path) }
+          let written = try restore(files, statCache: &statCache, progress: progress)
+          report.filesWritten += written
+          report.restored.append(artifact.path)
+        }
+      } catch let error as ObjectStoreError {
+        report.failed.append(.init(path: artifact.path, reason: error.description))
+      }
+    }
+    try statCache.save(to: statCachePath)
+    return report
+  }
+
+  // MARK: - Planning
+
+  /// One file to write: where, what, and its mode.
+  struct FileToRestore: Sendable {
+    var path: String
+    var digest: ObjectID
+    var size: Int64
+    var isExecutable: Bool
+  }
+
+  private enum CheckoutPlan {
+    case unchanged
+    case refuse(String)
+    /// Paths to remove first (repository-relative), then files to write.
+    case write([FileToRestore], removing: [String])
+  }
+
+  private func checkoutPlan(
+    for artifact: TrackedArtifact,
+    force: Bool,
+    statCache: inout StatCache
+  ) throws -> CheckoutPlan {
+    let pointer = artifact.pointer
+    let store = try self.store()
+    guard store.contains(pointer.digest) else { throw ObjectStoreError.missing(pointer.digest) }
+    let content = try currentContent(
+      of: artifact.path, asDirectory: pointer.isDirectory, statCache: &statCache)
+    guard pointer.isDirectory else {
+      let whole = FileToRestore(
+        path: artifact.path, digest: pointer.digest, size: pointer.size,
+        isExecutable: pointer.isExecutable)
+      switch content {
+      case .missing:
+        return .write([whole], removing: [])
+      case .file(let digest, let status) where digest == pointer.digest:
+        return status.isExecutable == pointer.isExecutable
+          ? .unchanged : .write([whole], removing: [])
+      default:
+        return force
+          ? .write([whole], removing: content.isOtherKind ? [artifact.path] : [])
+          : .refuse("it has changes not recorded in \(display(artifact.pointerPath))")
+      }
+    }
+    guard let manifest = try storedManifest(pointer.digest, for: artifact.path) else {
+      throw ObjectStoreError.missing(pointer.digest)
+    }
+    let all = manifest.entries.map {
+      FileToRestore(
+        path: artifact.path + "/" + $0.path, digest: $0.digest, size: $0.size,
+        isExecutable: $0.isExecutable)
+    }
+    switch content {
+    case .missing:
+      return .write(all, removing: [])
+    case .otherKind:
+      return force
+        ? .write(all, removing: [artifact.path])
+        : .refuse("it is not a directory; it was tracked as one")
+    case .file:
+      return .unchanged  // not reached: a directory pointer never reads a file's content
+    case .directory(let current):
+      let changes = FileChanges(from: manifest, to: current)
+      if changes.isEmpty { return .unchanged }
+      let local = changes.added + changes.modified
+      if !local.isEmpty && !force {
+        let sample = local.prefix(3).joined(separator: ", ")
+        let more = local.count > 3 ? " and \(local.count - 3) more" : ""
+        return .refuse("files with changes not recorded in its pointer: \(sample)\(more)")
+      }
+      let wanted = Set(changes.modified + changes.deleted)
+      return .write(
+        all.filter { wanted.contains(String($0.path.dropFirst(artifact.path.count + 1))) },
+        removing: changes.added.map { artifact.path + "/" + $0 })
+    }
+  }
+
+  // MARK: - Writing
+
+  /// Writes files from the store, on all cores; returns how many were written.
+  private func restore(
+    _ files: [FileToRestore],
+    statCache: inout StatCache,
+    progress: ProgressReporter
+  ) throws -> Int {
+    var directories: Set<String> = []
+    for file in files { directories.insert(FileSystem.parent(of: file.path)) }
+    var checked: Set<String> = []
+    for directory in directories.sorted() {
+      try prepareDirectory(directory, checked: &checked)
+    }
+    let store = try self.store()
+    let root = self.root
+    let results = ConcurrentResults<FileStatus>(count: files.count)
+    DispatchQueue.concurrentPerform(iterations: files.count) { position in
+      let file = files[position]
+      results.record(position) {
+        let status = try Self.materialize(file, root: root, store: store)
+        progress.advance(by: file.size)
+        return status
+      }
+    }
+    for (file, status) in zip(files, try results.values()) {
+      statCache.record(file.path, status: status, digest: file.digest)
+    }
+    return files.count
+  }
+
+  /// Writes one file through a temporary file and a rename, so the path never holds a
+  /// partial file; returns its status after the rename.
+  private static func materialize(
+    _ file: FileToRestore,
+    root: String,
+    store: ObjectStore
+  ) throws -> FileStatus {
+    let destination = root + "/" + file.path
+    let temporary = FileSystem.temporaryPath(beside: destination)
+    let descriptor = try FileSystem.open(
+      temporary, .writeOnly, options: [.create, .exclusiveCreate],
+      permissions: .init(rawValue: 0o666))
+    do {
+      try store.streamContent(of: file.digest) { bytes in
+        _ = try Errno.wrap("write", path: file.path) { try descriptor.writeAll(bytes) }
+      }
+      try FileSystem.setExecutable(file.isExecutable, descriptor: descriptor, path: file.path)
+      try descriptor.close()
+      try FileSystem.rename(temporary, to: destination)
+    } catch {
+      try? descriptor.close()
+      unlink(temporary)
+      throw error
+    }
+    guard let status = try FileStatus.of(destination) else {
+      throw SystemError("write", path: file.path, code: ENOENT)
+    }
+    return status
+  }
+
+  /// Creates `directory` (repository-relative) and its parents, refusing to go through a
+  /// symbolic link, which could lead outside the work tree.
+  private func prepareDirectory(_ directory: String, checked: inout Set<String>) throws {
+    guard !directory.isEmpty, !checked.contains(directory) else { return }
+    try prepareDirectory(FileSystem.parent(of: directory), checked: &checked)
+    let path = absolute(directory)
+    switch try FileStatus.of(path)?.kind {
+    case nil:
+      try FileSystem.createDirectories(path)
+    case .directory:
+      break
+    case .symbolicLink:
+      throw WorkspaceError.unsafeWrite(path: display(directory), through: display(directory))
+    default:
+      throw SystemError("create directory", path: display(directory), code: ENOTDIR)
+    }
+    checked.insert(directory)
+  }
+
+  /// Removes a file or a whole directory tree (never following symbolic links).
+  func removeTree(_ path: String) throws {
+    let full = absolute(path)
+    guard let status = try FileStatus.of(full) else { return }
+    if status.kind == .directory {
+      for entry in try FileSystem.entries(of: full) { try removeTree(path + "/" + entry.name) }
+      guard rmdir(full) == 0 else { throw SystemError.last("remove", path: display(path)) }
+    } else {
+      try FileSystem.removeFile(full)
+    }
+  }
+}
+
+extension WorkTreeContent {
+  var isOtherKind: Bool {
+    if case .otherKind = self { return true }
+    return false
+  }
+}

@@ -1,0 +1,86 @@
+/// How one tracked artifact stands.
+public struct ArtifactStatus: Codable, Sendable, Equatable {
+  /// The work tree compared with the pointer.
+  public enum State: String, Codable, Sendable {
+    /// The work tree holds exactly what the pointer records.
+    case unchanged
+    /// The work tree holds something else (or a file where a directory was tracked).
+    case modified
+    /// Nothing is at the path; `mlx checkout` restores it.
+    case deleted
+  }
+
+  /// The pointer file compared with Git.
+  public enum PointerState: String, Codable, Sendable {
+    /// Committed, with no change since.
+    case committed
+    /// New or changed, and staged.
+    case staged
+    /// Changed since it was staged or committed.
+    case modified
+    /// Not in Git's index at all.
+    case untracked
+  }
+
+  public let path: String
+  public let pointer: String
+  public let kind: ArtifactKind
+  public let digest: String
+  public let state: State
+  /// Whether the object store holds the content the pointer records.
+  public let cached: Bool
+  public let pointerState: PointerState
+  /// For a modified directory: which files differ from the pointer's version (nil when the
+  /// stored manifest is not available).
+  public let changes: FileChanges?
+
+  /// True when the pointer is new or changed compared with the last commit.
+  public var needsCommit: Bool { pointerState != .committed }
+}
+
+extension Workspace {
+  /// The state of every tracked artifact, or of those named. Unchanged files cost a `stat`
+  /// each; only files whose `stat` data changed are hashed.
+  public func status(of userPaths: [String] = []) throws -> [ArtifactStatus] {
+    let artifacts = try self.artifacts(named: userPaths)
+    let gitStates = try repository.changedFiles(matching: "*" + PointerFile.suffix)
+    var statCache = StatCache.load(from: statCachePath)
+    var result: [ArtifactStatus] = []
+    for artifact in artifacts {
+      let pointer = artifact.pointer
+      let content = try currentContent(
+        of: artifact.path, asDirectory: pointer.isDirectory, statCache: &statCache)
+      let state: ArtifactStatus.State
+      var changes: FileChanges?
+      switch content {
+      case .missing:
+        state = .deleted
+      case _ where content.digest == pointer.digest:
+        state = .unchanged
+      case .directory(let current):
+        state = .modified
+        if let recorded = try storedManifest(pointer.digest, for: artifact.path) {
+          changes = FileChanges(from: recorded, to: current)
+        }
+      default:
+        state = .modified
+      }
+      let pointerState: ArtifactStatus.PointerState =
+        switch gitStates[artifact.pointerPath] {
+        case nil: .committed
+        case .untracked: .untracked
+        case .modified, .deleted: .modified
+        case .staged, .committed: .staged
+        }
+      result.append(
+        ArtifactStatus(
+          path: artifact.path, pointer: artifact.pointerPath, kind: pointer.kind,
+          digest: pointer.digest.description, state: state,
+          cached: try store().contains(pointer.digest), pointerState: pointerState,
+          changes: changes))
+    }
+    // Saving what was hashed makes the next status free; losing a race here only costs time.
+    try? statCache.save(to: statCachePath)
+    return result
+  }
+}

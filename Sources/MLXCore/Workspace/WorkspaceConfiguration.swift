@@ -1,0 +1,69 @@
+/// Settings from `.mlx/config.yaml` (committed) and `.mlx/config.local.yaml` (this machine).
+///
+/// ```yaml
+/// version: 1
+/// cache:
+///   dir: .mlx/cache      # relative to the repository root, or absolute (a shared cache)
+///   compression: 3       # zstd level for new objects; 0 stores them raw
+/// ```
+///
+/// A key in `config.local.yaml` overrides the same key in `config.yaml`; the environment
+/// variable `MLX_CACHE_DIR` overrides both.
+public struct WorkspaceConfiguration: Equatable, Sendable {
+  public static let defaultCacheDirectory = ".mlx/cache"
+  public static let defaultCompressionLevel = 3
+
+  /// The object store directory, as written (relative to the root or absolute).
+  public var cacheDirectory = Self.defaultCacheDirectory
+  /// zstd level for new objects; 0 means store raw.
+  public var compressionLevel = Self.defaultCompressionLevel
+
+  public init() {}
+
+  /// The committed file's initial text.
+  static let initialText = """
+    # mlx configuration: committed, shared by everyone who clones this repository.
+    # Machine-specific settings (such as a cache shared by several clones) go in
+    # .mlx/config.local.yaml, which Git ignores. See docs/formats.md.
+    version: 1
+    cache:
+      dir: \(defaultCacheDirectory)
+      compression: \(defaultCompressionLevel)
+
+    """
+
+  /// Applies the keys `text` sets on top of the current values.
+  mutating func apply(_ text: String, path: String) throws(WorkspaceError) {
+    func fail(_ issue: YAMLIssue) -> WorkspaceError {
+      .invalidConfiguration(path: path, line: issue.line, problem: issue.message)
+    }
+    do {
+      let yaml = try YAMLMapping.parse(text)
+      try yaml.rejectUnknownKeys(["version", "cache", "remotes"])
+      if let version = try yaml.integer("version"), version != 1 {
+        throw YAMLIssue(line: yaml.line(of: "version"), message: "version must be 1")
+      }
+      if let cache = try yaml.mapping("cache") {
+        try cache.rejectUnknownKeys(["dir", "compression"], in: " under 'cache'")
+        if let directory = try cache.string("dir") {
+          guard !directory.isEmpty else {
+            throw YAMLIssue(line: cache.line(of: "dir"), message: "cache.dir must not be empty")
+          }
+          cacheDirectory = directory
+        }
+        if let level = try cache.integer("compression") {
+          guard (0...19).contains(level) else {
+            throw YAMLIssue(
+              line: cache.line(of: "compression"),
+              message: "cache.compression must be a zstd level from 0 (off) to 19")
+          }
+          compressionLevel = level
+        }
+      }
+    } catch let issue as YAMLIssue {
+      throw fail(issue)
+    } catch {
+      throw fail(YAMLIssue(line: nil, message: "\(error)"))
+    }
+  }
+}

@@ -1,0 +1,52 @@
+/// Errors about the work tree and the user's paths, each saying what to do.
+public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
+  case notARepository(path: String)
+  case notInitialized(root: String)
+  case outsideRepository(path: String, root: String)
+  case insideMetadata(path: String)
+  case missingFile(path: String)
+  case symbolicLink(path: String)
+  case unsupportedFileType(path: String)
+  case unsupportedFileName(path: String)
+  case pointerGiven(path: String)
+  case notTracked(path: String)
+  case invalidConfiguration(path: String, line: Int?, problem: String)
+  case unknownRevision(revision: String)
+  case unsafeWrite(path: String, through: String)
+  case nestedArtifact(path: String, inside: String)
+
+  public var description: String {
+    switch self {
+    case .notARepository(let path):
+      "\(path) is not inside a Git repository; run `git init` first, or `cd` into one"
+    case .notInitialized(let root):
+      "mlx is not initialized in \(root); run `mlx init` first"
+    case .outsideRepository(let path, let root):
+      "\(path) is outside the repository \(root); move or copy it inside first"
+    case .insideMetadata(let path):
+      "\(path) is inside .git or .mlx, which mlx does not track"
+    case .missingFile(let path):
+      "\(path): no such file or directory; check the path"
+    case .symbolicLink(let path):
+      "\(path) is a symbolic link; mlx tracks regular files only — add the file it points to, "
+        + "or replace the link with a copy (see docs/commands.md#symbolic-links)"
+    case .unsupportedFileType(let path):
+      "\(path) is not a regular file or directory (a socket, device or FIFO); remove it first"
+    case .unsupportedFileName(let path):
+      "\(path): file names with control characters (such as newlines) cannot be tracked; rename it"
+    case .pointerGiven(let path):
+      "\(path) is an mlx pointer file; give the data path without '.mlx'"
+    case .notTracked(let path):
+      "\(path) is not tracked by mlx (no \(path).mlx pointer); run `mlx add \(path)` first"
+    case .invalidConfiguration(let path, let line, let problem):
+      "\(line.map { "\(path):\($0)" } ?? path): \(problem); fix the file"
+    case .unknownRevision(let revision):
+      "unknown revision '\(revision)'; use a commit, branch or tag name"
+    case .unsafeWrite(let path, let link):
+      "refusing to write \(path): \(link) is a symbolic link, which could lead outside the "
+        + "repository; remove the link and run again"
+    case .nestedArtifact(let path, let inside):
+      "\(path) is inside the tracked directory \(inside); add or remove the whole directory"
+    }
+  }
+}

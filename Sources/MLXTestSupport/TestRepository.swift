@@ -1,0 +1,91 @@
+import Foundation
+
+/// A temporary Git repository for end-to-end tests, driven with the real `git` and `mlx`.
+public struct TestRepository: Sendable {
+  public let directory: TemporaryDirectory
+  public var path: String { directory.path }
+
+  /// Creates an empty repository with a hermetic identity; call ``remove()`` when done.
+  public init() throws {
+    directory = try TemporaryDirectory()
+    try git("init", "-q", "-b", "main")
+    try git("config", "commit.gpgsign", "false")
+  }
+
+  public func remove() { directory.remove() }
+
+  /// The built `mlx` next to the test bundle.
+  public static var mlxExecutable: String {
+    var products = Bundle.main.bundleURL
+    if products.pathExtension == "xctest" { products.deleteLastPathComponent() }
+    return products.appendingPathComponent("mlx").path
+  }
+
+  /// Runs `mlx` with `arguments` in the repository (or a subdirectory of it).
+  @discardableResult
+  public func mlx(
+    _ arguments: String...,
+    in subdirectory: String = "",
+    environment: [String: String] = [:]
+  ) throws -> ProcessResult {
+    try ProcessRunner.run(
+      Self.mlxExecutable, arguments,
+      in: subdirectory.isEmpty ? path : directory(subdirectory), environment: environment)
+  }
+
+  /// Runs stock `git`; throws when it fails.
+  @discardableResult
+  public func git(_ arguments: String...) throws -> String {
+    let result = try ProcessRunner.run(
+      ProcessRunner.which("git") ?? "/usr/bin/git", arguments, in: path)
+    guard result.succeeded else { throw TestFailure("git \(arguments.joined(separator: " ")) failed: \(result)") }
+    return result.stdout
+  }
+
+  /// Runs any program in the repository.
+  @discardableResult
+  public func run(_ program: String, _ arguments: String...) throws -> ProcessResult {
+    try ProcessRunner.run(ProcessRunner.which(program) ?? program, arguments, in: path)
+  }
+
+  public func write(_ text: String, to relative: String) throws {
+    try directory.write(text, to: relative)
+  }
+
+  public func write(_ data: Data, to relative: String) throws {
+    try directory.write(data, to: relative)
+  }
+
+  public func read(_ relative: String) throws -> String { try directory.read(relative) }
+
+  public func exists(_ relative: String) -> Bool { directory.exists(relative) }
+
+  /// `sha256sum`'s digest of a file, as `sha256:<hex>`.
+  public func sha256sum(_ relative: String) throws -> String {
+    let result = try run("sha256sum", relative)
+    guard result.succeeded, let hex = result.stdout.split(separator: " ").first else {
+      throw TestFailure("sha256sum failed: \(result)")
+    }
+    return "sha256:\(hex)"
+  }
+}
+
+/// A failure in test setup, with a message.
+public struct TestFailure: Error, CustomStringConvertible {
+  public let description: String
+  public init(_ description: String) { self.description = description }
+}
+
+/// Deterministic pseudo-random bytes (xorshift), so tests and fixtures are repeatable.
+public func pseudoRandomBytes(count: Int, seed: UInt64) -> Data {
+  var state = seed | 1
+  var bytes = [UInt8]()
+  bytes.reserveCapacity(count + 8)
+  while bytes.count < count {
+    state ^= state << 13
+    state ^= state >> 7
+    state ^= state << 17
+    withUnsafeBytes(of: state) { bytes.append(contentsOf: $0) }
+  }
+  return Data(bytes[0..<count])
+}

@@ -1,0 +1,36 @@
+import Foundation
+import MLXCore
+
+/// Prints command results: JSON for scripts, and helpers for text tables.
+enum Output {
+  /// Prints `value` as pretty, key-sorted JSON with snake_case keys.
+  static func json(_ value: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    encoder.dateEncodingStrategy = .iso8601
+    let data = try encoder.encode(value)
+    print(String(decoding: data, as: UTF8.self))
+  }
+
+  /// Left-aligned columns separated by two spaces.
+  static func table(_ rows: [[String]]) -> String {
+    guard let width = rows.map(\.count).max() else { return "" }
+    var widths = [Int](repeating: 0, count: width)
+    for row in rows {
+      for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) }
+    }
+    return rows.map { row in
+      row.enumerated().map { column, cell in
+        column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+      }.joined(separator: "  ")
+    }.joined(separator: "\n")
+  }
+}
+
+extension ProgressOptions {
+  /// A terminal progress bar, unless `--quiet`, not a terminal, or in CI.
+  var reporter: ProgressReporter {
+    !quiet && TerminalProgressBar.isUseful ? TerminalProgressBar() : SilentProgress()
+  }
+}

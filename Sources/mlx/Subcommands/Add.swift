@@ -1,0 +1,89 @@
+import ArgumentParser
+import MLXCore
+
+extension MLXCommand {
+  /// Stores files and directories and writes their pointers.
+  struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Track files or directories: store their content and write PATH.mlx pointers.",
+      discussion: """
+        The content goes to the object store (.mlx/cache); PATH.mlx records its SHA-256 digest \
+        and is staged in Git with PATH added to .gitignore. Adding again after a change stores \
+        only the new chunks.
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var progress: ProgressOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: "What the paths hold: dataset, features, model or file (default: keep the pointer's kind, else file).")
+    var kind: ArtifactKind?
+
+    @Option(help: "A description to record in the pointer.")
+    var description: String?
+
+    @Argument(help: "Files or directories to track.", completion: .file())
+    var paths: [String]
+
+    func validate() throws {
+      if paths.isEmpty { throw ValidationError("give at least one file or directory to add") }
+    }
+
+    func run() throws {
+      let workspace = try Workspace.open(at: global.repository)
+      let summary = try workspace.add(
+        paths, kind: kind, description: description, progress: progress.reporter)
+      if output.json {
+        try Output.json(AddedJSON(summary))
+        return
+      }
+      for result in summary.results {
+        let artifact = result.artifact
+        let files = artifact.pointer.fileCount.map { ", \($0) files" } ?? ""
+        let verb = result.changed ? "Added" : "Unchanged"
+        print(
+          "\(verb) \(workspace.display(artifact.path)) (\(artifact.pointer.kind.rawValue), "
+            + "\(ByteCount.format(artifact.pointer.size))\(files), \(artifact.pointer.digest.short))")
+      }
+      for path in summary.untrackedFromGit {
+        print("Removed \(workspace.display(path)) from Git's index; its content is now in mlx's store")
+      }
+      print(
+        "Stored \(summary.newObjects) new objects (\(ByteCount.format(summary.newBytes))); "
+          + "commit the .mlx pointers with git")
+    }
+  }
+}
+
+extension ArtifactKind: ExpressibleByArgument {}
+
+/// The JSON shape of `mlx add --json`.
+private struct AddedJSON: Encodable {
+  struct Artifact: Encodable {
+    let path: String
+    let pointer: String
+    let kind: String
+    let digest: String
+    let size: Int64
+    let files: Int?
+    let changed: Bool
+  }
+
+  let artifacts: [Artifact]
+  let newObjects: Int
+  let newBytes: Int64
+  let untrackedFromGit: [String]
+
+  init(_ summary: AddSummary) {
+    artifacts = summary.results.map { result in
+      let artifact = result.artifact
+      return Artifact(
+        path: artifact.path, pointer: artifact.pointerPath, kind: artifact.pointer.kind.rawValue,
+        digest: artifact.pointer.digest.description, size: artifact.pointer.size,
+        files: artifact.pointer.fileCount, changed: result.changed)
+    }
+    newObjects = summary.newObjects
+    newBytes = summary.newBytes
+    untrackedFromGit = summary.untrackedFromGit
+  }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import MLXCore
+
+extension MLXCommand {
+  /// Restores tracked files from the store.
+  struct Checkout: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Restore tracked files and directories from the store to match their pointers.",
+      discussion: """
+        Writes missing or outdated files exactly (bytes and executable bit). A file with \
+        changes not recorded in its pointer is left alone unless --force is given; with \
+        --force, files inside a tracked directory that its pointer does not list are deleted. \
+        Exits 1 if anything was left alone or could not be restored.
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var progress: ProgressOptions
+    @OptionGroup var output: OutputOptions
+
+    @Flag(help: "Overwrite local changes.")
+    var force = false
+
+    @Argument(help: "Tracked paths to restore (default: all).", completion: .file())
+    var paths: [String] = []
+
+    func run() throws {
+      let workspace = try Workspace.open(at: global.repository)
+      let report = try workspace.checkout(paths, force: force, progress: progress.reporter)
+      if output.json {
+        try Output.json(report)
+      } else {
+        for path in report.restored { print("Restored \(workspace.display(path))") }
+        for problem in report.refused {
+          StandardError.write(
+            "mlx: not restoring \(workspace.display(problem.path)): \(problem.reason); "
+              + "use --force to overwrite, or `mlx add` to keep the changes\n")
+        }
+        for problem in report.failed {
+          StandardError.write("mlx: cannot restore \(workspace.display(problem.path)): \(problem.reason)\n")
+        }
+        if report.restored.isEmpty && report.succeeded {
+          print("Everything matches its pointer (\(report.unchanged.count) tracked)")
+        }
+      }
+      if !report.succeeded { throw ExitCode.failure }
+    }
+  }
+}

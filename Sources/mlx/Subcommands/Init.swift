@@ -1,0 +1,25 @@
+import ArgumentParser
+import MLXCore
+
+extension MLXCommand {
+  /// Sets up mlx in a Git repository.
+  struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Set up mlx in the current Git repository.",
+      discussion: """
+        Creates .mlx/config.yaml and .mlx/.gitignore and stages them. Works from any \
+        subdirectory; running it again changes nothing.
+        """)
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+      let result = try Workspace.initialize(at: global.repository)
+      if result.created {
+        print("Initialized mlx in \(result.root)/.mlx (staged .mlx/config.yaml and .mlx/.gitignore)")
+      } else {
+        print("mlx is already initialized in \(result.root)/.mlx")
+      }
+    }
+  }
+}

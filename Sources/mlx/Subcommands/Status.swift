@@ -1,0 +1,58 @@
+import ArgumentParser
+import MLXCore
+
+extension MLXCommand {
+  /// Compares the work tree with the pointers.
+  struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Show which tracked files and directories changed and which pointers are not committed.",
+      discussion: """
+        States: unchanged, modified, deleted (run `mlx checkout` to restore), and "not in \
+        cache" when the store lacks the recorded content. Unchanged files are recognised by \
+        their stat data, without hashing. Exits 0 whatever the state; use --json in scripts.
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: "Limit to these tracked paths.", completion: .file())
+    var paths: [String] = []
+
+    func run() throws {
+      let workspace = try Workspace.open(at: global.repository)
+      let statuses = try workspace.status(of: paths)
+      if output.json {
+        try Output.json(["artifacts": statuses])
+        return
+      }
+      if statuses.isEmpty {
+        print("No tracked artifacts; run `mlx add PATH` to track one.")
+        return
+      }
+      let changed = statuses.filter { $0.state != .unchanged || !$0.cached }
+      for status in changed {
+        var line = "\(status.state.rawValue): \(workspace.display(status.path))"
+        if !status.cached { line += " (not in cache)" }
+        print(line)
+        if let changes = status.changes {
+          let shown = { workspace.display(status.path + "/" + $0) }
+          for path in changes.added { print("    added: \(shown(path))") }
+          for path in changes.modified { print("    modified: \(shown(path))") }
+          for path in changes.deleted { print("    deleted: \(shown(path))") }
+        }
+      }
+      let uncommitted = statuses.filter(\.needsCommit)
+      if !uncommitted.isEmpty {
+        print("Pointers not committed yet:")
+        for status in uncommitted {
+          print("    \(status.pointerState.rawValue): \(workspace.display(status.pointer))")
+        }
+      }
+      if changed.isEmpty && uncommitted.isEmpty {
+        print("\(statuses.count) tracked, all unchanged and committed")
+      } else if changed.isEmpty {
+        print("\(statuses.count) tracked, all unchanged")
+      }
+    }
+  }
+}

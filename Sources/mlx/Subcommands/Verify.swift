@@ -1,0 +1,37 @@
+import ArgumentParser
+import MLXCore
+
+extension MLXCommand {
+  /// Checks the object store.
+  struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Re-hash the object store and report every corrupt or missing object.",
+      discussion: "Exits 1 when any object is corrupt or any pointer's content is missing.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var progress: ProgressOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+      let workspace = try Workspace.open(at: global.repository)
+      let report = try workspace.verify(progress: progress.reporter)
+      if output.json {
+        try Output.json(report)
+      } else {
+        for problem in report.corrupt {
+          print("corrupt: \(problem.object) in \(problem.location): \(problem.problem)")
+        }
+        for problem in report.missing {
+          print("missing: \(problem.object) needed by \(problem.location): \(problem.problem)")
+        }
+        print(
+          "Checked \(report.objectsChecked) objects (\(ByteCount.format(report.bytesChecked))): "
+            + "\(report.corrupt.count) corrupt, \(report.missing.count) missing")
+        if !report.isHealthy {
+          print("Add the affected files again from their originals, or fetch them from a remote.")
+        }
+      }
+      if !report.isHealthy { throw ExitCode.failure }
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import Testing
+
+@testable import MLXCore
+
+@Suite struct DirectoryManifestTests {
+  let digest = ObjectID(hashing: Array("x".utf8))
+
+  @Test func sortsByPathBytesAndEncodesCanonically() throws {
+    let manifest = DirectoryManifest(entries: [
+      .init(path: "b/z.txt", digest: digest, size: 1, isExecutable: false),
+      .init(path: "B.txt", digest: digest, size: 2, isExecutable: true),
+      .init(path: "a b.txt", digest: digest, size: 3, isExecutable: false),
+    ])
+    #expect(manifest.entries.map(\.path) == ["B.txt", "a b.txt", "b/z.txt"])
+    let text = String(decoding: manifest.encoded, as: UTF8.self)
+    #expect(
+      text == """
+        mlx-manifest 1
+        100755 2 \(digest) B.txt
+        100644 3 \(digest) a b.txt
+        100644 1 \(digest) b/z.txt
+
+        """)
+    #expect(try DirectoryManifest(decoding: manifest.encoded) == manifest)
+    #expect(manifest.totalSize == 6)
+  }
+
+  @Test(arguments: ["../x", "a/../../x", "/abs", "a//b", "./a", "a/."])
+  func rejectsPathsThatCouldEscape(path: String) {
+    let text = "mlx-manifest 1\n100644 1 \(digest) \(path)\n"
+    #expect(throws: ManifestError.self) { try DirectoryManifest(decoding: Array(text.utf8)) }
+  }
+
+  @Test func rejectsUnsortedOrDuplicateEntries() {
+    for body in ["b\n100644 1 \(digest) a", "a\n100644 1 \(digest) a"] {
+      let text = "mlx-manifest 1\n100644 1 \(digest) \(body)\n"
+      #expect(throws: ManifestError.self) { try DirectoryManifest(decoding: Array(text.utf8)) }
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import Testing
+
+@testable import MLXCore
+
+@Suite struct PointerFileTests {
+  static let digest = try! #require(
+    ObjectID(parsing: "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"))
+
+  @Test func encodesCanonicalBytes() {
+    let pointer = PointerFile(kind: .dataset, path: "train.csv", digest: Self.digest, size: 4)
+    #expect(
+      pointer.encoded == """
+        version: 1
+        kind: dataset
+        path: train.csv
+        digest: sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+        size: 4
+
+        """)
+  }
+
+  @Test func roundTripsEveryField() throws {
+    let pointers = [
+      PointerFile(kind: .model, path: "m.pkl", digest: Self.digest, size: 0, isExecutable: true),
+      PointerFile(
+        kind: .features, path: "feat dir", digest: Self.digest, size: 10, fileCount: 3,
+        description: "a \"quoted\" text: yes"),
+      PointerFile(kind: .file, path: "true", digest: Self.digest, size: 1),
+      PointerFile(kind: .file, path: "123", digest: Self.digest, size: 1),
+    ]
+    for pointer in pointers {
+      #expect(try PointerFile(parsing: pointer.encoded, pointerPath: "p.mlx") == pointer)
+    }
+  }
+
+  @Test(arguments: [
+    ("version: 2\nkind: file\npath: a\ndigest: \(digest)\nsize: 1\n", "newer than this mlx"),
+    ("version: 1\nkind: weights\npath: a\ndigest: \(digest)\nsize: 1\n", "p.mlx:2: unknown kind 'weights'"),
+    ("version: 1\nkind: file\npath: a\ndigest: md5:abc\nsize: 1\n", "p.mlx:4: digest 'md5:abc'"),
+    ("version: 1\nkind: file\npath: a\ndigest: \(digest.description.uppercased())\nsize: 1\n", "p.mlx:4: digest"),
+    ("version: 1\nkind: file\npath: a\ndigest: \(digest)\nsize: -1\n", "p.mlx:5: size must be"),
+    ("version: 1\nkind: file\npath: a\ndigest: \(digest)\nsize: 1\nowner: me\n", "p.mlx:6: unknown key 'owner'"),
+    ("version: 1\nkind: file\npath: ../a\ndigest: \(digest)\nsize: 1\n", "must stay inside"),
+    ("version: 1\nkind: file\npath: /etc/passwd\ndigest: \(digest)\nsize: 1\n", "must stay inside"),
+    ("version: 1\nkind: file\ndigest: \(digest)\nsize: 1\n", "missing key 'path'"),
+    ("version: 1\nkind: file\npath: a\ndigest: \(digest)\nsize: [1\n", "p.mlx:"),
+    ("- just\n- a list\n", "expected a mapping"),
+  ])
+  func rejectsMalformedPointers(text: String, expected: String) {
+    #expect {
+      try PointerFile(parsing: text, pointerPath: "p.mlx")
+    } throws: { error in
+      "\(error)".contains(expected)
+    }
+  }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import MLXTestSupport
+import Testing
+
+@Suite struct CheckoutCommandTests {
+  private func repository() throws -> TestRepository {
+    let repo = try TestRepository()
+    try repo.mlx("init")
+    try repo.write(pseudoRandomBytes(count: 3 << 20, seed: 11), to: "data/big.bin")
+    try repo.write("x", to: "data/set/a.txt")
+    try repo.write("#!/bin/sh\necho hi\n", to: "data/set/tools/run.sh")
+    try repo.run("chmod", "+x", "data/set/tools/run.sh")
+    try repo.mlx("add", "data/big.bin", "data/set")
+    return repo
+  }
+
+  @Test func restoresDeletedFilesExactly() throws {
+    let repo = try repository()
+    defer { repo.remove() }
+    let bigDigest = try repo.sha256sum("data/big.bin")
+    let scriptDigest = try repo.sha256sum("data/set/tools/run.sh")
+    try repo.run("rm", "-rf", "data/big.bin", "data/set")
+    let result = try repo.mlx("checkout")
+    #expect(result.succeeded, "\(result)")
+    #expect(try repo.sha256sum("data/big.bin") == bigDigest)
+    #expect(try repo.sha256sum("data/set/tools/run.sh") == scriptDigest)
+    #expect(try repo.run("test", "-x", "data/set/tools/run.sh").succeeded)
+    #expect(try repo.read("data/set/a.txt") == "x")
+    #expect(try repo.mlx("checkout").stdout.contains("Everything matches"))
+  }
+
+  @Test func restoresOnlyTheNamedPaths() throws {
+    let repo = try repository()
+    defer { repo.remove() }
+    try repo.run("rm", "-rf", "data/big.bin", "data/set")
+    #expect(try repo.mlx("checkout", "data/set").succeeded)
+    #expect(repo.exists("data/set/a.txt"))
+    #expect(!repo.exists("data/big.bin"))
+    #expect(try repo.mlx("checkout", "data/big.bin.mlx").succeeded)
+    #expect(repo.exists("data/big.bin"))
+  }
+
+  @Test func refusesToOverwriteLocalChangesWithoutForce() throws {
+    let repo = try repository()
+    defer { repo.remove() }
+    try repo.write("my edit", to: "data/set/a.txt")
+    try repo.write("extra", to: "data/set/extra.txt")
+    let refused = try repo.mlx("checkout")
+    #expect(refused.status != 0)
+    #expect(refused.stderr.contains("not restoring data/set"))
+    #expect(refused.stderr.contains("--force"))
+    #expect(try repo.read("data/set/a.txt") == "my edit")
+
+    let forced = try repo.mlx("checkout", "--force")
+    #expect(forced.succeeded, "\(forced)")
+    #expect(try repo.read("data/set/a.txt") == "x")
+    #expect(!repo.exists("data/set/extra.txt"))
+  }
+
+  @Test func restoresAnExecutableBitChangedByHand() throws {
+    let repo = try repository()
+    defer { repo.remove() }
+    try repo.run("chmod", "-x", "data/set/tools/run.sh")
+    #expect(try repo.mlx("checkout", "--force").succeeded)
+    #expect(try repo.run("test", "-x", "data/set/tools/run.sh").succeeded)
+  }
+
+  @Test func missingObjectNamesTheFileAndWhatToDo() throws {
+    let repo = try repository()
+    defer { repo.remove() }
+    try repo.run("rm", "-rf", ".mlx/cache", "data/big.bin")
+    let result = try repo.mlx("checkout", "data/big.bin")
+    #expect(result.status != 0)
+    #expect(result.errorLines.count == 1)
+    #expect(result.stderr.contains("cannot restore data/big.bin: object sha256:"))
+    #expect(result.stderr.contains("is not in the cache"))
+    #expect(!repo.exists("data/big.bin"))
+  }
+
+  @Test func corruptObjectIsDetectedAndNothingIsWritten() throws {
+    let repo = try TestRepository()
+    defer { repo.remove() }
+    try repo.mlx("init", "--repository", repo.path)
+    try repo.write(String(repeating: "precious data ", count: 100), to: "notes.txt")
+    try repo.write("", to: ".mlx/config.local.yaml")
+    try repo.mlx("add", "notes.txt")
+    try corruptLastByteOfEveryPack(repo)
+    try repo.run("rm", "notes.txt")
+    let result = try repo.mlx("checkout")
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("is corrupt"))
+    #expect(!repo.exists("notes.txt"))
+    let verify = try repo.mlx("verify")
+    #expect(verify.status != 0)
+    #expect(verify.stdout.contains("corrupt: sha256:"))
+  }
+
+  @Test func manifestPathsLeavingTheDirectoryAreRejected() throws {
+    let repo = try TestRepository()
+    defer { repo.remove() }
+    try repo.mlx("init")
+    // Store a hand-made manifest whose entry climbs out of the directory, then point at it.
+    let evil = "mlx-manifest 1\n100644 5 sha256:\(String(repeating: "0", count: 64)) ../../escaped\n"
+    try repo.write(evil, to: "evil-manifest")
+    try repo.mlx("add", "evil-manifest")
+    let digest = try repo.sha256sum("evil-manifest")
+    try repo.write(
+      "version: 1\nkind: dataset\npath: data\ndigest: \(digest)\nsize: 5\nfiles: 1\n",
+      to: "data.mlx")
+    let result = try repo.mlx("checkout", "data")
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("unsafe path '../../escaped'"))
+    #expect(!repo.exists("../escaped"))
+    #expect(!repo.exists("data"))
+  }
+
+  @Test func refusesToWriteThroughASymbolicLink() throws {
+    let repo = try repository()
+    defer { repo.remove() }
+    try withTemporaryDirectory { outside in
+      try repo.run("rm", "-rf", "data/set")
+      try repo.run("mkdir", "-p", "data/set")
+      try repo.run("ln", "-s", outside.path, "data/set/tools")
+      let result = try repo.mlx("checkout", "--force", "data/set")
+      #expect(result.status != 0)
+      #expect(!outside.exists("run.sh"))
+    }
+  }
+}
+
+/// Flips the last byte of every pack file, which holds the end of the last object written.
+func corruptLastByteOfEveryPack(_ repo: TestRepository) throws {
+  let packs = try FileManager.default.contentsOfDirectory(atPath: repo.directory(".mlx/cache/packs"))
+  for pack in packs where pack.hasSuffix(".pack") {
+    let path = repo.directory(".mlx/cache/packs/\(pack)")
+    try repo.run("chmod", "u+w", path)
+    let handle = try #require(FileHandle(forUpdatingAtPath: path))
+    let end = try handle.seekToEnd()
+    try handle.seek(toOffset: end - 1)
+    let byte = try #require(try handle.read(upToCount: 1)?.first)
+    try handle.seek(toOffset: end - 1)
+    try handle.write(contentsOf: Data([byte ^ 0xFF]))
+    try handle.close()
+  }
+}

@@ -21,6 +21,8 @@ let package = Package(
     .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
     /** zstd: compression of stored objects. */
     .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+    /** Linux calls glibc declares only under _GNU_SOURCE (O_DIRECT, sync_file_range). */
+    .target(name: "CLinuxShims"),
 
     // MARK: Core library: object store, Git access, pointers, work tree
 
@@ -30,6 +32,7 @@ let package = Package(
       dependencies: [
         "CGit2",
         "CZstd",
+        "CLinuxShims",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "SystemPackage", package: "swift-system"),
         .product(name: "Yams", package: "Yams"),

@@ -49,6 +49,7 @@ public struct TemporaryDirectory: Sendable {
 }
 
 /// Runs `body` with a temporary directory that is removed afterwards.
+@discardableResult
 public func withTemporaryDirectory<T>(
   _ body: (TemporaryDirectory) throws -> T
 ) throws -> T {

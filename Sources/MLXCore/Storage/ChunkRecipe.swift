@@ -1,8 +1,10 @@
 /// The object stored for a file cut into chunks: the chunk ids and lengths, in file order.
 ///
-/// Encoded as `MLXRCP01`, the chunk count (8 bytes, little-endian), then per chunk its 32-byte
-/// id and 8-byte length. The recipe is stored under the whole file's SHA-256, so the file's
-/// digest still names it and `sha256sum` still agrees.
+/// Encoded as `MLXRCP01`, the chunk count (8 bytes, little-endian), per chunk its 32-byte id
+/// and 8-byte length, then the SHA-256 of everything before it. The recipe is stored under the
+/// whole file's SHA-256, so the file's digest still names it and `sha256sum` still agrees; the
+/// trailing checksum lets a reader trust the recipe, and then each chunk by its own id, without
+/// re-hashing the whole file.
 struct ChunkRecipe: Equatable {
   struct Chunk: Equatable {
     var id: ObjectID
@@ -18,10 +20,15 @@ struct ChunkRecipe: Equatable {
   init(chunks: [Chunk]) { self.chunks = chunks }
 
   init?(decoding bytes: [UInt8]) {
-    guard bytes.count >= 16, Array(bytes[0..<8]) == Self.magic else { return nil }
+    guard bytes.count >= 48, Array(bytes[0..<8]) == Self.magic else { return nil }
+    let body = bytes.count - 32
+    let checksum = bytes.withUnsafeBytes {
+      ObjectID(hashing: UnsafeRawBufferPointer(rebasing: $0[0..<body]))
+    }
+    guard checksum.bytes == Array(bytes[body...]) else { return nil }
     let parsed: [Chunk]? = bytes.withUnsafeBytes { raw in
       let count = Int(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
-      guard count >= 0, raw.count == 16 + count * 40 else { return nil }
+      guard count >= 0, body == 16 + count * 40 else { return nil }
       return (0..<count).map { position in
         let slot = UnsafeRawBufferPointer(rebasing: raw[(16 + position * 40)...])
         let length = UInt64(littleEndian: slot.loadUnaligned(fromByteOffset: 32, as: UInt64.self))
@@ -44,6 +51,6 @@ struct ChunkRecipe: Equatable {
         slot.storeBytes(of: UInt64(chunk.length).littleEndian, toByteOffset: 32, as: UInt64.self)
       }
     }
-    return bytes
+    return bytes + ObjectID(hashing: bytes).bytes
   }
 }

@@ -19,13 +19,10 @@ struct StoredFile: Sendable {
 /// Stores files in the object store: hashes them, cuts large ones into content-defined chunks,
 /// compresses what pays, and appends new objects to a ``PackWriter``.
 ///
-/// A large file is read in 16 MiB segments through two buffers. While one segment is cut into
-/// chunks and its chunks are hashed and compressed on every core, a second thread hashes the
-/// segment into the whole-file SHA-256, so the file is read once and both cores stay busy.
+/// Large files go through a ``ChunkPipeline``, which reads them once and keeps every core busy.
 final class FileIngester: Sendable {
   /// Files smaller than this are one object, with no chunking.
   static let chunkingThreshold = Chunker.minimumSize
-  private static let segmentSize = 16 << 20
 
   let writer: PackWriter
   let codecs: ZstdContextPool
@@ -53,7 +50,7 @@ final class FileIngester: Sendable {
     }
     let (digest, size) =
       status.size < Self.chunkingThreshold
-      ? try storeWhole(descriptor, displayPath: displayPath)
+      ? try storeWhole(descriptor, expectedSize: status.size, displayPath: displayPath)
       : try storeChunked(descriptor, displayPath: displayPath)
     return StoredFile(digest: digest, size: size, isExecutable: status.isExecutable, status: status)
   }
@@ -71,20 +68,26 @@ final class FileIngester: Sendable {
 
   private func storeWhole(
     _ descriptor: FileDescriptor,
+    expectedSize: Int64,
     displayPath: String
   ) throws -> (ObjectID, Int64) {
-    var bytes = [UInt8]()
-    var buffer = [UInt8](repeating: 0, count: Self.chunkingThreshold)
+    // One byte more than expected, to notice a file that grew since it was stat'ed.
+    var bytes = [UInt8](repeating: 0, count: Int(expectedSize) + 1)
+    var count = 0
     while true {
-      let count = try Errno.wrap("read", path: displayPath) {
-        try buffer.withUnsafeMutableBytes { try descriptor.read(into: $0) }
+      if count == bytes.count { bytes += [UInt8](repeating: 0, count: bytes.count) }
+      let read = try Errno.wrap("read", path: displayPath) {
+        try bytes.withUnsafeMutableBytes {
+          try descriptor.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[count...]))
+        }
       }
-      if count == 0 { break }
-      bytes.append(contentsOf: buffer[0..<count])
+      if read == 0 { break }
+      count += read
     }
+    bytes.removeSubrange(count...)
     let id = try storeBlob(bytes)
-    progress.advance(by: Int64(bytes.count))
-    return (id, Int64(bytes.count))
+    progress.advance(by: Int64(count))
+    return (id, Int64(count))
   }
 
   // MARK: - Large files
@@ -93,89 +96,19 @@ final class FileIngester: Sendable {
     _ descriptor: FileDescriptor,
     displayPath: String
   ) throws -> (ObjectID, Int64) {
-    let capacity = Self.segmentSize + Chunker.maximumSize
-    let buffers = (0..<2).map { _ in
-      UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
+    let pipeline = ChunkPipeline(progress: progress) { [self] id, chunk in
+      try append(id, kind: .blob, raw: chunk)
     }
-    let hasher = PipelinedHasher()
-    defer {
-      hasher.drain()
-      buffers.forEach { $0.deallocate() }
-    }
-
-    var chunks: [ChunkRecipe.Chunk] = []
-    var total: Int64 = 0
-    var carry = 0
-    var previous: UnsafeMutableRawBufferPointer?
-    var previousFilled = 0
-    for turn in 0... {
-      let buffer = buffers[turn % 2]
-      hasher.reserve(slot: turn % 2)
-      if let previous, carry > 0 {
-        memmove(buffer.baseAddress!, previous.baseAddress! + previousFilled - carry, carry)
-      }
-      let fresh = try readFully(
-        descriptor, into: UnsafeMutableRawBufferPointer(
-          rebasing: buffer[carry..<(carry + Self.segmentSize)]), displayPath: displayPath)
-      let filled = carry + fresh
-      let isFinal = fresh < Self.segmentSize
-      hasher.update(UnsafeRawBufferPointer(rebasing: buffer[carry..<filled]), slot: turn % 2)
-      total += Int64(fresh)
-
-      let segment = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
-      let cuts = Chunker.cuts(in: segment, isFinal: isFinal)
-      chunks += try storeChunks(of: segment, cuts: cuts)
-      progress.advance(by: Int64(fresh))
-      carry = filled - (cuts.last ?? 0)
-      previous = buffer
-      previousFilled = filled
-      if isFinal { break }
-    }
-    let digest = hasher.finalize()
-    if chunks.count == 1 {
+    let result = try pipeline.run(descriptor, displayPath: displayPath)
+    if result.chunks.count == 1 {
       // A file that makes a single chunk is stored as a plain blob under its own digest.
-      return (chunks[0].id, total)
+      return (result.digest, result.size)
     }
-    let recipe = ChunkRecipe(chunks: chunks).encoded
+    let recipe = ChunkRecipe(chunks: result.chunks).encoded
     _ = try recipe.withUnsafeBytes {
-      try writer.append(digest, kind: .chunked, raw: $0, compressed: nil)
+      try writer.append(result.digest, kind: .chunked, raw: $0, compressed: nil)
     }
-    return (digest, total)
-  }
-
-  /// Hashes, compresses and appends the chunks ending at `cuts`, on all cores.
-  private func storeChunks(
-    of segment: UnsafeRawBufferPointer,
-    cuts: [Int]
-  ) throws -> [ChunkRecipe.Chunk] {
-    let results = ConcurrentResults<ChunkRecipe.Chunk>(count: cuts.count)
-    let shared = BorrowedBytes(segment)
-    DispatchQueue.concurrentPerform(iterations: cuts.count) { position in
-      let start = position == 0 ? 0 : cuts[position - 1]
-      let chunk = UnsafeRawBufferPointer(rebasing: shared.buffer[start..<cuts[position]])
-      results.record(position) {
-        let id = ObjectID(hashing: chunk)
-        try append(id, kind: .blob, raw: chunk)
-        return ChunkRecipe.Chunk(id: id, length: chunk.count)
-      }
-    }
-    return try results.values()
-  }
-
-  private func readFully(
-    _ descriptor: FileDescriptor,
-    into buffer: UnsafeMutableRawBufferPointer,
-    displayPath: String
-  ) throws -> Int {
-    var done = 0
-    while done < buffer.count {
-      let count = try Errno.wrap("read", path: displayPath) {
-        try descriptor.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[done...]))
-      }
-      if count == 0 { break }
-      done += count
-    }
-    return done
+    return (result.digest, result.size)
   }
 
   // MARK: - Compression
@@ -183,60 +116,33 @@ final class FileIngester: Sendable {
   /// Appends an object unless present, compressed when that saves at least a tenth.
   private func append(_ id: ObjectID, kind: ObjectKind, raw: UnsafeRawBufferPointer) throws {
     if writer.contains(id) { return }
-    guard let level = compressionLevel, raw.count >= 64, isWorthCompressing(raw, level: level)
-    else {
+    guard let level = compressionLevel, raw.count >= 64 else {
       try writer.append(id, kind: kind, raw: raw, compressed: nil)
       return
     }
-    let bound = ZstdContextPool.compressBound(raw.count)
-    let frame = UnsafeMutableRawBufferPointer.allocate(byteCount: bound, alignment: 16)
-    defer { frame.deallocate() }
-    let size = codecs.withCompressor { $0.compress(raw, level: level, into: frame) }
-    if let size, size * 10 < raw.count * 9 {
-      try writer.append(
-        id, kind: kind, raw: raw, compressed: UnsafeRawBufferPointer(rebasing: frame[0..<size]))
-    } else {
-      try writer.append(id, kind: kind, raw: raw, compressed: nil)
+    try codecs.withCompressor { compressor in
+      var frame: UnsafeRawBufferPointer?
+      if isWorthCompressing(raw, level: level, compressor: compressor) {
+        frame = compressor.compress(raw, level: level).flatMap {
+          $0.count * 10 < raw.count * 9 ? $0 : nil
+        }
+      }
+      try writer.append(id, kind: kind, raw: raw, compressed: frame)
     }
   }
 
   /// For large objects, compresses a 64 KiB sample first so random data costs almost nothing.
-  private func isWorthCompressing(_ raw: UnsafeRawBufferPointer, level: Int32) -> Bool {
+  private func isWorthCompressing(
+    _ raw: UnsafeRawBufferPointer,
+    level: Int32,
+    compressor: ZstdCompressor
+  ) -> Bool {
     let sampleSize = 64 << 10
     guard raw.count > 2 * sampleSize else { return true }
     let sample = UnsafeRawBufferPointer(rebasing: raw[0..<sampleSize])
-    let frame = UnsafeMutableRawBufferPointer.allocate(
-      byteCount: ZstdContextPool.compressBound(sampleSize), alignment: 16)
-    defer { frame.deallocate() }
-    guard let size = codecs.withCompressor({ $0.compress(sample, level: level, into: frame) })
-    else { return false }
-    return size * 10 < sampleSize * 9
+    guard let frame = compressor.compress(sample, level: level) else { return false }
+    return frame.count * 10 < sampleSize * 9
   }
-}
-
-/// Feeds buffers to one SHA-256 on a background thread, in order.
-///
-/// The producer calls ``reserve(slot:)`` before refilling a buffer: it waits until the hash
-/// of that buffer's previous contents is done.
-private final class PipelinedHasher: @unchecked Sendable {
-  private let queue = DispatchQueue(label: "mlx.whole-file-hash")
-  private var hasher = ContentHasher()
-  private let slots = [DispatchSemaphore(value: 1), DispatchSemaphore(value: 1)]
-
-  func reserve(slot: Int) { slots[slot].wait() }
-
-  func update(_ bytes: UnsafeRawBufferPointer, slot: Int) {
-    let shared = BorrowedBytes(bytes)
-    queue.async { [self] in
-      hasher.update(shared.buffer)
-      slots[slot].signal()
-    }
-  }
-
-  func finalize() -> ObjectID { queue.sync { hasher.finalize() } }
-
-  /// Waits for pending work, so buffers can be freed.
-  func drain() { queue.sync {} }
 }
 
 /// Results of a `concurrentPerform`, one slot per iteration, and the first error thrown.

@@ -146,13 +146,16 @@ public final class ObjectStore: @unchecked Sendable {
     return bytes
   }
 
-  /// Streams the content `id` names (a blob, or a chunked file reassembled) to `sink`, and
-  /// checks the whole content against `id` at the end.
+  /// Streams the content `id` names (a blob, or a chunked file reassembled) to `sink`.
   ///
-  /// The sink may have received bytes when this throws; callers write to a temporary file and
+  /// Every byte is checked before the sink sees it: a blob against its id; a chunked file's
+  /// recipe against its own checksum and each chunk against its id. With `rehashWhole`, the
+  /// reassembled content is also hashed and compared with `id` (what `mlx verify` does). The
+  /// sink may have received bytes when this throws; callers write to a temporary file and
   /// discard it on error.
   public func streamContent(
     of id: ObjectID,
+    rehashWhole: Bool = false,
     to sink: (UnsafeRawBufferPointer) throws -> Void
   ) throws {
     guard let (entry, pack) = locate(id) else { throw ObjectStoreError.missing(id) }
@@ -165,21 +168,23 @@ public final class ObjectStore: @unchecked Sendable {
       throw ObjectStoreError.malformedRecipe(id)
     }
     var hasher = ContentHasher()
-    for chunk in recipe.chunks {
-      guard let (chunkEntry, chunkPack) = locate(chunk.id) else {
-        throw ObjectStoreError.missing(chunk.id)
-      }
-      let bytes = try readUnverified(chunkEntry, pack: chunkPack)
-      try bytes.withUnsafeBytes { raw in
-        hasher.update(raw)
-        try sink(raw)
-      }
+    try ChunkReader(store: self, recipe: recipe).forEachChunk { bytes in
+      if rehashWhole { hasher.update(bytes) }
+      try sink(bytes)
     }
-    guard hasher.finalize() == id else {
-      // Name the damaged chunk when one can be found.
-      for chunk in recipe.chunks { _ = try readVerifiedBlob(chunk.id) }
+    if rehashWhole, hasher.finalize() != id {
       throw ObjectStoreError.corrupt(id, pack: pack, reason: "chunks do not rebuild the file")
     }
+  }
+
+  /// The recipe of a chunked object, or nil for a blob.
+  func recipe(of id: ObjectID) throws -> ChunkRecipe? {
+    guard let (entry, pack) = locate(id) else { throw ObjectStoreError.missing(id) }
+    guard entry.kind == .chunked else { return nil }
+    guard let recipe = ChunkRecipe(decoding: try readUnverified(entry, pack: pack)) else {
+      throw ObjectStoreError.malformedRecipe(id)
+    }
+    return recipe
   }
 
   private func packDescriptor(_ pack: String) throws -> Int32 {

@@ -14,7 +14,6 @@ import SystemPackage
 final class PackWriter: @unchecked Sendable {
   /// A pack is closed and a new one started past this size.
   static let maximumPackBytes: UInt64 = 4 << 30
-  private static let flushThreshold = 8 << 20
 
   private let store: ObjectStore
   private let lock = Mutex()
@@ -30,23 +29,15 @@ final class PackWriter: @unchecked Sendable {
   /// The temporary pack being filled.
   private struct OpenPack {
     var name: String
-    var temporaryPath: String
-    var descriptor: FileDescriptor
-    var offset: UInt64
-    var buffer: [UInt8]
+    var sink: DirectFileWriter
     var entries: [PackEntry]
+    var offset: UInt64 { UInt64(sink.length) }
   }
 
   init(store: ObjectStore) {
     self.store = store
   }
 
-  deinit {
-    if let current {
-      try? current.descriptor.close()
-      unlink(current.temporaryPath)
-    }
-  }
 
   /// Whether the store or this writer already holds `id`.
   func contains(_ id: ObjectID) -> Bool {
@@ -84,15 +75,8 @@ final class PackWriter: @unchecked Sendable {
       entry.offset = pack.offset
       var header = [UInt8](repeating: 0, count: PackFormat.recordHeaderLength)
       header.withUnsafeMutableBytes { PackFormat.writeRecordHeader(entry, to: $0.baseAddress!) }
-      pack.buffer += header
-      if stored.count >= Self.flushThreshold / 8 {
-        try flush(&pack)
-        try write(stored, to: pack)
-      } else {
-        pack.buffer += stored
-        if pack.buffer.count >= Self.flushThreshold { try flush(&pack) }
-      }
-      pack.offset += UInt64(PackFormat.recordHeaderLength + stored.count)
+      try header.withUnsafeBytes { try pack.sink.append($0) }
+      try pack.sink.append(stored)
       pack.entries.append(entry)
       current = pack
       newObjects += 1
@@ -118,43 +102,20 @@ final class PackWriter: @unchecked Sendable {
     var random = [UInt8](repeating: 0, count: 16)
     for index in random.indices { random[index] = .random(in: 0...255) }
     let name = "pack-" + Hex.encode(random)
-    let temporaryPath = "\(store.temporaryDirectory)/\(name).pack.tmp-\(getpid())"
-    let descriptor = try FileSystem.open(
-      temporaryPath, .writeOnly, options: [.create, .exclusiveCreate],
-      permissions: FilePermissions(rawValue: 0o444))
+    let sink = try DirectFileWriter(
+      path: "\(store.temporaryDirectory)/\(name).pack.tmp-\(getpid())", mode: 0o444)
     let header = PackFormat.packMagic + [UInt8](repeating: 0, count: 8)
-    return OpenPack(
-      name: name, temporaryPath: temporaryPath, descriptor: descriptor,
-      offset: UInt64(PackFormat.packHeaderLength), buffer: header, entries: [])
-  }
-
-  private func flush(_ pack: inout OpenPack) throws {
-    guard !pack.buffer.isEmpty else { return }
-    try pack.buffer.withUnsafeBytes { try write($0, to: pack) }
-    pack.buffer.removeAll(keepingCapacity: true)
-  }
-
-  private func write(_ bytes: UnsafeRawBufferPointer, to pack: OpenPack) throws {
-    _ = try Errno.wrap("write", path: pack.temporaryPath) {
-      try pack.descriptor.writeAll(bytes)
-    }
+    try header.withUnsafeBytes { try sink.append($0) }
+    return OpenPack(name: name, sink: sink, entries: [])
   }
 
   /// fsync, rename into `packs/`, then write the index the same way.
   private func publishCurrent() throws {
-    guard var pack = current else { return }
+    guard let pack = current else { return }
     current = nil
-    do {
-      try flush(&pack)
-      try FileSystem.sync(pack.descriptor, path: pack.temporaryPath)
-      try pack.descriptor.close()
-    } catch {
-      try? pack.descriptor.close()
-      unlink(pack.temporaryPath)
-      throw error
-    }
+    try pack.sink.finish()
     let packPath = "\(store.packDirectory)/\(pack.name).pack"
-    try FileSystem.rename(pack.temporaryPath, to: packPath)
+    try FileSystem.rename(pack.sink.path, to: packPath)
     let indexBytes = PackFormat.encodeIndex(pack.entries)
     let indexPath = "\(store.packDirectory)/\(pack.name).idx"
     try FileSystem.write(indexBytes, atomicallyTo: indexPath, mode: 0o444)

@@ -5,13 +5,30 @@ internal import CZstd
 /// A context is used by one thread at a time; ``ZstdContextPool`` hands them out.
 final class ZstdCompressor {
   private let context: OpaquePointer
+  /// Reused output buffer, so compressing many chunks does not map fresh memory each time.
+  private var scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 0, alignment: 16)
 
   init() {
     guard let context = ZSTD_createCCtx() else { fatalError("ZSTD_createCCtx: out of memory") }
     self.context = context
   }
 
-  deinit { ZSTD_freeCCtx(context) }
+  deinit {
+    ZSTD_freeCCtx(context)
+    scratch.deallocate()
+  }
+
+  /// Compresses `source` into this compressor's own buffer; the result is valid until the
+  /// next call. Nil when zstd fails.
+  func compress(_ source: UnsafeRawBufferPointer, level: Int32) -> UnsafeRawBufferPointer? {
+    let bound = ZSTD_compressBound(source.count)
+    if scratch.count < bound {
+      scratch.deallocate()
+      scratch = .allocate(byteCount: bound, alignment: 16)
+    }
+    guard let size = compress(source, level: level, into: scratch) else { return nil }
+    return UnsafeRawBufferPointer(rebasing: scratch[0..<size])
+  }
 
   /// Compresses `source` at `level` into `destination`; nil if the frame would not fit, which
   /// callers use to mean "not worth storing compressed".

@@ -172,9 +172,9 @@ enum FileSystem {
     rmdir(path) == 0
   }
 
-  static func setExecutable(_ isExecutable: Bool, descriptor: FileDescriptor, path: String) throws {
+  static func setExecutable(_ isExecutable: Bool, descriptor: Int32, path: String) throws {
     var raw = stat()
-    guard fstat(descriptor.rawValue, &raw) == 0 else {
+    guard fstat(descriptor, &raw) == 0 else {
       throw SystemError.last("stat", path: path)
     }
     var mode = raw.st_mode & 0o7777
@@ -184,7 +184,7 @@ enum FileSystem {
     } else {
       mode &= ~0o111
     }
-    guard fchmod(descriptor.rawValue, mode) == 0 else {
+    guard fchmod(descriptor, mode) == 0 else {
       throw SystemError.last("chmod", path: path)
     }
   }

@@ -176,6 +176,8 @@ extension Workspace {
 
   /// Writes one file through a temporary file and a rename, so the path never holds a
   /// partial file; returns its status after the rename.
+  ///
+  /// Work-tree files are not fsynced: the store, which is, can always write them again.
   private static func materialize(
     _ file: FileToRestore,
     root: String,
@@ -183,18 +185,37 @@ extension Workspace {
   ) throws -> FileStatus {
     let destination = root + "/" + file.path
     let temporary = FileSystem.temporaryPath(beside: destination)
-    let descriptor = try FileSystem.open(
-      temporary, .writeOnly, options: [.create, .exclusiveCreate],
-      permissions: .init(rawValue: 0o666))
-    do {
-      try store.streamContent(of: file.digest) { bytes in
-        _ = try Errno.wrap("write", path: file.path) { try descriptor.writeAll(bytes) }
+    if file.size >= Int64(DirectFileWriter.blockSize) {
+      let writer = try DirectFileWriter(path: temporary, mode: 0o666)
+      do {
+        try store.streamContent(of: file.digest) { try writer.append($0) }
+        try FileSystem.setExecutable(
+          file.isExecutable, descriptor: writer.rawDescriptor, path: file.path)
+        try writer.finish(sync: false)
+      } catch {
+        writer.abandon()
+        throw error
       }
-      try FileSystem.setExecutable(file.isExecutable, descriptor: descriptor, path: file.path)
-      try descriptor.close()
+    } else {
+      let descriptor = try FileSystem.open(
+        temporary, .writeOnly, options: [.create, .exclusiveCreate],
+        permissions: .init(rawValue: 0o666))
+      do {
+        try store.streamContent(of: file.digest) { bytes in
+          _ = try Errno.wrap("write", path: file.path) { try descriptor.writeAll(bytes) }
+        }
+        try FileSystem.setExecutable(
+          file.isExecutable, descriptor: descriptor.rawValue, path: file.path)
+        try descriptor.close()
+      } catch {
+        try? descriptor.close()
+        unlink(temporary)
+        throw error
+      }
+    }
+    do {
       try FileSystem.rename(temporary, to: destination)
     } catch {
-      try? descriptor.close()
       unlink(temporary)
       throw error
     }

@@ -57,7 +57,7 @@ extension Workspace {
         if let absent = recipe.chunks.first(where: { !store.contains($0.id) }) {
           return "chunk \(absent.id) is missing"
         }
-        try store.streamContent(of: entry.id) { _ in }
+        try store.streamContent(of: entry.id, rehashWhole: true) { _ in }
         return nil
       }
     } catch let error as ObjectStoreError {

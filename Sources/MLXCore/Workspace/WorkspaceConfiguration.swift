@@ -11,7 +11,7 @@
 /// variable `MLX_CACHE_DIR` overrides both.
 public struct WorkspaceConfiguration: Equatable, Sendable {
   public static let defaultCacheDirectory = ".mlx/cache"
-  public static let defaultCompressionLevel = 3
+  public static let defaultCompressionLevel = 1
 
   /// The object store directory, as written (relative to the root or absolute).
   public var cacheDirectory = Self.defaultCacheDirectory

@@ -143,3 +143,38 @@ func corruptLastByteOfEveryPack(_ repo: TestRepository) throws {
     try handle.close()
   }
 }
+
+@Suite struct InterruptedCheckoutTests {
+  @Test(arguments: [1_000, 20_000, 80_000])
+  func killedCheckoutLeavesNoPartialFilesInTheWorkTree(afterMicroseconds delay: Int) throws {
+    let repo = try TestRepository()
+    defer { repo.remove() }
+    try repo.mlx("init")
+    try repo.write(pseudoRandomBytes(count: 24 << 20, seed: 21), to: "big.bin")
+    try repo.mlx("add", "big.bin")
+    let digest = try repo.sha256sum("big.bin")
+    try repo.run("rm", "big.bin")
+
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: TestRepository.mlxExecutable)
+    process.arguments = ["checkout"]
+    process.currentDirectoryURL = repo.directory.url
+    process.environment = ProcessRunner.hermeticEnvironment()
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    usleep(useconds_t(delay))
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+
+    // Either the file is complete or absent; nothing else appears beside it.
+    let entries = try FileManager.default.contentsOfDirectory(atPath: repo.path).sorted()
+    #expect(entries.allSatisfy { [".git", ".gitignore", ".mlx", "big.bin", "big.bin.mlx"].contains($0) }, "\(entries)")
+    if repo.exists("big.bin") { #expect(try repo.sha256sum("big.bin") == digest) }
+
+    #expect(try repo.mlx("checkout").succeeded)
+    #expect(try repo.sha256sum("big.bin") == digest)
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: repo.directory(".mlx/tmp"))
+    #expect(leftovers.isEmpty, "\(leftovers)")
+  }
+}

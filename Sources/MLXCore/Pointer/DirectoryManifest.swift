@@ -24,17 +24,28 @@ struct DirectoryManifest: Equatable, Sendable {
   let entries: [Entry]
 
   init(entries: [Entry]) {
-    self.entries = entries.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+    let isSorted = zip(entries, entries.dropFirst()).allSatisfy {
+      PathOrder.precedes($0.path, $1.path)
+    }
+    self.entries = isSorted ? entries : entries.sorted { PathOrder.precedes($0.path, $1.path) }
   }
 
   var totalSize: Int64 { entries.reduce(0) { $0 + $1.size } }
 
   var encoded: [UInt8] {
-    var text = Self.header + "\n"
+    var bytes = Array((Self.header + "\n").utf8)
+    bytes.reserveCapacity(entries.count * 120)
     for entry in entries {
-      text += "\(entry.isExecutable ? "100755" : "100644") \(entry.size) \(entry.digest) \(entry.path)\n"
+      bytes += (entry.isExecutable ? "100755 " : "100644 ").utf8
+      bytes += String(entry.size).utf8
+      bytes.append(UInt8(ascii: " "))
+      bytes += ObjectID.prefix.utf8
+      entry.digest.appendHex(to: &bytes)
+      bytes.append(UInt8(ascii: " "))
+      bytes += entry.path.utf8
+      bytes.append(UInt8(ascii: "\n"))
     }
-    return Array(text.utf8)
+    return bytes
   }
 
   /// The directory's digest.

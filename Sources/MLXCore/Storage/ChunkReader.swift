@@ -22,6 +22,12 @@ struct ChunkReader {
 
     func start(_ index: Int) {
       guard index < chunks.count else { return }
+      if index % Self.window == 0 {
+        // Read ahead the next stretch of chunks while these are decompressed.
+        let ahead = chunks[
+          min(chunks.count, index + Self.window)..<min(chunks.count, index + 4 * Self.window)]
+        store.prefetch(ahead.map(\.id))
+      }
       let slot = slots[index % Self.window]
       let id = chunks[index].id
       DispatchQueue.global().async(group: inFlight) {
@@ -36,6 +42,7 @@ struct ChunkReader {
       }
     }
 
+    store.prefetch(chunks.prefix(Self.window).map(\.id))
     for index in 0..<min(Self.window, chunks.count) { start(index) }
     for index in chunks.indices {
       let bytes = try slots[index % Self.window].take()

@@ -57,7 +57,23 @@ public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible 
   }
 
   /// The 64 lowercase hex digits, without the algorithm prefix.
-  public var hex: String { Hex.encode(bytes) }
+  public var hex: String {
+    var digits: [UInt8] = []
+    appendHex(to: &digits)
+    return String(decoding: digits, as: UTF8.self)
+  }
+
+  /// Appends the 64 lowercase hex digits to `bytes` without allocating.
+  func appendHex(to bytes: inout [UInt8]) {
+    let digits: StaticString = "0123456789abcdef"
+    digits.withUTF8Buffer { table in
+      for word in [w0, w1, w2, w3] {
+        for shift in stride(from: 60, through: 0, by: -4) {
+          bytes.append(table[Int((word >> UInt64(shift)) & 0xf)])
+        }
+      }
+    }
+  }
 
   /// `sha256:<hex>`, as pointers write it.
   public var description: String { Self.prefix + hex }

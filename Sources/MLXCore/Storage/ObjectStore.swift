@@ -40,22 +40,8 @@ public final class ObjectStore: @unchecked Sendable {
         name: String(entry.name.dropLast(4)), bytes: try FileSystem.read(path), path: path)
       store.indexes.append(index)
     }
-    store.removeAbandonedTemporaryFiles()
+    TemporaryFiles.removeAbandoned(in: store.temporaryDirectory)
     return store
-  }
-
-  /// Deletes temporary files left by mlx processes that no longer run (killed mid-write).
-  private func removeAbandonedTemporaryFiles() {
-    guard let entries = try? FileSystem.entries(of: temporaryDirectory) else { return }
-    for entry in entries {
-      guard let dash = entry.name.lastIndex(of: "-"),
-        entry.name[..<dash].hasSuffix(".tmp"),
-        let pid = Int32(entry.name[entry.name.index(after: dash)...])
-      else { continue }
-      if kill(pid, 0) != 0 && errno == ESRCH {
-        unlink("\(temporaryDirectory)/\(entry.name)")
-      }
-    }
   }
 
   func register(_ index: PackIndex) {
@@ -185,6 +171,27 @@ public final class ObjectStore: @unchecked Sendable {
       throw ObjectStoreError.malformedRecipe(id)
     }
     return recipe
+  }
+
+  // MARK: - Read-ahead
+
+  /// Asks the kernel to start reading these objects from disk now, so the reads that follow
+  /// find them in memory. Packs are written around the page cache, so without this a
+  /// checkout right after an add would wait on the disk one small read at a time.
+  func prefetch(_ ids: [ObjectID]) {
+    var spans: [String: (start: UInt64, end: UInt64)] = [:]
+    for id in ids {
+      guard let (entry, pack) = locate(id) else { continue }
+      let end = entry.offset + UInt64(PackFormat.recordHeaderLength) + entry.storedLength
+      let span = spans[pack] ?? (entry.offset, end)
+      spans[pack] = (min(span.start, entry.offset), max(span.end, end))
+    }
+    for (pack, span) in spans {
+      guard let descriptor = try? packDescriptor(pack) else { continue }
+      // Never ask for more than 256 MiB at once; later reads ask again as they go.
+      let length = min(span.end - span.start, 256 << 20)
+      _ = posix_fadvise(descriptor, off_t(span.start), off_t(length), POSIX_FADV_WILLNEED)
+    }
   }
 
   private func packDescriptor(_ pack: String) throws -> Int32 {

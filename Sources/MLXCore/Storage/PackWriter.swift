@@ -118,7 +118,9 @@ final class PackWriter: @unchecked Sendable {
     try FileSystem.rename(pack.sink.path, to: packPath)
     let indexBytes = PackFormat.encodeIndex(pack.entries)
     let indexPath = "\(store.packDirectory)/\(pack.name).idx"
-    try FileSystem.write(indexBytes, atomicallyTo: indexPath, mode: 0o444)
+    try FileSystem.write(
+      indexBytes, atomicallyTo: indexPath, mode: 0o444,
+      temporaryDirectory: store.temporaryDirectory)
     let index = try PackIndex(name: pack.name, bytes: indexBytes, path: indexPath)
     store.register(index)
     published.append(index)

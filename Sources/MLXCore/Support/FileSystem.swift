@@ -76,19 +76,24 @@ enum FileSystem {
         }
       entries.append(DirectoryEntry(name: name, isDirectory: isDirectory))
     }
-    entries.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+    entries.sort { PathOrder.precedes($0.name, $1.name) }
     return entries
   }
 
   // MARK: - Writing
 
   /// Replaces `path` with `bytes`: temporary file, fsync, rename, fsync of the directory.
+  ///
+  /// The temporary file goes in `temporaryDirectory` when given (so a process killed midway
+  /// leaves nothing in the user's directories; see ``TemporaryFiles``), or beside `path` when
+  /// that directory is on another file system.
   static func write(
     _ bytes: some Collection<UInt8>,
     atomicallyTo path: String,
-    mode: mode_t = 0o644
+    mode: mode_t = 0o644,
+    temporaryDirectory: String? = nil
   ) throws {
-    let temporary = temporaryPath(beside: path)
+    let temporary = TemporaryFiles.path(in: temporaryDirectory, beside: path)
     do {
       let descriptor = try open(
         temporary, .writeOnly, options: [.create, .exclusiveCreate],
@@ -103,21 +108,21 @@ enum FileSystem {
         try? descriptor.close()
         throw error
       }
-      try rename(temporary, to: path)
+      if Glibc.rename(temporary, path) != 0 {
+        let code = errno
+        unlink(temporary)
+        guard code == EXDEV, temporaryDirectory != nil else {
+          throw SystemError("rename", path: path, code: code)
+        }
+        // `path` is on another file system than the temporary directory: write beside it.
+        try write(bytes, atomicallyTo: path, mode: mode, temporaryDirectory: nil)
+        return
+      }
       try syncDirectory(containing: path)
     } catch {
       unlink(temporary)
       throw error
     }
-  }
-
-  /// A fresh name in the same directory as `path`, hidden and marked as mlx's temporary file.
-  static func temporaryPath(beside path: String) -> String {
-    let directory = parent(of: path)
-    let name = path.split(separator: "/").last.map(String.init) ?? path
-    let random = UInt64.random(in: 0...UInt64.max)
-    let prefix = directory.isEmpty ? "" : directory + "/"
-    return "\(prefix).\(name).mlx-tmp-\(getpid())-\(String(random, radix: 36))"
   }
 
   static func sync(_ descriptor: FileDescriptor, path: String) throws {

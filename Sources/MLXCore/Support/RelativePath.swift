@@ -3,13 +3,25 @@ enum RelativePath {
   /// True for a non-empty relative path with no `.`, `..` or empty component and no control
   /// characters: a path that cannot point outside the directory it is relative to.
   static func isSafe(_ path: String) -> Bool {
-    guard !path.isEmpty, !path.hasPrefix("/") else { return false }
-    if path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) {
-      return false
+    var componentLength = 0
+    var dots = 0
+    for byte in path.utf8 {
+      if byte < 0x20 || byte == 0x7f { return false }
+      if byte == UInt8(ascii: "/") {
+        if componentLength == 0 || componentLength == dots && dots <= 2 { return false }
+        componentLength = 0
+        dots = 0
+      } else {
+        componentLength += 1
+        if byte == UInt8(ascii: ".") { dots += 1 }
+      }
     }
-    for component in path.split(separator: "/", omittingEmptySubsequences: false) {
-      if component.isEmpty || component == "." || component == ".." { return false }
-    }
-    return true
+    return componentLength > 0 && !(componentLength == dots && dots <= 2)
+  }
+
+  /// True when a single file name has a control character (such as a newline), which
+  /// manifests cannot hold.
+  static func hasControlCharacters(_ name: String) -> Bool {
+    name.utf8.contains { $0 < 0x20 || $0 == 0x7f }
   }
 }

@@ -13,19 +13,21 @@ enum GitIgnoreFile {
   }
 
   /// Adds the line for `name` to the `.gitignore` at `path`; returns whether it changed.
-  static func add(_ name: String, to path: String) throws -> Bool {
+  static func add(_ name: String, to path: String, temporaryDirectory: String) throws -> Bool {
     let text = try FileSystem.readTextIfPresent(path) ?? ""
     let entry = line(for: name)
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     if lines.contains(where: { $0 == Substring(entry) }) { return false }
     let separator = text.isEmpty || text.hasSuffix("\n") ? "" : "\n"
-    try FileSystem.write(Array((text + separator + entry + "\n").utf8), atomicallyTo: path)
+    try FileSystem.write(
+      Array((text + separator + entry + "\n").utf8), atomicallyTo: path,
+      temporaryDirectory: temporaryDirectory)
     return true
   }
 
   /// Removes the line for `name`; deletes the file if nothing else is left in it. Returns
   /// whether the file changed.
-  static func remove(_ name: String, from path: String) throws -> Bool {
+  static func remove(_ name: String, from path: String, temporaryDirectory: String) throws -> Bool {
     guard let text = try FileSystem.readTextIfPresent(path) else { return false }
     let entry = Substring(line(for: name))
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -35,7 +37,8 @@ enum GitIgnoreFile {
     if remaining.allSatisfy(\.isWhitespace) {
       try FileSystem.removeFile(path)
     } else {
-      try FileSystem.write(Array(remaining.utf8), atomicallyTo: path)
+      try FileSystem.write(
+        Array(remaining.utf8), atomicallyTo: path, temporaryDirectory: temporaryDirectory)
     }
     return true
   }

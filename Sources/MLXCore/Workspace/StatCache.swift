@@ -30,7 +30,7 @@ struct StatCache {
     }
   }
 
-  private static let magic = Array("MLXSTAT1".utf8)
+  private static let magic = Array("MLXSTAT2".utf8)
   private var entries: [String: Entry] = [:]
   /// When the loaded cache file was written; files modified at or after it are not trusted.
   private var writtenAt: Int64 = 0
@@ -75,19 +75,20 @@ struct StatCache {
   }
 
   /// Writes the cache atomically when it changed.
-  func save(to path: String) throws {
+  func save(to path: String, temporaryDirectory: String) throws {
     guard isModified else { return }
     try FileSystem.createDirectories(FileSystem.parent(of: path))
-    try FileSystem.write(encode(), atomicallyTo: path)
+    try FileSystem.write(encode(), atomicallyTo: path, temporaryDirectory: temporaryDirectory)
   }
 
   // MARK: - Encoding
 
-  /// `MLXSTAT1`, then per entry: path length (4 bytes), path, size, modified, changed, inode
-  /// (8 bytes each, little-endian) and the 32-byte digest.
+  /// `MLXSTAT2`, the entry count (8 bytes), then per entry: path length (4 bytes), path,
+  /// size, modified, changed, inode (8 bytes each, little-endian) and the 32-byte digest.
   private func encode() -> [UInt8] {
     var bytes = Self.magic
     bytes.reserveCapacity(entries.count * 96)
+    withUnsafeBytes(of: UInt64(entries.count).littleEndian) { bytes.append(contentsOf: $0) }
     func append<T: FixedWidthInteger>(_ value: T) {
       withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
@@ -104,10 +105,13 @@ struct StatCache {
   }
 
   private static func decode(_ bytes: [UInt8]) -> [String: Entry]? {
-    guard bytes.count >= 8, Array(bytes[0..<8]) == magic else { return nil }
+    guard bytes.count >= 16, Array(bytes[0..<8]) == magic else { return nil }
     return bytes.withUnsafeBytes { raw -> [String: Entry]? in
+      let count = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+      guard count <= UInt64(raw.count / 68) else { return nil }
       var entries: [String: Entry] = [:]
-      var offset = 8
+      entries.reserveCapacity(Int(count))
+      var offset = 16
       func integer<T: FixedWidthInteger>(_: T.Type) -> T {
         defer { offset += MemoryLayout<T>.size }
         return T(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: T.self))

@@ -16,7 +16,7 @@ extension Workspace {
       paths.insert(path)
     }
     return paths.filter { !$0.hasPrefix(Self.metadataDirectoryName + "/") }
-      .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+      .sorted(by: PathOrder.precedes)
   }
 
   /// Reads and parses the pointer at a repository-relative path; nil when the file is absent.

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+  import Glibc
+#else
+  import Darwin
+#endif
+import Dispatch
+
 /// Lists the regular files of a directory, recursively, with their `lstat` data.
 ///
 /// The rule for special entries (docs/commands.md#symbolic-links): symbolic links, sockets,
@@ -14,32 +21,99 @@ enum WorkTreeScanner {
   ///   - directory: absolute path of the directory.
   ///   - displayPath: how to name the directory in errors.
   static func files(in directory: String, displayPath: String) throws -> [File] {
-    var files: [File] = []
-    try walk(directory, relative: "", displayPath: displayPath, into: &files)
-    return files.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+    let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw SystemError.last("list", path: displayPath) }
+    let top = try list(descriptor, relative: "", displayPath: displayPath)
+    defer { close(descriptor) }
+    // Subdirectories are walked on all cores; their results are joined in name order.
+    let results = ConcurrentResults<[File]>(count: top.directories.count)
+    let directories = top.directories
+    DispatchQueue.concurrentPerform(iterations: directories.count) { index in
+      results.record(index) {
+        var files: [File] = []
+        try walk(
+          directories[index].descriptor, relative: directories[index].name,
+          displayPath: displayPath, into: &files)
+        return files
+      }
+    }
+    var files = top.files
+    for nested in try results.values() { files += nested }
+    // Depth-first order with sorted names is almost byte order ("a.txt" < "a/b" is the
+    // exception); the sort is adaptive, so this costs one pass when nothing moves.
+    let isSorted = zip(files, files.dropFirst()).allSatisfy { PathOrder.precedes($0.path, $1.path) }
+    return isSorted ? files : files.sorted { PathOrder.precedes($0.path, $1.path) }
   }
 
+  /// One directory's regular files, and its subdirectories opened for walking.
+  private struct Listing {
+    var files: [File] = []
+    var directories: [(name: String, descriptor: Int32)] = []
+  }
+
+  /// Lists the directory open as `descriptor` (which stays open); names are resolved
+  /// relative to it, never through a whole path.
+  private static func list(
+    _ descriptor: Int32, relative: String, displayPath: String
+  ) throws -> Listing {
+    let copy = dup(descriptor)
+    guard copy >= 0, let directory = fdopendir(copy) else {
+      throw SystemError.last("list", path: displayPath + "/" + relative)
+    }
+    defer { closedir(directory) }
+    var names: [String] = []
+    while let entry = readdir(directory) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+      }
+      if name != "." && name != ".." { names.append(name) }
+    }
+    names.sort(by: PathOrder.precedes)
+    var listing = Listing()
+    do {
+      for name in names {
+        let childRelative = relative.isEmpty ? name : relative + "/" + name
+        let shown = displayPath + "/" + childRelative
+        guard !RelativePath.hasControlCharacters(name) else {
+          throw WorkspaceError.unsupportedFileName(path: shown)
+        }
+        var raw = stat()
+        guard fstatat(descriptor, name, &raw, AT_SYMLINK_NOFOLLOW) == 0 else {
+          if errno == ENOENT { continue }
+          throw SystemError.last("stat", path: shown)
+        }
+        let status = FileStatus(raw)
+        switch status.kind {
+        case .directory:
+          let child = openat(descriptor, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+          guard child >= 0 else { throw SystemError.last("list", path: shown) }
+          listing.directories.append((childRelative, child))
+        case .regular:
+          listing.files.append(File(path: childRelative, status: status))
+        case .symbolicLink:
+          throw WorkspaceError.symbolicLink(path: shown)
+        case .other:
+          throw WorkspaceError.unsupportedFileType(path: shown)
+        }
+      }
+    } catch {
+      listing.directories.forEach { close($0.descriptor) }
+      throw error
+    }
+    return listing
+  }
+
+  /// Walks the directory open as `descriptor` depth-first and closes it.
   private static func walk(
-    _ directory: String, relative: String, displayPath: String, into files: inout [File]
+    _ descriptor: Int32, relative: String, displayPath: String, into files: inout [File]
   ) throws {
-    for entry in try FileSystem.entries(of: directory) {
-      let childRelative = relative.isEmpty ? entry.name : relative + "/" + entry.name
-      let shown = displayPath + "/" + childRelative
-      guard RelativePath.isSafe(entry.name) else {
-        throw WorkspaceError.unsupportedFileName(path: shown)
-      }
-      let absolute = directory + "/" + entry.name
-      guard let status = try FileStatus.of(absolute) else { continue }
-      switch status.kind {
-      case .directory:
-        try walk(absolute, relative: childRelative, displayPath: displayPath, into: &files)
-      case .regular:
-        files.append(File(path: childRelative, status: status))
-      case .symbolicLink:
-        throw WorkspaceError.symbolicLink(path: shown)
-      case .other:
-        throw WorkspaceError.unsupportedFileType(path: shown)
-      }
+    defer { close(descriptor) }
+    let listing = try list(descriptor, relative: relative, displayPath: displayPath)
+    files += listing.files
+    var remaining = listing.directories[...]
+    defer { remaining.forEach { close($0.descriptor) } }
+    while let next = remaining.popFirst() {
+      try walk(next.descriptor, relative: next.name, displayPath: displayPath, into: &files)
     }
   }
 }

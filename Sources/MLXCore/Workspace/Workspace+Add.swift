@@ -65,11 +65,14 @@ extension Workspace {
       let pointerPath = target.path + PointerFile.suffix
       let changed = target.previous?.pointer != pointer
       if changed {
-        try FileSystem.write(Array(pointer.encoded.utf8), atomicallyTo: absolute(pointerPath))
+        try FileSystem.write(
+          Array(pointer.encoded.utf8), atomicallyTo: absolute(pointerPath),
+          temporaryDirectory: temporaryDirectory)
       }
       let parent = FileSystem.parent(of: target.path)
       let ignorePath = FileSystem.join(parent, ".gitignore")
-      _ = try GitIgnoreFile.add(pointer.path, to: absolute(ignorePath))
+      _ = try GitIgnoreFile.add(
+        pointer.path, to: absolute(ignorePath), temporaryDirectory: temporaryDirectory)
       toStage.insert(pointerPath)
       toStage.insert(ignorePath)
       if try untrackFromGit(target) { untracked.append(target.path) }
@@ -79,7 +82,7 @@ extension Workspace {
           changed: changed))
     }
     try repository.stage(toStage.sorted())
-    try statCache.save(to: statCachePath)
+    try statCache.save(to: statCachePath, temporaryDirectory: temporaryDirectory)
     let written = writer.written
     return AddSummary(
       results: results, newObjects: written.objects, newBytes: written.bytes,

@@ -63,7 +63,7 @@ extension Workspace {
         report.failed.append(.init(path: artifact.path, reason: error.description))
       }
     }
-    try statCache.save(to: statCachePath)
+    try statCache.save(to: statCachePath, temporaryDirectory: temporaryDirectory)
     return report
   }
 
@@ -158,12 +158,15 @@ extension Workspace {
       try prepareDirectory(directory, checked: &checked)
     }
     let store = try self.store()
+    store.prefetch(files.map(\.digest))
     let root = self.root
+    let temporaryDirectory = self.temporaryDirectory
     let results = ConcurrentResults<FileStatus>(count: files.count)
     DispatchQueue.concurrentPerform(iterations: files.count) { position in
       let file = files[position]
       results.record(position) {
-        let status = try Self.materialize(file, root: root, store: store)
+        let status = try Self.materialize(
+          file, root: root, temporaryDirectory: temporaryDirectory, store: store)
         progress.advance(by: file.size)
         return status
       }
@@ -181,10 +184,11 @@ extension Workspace {
   private static func materialize(
     _ file: FileToRestore,
     root: String,
+    temporaryDirectory: String?,
     store: ObjectStore
   ) throws -> FileStatus {
     let destination = root + "/" + file.path
-    let temporary = FileSystem.temporaryPath(beside: destination)
+    let temporary = TemporaryFiles.path(in: temporaryDirectory, beside: destination)
     if file.size >= Int64(DirectFileWriter.blockSize) {
       let writer = try DirectFileWriter(path: temporary, mode: 0o666)
       do {
@@ -213,11 +217,14 @@ extension Workspace {
         throw error
       }
     }
-    do {
-      try FileSystem.rename(temporary, to: destination)
-    } catch {
+    if rename(temporary, destination) != 0 {
+      let code = errno
       unlink(temporary)
-      throw error
+      if code == EXDEV && temporaryDirectory != nil {
+        // The destination is on another file system than .mlx: write beside it instead.
+        return try materialize(file, root: root, temporaryDirectory: nil, store: store)
+      }
+      throw SystemError("rename", path: file.path, code: code)
     }
     guard let status = try FileStatus.of(destination) else {
       throw SystemError("write", path: file.path, code: ENOENT)

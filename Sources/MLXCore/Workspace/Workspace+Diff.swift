@@ -47,7 +47,7 @@ extension Workspace {
     }
 
     var entries: [ArtifactDiff.Entry] = []
-    let paths = Set(before.keys).union(after.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    let paths = Set(before.keys).union(after.keys).sorted(by: PathOrder.precedes)
     for path in paths {
       let old = before[path]
       let new = after[path]

@@ -11,13 +11,15 @@ extension Workspace {
       try FileSystem.removeFile(absolute(artifact.pointerPath))
       changed.insert(artifact.pointerPath)
       let ignorePath = FileSystem.join(FileSystem.parent(of: artifact.path), ".gitignore")
-      if try GitIgnoreFile.remove(artifact.pointer.path, from: absolute(ignorePath)) {
+      if try GitIgnoreFile.remove(
+        artifact.pointer.path, from: absolute(ignorePath), temporaryDirectory: temporaryDirectory)
+      {
         changed.insert(ignorePath)
       }
       statCache.forget(artifact.path)
     }
     try syncIndex(with: changed.sorted())
-    try statCache.save(to: statCachePath)
+    try statCache.save(to: statCachePath, temporaryDirectory: temporaryDirectory)
     return artifacts
   }
 

@@ -80,7 +80,8 @@ extension Workspace {
           changes: changes))
     }
     // Saving what was hashed makes the next status free; losing a race here only costs time.
-    try? statCache.save(to: statCachePath)
+    try? FileSystem.createDirectories(temporaryDirectory)
+    try? statCache.save(to: statCachePath, temporaryDirectory: temporaryDirectory)
     return result
   }
 }

@@ -14,6 +14,8 @@ public final class Workspace {
   var metadataDirectory: String { root + "/" + Self.metadataDirectoryName }
   var stateDirectory: String { metadataDirectory + "/state" }
   var statCachePath: String { stateDirectory + "/stat-cache" }
+  /// Where work-tree writes stage their temporary files (`.mlx/tmp`, ignored by Git).
+  var temporaryDirectory: String { metadataDirectory + "/tmp" }
 
   private var openedStore: ObjectStore?
 
@@ -83,9 +85,12 @@ public final class Workspace {
   /// processes, saying so on standard error.
   func lock() throws -> FileLock {
     try FileSystem.createDirectories(stateDirectory)
-    return try FileLock(path: stateDirectory + "/lock") {
+    try FileSystem.createDirectories(temporaryDirectory)
+    let lock = try FileLock(path: stateDirectory + "/lock") {
       StandardError.write("mlx: waiting for another mlx process in this repository…\n")
     }
+    TemporaryFiles.removeAbandoned(in: temporaryDirectory)
+    return lock
   }
 
   /// The zstd level for new objects, or nil for none.

@@ -13,7 +13,7 @@ import Testing
       let a = try #require(try FileStatus.of(directory("a.txt")))
       var cache = StatCache()
       cache.record("a.txt", status: a, digest: digest)
-      try cache.save(to: directory("cache"))
+      try cache.save(to: directory("cache"), temporaryDirectory: directory.path)
 
       let loaded = StatCache.load(from: directory("cache"))
       #expect(loaded.digest(for: "a.txt", status: a) == digest)
@@ -31,7 +31,7 @@ import Testing
 
   @Test func damagedCacheIsTreatedAsEmpty() throws {
     try withTemporaryDirectory { directory in
-      try directory.write("MLXSTAT1\u{1}\u{0}", to: "cache")
+      try directory.write("MLXSTAT2\u{1}\u{0}", to: "cache")
       let cache = StatCache.load(from: directory("cache"))
       #expect(!cache.isModified)
     }

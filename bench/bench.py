@@ -1,0 +1,317 @@
+#!/usr/bin/env python3
+"""Times mlx, DVC and git-lfs side by side on the same data and machine.
+
+Each operation runs in fresh Git repositories (setup such as copying data in is not timed),
+several times per tool; the table shows the median of the runs and mlx's time divided by
+DVC's. The figures are written between the markers in bench/RESULTS.md.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+GIB = 1 << 30
+TOOLS = ["mlx", "dvc", "git-lfs"]
+
+
+class Bench:
+    def __init__(self, args):
+        self.mlx = os.path.abspath(args.mlx)
+        self.dvc = os.path.abspath(args.dvc)
+        self.work = os.path.abspath(args.work)
+        self.data = os.path.join(self.work, "data")
+        self.repos = os.path.join(self.work, "repos")
+        self.reps = args.reps
+        self.counter = 0
+        self.rows = []
+        self.env = dict(os.environ)
+        self.env.update(
+            GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@example.com",
+            GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@example.com",
+            GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null",
+            DVC_NO_ANALYTICS="1", CI="1",
+        )
+        self.env.pop("MLX_CACHE_DIR", None)
+
+    # MARK: - Running things
+
+    def sh(self, args, cwd, check=True):
+        result = subprocess.run(args, cwd=cwd, env=self.env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        if check and result.returncode != 0:
+            raise RuntimeError(f"{' '.join(args)} failed in {cwd}:\n{result.stdout}{result.stderr}")
+        return result
+
+    def timed(self, args, cwd):
+        subprocess.run(["sync"])
+        start = time.perf_counter()
+        self.sh(args, cwd)
+        return time.perf_counter() - start
+
+    def fresh_repo(self, tool):
+        self.counter += 1
+        path = os.path.join(self.repos, f"{tool}-{self.counter}")
+        shutil.rmtree(path, ignore_errors=True)
+        os.makedirs(path)
+        self.sh(["git", "init", "-q", "-b", "main"], path)
+        self.sh(["git", "config", "commit.gpgsign", "false"], path)
+        return path
+
+    def initialize(self, tool, repo):
+        if tool == "mlx":
+            self.sh([self.mlx, "init"], repo)
+        elif tool == "dvc":
+            self.sh([self.dvc, "init", "-q"], repo)
+        else:
+            self.sh(["git", "lfs", "install", "--local"], repo)
+
+    def add_command(self, tool, name, repo):
+        if tool == "mlx":
+            return [self.mlx, "add", "-q", name]
+        if tool == "dvc":
+            return [self.dvc, "add", "-q", name]
+        pattern = f"{name}/**" if os.path.isdir(os.path.join(repo, name)) else name
+        self.sh(["git", "lfs", "track", pattern], repo)
+        return ["git", "add", name]
+
+    def status_command(self, tool):
+        return {"mlx": [self.mlx, "status"], "dvc": [self.dvc, "status"],
+                "git-lfs": ["git", "status", "--porcelain"]}[tool]
+
+    def checkout_command(self, tool, name):
+        return {"mlx": [self.mlx, "checkout", "-q", name], "dvc": [self.dvc, "checkout", "-q", name],
+                "git-lfs": ["git", "checkout", "--", name]}[tool]
+
+    def store_bytes(self, tool, repo):
+        store = {"mlx": ".mlx/cache", "dvc": ".dvc/cache", "git-lfs": ".git/lfs/objects"}[tool]
+        total = 0
+        for root, _, files in os.walk(os.path.join(repo, store)):
+            for name in files:
+                total += os.lstat(os.path.join(root, name)).st_blocks * 512
+        return total
+
+    def copy_data(self, name, repo):
+        source = os.path.join(self.data, name)
+        target = os.path.join(repo, name)
+        if os.path.isdir(source):
+            shutil.copytree(source, target)
+        else:
+            shutil.copyfile(source, target)
+
+    def tracked_repo(self, tool, name, commit=True):
+        repo = self.fresh_repo(tool)
+        self.initialize(tool, repo)
+        self.copy_data(name, repo)
+        self.sh(self.add_command(tool, name, repo), repo)
+        if commit:
+            self.sh(["git", "add", "-A"], repo)
+            self.sh(["git", "commit", "-qm", "track"], repo)
+        return repo
+
+    def record(self, operation, times, target=None, unit="s"):
+        row = {"operation": operation, "unit": unit, "target": target}
+        for tool in TOOLS:
+            values = times.get(tool)
+            row[tool] = statistics.median(values) if values else None
+            row[tool + "_runs"] = values
+        if row["mlx"] is not None and row["dvc"]:
+            row["ratio"] = row["mlx"] / row["dvc"]
+        self.rows.append(row)
+        self.print_row(row)
+
+    # MARK: - Scenarios
+
+    def bench_init(self):
+        times = {tool: [] for tool in TOOLS}
+        for _ in range(self.reps):
+            for tool in TOOLS:
+                repo = self.fresh_repo(tool)
+                args = {"mlx": [self.mlx, "init"], "dvc": [self.dvc, "init", "-q"],
+                        "git-lfs": ["git", "lfs", "install", "--local"]}[tool]
+                times[tool].append(self.timed(args, repo))
+        self.record("init", times)
+
+    def bench_add(self, name, label, target):
+        times = {tool: [] for tool in TOOLS}
+        for _ in range(self.reps):
+            for tool in TOOLS:
+                repo = self.fresh_repo(tool)
+                self.initialize(tool, repo)
+                self.copy_data(name, repo)
+                command = self.add_command(tool, name, repo)
+                times[tool].append(self.timed(command, repo))
+                shutil.rmtree(repo)
+        self.record(f"add {label}", times, target)
+
+    def bench_status(self, name, label, change=None, target=None):
+        """No-op status, or status after `change(tool, repo, rep)` modified the data."""
+        times = {tool: [] for tool in TOOLS}
+        for tool in TOOLS:
+            repo = self.tracked_repo(tool, name)
+            self.sh(self.status_command(tool), repo)  # warm: first status may build caches
+            for rep in range(self.reps):
+                if change:
+                    change(tool, repo, rep)
+                times[tool].append(self.timed(self.status_command(tool), repo))
+            shutil.rmtree(repo)
+        kind = f"status after one change, {label}" if change else f"status, nothing changed, {label}"
+        self.record(kind, times, target)
+
+    def bench_checkout(self, name, label):
+        times = {tool: [] for tool in TOOLS}
+        for tool in TOOLS:
+            repo = self.tracked_repo(tool, name)
+            for _ in range(self.reps):
+                path = os.path.join(repo, name)
+                if os.path.isdir(path):
+                    shutil.rmtree(path)
+                else:
+                    os.remove(path)
+                times[tool].append(self.timed(self.checkout_command(tool, name), repo))
+            shutil.rmtree(repo)
+        self.record(f"checkout into an empty work tree, {label}", times)
+
+    def bench_growth(self):
+        times = {tool: [] for tool in TOOLS}
+        growth = {tool: [] for tool in TOOLS}
+        size = os.path.getsize(os.path.join(self.data, "table-edited.csv"))
+        for _ in range(self.reps):
+            for tool in TOOLS:
+                repo = self.tracked_repo(tool, "table.csv")
+                before = self.store_bytes(tool, repo)
+                shutil.copyfile(os.path.join(self.data, "table-edited.csv"),
+                                os.path.join(repo, "table.csv"))
+                times[tool].append(self.timed(self.add_command(tool, "table.csv", repo), repo))
+                growth[tool].append(100.0 * (self.store_bytes(tool, repo) - before) / size)
+                shutil.rmtree(repo)
+        self.record("re-add the CSV with 1% of rows edited", times)
+        self.record("store growth from that re-add, % of file size", growth, "mlx <= 5%", unit="%")
+
+    # MARK: - Output
+
+    @staticmethod
+    def cell(value, unit):
+        if value is None:
+            return "-"
+        if unit == "%":
+            return f"{value:.1f}%"
+        return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
+
+    def print_row(self, row):
+        ratio = f"{row['ratio']:.3f}" if row.get("ratio") is not None else "-"
+        cells = [self.cell(row[t], row["unit"]) for t in TOOLS]
+        print(f"{row['operation']:<52} {cells[0]:>10} {cells[1]:>10} {cells[2]:>10} {ratio:>8}"
+              f"  {row['target'] or ''}", flush=True)
+
+    def markdown(self):
+        lines = ["| operation | mlx | DVC | git-lfs | mlx/DVC | target |", "|---|---|---|---|---|---|"]
+        for row in self.rows:
+            ratio = f"{row['ratio']:.3f}" if row.get("ratio") is not None else "-"
+            cells = [self.cell(row[t], row["unit"]) for t in TOOLS]
+            lines.append(f"| {row['operation']} | {cells[0]} | {cells[1]} | {cells[2]} | {ratio} | "
+                         f"{row['target'] or ''} |")
+        return "\n".join(lines)
+
+
+def version(args):
+    try:
+        return subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True).stdout.strip().splitlines()[0]
+    except (OSError, IndexError):
+        return "unknown"
+
+
+def machine(bench):
+    cpu = "unknown"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / GIB
+    filesystem = subprocess.run(["df", "-T", bench.work], stdout=subprocess.PIPE, text=True
+                                ).stdout.splitlines()[-1].split()[1]
+    return "\n".join([
+        f"- Date: {datetime.date.today().isoformat()}, {bench.reps} runs per tool, median shown",
+        f"- CPU: {cpu}, {os.cpu_count()} cores; memory {memory:.0f} GiB; "
+        f"{platform.system()} {platform.release()}; file system {filesystem}",
+        f"- mlx {version([bench.mlx, '--version'])} (release build); "
+        f"DVC {version([bench.dvc, '--version'])} (default settings: copies into its cache); "
+        f"{version(['git', 'lfs', 'version'])}; {version(['git', '--version'])}",
+    ])
+
+
+def write_results(bench, path):
+    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+    block = f"{begin}\n{machine(bench)}\n\n{bench.markdown()}\n{end}"
+    text = open(path).read() if os.path.exists(path) else f"# Benchmark results\n\n{begin}\n{end}\n"
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
+    else:
+        text += "\n" + block + "\n"
+    with open(path, "w") as out:
+        out.write(text)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--mlx", required=True)
+    parser.add_argument("--dvc", required=True)
+    parser.add_argument("--work", required=True)
+    parser.add_argument("--results", help="Markdown file to update with the table")
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--only", action="append", default=[],
+                        help="run only operations whose name contains this text")
+    args = parser.parse_args()
+    bench = Bench(args)
+    shutil.rmtree(bench.repos, ignore_errors=True)
+
+    def touch_one(tool, repo, rep):
+        path = os.path.join(repo, "files", "part07", f"record{7 + 100 * rep:05d}.csv")
+        with open(path, "a") as out:
+            out.write("changed\n")
+
+    def swap_csv(tool, repo, rep):
+        source = "table-edited.csv" if rep % 2 == 0 else "table.csv"
+        shutil.copyfile(os.path.join(bench.data, source), os.path.join(repo, "table.csv"))
+
+    scenarios = [
+        ("init", bench.bench_init),
+        ("add 1 GiB random", lambda: bench.bench_add("random.bin", "1 GiB random", "mlx/DVC <= 0.33")),
+        ("add 1 GiB CSV", lambda: bench.bench_add("table.csv", "1 GiB CSV", None)),
+        ("add 20,000 files", lambda: bench.bench_add("files", "20,000 files of 4 KiB", "mlx/DVC <= 0.25")),
+        ("status, nothing changed, 1 GiB random",
+         lambda: bench.bench_status("random.bin", "1 GiB random", target="mlx/DVC <= 0.10")),
+        ("status, nothing changed, 20,000 files",
+         lambda: bench.bench_status("files", "20,000 files", target="mlx/DVC <= 0.10")),
+        ("status after one change, 20,000 files",
+         lambda: bench.bench_status("files", "20,000 files", change=touch_one)),
+        ("status after one change, 1 GiB CSV",
+         lambda: bench.bench_status("table.csv", "1 GiB CSV", change=swap_csv)),
+        ("checkout 1 GiB random", lambda: bench.bench_checkout("random.bin", "1 GiB random")),
+        ("checkout 20,000 files", lambda: bench.bench_checkout("files", "20,000 files")),
+        ("store growth", bench.bench_growth),
+    ]
+    print(f"{'operation':<52} {'mlx':>10} {'dvc':>10} {'git-lfs':>10} {'mlx/dvc':>8}  target")
+    for name, run in scenarios:
+        if args.only and not any(word in name for word in args.only):
+            continue
+        run()
+    with open(os.path.join(bench.work, "results.json"), "w") as out:
+        json.dump(bench.rows, out, indent=2)
+    if args.results and not args.only:
+        write_results(bench, args.results)
+        print(f"\nWrote {args.results}")
+    shutil.rmtree(bench.repos, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# `make bench`: times mlx against DVC and git-lfs on the same generated data, side by side.
+# Usage: bench/run.sh PATH/TO/release/mlx [bench.py options, e.g. --only add --reps 5]
+set -euo pipefail
+
+mlx_binary=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+shift
+here=$(cd "$(dirname "$0")" && pwd)
+work=${MLX_BENCH_DIR:-$here/work}
+mkdir -p "$work"
+
+# git-lfs from Debian; DVC from PyPI in a virtual environment of its own.
+if ! command -v git-lfs >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq git-lfs >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq git-lfs >/dev/null
+  fi
+fi
+if [ ! -x "$work/venv/bin/dvc" ]; then
+  echo "Installing DVC into $work/venv" >&2
+  python3 -m venv "$work/venv"
+  "$work/venv/bin/pip" install -q --upgrade pip
+  "$work/venv/bin/pip" install -q dvc
+fi
+
+python3 "$here/generate.py" "$work/data"
+exec python3 "$here/bench.py" --mlx "$mlx_binary" --dvc "$work/venv/bin/dvc" --work "$work" \
+  --results "$here/RESULTS.md" "$@"

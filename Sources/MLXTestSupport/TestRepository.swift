@@ -89,3 +89,10 @@ public func pseudoRandomBytes(count: Int, seed: UInt64) -> Data {
   }
   return Data(bytes[0..<count])
 }
+
+extension TestRepository {
+  /// Whether `mlx verify` finds the store sound: what every error case must leave behind.
+  public func storeIsSound() throws -> Bool {
+    try mlx("verify").succeeded
+  }
+}

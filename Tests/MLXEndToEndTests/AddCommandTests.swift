@@ -126,6 +126,7 @@ import Testing
     let result = try repo.mlx("add", "nope.csv")
     #expect(result.status != 0)
     #expect(result.errorLines == ["Error: nope.csv: no such file or directory; check the path"])
+    #expect(try repo.storeIsSound())
   }
 
   @Test func pathOutsideTheRepositoryIsRefused() throws {
@@ -145,6 +146,8 @@ import Testing
       #expect(viaLink.status != 0)
       #expect(viaLink.stderr.contains("is outside the repository"))
     }
+    #expect(try repo.storeIsSound())
+    #expect(try repo.git("diff", "--cached", "--name-only").split(separator: "\n").allSatisfy { $0.hasPrefix(".mlx/") })
   }
 
   @Test func metadataDirectoriesAreRefused() throws {
@@ -170,6 +173,7 @@ import Testing
     #expect(inside.status != 0)
     #expect(inside.stderr.contains("dir/link is a symbolic link"))
     #expect(!repo.exists("dir.mlx"))
+    #expect(try repo.storeIsSound())
   }
 
   @Test func pointerFilesCannotBeAdded() throws {

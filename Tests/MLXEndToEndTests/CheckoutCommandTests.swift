@@ -114,6 +114,17 @@ import Testing
     #expect(!repo.exists("data"))
   }
 
+  @Test func errorsLeaveTheStoreSound() throws {
+    let repo = try repository()
+    defer { repo.remove() }
+    try repo.write("my edit", to: "data/set/a.txt")
+    #expect(try !repo.mlx("checkout").succeeded)
+    try repo.write("version: 1\nkind: file\npath: nope\ndigest: sha256:\(String(repeating: "1", count: 64))\nsize: 1\n", to: "nope.mlx")
+    #expect(try !repo.mlx("checkout", "nope").succeeded)
+    try repo.run("rm", "nope.mlx")
+    #expect(try repo.storeIsSound())
+  }
+
   @Test func refusesToWriteThroughASymbolicLink() throws {
     let repo = try repository()
     defer { repo.remove() }

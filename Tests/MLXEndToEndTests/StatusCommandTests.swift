@@ -91,6 +91,8 @@ import Testing
     #expect(yaml.errorLines.count == 1)
     #expect(yaml.stderr.contains("model.bin.mlx:"))
     #expect(yaml.stderr.contains("invalid YAML"))
+    try repo.git("checkout", "--", "model.bin.mlx")
+    #expect(try repo.storeIsSound())
   }
 
   @Test func pointerWithAPathLeavingItsDirectoryIsRejected() throws {

@@ -71,14 +71,16 @@ final class PackWriter: @unchecked Sendable {
       {
         try publishCurrent()
       }
-      var pack = try current ?? openPack()
+      // Take the pack out of `current` while appending, so its entry list is mutated in
+      // place rather than copied (copy-on-write) on every object.
+      var pack = try current.take() ?? openPack()
+      defer { current = pack }
       entry.offset = pack.offset
       var header = [UInt8](repeating: 0, count: PackFormat.recordHeaderLength)
       header.withUnsafeMutableBytes { PackFormat.writeRecordHeader(entry, to: $0.baseAddress!) }
       try header.withUnsafeBytes { try pack.sink.append($0) }
       try pack.sink.append(stored)
       pack.entries.append(entry)
-      current = pack
       newObjects += 1
       newBytes += Int64(PackFormat.recordHeaderLength + stored.count)
       return true

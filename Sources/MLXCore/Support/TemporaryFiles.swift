@@ -19,17 +19,24 @@ enum TemporaryFiles {
     return (parent.isEmpty ? "" : parent + "/") + ".\(name).\(random).tmp-\(getpid())"
   }
 
+  /// The id of the process that wrote a temporary file named `name`, or nil when the name
+  /// is not one of mlx's temporary names.
+  static func writer(of name: String) -> Int32? {
+    guard let dash = name.lastIndex(of: "-"), name[..<dash].hasSuffix(".tmp") else { return nil }
+    return Int32(name[name.index(after: dash)...])
+  }
+
+  /// Whether `name` is a temporary file whose process is gone (killed before its rename).
+  static func isAbandoned(_ name: String) -> Bool {
+    guard let pid = writer(of: name) else { return false }
+    return kill(pid, 0) != 0 && errno == ESRCH
+  }
+
   /// Deletes files in `directory` written by mlx processes that are gone.
   static func removeAbandoned(in directory: String) {
     guard let entries = try? FileSystem.entries(of: directory) else { return }
-    for entry in entries {
-      guard let dash = entry.name.lastIndex(of: "-"),
-        entry.name[..<dash].hasSuffix(".tmp"),
-        let pid = Int32(entry.name[entry.name.index(after: dash)...])
-      else { continue }
-      if kill(pid, 0) != 0 && errno == ESRCH {
-        unlink("\(directory)/\(entry.name)")
-      }
+    for entry in entries where isAbandoned(entry.name) {
+      unlink("\(directory)/\(entry.name)")
     }
   }
 }

@@ -10,6 +10,8 @@ import Dispatch
 /// The rule for special entries (docs/commands.md#symbolic-links): symbolic links, sockets,
 /// FIFOs and devices are refused with an error naming them, so a tracked directory always
 /// restores to exactly what was added; file names with control characters are refused too.
+/// mlx's own temporary files (`.NAME.RANDOM.tmp-PID`, written by a checkout) are skipped, and
+/// deleted when the process that wrote them is gone.
 enum WorkTreeScanner {
   struct File {
     /// Path relative to the scanned directory.
@@ -66,7 +68,14 @@ enum WorkTreeScanner {
       let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
         String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
       }
-      if name != "." && name != ".." { names.append(name) }
+      guard name != "." && name != ".." else { continue }
+      if name.hasPrefix("."), TemporaryFiles.writer(of: name) != nil {
+        // A checkout's file in the making: another mlx is writing it, or a killed one left
+        // it behind, in which case it goes now.
+        if TemporaryFiles.isAbandoned(name) { unlinkat(descriptor, name, 0) }
+        continue
+      }
+      names.append(name)
     }
     names.sort(by: PathOrder.precedes)
     var listing = Listing()

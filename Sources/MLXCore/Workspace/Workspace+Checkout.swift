@@ -160,7 +160,10 @@ extension Workspace {
     let store = try self.store()
     store.prefetch(files.map(\.digest))
     let root = self.root
-    let temporaryDirectory = self.temporaryDirectory
+    // A single file is staged in .mlx/tmp. The many files of a directory are staged beside
+    // their destinations: thousands of creations in one directory contend for the same ext4
+    // inode group (seconds, after a large delete), and the scanner cleans up any left behind.
+    let temporaryDirectory = files.count == 1 ? self.temporaryDirectory : nil
     let results = ConcurrentResults<FileStatus>(count: files.count)
     DispatchQueue.concurrentPerform(iterations: files.count) { position in
       let file = files[position]

@@ -1,63 +1,67 @@
 #!/usr/bin/env bash
-# The end-to-end example `make demo` runs: version a dataset and a model beside Git.
+# The end-to-end example `make demo` runs, in a fresh Git repository:
+# version data with mlx, train and evaluate a classifier, rerun with caching, restore files.
 # Usage: examples/demo.sh PATH/TO/mlx
 set -euo pipefail
 
 mlx_binary=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+example=$(cd "$(dirname "$0")/classifier" && pwd)
 demo=${MLX_DEMO_DIR:-${TMPDIR:-/tmp}/mlx-demo}
+
+if ! python3 -c "import numpy, sklearn, yaml" 2>/dev/null; then
+  echo "Installing the example's Python packages (numpy, scikit-learn, PyYAML)" >&2
+  python3 -m pip install --quiet numpy scikit-learn pyyaml
+fi
+
 rm -rf "$demo"
 mkdir -p "$demo"
+cp -R "$example/." "$demo/"
 cd "$demo"
 
 mlx() { "$mlx_binary" "$@"; }
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
 export GIT_AUTHOR_NAME="mlx demo" GIT_AUTHOR_EMAIL="demo@example.com"
 export GIT_COMMITTER_NAME="mlx demo" GIT_COMMITTER_EMAIL="demo@example.com"
-
 git init -q -b main
 git config commit.gpgsign false
-echo "# demo project" > README.md
+git config user.name "mlx demo"
+git config user.email "demo@example.com"
+git add -A && git commit -qm "Classifier project"
 
 step mlx init
+step python3 src/export_data.py
+step mlx add data/raw.csv --kind dataset
+step cat data/raw.csv.mlx
+git add -A && git commit -qm "Track the raw data"
 
-# A dataset (a CSV of 200,000 rows) and a model file (4 MiB of weights).
-mkdir -p data models
-python3 - <<'PY'
-import random
-random.seed(1)
-with open("data/train.csv", "w") as f:
-    f.write("id,age,income,score,label\n")
-    for i in range(200_000):
-        f.write(f"{i},{random.randint(18, 90)},{random.randint(1000, 99999)},{random.random():.6f},{random.randint(0, 1)}\n")
-with open("models/model.bin", "wb") as f:
-    f.write(random.randbytes(4 << 20))
-PY
+# Evaluate: every stage up to evaluation runs the first time, on a clean, committed tree.
+step mlx eval
+git add -A && git commit -qm "Train and evaluate the first model"
 
-step mlx add data/train.csv --kind dataset
-step mlx add models/model.bin --kind model
-step cat data/train.csv.mlx
+# Nothing changed: every stage is skipped.
+step mlx train
+
+# Try another param value, then go back: the old outputs come from the run cache.
+step sed -i 's/C: 1.0/C: 0.05/' params.yaml
+step mlx train
+step sed -i 's/C: 0.05/C: 1.0/' params.yaml
+step mlx train
+step mlx runs
+
+# A new version of the data: only the changed chunks are stored; retrain and compare.
+step python3 -c "rows = open('data/raw.csv').readlines(); open('data/raw.csv', 'w').writelines(rows[:-40])"
 step mlx status
-git add README.md && git commit -qm "Track the dataset and the model"
-step git log --oneline
+step mlx add data/raw.csv
+git add -A && git commit -qm "Drop the last 40 rows of the raw data"
+step mlx eval
+git add -A && git commit -qm "Retrain on the new data"
+step mlx diff HEAD~2 HEAD
+step mlx metrics diff HEAD~2 HEAD
 
-# A new version: 1% of the rows change in the middle; only the changed chunks are stored.
-python3 - <<'PY'
-lines = open("data/train.csv").read().splitlines(keepends=True)
-middle = len(lines) // 2
-for i in range(middle, middle + len(lines) // 100):
-    lines[i] = lines[i].replace(",0\n", ",1\n")
-open("data/train.csv", "w").writelines(lines)
-PY
-step mlx status
-step mlx add data/train.csv
-git commit -qm "Relabel 1% of the rows"
-step mlx diff HEAD~1 HEAD
-
-# Lose the work tree copies; restore them from the store.
-step rm -f data/train.csv models/model.bin
+# Lose the work-tree copies; restore them from the store.
+step rm -rf data/raw.csv models/model.pkl
 step mlx status
 step mlx checkout
-step sha256sum data/train.csv
 step mlx ls
 step mlx verify
 

@@ -18,3 +18,37 @@ int CLinuxShims_startWriteback(int fd, long long offset, long long count) {
   return 0;
 #endif
 }
+
+#include <signal.h>
+#include <spawn.h>
+
+int CLinuxShims_spawnInNewGroup(pid_t *pid, const char *path, char *const argv[],
+                                char *const envp[], const char *cwd) {
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attributes;
+  int result = posix_spawn_file_actions_init(&actions);
+  if (result != 0) return result;
+  result = posix_spawnattr_init(&attributes);
+  if (result != 0) {
+    posix_spawn_file_actions_destroy(&actions);
+    return result;
+  }
+  if (cwd != NULL) result = posix_spawn_file_actions_addchdir_np(&actions, cwd);
+  sigset_t defaults, empty;
+  sigemptyset(&empty);
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGTERM);
+  sigaddset(&defaults, SIGQUIT);
+  sigaddset(&defaults, SIGPIPE);
+  if (result == 0) result = posix_spawnattr_setsigdefault(&attributes, &defaults);
+  if (result == 0) result = posix_spawnattr_setsigmask(&attributes, &empty);
+  if (result == 0) result = posix_spawnattr_setpgroup(&attributes, 0);
+  if (result == 0)
+    result = posix_spawnattr_setflags(
+        &attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  if (result == 0) result = posix_spawn(pid, path, &actions, &attributes, argv, envp);
+  posix_spawnattr_destroy(&attributes);
+  posix_spawn_file_actions_destroy(&actions);
+  return result;
+}

@@ -10,6 +10,7 @@ struct MLXCommand: ParsableCommand {
     version: MLXVersion.current,
     subcommands: [
       Init.self, Add.self, Status.self, Checkout.self, List.self, Diff.self, Verify.self, Remove.self,
+      Run.self, Train.self, Eval.self, Runs.self, Metrics.self, Params.self,
     ]
   )
 }

@@ -3,7 +3,10 @@ import MLXTestSupport
 import Testing
 
 @Suite struct HelpTests {
-  static let commands = ["init", "add", "status", "checkout", "ls", "diff", "verify", "rm"]
+  static let commands = [
+    "init", "add", "status", "checkout", "ls", "diff", "verify", "rm", "run", "train", "eval",
+    "runs", "metrics", "params",
+  ]
 
   @Test func rootHelpListsEveryCommand() throws {
     try withTemporaryDirectory { directory in

@@ -8,3 +8,11 @@ int CLinuxShims_openFlagDirect(void);
 
 /// sync_file_range(fd, offset, count, SYNC_FILE_RANGE_WRITE): start writing back a range.
 int CLinuxShims_startWriteback(int fd, long long offset, long long count);
+
+#include <sys/types.h>
+
+/// Starts `path` with `argv` and `envp` in directory `cwd`, as the leader of a new process
+/// group (so a Ctrl-C can be passed on to everything it starts), with default signal
+/// handling and an empty signal mask. Returns 0 and sets *pid, or an errno value.
+int CLinuxShims_spawnInNewGroup(pid_t *pid, const char *path, char *const argv[],
+                                char *const envp[], const char *cwd);

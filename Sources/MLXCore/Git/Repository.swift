@@ -236,3 +236,18 @@ extension Repository {
     return git_index_get_byindex(index, position) != nil
   }
 }
+
+extension Repository {
+  /// The content staged in the index for `path`, or nil when the index has no such entry.
+  public func indexedContent(of path: String) throws(GitError) -> [UInt8]? {
+    let index = try makeHandle("git_repository_index") { git_repository_index(&$0, handle) }
+    defer { git_index_free(index) }
+    try check(git_index_read(index, 0), "git_index_read")
+    guard let entry = git_index_get_bypath(index, path, 0) else { return nil }
+    var id = entry.pointee.id
+    let blob = try makeHandle("git_blob_lookup") { git_blob_lookup(&$0, handle, &id) }
+    defer { git_blob_free(blob) }
+    return Array(
+      UnsafeRawBufferPointer(start: git_blob_rawcontent(blob), count: Int(git_blob_rawsize(blob))))
+  }
+}

@@ -53,13 +53,13 @@ public struct PointerFile: Equatable, Sendable {
     var lines = [
       "version: \(Self.formatVersion)",
       "kind: \(kind.rawValue)",
-      "path: \(Self.quoted(path))",
+      "path: \(YAMLText.string(path))",
       "digest: \(digest)",
       "size: \(size)",
     ]
     if let fileCount { lines.append("files: \(fileCount)") }
     if isExecutable { lines.append("executable: true") }
-    if let description { lines.append("description: \(Self.quoted(description))") }
+    if let description { lines.append("description: \(YAMLText.string(description))") }
     return lines.joined(separator: "\n") + "\n"
   }
 
@@ -117,35 +117,5 @@ public struct PointerFile: Equatable, Sendable {
     } catch {
       throw fail(nil, "\(error)")
     }
-  }
-
-  /// Plain scalars stay plain; anything YAML could misread is double-quoted and escaped.
-  static func quoted(_ text: String) -> String {
-    let plain = text.allSatisfy { character in
-      character.isLetter || character.isNumber || "._-/+".contains(character)
-    }
-    let reserved = ["true", "false", "yes", "no", "null", "on", "off", "~", ""]
-    if plain, !reserved.contains(text.lowercased()), !(text.first?.isNumber ?? true) {
-      return text
-    }
-    var escaped = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": escaped += "\\\""
-      case "\\": escaped += "\\\\"
-      case "\n": escaped += "\\n"
-      case "\t": escaped += "\\t"
-      case _ where scalar.value < 0x20:
-        escaped += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
-      default: escaped.unicodeScalars.append(scalar)
-      }
-    }
-    return escaped + "\""
-  }
-}
-
-extension String {
-  fileprivate func leftPadded(to width: Int) -> String {
-    String(repeating: "0", count: max(0, width - count)) + self
   }
 }

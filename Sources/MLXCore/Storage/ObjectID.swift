@@ -5,7 +5,7 @@ import Crypto
 /// A file's identity is the SHA-256 of the whole file, so `sha256sum` prints the same hex.
 /// Written as `sha256:<64 lowercase hex digits>` in pointers and manifests. The 32 bytes are
 /// kept as four big-endian words so ids compare, sort and hash without allocating.
-public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
   static let byteCount = 32
   static let prefix = "sha256:"
 
@@ -80,6 +80,21 @@ public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible 
 
   /// `sha256:` and the first 12 hex digits, for tables.
   public var short: String { Self.prefix + String(hex.prefix(12)) }
+
+  /// Encoded as its `sha256:<hex>` text.
+  public init(from decoder: Decoder) throws {
+    let text = try decoder.singleValueContainer().decode(String.self)
+    guard let id = ObjectID(parsing: text) else {
+      throw DecodingError.dataCorrupted(
+        .init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not sha256:<64 hex>"))
+    }
+    self = id
+  }
+
+  public func encode(to encoder: Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(description)
+  }
 
   public static func < (lhs: ObjectID, rhs: ObjectID) -> Bool {
     (lhs.w0, lhs.w1, lhs.w2, lhs.w3) < (rhs.w0, rhs.w1, rhs.w2, rhs.w3)

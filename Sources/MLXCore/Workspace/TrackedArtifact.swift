@@ -5,6 +5,9 @@ public struct TrackedArtifact: Sendable, Equatable {
   /// Repository-relative path of the pointer file.
   public let pointerPath: String
   public let pointer: PointerFile
+  /// True when the pointer file was deleted from the work tree and was read from Git's
+  /// index instead; `mlx checkout` writes it back.
+  public var pointerIsMissing = false
 }
 
 extension Workspace {
@@ -20,12 +23,21 @@ extension Workspace {
   }
 
   /// Reads and parses the pointer at a repository-relative path; nil when the file is absent.
+  /// Reads and parses the pointer at a repository-relative path; a pointer deleted from the
+  /// work tree but still in Git's index is read from the index. Nil when in neither.
   func readPointer(at pointerPath: String) throws -> TrackedArtifact? {
-    guard let text = try FileSystem.readTextIfPresent(absolute(pointerPath)) else { return nil }
+    var text = try FileSystem.readTextIfPresent(absolute(pointerPath))
+    let isMissing = text == nil
+    if isMissing {
+      text = try repository.indexedContent(of: pointerPath).map { String(decoding: $0, as: UTF8.self) }
+    }
+    guard let text else { return nil }
     let pointer = try PointerFile(parsing: text, pointerPath: display(pointerPath))
     let directory = FileSystem.parent(of: pointerPath)
-    return TrackedArtifact(
+    var artifact = TrackedArtifact(
       path: FileSystem.join(directory, pointer.path), pointerPath: pointerPath, pointer: pointer)
+    artifact.pointerIsMissing = isMissing
+    return artifact
   }
 
   /// Every tracked artifact, or those the user named (data paths or pointer paths; a

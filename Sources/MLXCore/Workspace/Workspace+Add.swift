@@ -36,10 +36,19 @@ extension Workspace {
     let existing = try artifacts()
     var targets: [AddTarget] = []
     for userPath in userPaths {
-      let target = try addTarget(for: userPath, existing: existing)
+      let path = try repositoryPath(for: userPath)
+      if path.hasSuffix(PointerFile.suffix) { throw WorkspaceError.pointerGiven(path: userPath) }
+      var target = try addTarget(path, shownAs: userPath, existing: existing)
+      target.kind = kind
+      target.description = description
       if !targets.contains(where: { $0.path == target.path }) { targets.append(target) }
     }
+    return try track(targets, progress: progress)
+  }
 
+  /// Stores checked targets, writes their pointers and `.gitignore` lines, and stages them.
+  /// The caller holds the workspace lock.
+  func track(_ targets: [AddTarget], progress: ProgressReporter) throws -> AddSummary {
     var statCache = StatCache.load(from: statCachePath)
     let store = try self.store()
     let writer = store.makeWriter()
@@ -51,8 +60,7 @@ extension Workspace {
     progress.begin("Adding", total: total, unit: .bytes)
     var stored: [(AddTarget, PointerFile)] = []
     for target in targets {
-      let pointer = try storeArtifact(
-        target, ingester: ingester, statCache: &statCache, kind: kind, description: description)
+      let pointer = try storeArtifact(target, ingester: ingester, statCache: &statCache)
       stored.append((target, pointer))
     }
     try writer.commit()
@@ -98,15 +106,20 @@ extension Workspace {
     /// For a directory, its files.
     var files: [WorkTreeScanner.File]?
     var previous: TrackedArtifact?
+    /// The kind to record; nil keeps the previous pointer's kind (or `file`).
+    var kind: ArtifactKind?
+    /// The description to record; nil keeps the previous one.
+    var description: String?
 
     var byteCount: Int64 { files.map { $0.reduce(0) { $0 + $1.status.size } } ?? status.size }
   }
 
-  private func addTarget(for userPath: String, existing: [TrackedArtifact]) throws -> AddTarget {
-    let path = try repositoryPath(for: userPath)
-    if path.hasSuffix(PointerFile.suffix) { throw WorkspaceError.pointerGiven(path: userPath) }
+  /// Checks a repository-relative path for adding; `shownAs` names it in errors.
+  func addTarget(
+    _ path: String, shownAs: String, existing: [TrackedArtifact]
+  ) throws -> AddTarget {
     guard let status = try FileStatus.of(absolute(path)) else {
-      throw WorkspaceError.missingFile(path: userPath)
+      throw WorkspaceError.missingFile(path: shownAs)
     }
     if let outer = existing.first(where: { path.hasPrefix($0.path + "/") }) {
       throw WorkspaceError.nestedArtifact(path: display(path), inside: display(outer.path))
@@ -122,9 +135,9 @@ extension Workspace {
       let files = try WorkTreeScanner.files(in: absolute(path), displayPath: display(path))
       return AddTarget(path: path, status: status, files: files, previous: previous)
     case .symbolicLink:
-      throw WorkspaceError.symbolicLink(path: userPath)
+      throw WorkspaceError.symbolicLink(path: shownAs)
     case .other:
-      throw WorkspaceError.unsupportedFileType(path: userPath)
+      throw WorkspaceError.unsupportedFileType(path: shownAs)
     }
   }
 
@@ -133,13 +146,11 @@ extension Workspace {
   private func storeArtifact(
     _ target: AddTarget,
     ingester: FileIngester,
-    statCache: inout StatCache,
-    kind: ArtifactKind?,
-    description: String?
+    statCache: inout StatCache
   ) throws -> PointerFile {
     let name = String(target.path.split(separator: "/").last!)
-    let kind = kind ?? target.previous?.pointer.kind ?? .file
-    let description = description ?? target.previous?.pointer.description
+    let kind = target.kind ?? target.previous?.pointer.kind ?? .file
+    let description = target.description ?? target.previous?.pointer.description
     guard let files = target.files else {
       let file = try storeFile(
         target.path, status: target.status, ingester: ingester, statCache: &statCache)

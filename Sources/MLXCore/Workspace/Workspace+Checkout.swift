@@ -40,13 +40,24 @@ extension Workspace {
   ) throws -> CheckoutReport {
     let lock = try self.lock()
     defer { withExtendedLifetime(lock) {} }
-    let artifacts = try self.artifacts(named: userPaths)
+    return try restore(try self.artifacts(named: userPaths), force: force, progress: progress)
+  }
+
+  /// Restores artifacts; the caller holds the workspace lock.
+  func restore(
+    _ artifacts: [TrackedArtifact], force: Bool, progress: ProgressReporter
+  ) throws -> CheckoutReport {
     var statCache = StatCache.load(from: statCachePath)
     var report = CheckoutReport()
     progress.begin("Checking out", total: artifacts.reduce(0) { $0 + $1.pointer.size }, unit: .bytes)
     defer { progress.finish() }
     for artifact in artifacts {
       do {
+        if artifact.pointerIsMissing {
+          try FileSystem.write(
+            Array(artifact.pointer.encoded.utf8), atomicallyTo: absolute(artifact.pointerPath),
+            temporaryDirectory: temporaryDirectory)
+        }
         let plan = try checkoutPlan(for: artifact, force: force, statCache: &statCache)
         switch plan {
         case .unchanged:
@@ -55,7 +66,7 @@ extension Workspace {
           report.refused.append(.init(path: artifact.path, reason: reason))
         case .write(let files, let removals):
           for path in removals { try removeTree(path) }
-          let written = try restore(files, statCache: &statCache, progress: progress)
+          let written = try write(files, statCache: &statCache, progress: progress)
           report.filesWritten += written
           report.restored.append(artifact.path)
         }
@@ -71,6 +82,10 @@ extension Workspace {
 
   /// One file to write: where, what, and its mode.
   struct FileToRestore: Sendable {
+    init(path: String, digest: ObjectID, size: Int64, isExecutable: Bool) {
+      (self.path, self.digest, self.size, self.isExecutable) = (path, digest, size, isExecutable)
+    }
+
     var path: String
     var digest: ObjectID
     var size: Int64
@@ -146,7 +161,7 @@ extension Workspace {
   // MARK: - Writing
 
   /// Writes files from the store, on all cores; returns how many were written.
-  private func restore(
+  func write(
     _ files: [FileToRestore],
     statCache: inout StatCache,
     progress: ProgressReporter

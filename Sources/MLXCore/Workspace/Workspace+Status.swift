@@ -20,6 +20,8 @@ public struct ArtifactStatus: Codable, Sendable, Equatable {
     case modified
     /// Not in Git's index at all.
     case untracked
+    /// Deleted from the work tree; Git's index still has it and `mlx checkout` restores it.
+    case deleted
   }
 
   public let path: String
@@ -65,13 +67,14 @@ extension Workspace {
       default:
         state = .modified
       }
-      let pointerState: ArtifactStatus.PointerState =
+      var pointerState: ArtifactStatus.PointerState =
         switch gitStates[artifact.pointerPath] {
         case nil: .committed
         case .untracked: .untracked
         case .modified, .deleted: .modified
         case .staged, .committed: .staged
         }
+      if artifact.pointerIsMissing { pointerState = .deleted }
       result.append(
         ArtifactStatus(
           path: artifact.path, pointer: artifact.pointerPath, kind: pointer.kind,

@@ -29,10 +29,13 @@ extension MLXCommand {
         print("No tracked artifacts; run `mlx add PATH` to track one.")
         return
       }
-      let changed = statuses.filter { $0.state != .unchanged || !$0.cached }
+      let changed = statuses.filter {
+        $0.state != .unchanged || !$0.cached || $0.pointerState == .deleted
+      }
       for status in changed {
         var line = "\(status.state.rawValue): \(workspace.display(status.path))"
         if !status.cached { line += " (not in cache)" }
+        if status.pointerState == .deleted { line += " (pointer deleted; `mlx checkout` restores it)" }
         print(line)
         if let changes = status.changes {
           let shown = { workspace.display(status.path + "/" + $0) }
@@ -41,7 +44,7 @@ extension MLXCommand {
           for path in changes.deleted { print("    deleted: \(shown(path))") }
         }
       }
-      let uncommitted = statuses.filter(\.needsCommit)
+      let uncommitted = statuses.filter { $0.needsCommit && $0.pointerState != .deleted }
       if !uncommitted.isEmpty {
         print("Pointers not committed yet:")
         for status in uncommitted {

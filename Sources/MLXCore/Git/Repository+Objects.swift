@@ -1,0 +1,212 @@
+internal import CGit2
+
+/// A person as Git config names them (`user.name`, `user.email`).
+public struct GitIdentity: Codable, Sendable, Equatable {
+  public var name: String
+  public var email: String
+}
+
+/// A commit's metadata, read from the object database.
+public struct CommitInfo: Sendable {
+  public let id: GitOID
+  public let message: String
+  /// Committer time, seconds since the epoch.
+  public let time: Int64
+  public let author: GitIdentity
+  public let parents: [GitOID]
+}
+
+extension GitOID {
+  /// Parses 40 hex digits.
+  public init?(hex: String) {
+    var oid = git_oid()
+    guard hex.utf8.count == 40, git_oid_fromstr(&oid, hex) == 0 else { return nil }
+    self.init(oid)
+  }
+
+  func withRaw<T>(_ body: (UnsafePointer<git_oid>) throws -> T) rethrows -> T {
+    var oid = git_oid()
+    _ = git_oid_fromstr(&oid, hex)
+    return try body(&oid)
+  }
+}
+
+extension Repository {
+  // MARK: - Identity and HEAD
+
+  /// The user Git config names, or nil when `user.name`/`user.email` are not set.
+  public func identity() -> GitIdentity? {
+    var signature: UnsafeMutablePointer<git_signature>?
+    guard git_signature_default(&signature, handle) == 0, let signature else { return nil }
+    defer { git_signature_free(signature) }
+    return GitIdentity(
+      name: String(cString: signature.pointee.name), email: String(cString: signature.pointee.email))
+  }
+
+  /// The branch HEAD points to (`main`), or nil when HEAD is detached or unborn.
+  public func currentBranch() -> String? {
+    var reference: OpaquePointer?
+    guard git_repository_head(&reference, handle) == 0, let reference else { return nil }
+    defer { git_reference_free(reference) }
+    guard git_reference_is_branch(reference) != 0 else { return nil }
+    return String(cString: git_reference_shorthand(reference))
+  }
+
+  /// Whether any file Git tracks differs from HEAD, in the index or the work tree
+  /// (untracked and ignored files do not count), leaving out `excluding`.
+  public func hasUncommittedChanges(excluding: Set<String> = []) throws -> Bool {
+    var options = git_status_options()
+    try check(
+      git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION)),
+      "git_status_options_init")
+    options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
+    options.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES.rawValue
+    let list = try makeHandle("git_status_list_new") { git_status_list_new(&$0, handle, &options) }
+    defer { git_status_list_free(list) }
+    for position in 0..<git_status_list_entrycount(list) {
+      guard let entry = git_status_byindex(list, position) else { continue }
+      let delta = entry.pointee.index_to_workdir ?? entry.pointee.head_to_index
+      guard let delta, let path = delta.pointee.new_file.path ?? delta.pointee.old_file.path else {
+        continue
+      }
+      if !excluding.contains(String(cString: path)) { return true }
+    }
+    return false
+  }
+
+  // MARK: - Writing objects
+
+  /// Writes a commit whose tree holds `files` (names without slashes) and points
+  /// `reference` at it, creating or moving the reference.
+  @discardableResult
+  public func writeCommit(
+    files: [(name: String, content: [UInt8])],
+    message: String,
+    author: GitIdentity,
+    time: Int64,
+    parent: GitOID?,
+    reference: String
+  ) throws -> GitOID {
+    let builder = try makeHandle("git_treebuilder_new") { git_treebuilder_new(&$0, handle, nil) }
+    defer { git_treebuilder_free(builder) }
+    for (name, content) in files {
+      var blob = git_oid()
+      _ = try content.withUnsafeBytes { (raw) throws in
+        try check(
+          git_blob_create_from_buffer(&blob, handle, raw.baseAddress, raw.count),
+          "git_blob_create_from_buffer")
+      }
+      try check(
+        git_treebuilder_insert(nil, builder, name, &blob, GIT_FILEMODE_BLOB),
+        "git_treebuilder_insert")
+    }
+    var treeID = git_oid()
+    try check(git_treebuilder_write(&treeID, builder), "git_treebuilder_write")
+    let tree = try makeHandle("git_tree_lookup") { git_tree_lookup(&$0, handle, &treeID) }
+    defer { git_tree_free(tree) }
+
+    var signature: UnsafeMutablePointer<git_signature>?
+    try check(
+      git_signature_new(&signature, author.name, author.email, time, 0), "git_signature_new")
+    defer { git_signature_free(signature) }
+
+    var parentCommit: OpaquePointer?
+    if let parent {
+      parentCommit = try parent.withRaw { (id) throws -> OpaquePointer in
+        try makeHandle("git_commit_lookup") { git_commit_lookup(&$0, handle, id) }
+      }
+    }
+    defer { if let parentCommit { git_commit_free(parentCommit) } }
+    var commitID = git_oid()
+    var parents: [OpaquePointer?] = parentCommit.map { [$0] } ?? []
+    _ = try parents.withUnsafeMutableBufferPointer { (buffer) throws in
+      try check(
+        git_commit_create(
+          &commitID, handle, nil, signature, signature, "UTF-8", message, tree, buffer.count,
+          buffer.baseAddress),
+        "git_commit_create")
+    }
+    var created: OpaquePointer?
+    try check(
+      git_reference_create(&created, handle, reference, &commitID, 1, "mlx: \(reference)"),
+      "git_reference_create")
+    git_reference_free(created)
+    return GitOID(commitID)
+  }
+
+  /// Deletes a reference; a missing one is not an error.
+  public func deleteReference(_ name: String) throws {
+    let code = git_reference_remove(handle, name)
+    if code == GIT_ENOTFOUND.rawValue { return }
+    try check(code, "git_reference_remove")
+  }
+
+  // MARK: - Reading objects
+
+  /// Every reference whose name matches `glob` (`refs/mlx/runs/*`), with the object it
+  /// points to.
+  public func references(matching glob: String) throws -> [(name: String, target: GitOID)] {
+    let iterator = try makeHandle("git_reference_iterator_glob_new") {
+      git_reference_iterator_glob_new(&$0, handle, glob)
+    }
+    defer { git_reference_iterator_free(iterator) }
+    var result: [(String, GitOID)] = []
+    var reference: OpaquePointer?
+    while git_reference_next(&reference, iterator) == 0, let current = reference {
+      if let target = git_reference_target(current) {
+        result.append((String(cString: git_reference_name(current)), GitOID(target)))
+      }
+      git_reference_free(current)
+      reference = nil
+    }
+    return result
+  }
+
+  /// The object a reference points to, or nil when there is no such reference.
+  public func resolveReference(_ name: String) throws -> GitOID? {
+    var oid = git_oid()
+    let code = git_reference_name_to_id(&oid, handle, name)
+    if code == GIT_ENOTFOUND.rawValue { return nil }
+    try check(code, "git_reference_name_to_id")
+    return GitOID(oid)
+  }
+
+  /// A commit's message, time, author and parents.
+  public func commitInfo(_ id: GitOID) throws -> CommitInfo {
+    let commit = try id.withRaw { (raw) throws -> OpaquePointer in
+      try makeHandle("git_commit_lookup") { git_commit_lookup(&$0, handle, raw) }
+    }
+    defer { git_commit_free(commit) }
+    let author = git_commit_author(commit)!.pointee
+    let parents = (0..<git_commit_parentcount(commit)).compactMap {
+      git_commit_parent_id(commit, $0).map(GitOID.init)
+    }
+    return CommitInfo(
+      id: id, message: String(cString: git_commit_message(commit)),
+      time: Int64(git_commit_time(commit)),
+      author: GitIdentity(name: String(cString: author.name), email: String(cString: author.email)),
+      parents: parents)
+  }
+
+  /// The content of the blob at `path` in a commit's tree, or nil when there is none.
+  public func file(_ path: String, inCommit id: GitOID) throws -> [UInt8]? {
+    let commit = try id.withRaw { (raw) throws -> OpaquePointer in
+      try makeHandle("git_commit_lookup") { git_commit_lookup(&$0, handle, raw) }
+    }
+    defer { git_commit_free(commit) }
+    let tree = try makeHandle("git_commit_tree") { git_commit_tree(&$0, commit) }
+    defer { git_tree_free(tree) }
+    var entry: OpaquePointer?
+    let code = git_tree_entry_bypath(&entry, tree, path)
+    if code == GIT_ENOTFOUND.rawValue { return nil }
+    try check(code, "git_tree_entry_bypath")
+    defer { git_tree_entry_free(entry) }
+    guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
+    let blob = try makeHandle("git_blob_lookup") {
+      git_blob_lookup(&$0, handle, git_tree_entry_id(entry))
+    }
+    defer { git_blob_free(blob) }
+    return Array(
+      UnsafeRawBufferPointer(start: git_blob_rawcontent(blob), count: Int(git_blob_rawsize(blob))))
+  }
+}

@@ -1,0 +1,452 @@
+import Foundation
+
+/// Runs the stages of one `mlx run`: decides for each stage whether it is up to date, can be
+/// restored, or must run; runs it; stores its outputs; updates `mlx.lock`; and finally
+/// writes the run record. One instance per run; the caller holds the workspace lock.
+final class PipelineRunner {
+  private let workspace: Workspace
+  private let graph: StageGraph
+  private let options: RunOptions
+  private let log: (String) -> Void
+  private let runID: String
+  private let startedAt: Date
+  private let code: RunRecord.CodeState
+  private let overrides: ParamOverrides
+  private var lockFile: LockFile
+  private var statCache: StatCache
+  private var paramsFiles: [String: ParamValue] = [:]
+  private var results: [RunRecord.StageResult] = []
+  /// Paths that stages planned in a dry run would write.
+  private var plannedWrites: [String: String] = [:]
+
+  init(
+    workspace: Workspace, graph: StageGraph, options: RunOptions,
+    log: @escaping (String) -> Void
+  ) throws {
+    self.workspace = workspace
+    self.graph = graph
+    self.options = options
+    self.log = log
+    startedAt = Date()
+    runID = RunRecord.makeID(at: startedAt)
+    overrides = try ParamOverrides(parsing: options.overrides)
+    lockFile = try workspace.lockFile()
+    statCache = StatCache.load(from: workspace.statCachePath)
+    let repository = workspace.repository
+    code = RunRecord.CodeState(
+      commit: try repository.headCommit()?.hex, branch: repository.currentBranch(),
+      dirty: try repository.hasUncommittedChanges())
+  }
+
+  // MARK: - The run
+
+  func run(_ names: [String]) throws -> RunReport {
+    var failure: (status: Int32, message: String)?
+    var failed: Set<String> = []
+    for name in names {
+      let stage = graph.spec.stage(named: name)!
+      if let blocker = failed.first(where: { graph.dependsOn(name, $0) }) {
+        results.append(result(stage, .blocked, "stage '\(blocker)' failed", started: Date()))
+        log("Not running '\(name)': stage '\(blocker)' failed")
+        continue
+      }
+      do {
+        let result = try process(stage)
+        results.append(result)
+        if result.status == .failed || result.status == .interrupted {
+          let status = result.exitCode ?? 1
+          let error: PipelineError =
+            result.status == .interrupted
+            ? .interrupted(stage: name, signal: status - 128)
+            : .commandFailed(stage: name, status: status)
+          failure = failure ?? (status, error.description)
+          failed.insert(name)
+          if !options.keepGoing || result.status == .interrupted { break }
+        }
+      } catch {
+        results.append(result(stage, .failed, "\(error)", started: Date()))
+        failure = failure ?? (1, "\(error)")
+        failed.insert(name)
+        if !options.keepGoing { break }
+      }
+    }
+    try? statCache.save(
+      to: workspace.statCachePath, temporaryDirectory: workspace.temporaryDirectory)
+    return try finish(failure)
+  }
+
+  private func finish(_ failure: (status: Int32, message: String)?) throws -> RunReport {
+    let exitStatus = failure?.status ?? 0
+    var metrics: [String: [String: ParamValue]] = [:]
+    for result in results { metrics.merge(result.metrics) { $1 } }
+    var report = RunReport(
+      runId: nil, dryRun: options.dryRun, stages: results, exitStatus: exitStatus,
+      error: failure?.message, metrics: metrics)
+    let executed = results.contains { $0.status != .skipped && $0.status != .blocked }
+    guard !options.dryRun, executed else { return report }
+    let endedAt = Date()
+    var params: [String: [String: ParamValue]] = [:]
+    for result in results { params.merge(result.params) { $0.merging($1) { $1 } } }
+    let record = RunRecord(
+      id: runID, command: options.commandLine, stages: results,
+      user: workspace.repository.identity() ?? GitIdentity(name: "unknown", email: "unknown"),
+      startedAt: startedAt, endedAt: endedAt,
+      durationSeconds: endedAt.timeIntervalSince(startedAt), exitStatus: exitStatus, code: code,
+      params: params, overrides: options.overrides, metrics: metrics,
+      paramsFiles: effectiveParamsTexts(), mlxVersion: MLXVersion.current,
+      platform: .current)
+    try RunStore(repository: workspace.repository).save(record)
+    report.runId = runID
+    return report
+  }
+
+  // MARK: - One stage
+
+  private func process(_ stage: Stage) throws -> RunRecord.StageResult {
+    let started = Date()
+    if stage.isFrozen {
+      log("Skipping '\(stage.name)': frozen")
+      return result(stage, .skipped, "frozen", started: started)
+    }
+    let params = try currentParams(stage)
+    let deps = try currentDeps(stage)
+    let previous = lockFile.stages[stage.name]
+    let key = RunCache.key(for: stage, deps: deps.entries, params: params)
+    let store = try workspace.store()
+
+    var reason = changeReason(stage, previous: previous, deps: deps, params: params)
+    if reason == nil, let previous {
+      switch try outputsState(previous) {
+      case .intact:
+        log("Skipping '\(stage.name)': up to date")
+        return result(stage, .skipped, "up to date", started: started, state: previous)
+      case .restorable(let problem):
+        return try restore(stage, from: previous, because: "\(problem); restoring it from the store", started: started)
+      case .lost(let problem):
+        reason = "\(problem) and not in the store"
+      }
+    }
+    if options.force { reason = "forced" } else if stage.isAlwaysChanged { reason = "always changed" }
+    let why = reason ?? "never run"
+
+    if !options.force, !stage.isAlwaysChanged, !deps.isIncomplete,
+      let cached = RunCache(store: store).lookup(key),
+      cached.outs.allSatisfy({ store.contains($0.digest) })
+    {
+      let origin = cached.run.map { " (run \($0))" } ?? ""
+      return try restore(stage, from: cached, because: "\(why); restored from the run cache\(origin)", started: started)
+    }
+    if options.dryRun {
+      log("Would run '\(stage.name)': \(why)")
+      for path in stage.writtenPaths { plannedWrites[path] = stage.name }
+      return result(stage, .ran, why, started: started, params: params, deps: deps.entries)
+    }
+    log("Running '\(stage.name)': \(why)")
+    return try execute(stage, because: why, params: params, deps: deps.entries, key: key, started: started)
+  }
+
+  private func execute(
+    _ stage: Stage, because reason: String, params: [String: [String: ParamValue]],
+    deps: [LockFile.Entry], key: String, started: Date
+  ) throws -> RunRecord.StageResult {
+    let environment = try commandEnvironment(stage, params: params)
+    for command in stage.commands {
+      let outcome = try CommandRunner.run(
+        command, in: workspace.absolute(stage.workingDirectory), environment: environment)
+      switch outcome {
+      case .exited(0):
+        continue
+      case .exited(let status):
+        var failed = result(stage, .failed, reason, started: started, params: params, deps: deps)
+        failed.exitCode = status
+        return failed
+      case .signalled(let signal):
+        var stopped = result(stage, .interrupted, reason, started: started, params: params, deps: deps)
+        stopped.exitCode = 128 + signal
+        return stopped
+      }
+    }
+    let state = try storeOutputs(stage, params: params, deps: deps)
+    lockFile.stages[stage.name] = state
+    try writeLockFile()
+    try RunCache(store: try workspace.store()).save(state, for: key)
+    var ran = result(stage, .ran, reason, started: started, state: state)
+    ran.exitCode = 0
+    return ran
+  }
+
+  /// Writes a recorded state's outputs back into the work tree and adopts it in the lock.
+  private func restore(
+    _ stage: Stage, from state: LockFile.StageState, because reason: String, started: Date
+  ) throws -> RunRecord.StageResult {
+    if options.dryRun {
+      log("Would restore '\(stage.name)': \(reason)")
+      return result(stage, .restored, reason, started: started, state: state)
+    }
+    log("Restoring '\(stage.name)': \(reason)")
+    var artifacts: [TrackedArtifact] = []
+    var metricFiles: [Workspace.FileToRestore] = []
+    for entry in state.outs {
+      if let output = stage.outputs.first(where: { $0.path == entry.path }) {
+        artifacts.append(try workspace.adoptOutput(entry, kind: output.kind))
+      } else {
+        metricFiles.append(.init(path: entry.path, digest: entry.digest, size: entry.size, isExecutable: false))
+      }
+    }
+    let report = try workspace.restore(artifacts, force: true, progress: SilentProgress())
+    if let problem = report.failed.first ?? report.refused.first {
+      throw PipelineError.restoreFailed(stage: stage.name, path: problem.path, reason: problem.reason)
+    }
+    _ = try workspace.write(metricFiles, statCache: &statCache, progress: SilentProgress())
+    lockFile.stages[stage.name] = state
+    try writeLockFile()
+    return result(stage, .restored, reason, started: started, state: state)
+  }
+
+  // MARK: - Inputs
+
+  /// A stage's dependencies as they are now.
+  private struct Dependencies {
+    var entries: [LockFile.Entry] = []
+    /// Paths missing now that a stage planned in this dry run would write.
+    var pending: [String] = []
+    var isIncomplete: Bool { !pending.isEmpty }
+  }
+
+  private func currentDeps(_ stage: Stage) throws -> Dependencies {
+    var dependencies = Dependencies()
+    for path in stage.dependencies {
+      if let entry = try workspace.entry(for: path, statCache: &statCache) {
+        dependencies.entries.append(entry)
+      } else if options.dryRun, plannedWrites.keys.contains(where: { StageGraph.overlaps($0, path) }) {
+        dependencies.pending.append(path)
+      } else {
+        throw PipelineError.missingDependency(stage: stage.name, path: path)
+      }
+    }
+    return dependencies
+  }
+
+  /// The param values a stage reads, by file, with `-S` overrides applied.
+  private func currentParams(_ stage: Stage) throws -> [String: [String: ParamValue]] {
+    var values: [String: [String: ParamValue]] = [:]
+    for reference in stage.params {
+      let tree = try paramsFile(reference.file, stage: stage, key: reference.key)
+      var group = values[reference.file] ?? [:]
+      if let key = reference.key {
+        guard let value = tree.lookup(key) else {
+          throw PipelineError.missingParam(stage: stage.name, file: reference.file, key: key)
+        }
+        if case .map = value {
+          group.merge(ParamValue.flatten(value, prefix: key)) { $1 }
+        } else {
+          group[key] = value
+        }
+      } else {
+        group.merge(ParamValue.flatten(tree)) { $1 }
+      }
+      values[reference.file] = group
+    }
+    return values
+  }
+
+  private func paramsFile(_ file: String, stage: Stage, key: String?) throws -> ParamValue {
+    if let cached = paramsFiles[file] { return cached }
+    guard let tree = try ValuesFile.read(workspace.absolute(file), displayPath: file) else {
+      throw PipelineError.missingParam(stage: stage.name, file: file, key: key ?? "(any)")
+    }
+    let effective = overrides.apply(to: tree, file: file)
+    paramsFiles[file] = effective
+    return effective
+  }
+
+  private func changeReason(
+    _ stage: Stage, previous: LockFile.StageState?, deps: Dependencies,
+    params: [String: [String: ParamValue]]
+  ) -> String? {
+    guard let previous else { return "never run" }
+    if previous.cmd != stage.commandText { return "command changed" }
+    if let pending = deps.pending.first { return "dependency \(pending) will be written by an earlier stage" }
+    let before = Dictionary(uniqueKeysWithValues: previous.deps.map { ($0.path, $0) })
+    for entry in deps.entries where before[entry.path]?.digest != entry.digest {
+      return before[entry.path] == nil ? "new dependency \(entry.path)" : "dependency \(entry.path) changed"
+    }
+    if let removed = previous.deps.first(where: { old in !deps.entries.contains { $0.path == old.path } }) {
+      return "dependency \(removed.path) removed"
+    }
+    for (file, values) in params.sorted(by: { $0.key < $1.key }) {
+      for (key, value) in values.sorted(by: { $0.key < $1.key }) where previous.params[file]?[key] != value {
+        let old = previous.params[file]?[key].map(\.description) ?? "unset"
+        return "param \(key) changed: \(old) -> \(value)"
+      }
+    }
+    if previous.params.values.reduce(0, { $0 + $1.count }) != params.values.reduce(0, { $0 + $1.count }) {
+      return "params changed"
+    }
+    let recorded = Set(previous.outs.map(\.path))
+    if recorded != Set(stage.writtenPaths) { return "outputs changed" }
+    return nil
+  }
+
+  private enum OutputsState {
+    case intact
+    /// Something is missing or modified, but the store has the recorded content.
+    case restorable(String)
+    /// Something is missing or modified and the store lacks it.
+    case lost(String)
+  }
+
+  private func outputsState(_ state: LockFile.StageState) throws -> OutputsState {
+    let store = try workspace.store()
+    var problem: String?
+    for entry in state.outs {
+      let current = try workspace.entry(for: entry.path, statCache: &statCache)
+      guard current?.digest != entry.digest else { continue }
+      let description = current == nil ? "output \(entry.path) is missing" : "output \(entry.path) was modified"
+      guard store.contains(entry.digest) else { return .lost(description) }
+      problem = problem ?? description
+    }
+    return problem.map(OutputsState.restorable) ?? .intact
+  }
+
+  // MARK: - Outputs
+
+  /// Stores a finished stage's outputs (with pointers) and metrics files; returns its state.
+  private func storeOutputs(
+    _ stage: Stage, params: [String: [String: ParamValue]], deps: [LockFile.Entry]
+  ) throws -> LockFile.StageState {
+    let existing = try workspace.artifacts()
+    var targets: [Workspace.AddTarget] = []
+    for output in stage.outputs {
+      guard try FileStatus.of(workspace.absolute(output.path)) != nil else {
+        throw PipelineError.missingOutput(stage: stage.name, path: output.path)
+      }
+      var target = try workspace.addTarget(output.path, shownAs: output.path, existing: existing)
+      target.kind = output.kind
+      targets.append(target)
+    }
+    let summary = try workspace.track(targets, progress: SilentProgress())
+    var outs = summary.results.map { result in
+      LockFile.Entry(
+        path: result.artifact.path, digest: result.artifact.pointer.digest,
+        size: result.artifact.pointer.size, files: result.artifact.pointer.fileCount)
+    }
+    var metrics: [String: [String: ParamValue]] = [:]
+    let store = try workspace.store()
+    let writer = store.makeWriter()
+    let ingester = FileIngester(
+      writer: writer, codecs: store.codecs, compressionLevel: workspace.compressionLevel,
+      progress: SilentProgress())
+    for path in stage.metrics {
+      guard let text = try FileSystem.readTextIfPresent(workspace.absolute(path)) else {
+        throw PipelineError.missingOutput(stage: stage.name, path: path)
+      }
+      metrics[path] = ParamValue.flatten(try ValuesFile.parse(text, displayPath: path))
+      let bytes = Array(text.utf8)
+      let digest = try ingester.storeBlob(bytes)
+      outs.append(LockFile.Entry(path: path, digest: digest, size: Int64(bytes.count), files: nil))
+    }
+    try writer.commit()
+    return LockFile.StageState(
+      cmd: stage.commandText, deps: deps, params: params, outs: outs, metrics: metrics,
+      run: runID)
+  }
+
+  private func writeLockFile() throws {
+    try FileSystem.write(
+      Array(lockFile.encoded.utf8), atomicallyTo: workspace.absolute(LockFile.fileName),
+      temporaryDirectory: workspace.temporaryDirectory)
+    try workspace.repository.stage([LockFile.fileName])
+  }
+
+  // MARK: - Environment
+
+  /// mlx's environment, the stage's `env`, and the params: `MLX_PARAMS_FILE` (the root
+  /// params file with `-S` overrides applied) and `MLX_PARAM_<KEY>` for each param read.
+  private func commandEnvironment(
+    _ stage: Stage, params: [String: [String: ParamValue]]
+  ) throws -> [String: String] {
+    var environment = ProcessInfo.processInfo.environment
+    environment.merge(stage.environment) { $1 }
+    environment["MLX_RUN_ID"] = runID
+    environment["MLX_STAGE"] = stage.name
+    for values in params.values {
+      for (key, value) in values {
+        let name = key.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
+        environment["MLX_PARAM_" + String(name)] = value.description
+      }
+    }
+    let file = PipelineSpec.defaultParamsFile
+    if overrides.touches(file), let tree = try? paramsFile(file, stage: stage, key: nil) {
+      let path = workspace.temporaryDirectory + "/params-\(runID).tmp-\(getpid())"
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+      try FileSystem.write(Array(try encoder.encode(tree)), atomicallyTo: path)
+      environment["MLX_PARAMS_FILE"] = path
+    } else {
+      environment["MLX_PARAMS_FILE"] = workspace.absolute(file)
+    }
+    return environment
+  }
+
+  /// The params files the run read, as text, with overrides applied (JSON when overridden).
+  private func effectiveParamsTexts() -> [String: String] {
+    var texts: [String: String] = [:]
+    for (file, tree) in paramsFiles {
+      if overrides.touches(file) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        texts[file] = (try? encoder.encode(tree)).map { String(decoding: $0, as: UTF8.self) + "\n" }
+      } else {
+        texts[file] = try? FileSystem.readTextIfPresent(workspace.absolute(file))
+      }
+    }
+    return texts
+  }
+
+  // MARK: - Results
+
+  private func result(
+    _ stage: Stage, _ status: RunRecord.StageStatus, _ reason: String, started: Date,
+    state: LockFile.StageState? = nil, params: [String: [String: ParamValue]] = [:],
+    deps: [LockFile.Entry] = []
+  ) -> RunRecord.StageResult {
+    RunRecord.StageResult(
+      name: stage.name, status: status, reason: reason, cmd: stage.commandText, exitCode: nil,
+      durationSeconds: Date().timeIntervalSince(started), deps: state?.deps ?? deps,
+      params: state?.params ?? params, outs: state?.outs ?? [], metrics: state?.metrics ?? [:],
+      producedBy: state?.run)
+  }
+}
+
+extension Workspace {
+  /// The lock-file entry for a path as it is now (file or directory), or nil when missing.
+  func entry(for path: String, statCache: inout StatCache) throws -> LockFile.Entry? {
+    guard let status = try FileStatus.of(absolute(path)) else { return nil }
+    let content = try currentContent(
+      of: path, asDirectory: status.kind == .directory, statCache: &statCache)
+    switch content {
+    case .file(let digest, let status):
+      return LockFile.Entry(path: path, digest: digest, size: status.size, files: nil)
+    case .directory(let manifest):
+      return LockFile.Entry(
+        path: path, digest: manifest.digest, size: manifest.totalSize, files: manifest.entries.count)
+    case .missing, .otherKind:
+      return nil
+    }
+  }
+}
+
+extension RunRecord.Platform {
+  /// This machine.
+  static var current: RunRecord.Platform {
+    var system = utsname()
+    uname(&system)
+    func text<T>(_ field: T) -> String {
+      withUnsafeBytes(of: field) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+    return RunRecord.Platform(
+      host: ProcessInfo.processInfo.hostName, os: text(system.sysname),
+      kernel: text(system.release), architecture: text(system.machine))
+  }
+}

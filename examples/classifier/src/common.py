@@ -1,0 +1,18 @@
+"""Helpers shared by the stages."""
+import json
+import os
+
+import yaml
+
+
+def load_params():
+    """The params for this run: mlx points MLX_PARAMS_FILE at them (with -S overrides applied)."""
+    with open(os.environ.get("MLX_PARAMS_FILE", "params.yaml")) as f:
+        return yaml.safe_load(f)
+
+
+def write_json(path, values):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(values, f, indent=2, sort_keys=True)
+        f.write("\n")

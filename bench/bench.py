@@ -10,6 +10,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -193,6 +194,104 @@ class Bench:
         self.record("re-add the CSV with 1% of rows edited", times)
         self.record("store growth from that re-add, % of file size", growth, "mlx <= 5%", unit="%")
 
+    # MARK: - Pipelines (issue 4)
+
+    def pipeline_repo(self, tool, stages_yaml, setup):
+        """A committed repository with `setup(repo)` done, the pipeline written and run once."""
+        repo = self.fresh_repo(tool)
+        self.initialize(tool, repo)
+        setup(tool, repo)
+        name = "mlx.yaml" if tool == "mlx" else "dvc.yaml"
+        with open(os.path.join(repo, name), "w") as out:
+            out.write(stages_yaml if tool == "mlx" else Bench.to_dvc_yaml(stages_yaml))
+        self.sh(["git", "add", "-A"], repo)
+        self.sh(["git", "commit", "-qm", "pipeline"], repo)
+        self.sh(self.run_command(tool), repo)
+        self.sh(["git", "add", "-A"], repo)
+        self.sh(["git", "commit", "-qm", "first run"], repo)
+        return repo
+
+    @staticmethod
+    def to_dvc_yaml(text):
+        """The same stages for DVC: without mlx's `kind` and `role` keys."""
+        text = re.sub(r": \{kind: \w+\}", "", text)
+        return "\n".join(line for line in text.splitlines() if "role:" not in line) + "\n"
+
+    def run_command(self, tool):
+        return [self.mlx, "run"] if tool == "mlx" else [self.dvc, "repro", "-q"]
+
+    def bench_noop_run(self, label, stages_yaml, setup, target=None):
+        times = {"mlx": [], "dvc": []}
+        for tool in times:
+            repo = self.pipeline_repo(tool, stages_yaml, setup)
+            self.sh(self.run_command(tool), repo)  # warm
+            for _ in range(self.reps):
+                times[tool].append(self.timed(self.run_command(tool), repo))
+            shutil.rmtree(repo)
+        self.record(f"no-op pipeline run, {label}", times, target)
+
+    def example_setup(self, tool, repo):
+        example = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples", "classifier")
+        for name in os.listdir(example):
+            source = os.path.join(example, name)
+            target = os.path.join(repo, name)
+            if os.path.isdir(source):
+                shutil.copytree(source, target)
+            elif name != "mlx.yaml":
+                shutil.copyfile(source, target)
+        self.sh(["python3", "src/export_data.py"], repo)
+        if tool == "mlx":
+            self.sh([self.mlx, "add", "-q", "data/raw.csv"], repo)
+        else:
+            self.sh([self.dvc, "add", "-q", "data/raw.csv"], repo)
+
+    def files_setup(self, tool, repo):
+        self.copy_data("files", repo)
+        if tool == "mlx":
+            self.sh([self.mlx, "add", "-q", "files"], repo)
+        else:
+            self.sh([self.dvc, "add", "-q", "files"], repo)
+
+    @staticmethod
+    def twenty_stages():
+        lines = ["stages:"]
+        for i in range(1, 21):
+            lines += [f"  s{i:02d}:", f"    cmd: mkdir -p out && ls files | wc -l > out/s{i:02d}.txt",
+                      "    deps: [files]", f"    outs: [out/s{i:02d}.txt]"]
+        return "\n".join(lines) + "\n"
+
+    def bench_runs_listing(self):
+        """`mlx runs` at 100 and 1,000 recorded runs; `dvc exp show` at 100 experiments."""
+        stage = "stages:\n  step:\n    cmd: echo $MLX_RUN_ID > out.txt\n    outs: [out.txt]\n    always_changed: true\n"
+        repo = self.fresh_repo("mlx")
+        self.initialize("mlx", repo)
+        with open(os.path.join(repo, "mlx.yaml"), "w") as out:
+            out.write(stage)
+        self.sh(["git", "add", "-A"], repo)
+        self.sh(["git", "commit", "-qm", "pipeline"], repo)
+        listing = {}
+        for count in (100, 1000):
+            while len(self.sh(["git", "for-each-ref", "refs/mlx/runs"], repo).stdout.splitlines()) < count:
+                self.sh([self.mlx, "run"], repo)
+            listing[count] = [self.timed([self.mlx, "runs"], repo) for _ in range(self.reps)]
+        shutil.rmtree(repo)
+
+        dvc_times = []
+        repo = self.fresh_repo("dvc")
+        self.initialize("dvc", repo)
+        with open(os.path.join(repo, "params.yaml"), "w") as out:
+            out.write("step: 0\n")
+        with open(os.path.join(repo, "dvc.yaml"), "w") as out:
+            out.write("stages:\n  step:\n    cmd: cat params.yaml > out.txt\n    params: [step]\n    outs: [out.txt]\n")
+        self.sh(["git", "add", "-A"], repo)
+        self.sh(["git", "commit", "-qm", "pipeline"], repo)
+        for i in range(100):
+            self.sh([self.dvc, "exp", "run", "-q", "--set-param", f"step={i + 1}"], repo)
+        dvc_times = [self.timed([self.dvc, "exp", "show", "--no-pager"], repo) for _ in range(self.reps)]
+        shutil.rmtree(repo)
+        self.record("list 100 runs (mlx runs / dvc exp show)", {"mlx": listing[100], "dvc": dvc_times})
+        self.record("list 1,000 runs (mlx runs)", {"mlx": listing[1000]})
+
     # MARK: - Output
 
     @staticmethod
@@ -299,6 +398,14 @@ def main():
         ("checkout 1 GiB random", lambda: bench.bench_checkout("random.bin", "1 GiB random")),
         ("checkout 20,000 files", lambda: bench.bench_checkout("files", "20,000 files")),
         ("store growth", bench.bench_growth),
+        ("pipeline: no-op run, example",
+         lambda: bench.bench_noop_run("example (4 stages)", open(os.path.join(
+             os.path.dirname(os.path.abspath(__file__)), "..", "examples", "classifier", "mlx.yaml")).read(),
+             bench.example_setup, "mlx/DVC <= 0.20")),
+        ("pipeline: no-op run, 20 stages",
+         lambda: bench.bench_noop_run("20 stages over 20,000 files", Bench.twenty_stages(),
+                                      bench.files_setup, "mlx/DVC <= 0.20")),
+        ("pipeline: runs listing", bench.bench_runs_listing),
     ]
     print(f"{'operation':<52} {'mlx':>10} {'dvc':>10} {'git-lfs':>10} {'mlx/dvc':>8}  target")
     for name, run in scenarios:

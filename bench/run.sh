@@ -24,6 +24,9 @@ if [ ! -x "$work/venv/bin/dvc" ]; then
   "$work/venv/bin/pip" install -q dvc
 fi
 
+# The example pipeline's own needs (system Python, as `make demo` uses).
+python3 -c "import numpy, sklearn, yaml" 2>/dev/null || python3 -m pip install -q numpy scikit-learn pyyaml
+
 python3 "$here/generate.py" "$work/data"
 exec python3 "$here/bench.py" --mlx "$mlx_binary" --dvc "$work/venv/bin/dvc" --work "$work" \
   --results "$here/RESULTS.md" "$@"

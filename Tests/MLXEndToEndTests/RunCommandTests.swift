@@ -213,6 +213,43 @@ private func resetCalls(_ repo: TestRepository) throws {
     #expect(!survivors.succeeded, "left running: \(survivors.stdout)")
   }
 
+  @Test func forceAlwaysChangedAndFrozenOverrideTheUpToDateCheck() throws {
+    let repo = try pipelineRepository()
+    defer { repo.remove() }
+    #expect(try repo.mlx("run").succeeded)
+    try resetCalls(repo)
+    let forced = try repo.mlx("run", "train", "--force")
+    #expect(forced.stdout.contains("Running 'train': forced"))
+    #expect(try calls(repo) == ["train"], "only the named stage is forced")
+
+    var spec = try repo.read("mlx.yaml")
+    spec = spec.replacingOccurrences(of: "    role: train", with: "    role: train\n    always_changed: true")
+    spec = spec.replacingOccurrences(of: "    params: [prepare.suffix]", with: "    params: [prepare.suffix]\n    frozen: true")
+    try repo.write(spec, to: "mlx.yaml")
+    try repo.write("a,b\n9,9\n", to: "data/raw.csv")
+    try repo.mlx("add", "data/raw.csv")
+    try resetCalls(repo)
+    let result = try repo.mlx("run")
+    #expect(result.stdout.contains("Skipping 'prepare': frozen"))
+    #expect(result.stdout.contains("Running 'train': always changed"))
+    #expect(try calls(repo) == ["train"])
+  }
+
+  @Test func wdirAndEnvShapeTheCommand() throws {
+    let repo = try TestRepository()
+    defer { repo.remove() }
+    try repo.mlx("init")
+    try repo.write("hello\n", to: "sub/in.txt")
+    try repo.write(
+      "stages:\n  s:\n    wdir: sub\n    cmd: echo \"$GREETING $MLX_STAGE\" > out.txt && cat in.txt >> out.txt\n    deps: [in.txt]\n    outs: [out.txt]\n    env: {GREETING: hi}\n",
+      to: "mlx.yaml")
+    let result = try repo.mlx("run")
+    #expect(result.succeeded, "\(result)")
+    #expect(try repo.read("sub/out.txt") == "hi s\nhello\n")
+    #expect(try repo.read("mlx.lock").contains("path: sub/in.txt"))
+    #expect(repo.exists("sub/out.txt.mlx"))
+  }
+
   @Test func dryRunExplainsAndChangesNothing() throws {
     let repo = try pipelineRepository()
     defer { repo.remove() }

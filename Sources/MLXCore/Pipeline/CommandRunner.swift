@@ -18,8 +18,10 @@ public enum CommandOutcome: Sendable, Equatable {
 /// process group of its own.
 ///
 /// While a command runs, mlx ignores SIGINT, SIGTERM and SIGHUP itself and passes them on
-/// to the command's whole process group, so Ctrl-C stops the command and everything it
-/// started, and mlx then reports the interruption and records nothing for the stage.
+/// to the command's whole process group; once the shell has exited, what is left of the group
+/// (background jobs, which a shell shields from SIGINT) gets SIGTERM. So Ctrl-C stops the
+/// command and everything it started, and mlx reports the interruption and records nothing
+/// as the stage's output.
 enum CommandRunner {
   /// Runs `/bin/sh -c command` in `directory` with `environment`.
   static func run(
@@ -46,6 +48,11 @@ enum CommandRunner {
     }
     // WIFEXITED / WEXITSTATUS / WTERMSIG are macros; these are their definitions.
     let signal = status & 0x7f
+    if signal != 0 || group.wasSignalled {
+      // Background jobs of a non-interactive shell ignore SIGINT; stop what is left of the
+      // group so an interrupted stage leaves nothing running.
+      kill(-pid, SIGTERM)
+    }
     return signal == 0 ? .exited((status >> 8) & 0xff) : .signalled(signal)
   }
 
@@ -64,12 +71,17 @@ private final class ForwardedSignals: @unchecked Sendable {
   private let queue = DispatchQueue(label: "mlx.signals")
   private var sources: [DispatchSourceSignal] = []
   private var child: pid_t = 0
+  private var received = false
+
+  /// Whether a signal arrived and was passed on.
+  var wasSignalled: Bool { queue.sync { received } }
 
   init() {
     for number in Self.signals {
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
       source.setEventHandler { [self] in
+        received = true
         if child > 0 { kill(-child, number) }
       }
       source.resume()

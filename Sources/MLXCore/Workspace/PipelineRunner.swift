@@ -7,6 +7,8 @@ final class PipelineRunner {
   private let workspace: Workspace
   private let graph: StageGraph
   private let options: RunOptions
+  /// Stages to run even when up to date (`--force` applies to the selected stages only).
+  private let forced: Set<String>
   private let log: (String) -> Void
   private let runID: String
   private let startedAt: Date
@@ -18,14 +20,18 @@ final class PipelineRunner {
   private var results: [RunRecord.StageResult] = []
   /// Paths that stages planned in a dry run would write.
   private var plannedWrites: [String: String] = [:]
+  /// Digests computed in this run, by path, so a directory many stages read is scanned once;
+  /// cleared whenever a stage writes to the work tree.
+  private var entries: [String: LockFile.Entry?] = [:]
 
   init(
-    workspace: Workspace, graph: StageGraph, options: RunOptions,
+    workspace: Workspace, graph: StageGraph, options: RunOptions, forced: Set<String>,
     log: @escaping (String) -> Void
   ) throws {
     self.workspace = workspace
     self.graph = graph
     self.options = options
+    self.forced = forced
     self.log = log
     startedAt = Date()
     runID = RunRecord.makeID(at: startedAt)
@@ -115,7 +121,8 @@ final class PipelineRunner {
     let store = try workspace.store()
 
     var reason = changeReason(stage, previous: previous, deps: deps, params: params)
-    if reason == nil, let previous {
+    let isForced = forced.contains(stage.name)
+    if reason == nil, !isForced, !stage.isAlwaysChanged, let previous {
       switch try outputsState(previous) {
       case .intact:
         log("Skipping '\(stage.name)': up to date")
@@ -126,10 +133,10 @@ final class PipelineRunner {
         reason = "\(problem) and not in the store"
       }
     }
-    if options.force { reason = "forced" } else if stage.isAlwaysChanged { reason = "always changed" }
+    if isForced { reason = "forced" } else if stage.isAlwaysChanged { reason = "always changed" }
     let why = reason ?? "never run"
 
-    if !options.force, !stage.isAlwaysChanged, !deps.isIncomplete,
+    if !isForced, !stage.isAlwaysChanged, !deps.isIncomplete,
       let cached = RunCache(store: store).lookup(key),
       cached.outs.allSatisfy({ store.contains($0.digest) })
     {
@@ -150,6 +157,7 @@ final class PipelineRunner {
     deps: [LockFile.Entry], key: String, started: Date
   ) throws -> RunRecord.StageResult {
     let environment = try commandEnvironment(stage, params: params)
+    entries = [:]  // the commands change the work tree
     for command in stage.commands {
       let outcome = try CommandRunner.run(
         command, in: workspace.absolute(stage.workingDirectory), environment: environment)
@@ -184,6 +192,7 @@ final class PipelineRunner {
       return result(stage, .restored, reason, started: started, state: state)
     }
     log("Restoring '\(stage.name)': \(reason)")
+    entries = [:]
     var artifacts: [TrackedArtifact] = []
     var metricFiles: [Workspace.FileToRestore] = []
     for entry in state.outs {
@@ -216,7 +225,7 @@ final class PipelineRunner {
   private func currentDeps(_ stage: Stage) throws -> Dependencies {
     var dependencies = Dependencies()
     for path in stage.dependencies {
-      if let entry = try workspace.entry(for: path, statCache: &statCache) {
+      if let entry = try currentEntry(path) {
         dependencies.entries.append(entry)
       } else if options.dryRun, plannedWrites.keys.contains(where: { StageGraph.overlaps($0, path) }) {
         dependencies.pending.append(path)
@@ -260,6 +269,13 @@ final class PipelineRunner {
     return effective
   }
 
+  private func currentEntry(_ path: String) throws -> LockFile.Entry? {
+    if let known = entries[path] { return known }
+    let entry = try workspace.entry(for: path, statCache: &statCache)
+    entries[path] = entry
+    return entry
+  }
+
   private func changeReason(
     _ stage: Stage, previous: LockFile.StageState?, deps: Dependencies,
     params: [String: [String: ParamValue]]
@@ -300,7 +316,7 @@ final class PipelineRunner {
     let store = try workspace.store()
     var problem: String?
     for entry in state.outs {
-      let current = try workspace.entry(for: entry.path, statCache: &statCache)
+      let current = try currentEntry(entry.path)
       guard current?.digest != entry.digest else { continue }
       let description = current == nil ? "output \(entry.path) is missing" : "output \(entry.path) was modified"
       guard store.contains(entry.digest) else { return .lost(description) }

@@ -10,7 +10,7 @@ public struct RunOptions: Sendable {
   }
 
   public var selection: Selection = .all
-  /// Run the selected stages even when up to date (their dependencies only if needed).
+  /// Run the selected stages even when up to date (the stages they depend on only if needed).
   public var force = false
   /// Print what would run and why, and change nothing.
   public var dryRun = false
@@ -62,29 +62,32 @@ extension Workspace {
   /// `log` receives one line per stage as it starts or is skipped.
   public func run(_ options: RunOptions, log: @escaping (String) -> Void) throws -> RunReport {
     let graph = try pipeline()
-    let names = try selectedStages(graph, options.selection)
+    let targets = try targetStages(graph, options.selection)
     let lock = options.dryRun ? nil : try self.lock()
     defer { withExtendedLifetime(lock) {} }
-    let runner = try PipelineRunner(workspace: self, graph: graph, options: options, log: log)
-    return try runner.run(names)
+    let runner = try PipelineRunner(
+      workspace: self, graph: graph, options: options, forced: options.force ? targets : [],
+      log: log)
+    return try runner.run(graph.withUpstream(targets))
   }
 
-  private func selectedStages(
+  /// The stages the selection names; the run adds what they depend on.
+  private func targetStages(
     _ graph: StageGraph, _ selection: RunOptions.Selection
-  ) throws -> [String] {
+  ) throws -> Set<String> {
     let all = graph.spec.stages.map(\.name)
     switch selection {
     case .all:
-      return graph.order
+      return Set(all)
     case .stages(let names):
       for name in names where graph.spec.stage(named: name) == nil {
         throw PipelineError.unknownStage(name, known: all)
       }
-      return graph.withUpstream(Set(names))
+      return Set(names)
     case .role(let role):
       let matching = graph.spec.stages.filter { $0.role == role }.map(\.name)
       guard !matching.isEmpty else { throw PipelineError.noStage(role: role.rawValue) }
-      return graph.withUpstream(Set(matching))
+      return Set(matching)
     }
   }
 }

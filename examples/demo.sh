@@ -58,6 +58,21 @@ git add -A && git commit -qm "Retrain on the new data"
 step mlx diff HEAD~2 HEAD
 step mlx metrics diff HEAD~2 HEAD
 
+# Promote the model to staging, then to production with an SSH-signed tag that stock git
+# verifies. The demo makes a signing key and lists it in .mlx/allowed_signers.
+keys=$(mktemp -d)
+ssh-keygen -q -t ed25519 -N "" -C demo@example.com -f "$keys/demo"
+git config gpg.format ssh
+git config user.signingkey "$keys/demo"
+echo "demo@example.com namespaces=\"git\" $(cut -d' ' -f1,2 "$keys/demo.pub")" > .mlx/allowed_signers
+git add .mlx/allowed_signers && git commit -qm "Allow the demo key to sign promotions"
+step mlx promote classifier --to staging
+step mlx promote classifier --to production
+step git -c gpg.ssh.allowedSignersFile=.mlx/allowed_signers verify-tag 'classifier#production#2'
+step mlx registry
+step mlx registry which classifier:production
+step mlx audit
+
 # Lose the work-tree copies; restore them from the store.
 step rm -rf data/raw.csv models/model.pkl
 step mlx status

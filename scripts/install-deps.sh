@@ -6,6 +6,7 @@ set -euo pipefail
 missing=()
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v git >/dev/null 2>&1 || missing+=(git)
+command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
 pkg-config --exists libgit2 2>/dev/null || missing+=(libgit2-dev)
 pkg-config --exists libzstd 2>/dev/null || missing+=(libzstd-dev)
 

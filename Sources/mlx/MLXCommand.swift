@@ -11,6 +11,24 @@ struct MLXCommand: ParsableCommand {
     subcommands: [
       Init.self, Add.self, Status.self, Checkout.self, List.self, Diff.self, Verify.self, Remove.self,
       Run.self, Train.self, Eval.self, Runs.self, Metrics.self, Params.self,
+      Register.self, Promote.self, Rollback.self, Unassign.self, Deregister.self, Deprecate.self,
+      Registry.self, Audit.self,
     ]
   )
+
+  /// Runs the command line, letting `--push` stand without a remote (it then means origin):
+  /// ArgumentParser has no options with an optional value.
+  static func main() {
+    var arguments = Array(CommandLine.arguments.dropFirst())
+    var index = 0
+    while index < arguments.count {
+      if arguments[index] == "--push",
+        index + 1 == arguments.count || arguments[index + 1].hasPrefix("-")
+      {
+        arguments.insert("origin", at: index + 1)
+      }
+      index += 1
+    }
+    main(arguments)
+  }
 }

@@ -5,7 +5,8 @@ import Testing
 @Suite struct HelpTests {
   static let commands = [
     "init", "add", "status", "checkout", "ls", "diff", "verify", "rm", "run", "train", "eval",
-    "runs", "metrics", "params",
+    "runs", "metrics", "params", "register", "promote", "rollback", "unassign", "deregister",
+    "deprecate", "registry", "audit",
   ]
 
   @Test func rootHelpListsEveryCommand() throws {

@@ -6,6 +6,8 @@ internal import CGit2
 /// used by one thread at a time, so this type is not `Sendable`.
 public final class Repository {
   let handle: OpaquePointer
+  /// The object database, opened on first use and owned by this instance.
+  private var openedDatabase: OpaquePointer?
 
   /// The work tree's absolute path, without a trailing slash.
   public let workTree: String
@@ -24,7 +26,18 @@ public final class Repository {
     gitDirectory = Self.trimmingSlash(String(cString: git_repository_path(handle)))
   }
 
-  deinit { git_repository_free(handle) }
+  deinit {
+    if let openedDatabase { git_odb_free(openedDatabase) }
+    git_repository_free(handle)
+  }
+
+  /// The repository's object database (`git_repository_odb`), kept for later reads.
+  func objectDatabase() throws(GitError) -> OpaquePointer {
+    if let openedDatabase { return openedDatabase }
+    let database = try makeHandle("git_repository_odb") { git_repository_odb(&$0, handle) }
+    openedDatabase = database
+    return database
+  }
 
   /// Opens the repository that contains `path`, searching parent directories as `git` does.
   public static func discover(from path: String) throws(GitError) -> Repository {

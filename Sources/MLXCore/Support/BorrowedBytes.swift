@@ -8,3 +8,9 @@ struct BorrowedBytes: @unchecked Sendable {
   let buffer: UnsafeRawBufferPointer
   init(_ buffer: UnsafeRawBufferPointer) { self.buffer = buffer }
 }
+
+/// A value handed to one other thread that reads it while the owner does not change it.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+  let value: Value
+  init(_ value: Value) { self.value = value }
+}

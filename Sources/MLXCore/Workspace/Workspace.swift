@@ -27,12 +27,15 @@ public final class Workspace {
   }
 
   /// Opens the workspace containing `path` (default: the current directory).
+  ///
+  /// - Parameter requiringSetup: false for commands that only need Git (the registry works
+  ///   on any repository, as GTO does).
   /// - Throws: ``WorkspaceError/notARepository(path:)`` outside Git,
   ///   ``WorkspaceError/notInitialized(root:)`` before `mlx init`.
-  public static func open(at path: String? = nil) throws -> Workspace {
+  public static func open(at path: String? = nil, requiringSetup: Bool = true) throws -> Workspace {
     let repository = try discoverRepository(from: path)
     let configuration = try loadConfiguration(root: repository.workTree)
-    guard try FileStatus.of(repository.workTree + "/.mlx/config.yaml") != nil else {
+    if requiringSetup, try FileStatus.of(repository.workTree + "/.mlx/config.yaml") == nil {
       throw WorkspaceError.notInitialized(root: repository.workTree)
     }
     return Workspace(

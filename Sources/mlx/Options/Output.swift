@@ -20,11 +20,17 @@ enum Output {
     for row in rows {
       for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) }
     }
-    return rows.map { row in
-      row.enumerated().map { column, cell in
-        column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-      }.joined(separator: "  ")
-    }.joined(separator: "\n")
+    var text = ""
+    for row in rows {
+      for (column, cell) in row.enumerated() {
+        text += cell
+        if column < row.count - 1 {
+          text += String(repeating: " ", count: widths[column] - cell.count + 2)
+        }
+      }
+      text += "\n"
+    }
+    return String(text.dropLast())
   }
 }
 

@@ -1,0 +1,163 @@
+import Yams
+
+/// `.mlx/policy.yaml`: the registry's artifacts, ordered stages and promotion rules.
+///
+/// ```yaml
+/// version: 1
+/// allowed_signers: .mlx/allowed_signers   # ssh-keygen ALLOWED SIGNERS file (committed)
+/// artifacts:
+///   churn:
+///     path: models/model.pkl
+///     type: model
+///     description: Customer churn classifier
+/// stages:
+///   - name: dev
+///   - name: staging
+///     after: dev                           # must have held dev before
+///     gates: ["accuracy >= 0.9"]
+///   - name: production
+///     after: staging
+///     signature: required                  # default: required for production only
+///     signers: [release@example.com]       # principals allowed to sign (default: anyone listed)
+///     gates: ["accuracy >= 0.9", "auc >= current.auc - 0.01"]
+/// ```
+public struct RegistryPolicy: Sendable, Equatable {
+  public static let path = ".mlx/policy.yaml"
+  public static let defaultAllowedSigners = ".mlx/allowed_signers"
+
+  public struct Artifact: Sendable, Equatable {
+    public var name: String
+    /// Repository-relative path of the artifact (its pointer is `path.mlx`).
+    public var path: String
+    public var type: String
+    public var description: String?
+  }
+
+  public struct StageRule: Sendable, Equatable {
+    public var name: String
+    /// The stage a version must have held before entering this one.
+    public var after: String?
+    public var requiresSignature: Bool
+    /// Principals allowed to sign promotions into this stage; empty allows any principal in
+    /// the allowed-signers file.
+    public var signers: [String]
+    public var gates: [Gate]
+  }
+
+  public var artifacts: [String: Artifact] = [:]
+  /// Stages in order; empty means any stage name is accepted with default rules.
+  public var stages: [StageRule] = []
+  public var allowedSigners = RegistryPolicy.defaultAllowedSigners
+
+  public init() {}
+
+  /// The rules for `stage`: from the policy, or the defaults (a signature is required for
+  /// `production`/`prod` only).
+  public func rule(for stage: String) -> StageRule? {
+    if let rule = stages.first(where: { $0.name == stage }) { return rule }
+    guard stages.isEmpty else { return nil }
+    return StageRule(
+      name: stage, after: nil, requiresSignature: ["production", "prod"].contains(stage),
+      signers: [], gates: [])
+  }
+
+  /// Parses the policy; errors name the file and line.
+  public init(parsing text: String, path: String = RegistryPolicy.path) throws(RegistryError) {
+    func fail(_ line: Int?, _ problem: String) -> RegistryError {
+      .invalidPolicy(path: path, line: line, problem: problem)
+    }
+    do {
+      let root = try YAMLMapping.parse(text)
+      try root.rejectUnknownKeys(["version", "artifacts", "stages", "allowed_signers"])
+      if let version = try root.integer("version"), version != 1 {
+        throw YAMLIssue(line: root.line(of: "version"), message: "version must be 1")
+      }
+      if let signers = try root.string("allowed_signers") { allowedSigners = signers }
+      if let artifacts = try root.mapping("artifacts") {
+        for name in artifacts.keys {
+          guard RegistryTagName.isValidName(name) else {
+            throw YAMLIssue(
+              line: artifacts.line(of: name),
+              message: "artifact name '\(name)' must be lowercase letters, digits, '-' or '/'")
+          }
+          guard let entry = try artifacts.mapping(name) else { continue }
+          try entry.rejectUnknownKeys(["path", "type", "description"], in: " of artifact \(name)")
+          self.artifacts[name] = Artifact(
+            name: name, path: try entry.requireString("path"),
+            type: try entry.string("type") ?? "model", description: try entry.string("description"))
+        }
+      }
+      if let node = root.node("stages"), node.null == nil {
+        guard let sequence = node.sequence else {
+          throw YAMLIssue(line: node.mark?.line, message: "'stages' must be a list, in promotion order")
+        }
+        for item in sequence {
+          stages.append(try Self.parseStage(item, known: stages.map(\.name)))
+        }
+      }
+    } catch let issue as YAMLIssue {
+      throw fail(issue.line, issue.message)
+    } catch let error as RegistryError {
+      throw error
+    } catch {
+      throw fail(nil, "\(error)")
+    }
+  }
+
+  private static func parseStage(_ node: Node, known: [String]) throws -> StageRule {
+    if let name = node.scalar?.string {
+      guard RegistryTagName.isValidName(name) else {
+        throw YAMLIssue(line: node.mark?.line, message: "stage name '\(name)' must be lowercase letters, digits, '-' or '/'")
+      }
+      return StageRule(
+        name: name, after: nil, requiresSignature: ["production", "prod"].contains(name),
+        signers: [], gates: [])
+    }
+    guard let mapping = node.mapping else {
+      throw YAMLIssue(line: node.mark?.line, message: "a stage is a name or a mapping with 'name'")
+    }
+    let stage = YAMLMapping(mapping: mapping)
+    try stage.rejectUnknownKeys(["name", "after", "signature", "signers", "gates"])
+    let name = try stage.requireString("name")
+    guard RegistryTagName.isValidName(name) else {
+      throw YAMLIssue(line: stage.line(of: "name"), message: "stage name '\(name)' must be lowercase letters, digits, '-' or '/'")
+    }
+    let after = try stage.string("after")
+    if let after, !known.contains(after) {
+      throw YAMLIssue(line: stage.line(of: "after"), message: "stage '\(name)': 'after: \(after)' must name an earlier stage")
+    }
+    var requiresSignature = ["production", "prod"].contains(name)
+    if let signature = try stage.string("signature") {
+      switch signature {
+      case "required": requiresSignature = true
+      case "optional": requiresSignature = false
+      default:
+        throw YAMLIssue(line: stage.line(of: "signature"), message: "signature must be 'required' or 'optional'")
+      }
+    }
+    let signers = try stringList(stage, "signers")
+    var gates: [Gate] = []
+    for text in try stringList(stage, "gates") {
+      switch Gate.parse(text) {
+      case .success(let gate): gates.append(gate)
+      case .failure(let error):
+        throw YAMLIssue(line: stage.line(of: "gates"), message: "stage '\(name)': gate '\(error.text)': \(error.problem)")
+      }
+    }
+    return StageRule(name: name, after: after, requiresSignature: requiresSignature, signers: signers, gates: gates)
+  }
+
+  private static func stringList(_ mapping: YAMLMapping, _ key: String) throws -> [String] {
+    guard let node = mapping.node(key), node.null == nil else { return [] }
+    if let scalar = node.scalar { return [scalar.string] }
+    guard let sequence = node.sequence else {
+      throw YAMLIssue(line: node.mark?.line, message: "'\(key)' must be a list")
+    }
+    return try sequence.map { item in
+      guard let text = item.scalar?.string else {
+        throw YAMLIssue(line: item.mark?.line, message: "'\(key)' entries must be text")
+      }
+      return text
+    }
+  }
+}

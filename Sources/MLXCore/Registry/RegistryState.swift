@@ -1,0 +1,188 @@
+import Foundation
+
+/// The registry of one artifact at a moment: its versions and which version holds each stage.
+///
+/// Follows GTO's rules so both tools agree on the same tags: a version is registered until
+/// deregistered; a (version, stage) pair is assigned by its last assignment or unassignment;
+/// a stage's holder is, among the versions assigned to it, the one assigned last (by the
+/// artifact's tag counter, then time).
+public struct ArtifactState: Codable, Sendable, Equatable {
+  public struct Version: Codable, Sendable, Equatable {
+    public let version: String
+    public let commit: String
+    public let registeredAt: Date
+    /// Stages this version holds now.
+    public var stages: [String]
+  }
+
+  /// Who holds a stage.
+  public struct Holder: Codable, Sendable, Equatable {
+    public let version: String
+    public let commit: String
+    /// The assignment tag.
+    public let tag: String
+    public let since: Date
+  }
+
+  public let name: String
+  /// Registered versions, newest (greatest) first.
+  public var versions: [Version]
+  /// The greatest registered version.
+  public var latest: String?
+  /// Stage name to holder.
+  public var stages: [String: Holder]
+  public var deprecated: Bool
+
+  /// Computes the state from the artifact's events (any order).
+  /// - Parameter events: the artifact's events in chronological order.
+  init(name: String, events ordered: [RegistryEvent]) {
+    self.name = name
+    var registered: [String: Version] = [:]
+    deprecated = false
+    for event in ordered {
+      switch event.kind {
+      case .registration:
+        if let version = event.version {
+          registered[version] = Version(version: version, commit: event.commit, registeredAt: event.time, stages: [])
+        }
+      case .deregistration:
+        if let version = event.version { registered[version] = nil }
+      case .deprecation:
+        deprecated = true
+      case .assignment, .unassignment:
+        break
+      }
+    }
+    // The latest event of each (version, stage) pair decides whether it is assigned.
+    var pairs: [String: RegistryEvent] = [:]
+    for event in Self.stageEvents(ordered) {
+      guard let version = event.version, let stage = event.stage else { continue }
+      pairs["\(version)\u{0}\(stage)"] = event
+    }
+    var holders: [String: RegistryEvent] = [:]
+    for event in pairs.values where event.kind == .assignment {
+      guard let stage = event.stage, let version = event.version, registered[version] != nil
+      else { continue }
+      if let current = holders[stage], !Self.stageOrder(current, event) { continue }
+      holders[stage] = event
+    }
+    stages = holders.mapValues {
+      Holder(version: $0.version!, commit: $0.commit, tag: $0.tag, since: $0.time)
+    }
+    for (stage, holder) in stages { registered[holder.version]?.stages.append(stage) }
+    // Parse each version once; comparing parsed versions keeps the sort cheap at 10,000 tags.
+    versions = registered.values.map { version -> (Version, SemanticVersion?) in
+      var copy = version
+      copy.stages.sort()
+      return (copy, SemanticVersion(copy.version))
+    }.sorted { Self.versionOrder($1, $0) }.map(\.0)
+    latest = versions.first?.version
+  }
+
+  /// Stage events in the order that decides holders: by counter, then time.
+  static func stageEvents(_ events: [RegistryEvent]) -> [RegistryEvent] {
+    events.filter { $0.kind == .assignment || $0.kind == .unassignment }.sorted(by: stageOrder)
+  }
+
+  static func stageOrder(_ a: RegistryEvent, _ b: RegistryEvent) -> Bool {
+    if let x = a.counter, let y = b.counter, x != y { return x < y }
+    return RegistryEvent.precedes(a, b)
+  }
+
+  /// Semantic-version order, with unparsable names (commit ids) first.
+  private static func versionOrder(_ a: (Version, SemanticVersion?), _ b: (Version, SemanticVersion?)) -> Bool {
+    switch (a.1, b.1) {
+    case (let x?, let y?): x < y
+    case (nil, _?): true
+    case (_?, nil): false
+    case (nil, nil): a.0.version < b.0.version
+    }
+  }
+}
+
+/// Every registry event of a repository, read once, and the states derived from them.
+public struct RegistrySnapshot: Sendable {
+  /// All events in chronological order.
+  public let events: [RegistryEvent]
+  /// The largest counter among each artifact's tags.
+  let counters: [String: Int]
+
+  /// Reads every tag whose name follows GTO's grammar. Lightweight tags are ignored, as GTO
+  /// ignores them.
+  static func read(_ repository: Repository) throws -> RegistrySnapshot {
+    var counters: [String: Int] = [:]
+    var tags: [(RegistryTagName, GitOID)] = []
+    for (name, target) in try repository.tagReferences() {
+      guard let parsed = RegistryTagName(parsing: name) else { continue }
+      if let counter = parsed.counter {
+        counters[parsed.artifact] = max(counters[parsed.artifact] ?? 0, counter)
+      }
+      tags.append((parsed, target))
+    }
+    var events = try readEvents(tags, repository: repository)
+    // Stage events without a version trailer take the version registered at their commit.
+    var versionAtCommit: [String: String] = [:]
+    for event in events where event.kind == .registration {
+      if let version = event.version { versionAtCommit["\(event.artifact)\u{0}\(event.commit)"] = version }
+    }
+    for index in events.indices where events[index].version == nil {
+      events[index].version =
+        versionAtCommit["\(events[index].artifact)\u{0}\(events[index].commit)"] ?? events[index].commit
+    }
+    // Sort indices, not the events: moving large structs costs more than comparing them.
+    let order = events.indices.sorted { RegistryEvent.precedes(events[$0], events[$1]) }
+    return RegistrySnapshot(events: order.map { events[$0] }, counters: counters)
+  }
+
+  /// Reads the tag objects, on two threads when there are many: each thread opens its own
+  /// handle on the repository, as libgit2 objects are not shared between threads.
+  private static func readEvents(
+    _ tags: [(RegistryTagName, GitOID)], repository: Repository
+  ) throws -> [RegistryEvent] {
+    guard tags.count > 500 else { return try readEvents(tags[...], with: repository) }
+    let middle = tags.count / 2
+    let gitDirectory = repository.gitDirectory
+    let shared = UncheckedSendable(tags)
+    let second = ConcurrentResults<[RegistryEvent]>(count: 1)
+    let group = DispatchGroup()
+    DispatchQueue.global().async(group: group) {
+      second.record(0) {
+        try readEvents(shared.value[middle...], with: try Repository.discover(from: gitDirectory))
+      }
+    }
+    let first = try readEvents(tags[..<middle], with: repository)
+    group.wait()
+    return first + (try second.values()[0])
+  }
+
+  private static func readEvents(
+    _ slice: ArraySlice<(RegistryTagName, GitOID)>, with repository: Repository
+  ) throws -> [RegistryEvent] {
+    var events: [RegistryEvent] = []
+    for (name, target) in slice {
+      guard var tag = try repository.annotatedTag(target) else { continue }
+      // A tag of a tag: follow to the object underneath.
+      while tag.targetType == "tag", let inner = try repository.annotatedTag(tag.target) {
+        tag = inner
+      }
+      guard tag.targetType == "commit" else { continue }
+      events.append(RegistryEvent(name: name, tag: tag, commit: tag.target))
+    }
+    return events
+  }
+
+  /// Artifact names, sorted.
+  public var artifacts: [String] { Array(Set(events.map(\.artifact))).sorted() }
+
+  /// The state of `artifact` as of `time` (default: now).
+  public func state(of artifact: String, at time: Date? = nil) -> ArtifactState {
+    ArtifactState(
+      name: artifact,
+      events: events.filter { event in
+        event.artifact == artifact && (time.map { event.time <= $0 } ?? true)
+      })
+  }
+
+  /// The counter for the artifact's next stage tag.
+  func nextCounter(for artifact: String) -> Int { (counters[artifact] ?? 0) + 1 }
+}

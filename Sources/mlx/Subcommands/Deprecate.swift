@@ -1,0 +1,23 @@
+import ArgumentParser
+import MLXCore
+
+extension MLXCommand {
+  /// Retires an artifact.
+  struct Deprecate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Retire an artifact: tag NAME@deprecated; it takes no new events.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var write: RegistryWriteFlags
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: "The artifact's name.")
+    var name: String
+
+    func run() throws {
+      let workspace = try Workspace.open(at: global.repository, requiringSetup: false)
+      let report = try workspace.deprecate(name, options: write.options)
+      try RegistryText.print(report, json: output.json)
+    }
+  }
+}

@@ -292,6 +292,41 @@ class Bench:
         self.record("list 100 runs (mlx runs / dvc exp show)", {"mlx": listing[100], "dvc": dvc_times})
         self.record("list 1,000 runs (mlx runs)", {"mlx": listing[1000]})
 
+    # MARK: - Registry (issue 5)
+
+    def bench_registry(self, count, gto):
+        """Reads and one promotion at `count` tags, mlx and GTO on the same repository."""
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import registry_repo
+        self.counter += 1
+        repo = os.path.join(self.repos, f"registry-{count}-{self.counter}")
+        shutil.rmtree(repo, ignore_errors=True)
+        registry_repo.build(repo, count)
+        self.sh(["git", "config", "user.name", "Bench"], repo)
+        self.sh(["git", "config", "user.email", "bench@example.com"], repo)
+        self.sh([self.mlx, "registry"], repo)  # builds mlx's registry cache, as any first read does
+        gto_reps = self.reps if count <= 1000 else 1
+        label = f"{count:,} tags"
+        operations = [
+            ("registry show", [self.mlx, "registry"], [gto, "show"]),
+            ("registry history", [self.mlx, "registry", "history"], [gto, "history"]),
+            ("registry which", [self.mlx, "registry", "which", "model-1#production"],
+             [gto, "show", "model-1#production", "--ref"]),
+        ]
+        for name, ours, theirs in operations:
+            times = {"mlx": [self.timed(ours, repo) for _ in range(self.reps)],
+                     "dvc": [self.timed(theirs, repo) for _ in range(gto_reps)]}
+            self.record(f"{name}, {label} (DVC column: GTO)", times,
+                        "mlx < 0.2 s" if count == 10000 else None)
+        mlx_promote, gto_assign = [], []
+        for rep in range(self.reps if count <= 1000 else 1):
+            mlx_promote.append(self.timed(
+                [self.mlx, "promote", f"model-3@v0.0.{rep + 1}", "--to", "dev"], repo))
+            gto_assign.append(self.timed(
+                [gto, "assign", "model-4", "--version", f"v0.0.{rep + 1}", "--stage", "dev"], repo))
+        self.record(f"promote, {label} (DVC column: gto assign)", {"mlx": mlx_promote, "dvc": gto_assign})
+        shutil.rmtree(repo)
+
     # MARK: - Output
 
     @staticmethod
@@ -366,6 +401,7 @@ def main():
     parser.add_argument("--dvc", required=True)
     parser.add_argument("--work", required=True)
     parser.add_argument("--results", help="Markdown file to update with the table")
+    parser.add_argument("--gto", default="gto", help="the gto program (pip install gto)")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--only", action="append", default=[],
                         help="run only operations whose name contains this text")
@@ -406,6 +442,9 @@ def main():
          lambda: bench.bench_noop_run("20 stages over 20,000 files", Bench.twenty_stages(),
                                       bench.files_setup, "mlx/DVC <= 0.20")),
         ("pipeline: runs listing", bench.bench_runs_listing),
+        ("registry: 100 tags", lambda: bench.bench_registry(100, args.gto)),
+        ("registry: 1,000 tags", lambda: bench.bench_registry(1000, args.gto)),
+        ("registry: 10,000 tags", lambda: bench.bench_registry(10000, args.gto)),
     ]
     print(f"{'operation':<52} {'mlx':>10} {'dvc':>10} {'git-lfs':>10} {'mlx/dvc':>8}  target")
     for name, run in scenarios:

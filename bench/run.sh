@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=${MLX_BENCH_DIR:-$here/work}
 mkdir -p "$work"
 
-# git-lfs from Debian; DVC from PyPI in a virtual environment of its own.
+# git-lfs from Debian; DVC and GTO from PyPI in a virtual environment of their own.
 if ! command -v git-lfs >/dev/null 2>&1; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq git-lfs >/dev/null
@@ -17,16 +17,16 @@ if ! command -v git-lfs >/dev/null 2>&1; then
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq git-lfs >/dev/null
   fi
 fi
-if [ ! -x "$work/venv/bin/dvc" ]; then
-  echo "Installing DVC into $work/venv" >&2
+if [ ! -x "$work/venv/bin/dvc" ] || [ ! -x "$work/venv/bin/gto" ]; then
+  echo "Installing DVC and GTO into $work/venv" >&2
   python3 -m venv "$work/venv"
   "$work/venv/bin/pip" install -q --upgrade pip
-  "$work/venv/bin/pip" install -q dvc
+  "$work/venv/bin/pip" install -q dvc gto
 fi
 
 # The example pipeline's own needs (system Python, as `make demo` uses).
 python3 -c "import numpy, sklearn, yaml" 2>/dev/null || python3 -m pip install -q numpy scikit-learn pyyaml
 
 python3 "$here/generate.py" "$work/data"
-exec python3 "$here/bench.py" --mlx "$mlx_binary" --dvc "$work/venv/bin/dvc" --work "$work" \
+exec python3 "$here/bench.py" --mlx "$mlx_binary" --dvc "$work/venv/bin/dvc" --gto "$work/venv/bin/gto" --work "$work" \
   --results "$here/RESULTS.md" "$@"

@@ -40,8 +40,8 @@ public struct RegistryEvent: Codable, Sendable, Equatable {
   /// The first value of a trailer.
   public func trailer(_ key: String) -> String? { trailers[key]?.first }
 
-  /// Builds the event for a parsed tag name and its tag object.
-  init(name: RegistryTagName, tag: RawTag, commit: GitOID) {
+  /// Builds the event for a parsed tag name and what its tag object says.
+  init(name: RegistryTagName, object: String, tag: RegistryCache.Entry) {
     self.tag = name.description
     artifact = name.artifact
     counter = name.counter
@@ -64,8 +64,8 @@ public struct RegistryEvent: Codable, Sendable, Equatable {
       kind = .deprecation
       stage = nil
     }
-    self.commit = commit.hex
-    object = tag.id.hex
+    commit = tag.target
+    self.object = object
     tagger = tag.tagger
     time = Date(timeIntervalSince1970: TimeInterval(tag.time))
     let lines = tag.message.split(separator: "\n", omittingEmptySubsequences: false)

@@ -134,41 +134,64 @@ public struct RegistrySnapshot: Sendable {
     return RegistrySnapshot(events: order.map { events[$0] }, counters: counters)
   }
 
-  /// Reads the tag objects, on two threads when there are many: each thread opens its own
-  /// handle on the repository, as libgit2 objects are not shared between threads.
+  /// Builds the events, from the registry cache where it knows a tag object, else by reading
+  /// the objects (on two threads when there are many; each thread opens its own handle on the
+  /// repository, as libgit2 objects are not shared between threads).
   private static func readEvents(
     _ tags: [(RegistryTagName, GitOID)], repository: Repository
   ) throws -> [RegistryEvent] {
-    guard tags.count > 500 else { return try readEvents(tags[...], with: repository) }
-    let middle = tags.count / 2
+    var cache = RegistryCache.load(gitDirectory: repository.gitDirectory).entries
+    let missing = tags.filter { cache[$0.1.hex] == nil }.map(\.1)
+    if !missing.isEmpty {
+      for (object, entry) in try readObjects(missing, repository: repository) { cache[object] = entry }
+      let current = Set(tags.map(\.1.hex))
+      RegistryCache.save(cache.filter { current.contains($0.key) }, gitDirectory: repository.gitDirectory)
+    }
+    return tags.compactMap { name, object in
+      guard let entry = cache[object.hex], entry.targetType == "commit" else { return nil }
+      return RegistryEvent(name: name, object: object.hex, tag: entry)
+    }
+  }
+
+  private static func readObjects(
+    _ objects: [GitOID], repository: Repository
+  ) throws -> [(String, RegistryCache.Entry)] {
+    guard objects.count > 500 else { return try readObjects(objects[...], with: repository) }
+    let middle = objects.count / 2
     let gitDirectory = repository.gitDirectory
-    let shared = UncheckedSendable(tags)
-    let second = ConcurrentResults<[RegistryEvent]>(count: 1)
+    let shared = UncheckedSendable(objects)
+    let second = ConcurrentResults<[(String, RegistryCache.Entry)]>(count: 1)
     let group = DispatchGroup()
     DispatchQueue.global().async(group: group) {
       second.record(0) {
-        try readEvents(shared.value[middle...], with: try Repository.discover(from: gitDirectory))
+        try readObjects(shared.value[middle...], with: try Repository.discover(from: gitDirectory))
       }
     }
-    let first = try readEvents(tags[..<middle], with: repository)
+    let first = try readObjects(objects[..<middle], with: repository)
     group.wait()
     return first + (try second.values()[0])
   }
 
-  private static func readEvents(
-    _ slice: ArraySlice<(RegistryTagName, GitOID)>, with repository: Repository
-  ) throws -> [RegistryEvent] {
-    var events: [RegistryEvent] = []
-    for (name, target) in slice {
-      guard var tag = try repository.annotatedTag(target) else { continue }
+  /// Reads annotated tag objects (a lightweight tag, which GTO ignores too, gives nothing).
+  private static func readObjects(
+    _ objects: ArraySlice<GitOID>, with repository: Repository
+  ) throws -> [(String, RegistryCache.Entry)] {
+    var entries: [(String, RegistryCache.Entry)] = []
+    for object in objects {
+      guard var tag = try repository.annotatedTag(object) else { continue }
       // A tag of a tag: follow to the object underneath.
       while tag.targetType == "tag", let inner = try repository.annotatedTag(tag.target) {
         tag = inner
       }
-      guard tag.targetType == "commit" else { continue }
-      events.append(RegistryEvent(name: name, tag: tag, commit: tag.target))
+      entries.append(
+        (
+          object.hex,
+          RegistryCache.Entry(
+            target: tag.target.hex, targetType: tag.targetType, tagger: tag.tagger, time: tag.time,
+            message: tag.message)
+        ))
     }
-    return events
+    return entries
   }
 
   /// Artifact names, sorted.

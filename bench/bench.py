@@ -323,7 +323,7 @@ class Bench:
             mlx_promote.append(self.timed(
                 [self.mlx, "promote", f"model-3@v0.0.{rep + 1}", "--to", "dev"], repo))
             gto_assign.append(self.timed(
-                [gto, "assign", "model-4", "--version", f"v0.0.{rep + 1}", "--stage", "dev"], repo))
+                [gto, "assign", "model-4", "--version", f"v0.0.{rep + 1}", "--stage", "dev", "--force"], repo))
         self.record(f"promote, {label} (DVC column: gto assign)", {"mlx": mlx_promote, "dvc": gto_assign})
         shutil.rmtree(repo)
 

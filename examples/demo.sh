@@ -80,4 +80,7 @@ step mlx checkout
 step mlx ls
 step mlx verify
 
+# Where did the production model come from? Every link is checked.
+step mlx lineage classifier#production --strict
+
 printf '\nThe demo repository is in %s\n' "$demo"

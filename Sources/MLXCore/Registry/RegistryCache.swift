@@ -13,7 +13,6 @@ struct RegistryCache {
     var message: String
   }
 
-  private static let magic = Array("MLXRGC01".utf8)
   private(set) var entries: [String: Entry] = [:]
   let path: String
 
@@ -38,51 +37,33 @@ struct RegistryCache {
 
   // MARK: - Encoding
 
+  private static let magic = "MLXRGC01"
+
   /// `MLXRGC01`, then per entry: object id, target id, target type, tagger name, tagger
-  /// e-mail and message as length-prefixed UTF-8 (4-byte little-endian lengths), and the time
-  /// (8 bytes).
+  /// e-mail, message (``BinaryWriter`` strings) and the time (8 bytes).
   private static func encode(_ entries: [String: Entry]) -> [UInt8] {
-    var bytes = magic
-    func append(_ text: String) {
-      withUnsafeBytes(of: UInt32(text.utf8.count).littleEndian) { bytes += $0 }
-      bytes += text.utf8
-    }
+    var writer = BinaryWriter(magic: magic)
     for (object, entry) in entries {
-      append(object)
-      append(entry.target)
-      append(entry.targetType)
-      append(entry.tagger.name)
-      append(entry.tagger.email)
-      append(entry.message)
-      withUnsafeBytes(of: entry.time.littleEndian) { bytes += $0 }
+      for text in [object, entry.target, entry.targetType, entry.tagger.name, entry.tagger.email, entry.message] {
+        writer.string(text)
+      }
+      writer.integer(entry.time)
     }
-    return bytes
+    return writer.bytes
   }
 
   private static func decode(_ bytes: [UInt8]) -> [String: Entry]? {
-    guard bytes.count >= 8, Array(bytes[0..<8]) == magic else { return nil }
-    return bytes.withUnsafeBytes { raw -> [String: Entry]? in
-      var offset = 8
-      func text() -> String? {
-        guard offset + 4 <= raw.count else { return nil }
-        let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
-        offset += 4
-        guard offset + length <= raw.count else { return nil }
-        defer { offset += length }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + length)]), as: UTF8.self)
-      }
-      var entries: [String: Entry] = [:]
-      while offset < raw.count {
-        guard let object = text(), let target = text(), let type = text(), let name = text(),
-          let email = text(), let message = text(), offset + 8 <= raw.count
-        else { return nil }
-        let time = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int64.self))
-        offset += 8
-        entries[object] = Entry(
-          target: target, targetType: type, tagger: GitIdentity(name: name, email: email), time: time,
-          message: message)
-      }
-      return entries
+    guard var reader = BinaryReader(bytes, magic: magic) else { return nil }
+    var entries: [String: Entry] = [:]
+    while !reader.isAtEnd {
+      guard let object = reader.string(), let target = reader.string(), let type = reader.string(),
+        let name = reader.string(), let email = reader.string(), let message = reader.string(),
+        let time = reader.integer(Int64.self)
+      else { return nil }
+      entries[object] = Entry(
+        target: target, targetType: type, tagger: GitIdentity(name: name, email: email), time: time,
+        message: message)
     }
+    return entries
   }
 }

@@ -53,42 +53,47 @@ extension Workspace {
   public func audit(artifact: String? = nil) throws -> AuditReport {
     let policy = try registryPolicy()
     let signers = try allowedSigners(policy)
-    var entries: [AuditEntry] = []
-    for event in try registryHistory(artifact: artifact) {
-      guard let object = GitOID(hex: event.object), let tag = try repository.annotatedTag(object) else {
-        continue
-      }
-      let check = SignatureCheck.check(tag, allowedSigners: signers)
-      let rule = event.kind == .assignment ? event.stage.flatMap(policy.rule(for:)) : nil
-      let required = (rule?.requiresSignature ?? false) || !(rule?.signers.isEmpty ?? true)
-      var problems: [(String, String)] = []
-      switch check.status {
-      case .invalid:
-        problems.append(("invalid", "invalid signature: \(check.detail ?? "does not match the tag")"))
-      case .unsigned where required:
-        problems.append(("unsigned", "unsigned, but \(event.stage ?? "this stage") requires a signature"))
-      case .unverifiable where required:
-        problems.append(("unsigned", "signature cannot be checked: \(check.detail ?? "")"))
-      case .valid:
-        let verdict = Authorization.evaluate(check, tagger: event.tagger, permitted: rule?.signers ?? [])
-        if !verdict.authorized { problems.append(("unauthorised", "unauthorised: \(verdict.reason)")) }
-      default:
-        break
-      }
-      if let rule, !rule.gates.isEmpty {
-        let recorded = event.trailers["Mlx-Gate"] ?? []
-        for gate in rule.gates where !recorded.contains(where: { $0.hasPrefix("\(gate.text): pass") }) {
-          problems.append(("gates", "gate '\(gate.text)' is not recorded as passed"))
-        }
-      }
-      let order = ["invalid", "unauthorised", "unsigned", "gates"]
-      let status = order.first { kind in problems.contains { $0.0 == kind } } ?? "ok"
-      entries.append(
-        AuditEntry(
-          tag: event.tag, event: event.kind, artifact: event.artifact, version: event.version,
-          stage: event.stage, tagger: event.tagger, time: event.time, signature: check,
-          signatureRequired: required, status: status, problems: problems.map(\.1)))
+    let entries = try registryHistory(artifact: artifact).compactMap {
+      try auditEntry(for: $0, policy: policy, signers: signers)
     }
     return AuditReport(entries: entries)
+  }
+
+  /// Audits one event: its signature, its signer's authority, its recorded gates.
+  func auditEntry(
+    for event: RegistryEvent, policy: RegistryPolicy, signers: AllowedSigners
+  ) throws -> AuditEntry? {
+    guard let object = GitOID(hex: event.object), let tag = try repository.annotatedTag(object) else {
+      return nil
+    }
+    let check = SignatureCheck.check(tag, allowedSigners: signers)
+    let rule = event.kind == .assignment ? event.stage.flatMap(policy.rule(for:)) : nil
+    let required = (rule?.requiresSignature ?? false) || !(rule?.signers.isEmpty ?? true)
+    var problems: [(String, String)] = []
+    switch check.status {
+    case .invalid:
+      problems.append(("invalid", "invalid signature: \(check.detail ?? "does not match the tag")"))
+    case .unsigned where required:
+      problems.append(("unsigned", "unsigned, but \(event.stage ?? "this stage") requires a signature"))
+    case .unverifiable where required:
+      problems.append(("unsigned", "signature cannot be checked: \(check.detail ?? "")"))
+    case .valid:
+      let verdict = Authorization.evaluate(check, tagger: event.tagger, permitted: rule?.signers ?? [])
+      if !verdict.authorized { problems.append(("unauthorised", "unauthorised: \(verdict.reason)")) }
+    default:
+      break
+    }
+    if let rule, !rule.gates.isEmpty {
+      let recorded = event.trailers["Mlx-Gate"] ?? []
+      for gate in rule.gates where !recorded.contains(where: { $0.hasPrefix("\(gate.text): pass") }) {
+        problems.append(("gates", "gate '\(gate.text)' is not recorded as passed"))
+      }
+    }
+    let order = ["invalid", "unauthorised", "unsigned", "gates"]
+    let status = order.first { kind in problems.contains { $0.0 == kind } } ?? "ok"
+    return AuditEntry(
+      tag: event.tag, event: event.kind, artifact: event.artifact, version: event.version,
+      stage: event.stage, tagger: event.tagger, time: event.time, signature: check,
+      signatureRequired: required, status: status, problems: problems.map(\.1))
   }
 }

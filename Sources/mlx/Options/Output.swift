@@ -40,3 +40,15 @@ extension ProgressOptions {
     !quiet && TerminalProgressBar.isUseful ? TerminalProgressBar() : SilentProgress()
   }
 }
+
+extension Output {
+  /// The same JSON as ``json(_:)``, as text; `snakeCase: false` keeps the keys as declared
+  /// (formats defined elsewhere, such as in-toto statements, are camelCase).
+  static func jsonText(_ value: some Encodable, snakeCase: Bool = true) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    if snakeCase { encoder.keyEncodingStrategy = .convertToSnakeCase }
+    encoder.dateEncodingStrategy = .iso8601
+    return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+  }
+}

@@ -15,7 +15,8 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-test: deps
+test:
+	@scripts/install-deps.sh --test
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages mlx needs to build and test, when they are missing.
-# Usage: scripts/install-deps.sh            (build and test needs)
+# Usage: scripts/install-deps.sh            (build needs)
+#        scripts/install-deps.sh --test     (also the Python tools the tests check against:
+#                                            GTO, jsonschema)
 set -euo pipefail
 
 missing=()
@@ -13,6 +15,16 @@ pkg-config --exists libzstd 2>/dev/null || missing+=(libzstd-dev)
 if ! command -v swift >/dev/null 2>&1; then
   echo "mlx needs a Swift 6.1+ toolchain on PATH (https://www.swift.org/install/linux/)." >&2
   exit 1
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  python=()
+  command -v gto >/dev/null 2>&1 || python+=(gto)
+  python3 -c "import jsonschema, referencing" 2>/dev/null || python+=(jsonschema)
+  if [ ${#python[@]} -gt 0 ]; then
+    echo "Installing missing Python packages: ${python[*]}" >&2
+    python3 -m pip install --quiet --disable-pip-version-check "${python[@]}"
+  fi
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

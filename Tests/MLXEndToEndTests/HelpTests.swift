@@ -6,7 +6,7 @@ import Testing
   static let commands = [
     "init", "add", "status", "checkout", "ls", "diff", "verify", "rm", "run", "train", "eval",
     "runs", "metrics", "params", "register", "promote", "rollback", "unassign", "deregister",
-    "deprecate", "registry", "audit",
+    "deprecate", "registry", "audit", "lineage",
   ]
 
   @Test func rootHelpListsEveryCommand() throws {

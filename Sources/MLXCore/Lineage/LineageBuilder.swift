@@ -135,6 +135,7 @@ final class LineageBuilder {
       replace(node)
       return id
     }
+    if let commit { try checkLockAgainstRuns(path: path, commit: commit, node: id) }
     switch try producer(of: path, digest: digest, commit: commit, context: context) {
     case .run(let runID, let stage):
       let runID = try addRun(runID, stage: stage, output: (path, digest))
@@ -206,6 +207,22 @@ final class LineageBuilder {
     }
     if let recordedElsewhere { return .mismatch(recordedElsewhere) }
     return .added
+  }
+
+  /// Every entry the lock file at `commit` holds for `path` must be what the run it names
+  /// recorded: a lock edited by hand (or by anything but `mlx run`) no longer matches.
+  private func checkLockAgainstRuns(path: String, commit: String, node: String) throws {
+    guard let lock = try lockFile(at: commit) else { return }
+    for (name, state) in lock.stages.sorted(by: { $0.key < $1.key }) {
+      guard let out = state.outs.first(where: { $0.path == path }), let runID = state.run,
+        let record = try record(runID),
+        let written = record.stages.first(where: { $0.name == name })?.outs.first(where: { $0.path == path }),
+        written.digest != out.digest
+      else { continue }
+      graph.broken(
+        node, .lockMismatch,
+        "mlx.lock at commit \(commit.prefix(7)) says stage \(name) (run \(runID)) wrote \(path) as \(out.digest.short), but the run recorded \(written.digest.short): the lock file was edited")
+    }
   }
 
   func runIndex() throws -> RunIndex {

@@ -116,6 +116,8 @@ public struct LineageBreak: Codable, Sendable, Equatable {
     case unauthorisedPromotion = "unauthorised-promotion"
     /// A failed run, or one with recorded outputs that do not match.
     case runMismatch = "run-mismatch"
+    /// The lock file names a run for an output the run's record says it wrote differently.
+    case lockMismatch = "lock-mismatch"
   }
 
   public let node: String

@@ -327,6 +327,39 @@ class Bench:
         self.record(f"promote, {label} (DVC column: gto assign)", {"mlx": mlx_promote, "dvc": gto_assign})
         shutil.rmtree(repo)
 
+    # MARK: - Lineage (issue 6)
+
+    def bench_lineage(self, count=1000):
+        """`mlx lineage` upstream and downstream on `count` commits, runs and registry tags."""
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import lineage_repo
+        self.counter += 1
+        repo = os.path.join(self.repos, f"lineage-{count}-{self.counter}")
+        shutil.rmtree(repo, ignore_errors=True)
+        lineage_repo.build(self.mlx, repo, count)
+        label = f"{count:,} commits/runs/tags"
+        upstream = [self.mlx, "lineage", "model#production", "--strict"]
+        oldest = f"data/raw.csv@HEAD~{count - 1}"
+        downstream = [self.mlx, "lineage", oldest, "--downstream"]
+        caches = [os.path.join(repo, ".git", "mlx", name) for name in ("runs-cache", "registry-cache")]
+
+        def cold(command):
+            for cache in caches:
+                if os.path.exists(cache):
+                    os.remove(cache)
+            return self.timed(command, repo)
+
+        self.sh(upstream, repo)  # builds the run index and registry caches, as any first read does
+        self.record(f"lineage upstream, {label}", {"mlx": [self.timed(upstream, repo) for _ in range(self.reps)]},
+                    "mlx < 0.5 s")
+        self.record(f"lineage downstream, {label}",
+                    {"mlx": [self.timed(downstream, repo) for _ in range(self.reps)]}, "mlx < 0.5 s")
+        self.record(f"lineage upstream, {label}, cold",
+                    {"mlx": [cold(upstream) for _ in range(self.reps)]}, "mlx < 0.5 s")
+        self.record(f"lineage downstream, {label}, cold",
+                    {"mlx": [cold(downstream) for _ in range(self.reps)]}, "mlx < 0.5 s")
+        shutil.rmtree(repo)
+
     # MARK: - Output
 
     @staticmethod
@@ -445,6 +478,7 @@ def main():
         ("registry: 100 tags", lambda: bench.bench_registry(100, args.gto)),
         ("registry: 1,000 tags", lambda: bench.bench_registry(1000, args.gto)),
         ("registry: 10,000 tags", lambda: bench.bench_registry(10000, args.gto)),
+        ("lineage: 1,000 commits, runs and tags", bench.bench_lineage),
     ]
     print(f"{'operation':<52} {'mlx':>10} {'dvc':>10} {'git-lfs':>10} {'mlx/dvc':>8}  target")
     for name, run in scenarios:

@@ -12,7 +12,9 @@ public struct ProcessResult: Sendable, CustomStringConvertible {
 
 /// Runs programs for tests, with a hermetic environment for Git.
 public enum ProcessRunner {
-  /// Environment that keeps `git` (and mlx's libgit2) away from the user's own config.
+  /// Environment that keeps `git` (and mlx's libgit2) away from the user's own config. The
+  /// identity is set in each test repository's config (``TestRepository``), so tests can
+  /// change it with `git config` as a user would.
   public static func hermeticEnvironment(extra: [String: String] = [:]) -> [String: String] {
     var environment = ProcessInfo.processInfo.environment
     for key in environment.keys where key.hasPrefix("GIT_") || key == "MLX_CACHE_DIR" || key == "CI" {
@@ -20,10 +22,6 @@ public enum ProcessRunner {
     }
     environment["GIT_CONFIG_NOSYSTEM"] = "1"
     environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
-    environment["GIT_AUTHOR_NAME"] = "Test Author"
-    environment["GIT_AUTHOR_EMAIL"] = "author@example.com"
-    environment["GIT_COMMITTER_NAME"] = "Test Author"
-    environment["GIT_COMMITTER_EMAIL"] = "author@example.com"
     environment["HOME"] = NSTemporaryDirectory()
     for (key, value) in extra { environment[key] = value }
     return environment

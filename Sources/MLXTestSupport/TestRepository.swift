@@ -10,6 +10,8 @@ public struct TestRepository: Sendable {
     directory = try TemporaryDirectory()
     try git("init", "-q", "-b", "main")
     try git("config", "commit.gpgsign", "false")
+    try git("config", "user.name", "Test Author")
+    try git("config", "user.email", "author@example.com")
   }
 
   public func remove() { directory.remove() }

@@ -248,6 +248,34 @@ private struct LineageFixture {
     #expect(LineageFixture.breaks(graph).contains("dirty-run"))
   }
 
+  @Test func editParamsAndDataThenTrainThenCommitIsVerified() throws {
+    let fixture = try LineageFixture()
+    defer { fixture.remove() }
+    let repo = fixture.repo
+    try repo.write("train:\n  lr: 0.3\n", to: "params.yaml")
+    try repo.write("id,label\n1,1\n2,0\n3,1\n", to: "data/raw.csv")
+    try repo.mlx("add", "data/raw.csv")
+    try fixture.trainAndPromote()
+    let (result, graph) = try fixture.lineage("churn#production", "--strict")
+    #expect(result.succeeded, "\(graph["breaks"] ?? "")")
+    let raw = LineageFixture.nodes(graph).first { LineageFixture.field($0, "path") == "data/raw.csv" }
+    #expect(raw.flatMap { LineageFixture.field($0, "digest") } == (try repo.sha256sum("data/raw.csv")))
+  }
+
+  @Test func codeThatRanButWasNeverCommittedIsDetected() throws {
+    let fixture = try LineageFixture()
+    defer { fixture.remove() }
+    let repo = fixture.repo
+    let original = try repo.read("train.sh")
+    try repo.write(original + "echo tweaked >> models/model.bin\n", to: "train.sh")
+    try repo.mlx("train")
+    try repo.write(original, to: "train.sh")
+    try fixture.commit("results of a tweak nobody committed")
+    let (result, graph) = try fixture.lineage("models/model.bin", "--strict")
+    #expect(result.status == 1)
+    #expect(LineageFixture.breaks(graph) == ["input-mismatch"], "\(graph["breaks"] ?? "")")
+  }
+
   // MARK: - Downstream, time travel, formats
 
   @Test func downstreamFindsEveryModelTrainedOnADatasetAcrossBranches() throws {

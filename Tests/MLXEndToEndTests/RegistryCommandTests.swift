@@ -158,6 +158,20 @@ private struct RegistryFixture {
     #expect(afterDev.count == before.count + 2)
   }
 
+  @Test func theTaggerIsTheCommitterGitWouldName() throws {
+    let fixture = try RegistryFixture()
+    defer { fixture.remove() }
+    let repo = fixture.repo
+    let ci = ["GIT_COMMITTER_NAME": "Release Bot", "GIT_COMMITTER_EMAIL": "bot@example.com"]
+    #expect(try repo.mlx("register", "churn", environment: ci).succeeded)
+    let tagger = try repo.git("for-each-ref", "--format=%(taggername) %(taggeremail)", "refs/tags/churn@v0.0.1")
+    #expect(tagger.trimmingCharacters(in: .whitespacesAndNewlines) == "Release Bot <bot@example.com>")
+    // The bot's e-mail is not among the allowed signers: the audit names it.
+    let audit = try repo.mlx("audit")
+    #expect(audit.status == 1)
+    #expect(audit.stdout.contains("not allowed to sign as bot@example.com"), "\(audit)")
+  }
+
   @Test func skippingAStageIsRefused() throws {
     let fixture = try RegistryFixture()
     defer { fixture.remove() }

@@ -60,9 +60,9 @@ private func trainingRepository() throws -> TestRepository {
       #expect(record[field] != nil, "missing \(field)")
     }
     #expect(record["id"] as? String == id)
-    let code = try #require(record["code"] as? [String: Any])
-    #expect(code["commit"] as? String == head)
-    #expect(code["dirty"] as? Bool == false)
+    let recordCode = try #require(record["code"] as? [String: Any])
+    #expect(recordCode["commit"] as? String == head)
+    #expect(recordCode["dirty"] as? Bool == false)
     let user = try #require(record["user"] as? [String: String])
     #expect(user == ["name": "Ada Lovelace", "email": "ada@example.com"])
     let platform = try #require(record["platform"] as? [String: String])
@@ -77,9 +77,20 @@ private func trainingRepository() throws -> TestRepository {
     #expect((record["metrics"] as? [String: [String: Double]])?["metrics.json"]?["acc"] == 0.1)
     #expect((record["params"] as? [String: [String: Double]])?["params.yaml"]?["train.lr"] == 0.1)
 
-    // The second run started with params.yaml edited: a dirty tree.
-    let latest = try #require(try repo.mlx("runs", "--json").json()["runs"] as? [[String: Any]])
-    #expect((latest.first?["code"] as? [String: Any])?["dirty"] as? Bool == true)
+    // The second run started with params.yaml edited: recorded by value, so still clean.
+    let second = try #require(try repo.mlx("runs", "--json").json()["runs"] as? [[String: Any]])
+    #expect((second.first?["code"] as? [String: Any])?["dirty"] as? Bool == false)
+
+    // A tracked file no stage declares, changed and not committed: the run's code is unknown.
+    try repo.write("notes\n", to: "helper.sh")
+    try repo.git("add", "helper.sh", "params.yaml")
+    try repo.git("commit", "-qm", "helper")
+    try repo.write("changed\n", to: "helper.sh")
+    #expect(try repo.mlx("train", "--force").succeeded)
+    let third = try #require(try repo.mlx("runs", "--json").json()["runs"] as? [[String: Any]])
+    let code = try #require(third.first?["code"] as? [String: Any])
+    #expect(code["dirty"] as? Bool == true)
+    #expect(code["uncommitted"] as? [String] == ["helper.sh"])
   }
 
   @Test func listsShowsComparesAndFilters() throws {

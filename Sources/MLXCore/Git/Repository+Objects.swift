@@ -34,13 +34,18 @@ extension GitOID {
 extension Repository {
   // MARK: - Identity and HEAD
 
-  /// The user Git config names, or nil when `user.name`/`user.email` are not set.
+  /// Who is acting, as git names the committer (and a tagger): `GIT_COMMITTER_NAME` and
+  /// `GIT_COMMITTER_EMAIL` when set, else `user.name` and `user.email` from Git config; nil
+  /// when neither names them.
   public func identity() -> GitIdentity? {
+    let name = Environment.value("GIT_COMMITTER_NAME").flatMap { $0.isEmpty ? nil : $0 }
+    let email = Environment.value("GIT_COMMITTER_EMAIL").flatMap { $0.isEmpty ? nil : $0 }
+    if let name, let email { return GitIdentity(name: name, email: email) }
     var signature: UnsafeMutablePointer<git_signature>?
     guard git_signature_default(&signature, handle) == 0, let signature else { return nil }
     defer { git_signature_free(signature) }
     return GitIdentity(
-      name: String(cString: signature.pointee.name), email: String(cString: signature.pointee.email))
+      name: name ?? String(cString: signature.pointee.name), email: email ?? String(cString: signature.pointee.email))
   }
 
   /// The branch HEAD points to (`main`), or nil when HEAD is detached or unborn.
@@ -52,9 +57,9 @@ extension Repository {
     return String(cString: git_reference_shorthand(reference))
   }
 
-  /// Whether any file Git tracks differs from HEAD, in the index or the work tree
-  /// (untracked and ignored files do not count), leaving out `excluding`.
-  public func hasUncommittedChanges(excluding: Set<String> = []) throws -> Bool {
+  /// The files Git tracks that differ from HEAD, in the index or the work tree (untracked and
+  /// ignored files do not count), in Git's order.
+  public func uncommittedChanges() throws -> [String] {
     var options = git_status_options()
     try check(
       git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION)),
@@ -63,15 +68,16 @@ extension Repository {
     options.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES.rawValue
     let list = try makeHandle("git_status_list_new") { git_status_list_new(&$0, handle, &options) }
     defer { git_status_list_free(list) }
+    var paths: [String] = []
     for position in 0..<git_status_list_entrycount(list) {
       guard let entry = git_status_byindex(list, position) else { continue }
       let delta = entry.pointee.index_to_workdir ?? entry.pointee.head_to_index
       guard let delta, let path = delta.pointee.new_file.path ?? delta.pointee.old_file.path else {
         continue
       }
-      if !excluding.contains(String(cString: path)) { return true }
+      paths.append(String(cString: path))
     }
-    return false
+    return paths
   }
 
   // MARK: - Writing objects

@@ -138,7 +138,7 @@ final class LineageBuilder {
     if let commit { try checkLockAgainstRuns(path: path, commit: commit, node: id) }
     switch try producer(of: path, digest: digest, commit: commit, context: context) {
     case .run(let runID, let stage):
-      let runID = try addRun(runID, stage: stage, output: (path, digest))
+      let runID = try addRun(runID, stage: stage, output: (path, digest), claimedAt: commit)
       graph.link(id, runID, "produced by")
     case .added:
       node.fields.append(.init(name: "origin", value: "added by hand with mlx add"))
@@ -235,9 +235,11 @@ final class LineageBuilder {
   // MARK: - Runs
 
   /// A run: who, where, when, clean or dirty; its params; and its inputs, each checked
-  /// against the run's commit and walked upstream in turn.
+  /// against `claimedAt` (the commit that records the run's outputs: what a user commits
+  /// after `mlx run`) and walked upstream in turn. Without one, the commit whose `mlx.lock`
+  /// names the run is looked for at HEAD.
   @discardableResult
-  func addRun(_ runID: String, stage: String?, output: (String, ObjectID)?) throws -> String {
+  func addRun(_ runID: String, stage: String?, output: (String, ObjectID)?, claimedAt: String?) throws -> String {
     let id = "run:\(runID)" + (stage.map { ":\($0)" } ?? "")
     guard !graph.nodes.contains(where: { $0.id == id }) else { return id }
     guard let record = try record(runID) else {
@@ -263,7 +265,10 @@ final class LineageBuilder {
     let title = "run \(record.id)" + (results.isEmpty ? "" : " (\(results.map(\.name).joined(separator: ", ")))")
     graph.add(LineageNode(id: id, kind: .run, title: title, fields: fields))
     if record.code.dirty {
-      graph.broken(id, .dirtyRun, "run \(record.id) was made with uncommitted changes: the code it ran is not in any commit")
+      let files = record.code.uncommitted.map { ": " + $0.joined(separator: ", ") } ?? ""
+      graph.broken(
+        id, .dirtyRun,
+        "run \(record.id) was made with uncommitted changes to files it does not record\(files): the code it ran is in no commit")
     }
     if let (path, digest) = output, let result,
       !result.outs.contains(where: { $0.path == path && $0.digest == digest })
@@ -284,19 +289,23 @@ final class LineageBuilder {
       graph.add(LineageNode(id: paramsID, kind: .params, title: "params", fields: values))
       graph.link(id, paramsID, "params")
     }
+    let claimedAt = try claimedAt ?? headClaiming(record.id)
+    if claimedAt == nil, let index = graph.nodes.firstIndex(where: { $0.id == id }) {
+      graph.nodes[index].notes.append("no commit's mlx.lock at HEAD names this run: its inputs are not checked against a commit")
+      if graph.nodes[index].status == .verified { graph.nodes[index].status = .unverified }
+    }
     // Inputs a stage of the same run wrote are reached through that stage's own entry.
     let written = Set(results.flatMap { $0.outs.map(\.digest) })
     for dep in results.flatMap(\.deps) where !written.contains(dep.digest) || results.count == 1 {
-      let depID = try addArtifact(path: dep.path, digest: dep.digest, commit: record.code.commit, context: record)
+      let depID = try addArtifact(path: dep.path, digest: dep.digest, commit: claimedAt, context: record)
       graph.link(id, depID, "used")
       // An input an earlier stage of this run wrote is checked against that stage instead.
       let writtenInRun = record.stages.contains { stage in
         (stage.status == .ran || stage.status == .restored)
           && stage.outs.contains { $0.path == dep.path && $0.digest == dep.digest }
       }
-      if !writtenInRun, let commit = record.code.commit,
-        let recorded = try recordedDigest(dep.path, commit: commit), recorded != dep.digest,
-        !record.code.dirty
+      if !writtenInRun, let commit = claimedAt,
+        let recorded = try recordedDigest(dep.path, commit: commit), recorded != dep.digest
       {
         graph.broken(
           depID, .inputMismatch,
@@ -304,6 +313,14 @@ final class LineageBuilder {
       }
     }
     return id
+  }
+
+  /// HEAD, when its `mlx.lock` names the run.
+  private func headClaiming(_ runID: String) throws -> String? {
+    guard let head = try workspace.repository.headCommit()?.hex,
+      let lock = try lockFile(at: head), lock.stages.values.contains(where: { $0.run == runID })
+    else { return nil }
+    return head
   }
 
   func record(_ runID: String) throws -> RunRecord? {

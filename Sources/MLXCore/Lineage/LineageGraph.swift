@@ -35,8 +35,11 @@ public struct LineageGraph: Codable, Sendable {
   }
 
   /// Records a break on a node and marks the node broken.
+  /// The same break reached through two nodes (two stages of one dirty run) is listed once.
   mutating func broken(_ id: String, _ kind: LineageBreak.Kind, _ message: String) {
-    breaks.append(LineageBreak(node: id, kind: kind, message: message))
+    if !breaks.contains(where: { $0.kind == kind && $0.message == message }) {
+      breaks.append(LineageBreak(node: id, kind: kind, message: message))
+    }
     if let index = nodes.firstIndex(where: { $0.id == id }) {
       nodes[index].status = .broken
       nodes[index].problems.append(message)

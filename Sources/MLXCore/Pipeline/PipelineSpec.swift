@@ -62,6 +62,22 @@ public struct PipelineSpec: Sendable {
     self.stages = stages
   }
 
+  /// Whether a run of this pipeline records what `path` (repository-relative) holds, so an
+  /// uncommitted change to it does not make the run's code unknown: a stage's dependency
+  /// (recorded by digest), a params file (recorded by value), mlx.yaml itself (each stage's
+  /// command, dependencies and outputs are recorded), mlx.lock, a pointer file, a
+  /// `.gitignore`, mlx's own settings under `.mlx/`.
+  public func recordsContent(of path: String) -> Bool {
+    if path == Self.fileName || path == LockFile.fileName || path.hasSuffix(PointerFile.suffix) { return true }
+    if path.hasPrefix(".mlx/") { return true }
+    if path == ".gitignore" || path.hasSuffix("/.gitignore") { return true }
+    for stage in stages {
+      if stage.dependencies.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) { return true }
+      if stage.params.contains(where: { $0.file == path }) { return true }
+    }
+    return false
+  }
+
   static func isValidName(_ name: String) -> Bool {
     !name.isEmpty && name.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
   }

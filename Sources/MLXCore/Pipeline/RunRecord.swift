@@ -42,8 +42,13 @@ public struct RunRecord: Codable, Sendable, Equatable {
     /// The commit HEAD pointed to, or nil before the first commit.
     public var commit: String?
     public var branch: String?
-    /// Whether tracked files differed from that commit when the run started.
+    /// Whether tracked files the run does not record differed from that commit when the run
+    /// started (see ``PipelineSpec/recordsContent(of:)``).
     public var dirty: Bool
+    /// Those files (at most ``CodeState/uncommittedLimit``); absent when there were none.
+    public var uncommitted: [String]?
+
+    public static let uncommittedLimit = 50
   }
 
   /// Where the run happened.

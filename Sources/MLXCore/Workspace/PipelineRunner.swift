@@ -39,9 +39,11 @@ final class PipelineRunner {
     lockFile = try workspace.lockFile()
     statCache = StatCache.load(from: workspace.statCachePath)
     let repository = workspace.repository
+    let unrecorded = try repository.uncommittedChanges().filter { !graph.spec.recordsContent(of: $0) }
     code = RunRecord.CodeState(
       commit: try repository.headCommit()?.hex, branch: repository.currentBranch(),
-      dirty: try repository.hasUncommittedChanges())
+      dirty: !unrecorded.isEmpty,
+      uncommitted: unrecorded.isEmpty ? nil : Array(unrecorded.prefix(RunRecord.CodeState.uncommittedLimit)))
   }
 
   // MARK: - The run

@@ -88,7 +88,7 @@ extension Workspace {
         }
       }
     case .run(let id):
-      root = try builder.addRun(id, stage: nil, output: nil)
+      root = try builder.addRun(id, stage: nil, output: nil, claimedAt: nil)
     case .digest(let digest):
       let commit = try? resolveCommit(nil)
       var path = try artifacts().first { $0.pointer.digest == digest }?.path

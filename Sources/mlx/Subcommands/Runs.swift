@@ -99,7 +99,7 @@ extension MLXCommand {
       print("  user      \(record.user.name) <\(record.user.email)>")
       print("  host      \(record.platform.host) (\(record.platform.os) \(record.platform.kernel), \(record.platform.architecture))")
       print("  started   \(RunText.time(record.startedAt)), took \(String(format: "%.2f", record.durationSeconds)) s")
-      print("  code      \(record.code.commit ?? "no commit")\(record.code.dirty ? " (uncommitted changes)" : "")\(record.code.branch.map { " on \($0)" } ?? "")")
+      print("  code      \(record.code.commit ?? "no commit")\(record.code.dirty ? " (uncommitted changes: \((record.code.uncommitted ?? []).joined(separator: ", ")))" : "")\(record.code.branch.map { " on \($0)" } ?? "")")
       print("  command   \(record.command.joined(separator: " "))")
       print("  mlx       \(record.mlxVersion)")
       if !record.overrides.isEmpty { print("  overrides \(record.overrides.joined(separator: " "))") }

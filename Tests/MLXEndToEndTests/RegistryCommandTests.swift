@@ -158,6 +158,38 @@ private struct RegistryFixture {
     #expect(afterDev.count == before.count + 2)
   }
 
+  @Test func readsSeeEveryWayGitChangesTags() throws {
+    let fixture = try RegistryFixture()
+    defer { fixture.remove() }
+    let repo = fixture.repo
+    func history() throws -> [String] {
+      let events = try repo.mlx("registry", "history", "--json").json()["events"] as? [[String: Any]] ?? []
+      return events.compactMap { $0["tag"] as? String }
+    }
+    for stage in ["dev", "staging"] { #expect(try repo.mlx("promote", "churn", "--to", stage).succeeded) }
+    #expect(try history() == ["churn@v0.0.1", "churn#dev#1", "churn#staging#2"])
+    // Deleted with git.
+    try repo.git("tag", "-d", "churn#staging#2")
+    #expect(try history() == ["churn@v0.0.1", "churn#dev#1"])
+    // Created with git (an annotated tag, as GTO writes).
+    try repo.run("git", "-c", "tag.gpgSign=false", "tag", "-a", "-m", "again", "churn#staging#3", "HEAD")
+    #expect(try history().last == "churn#staging#3")
+    // Packed into packed-refs, as clone and gc leave them.
+    try repo.git("pack-refs", "--all")
+    #expect(try history() == ["churn@v0.0.1", "churn#dev#1", "churn#staging#3"])
+    // A loose reference rewritten in place to point at another tag object.
+    try repo.run("git", "-c", "tag.gpgSign=false", "tag", "-a", "-m", "moved", "churn#dev#4", "HEAD")
+    let other = try repo.git("rev-parse", "refs/tags/churn#staging#3").trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(try history().contains("churn#dev#4"))
+    let file = FileHandle(forWritingAtPath: repo.directory(".git/refs/tags/churn#dev#4"))!
+    try file.truncate(atOffset: 0)
+    try file.write(contentsOf: Data((other + "\n").utf8))
+    try file.close()
+    let events = try repo.mlx("registry", "history", "--json").json()["events"] as? [[String: Any]] ?? []
+    let moved = events.first { $0["tag"] as? String == "churn#dev#4" }
+    #expect(moved?["object"] as? String == other, "the reference now names the staging tag's object")
+  }
+
   @Test func theTaggerIsTheCommitterGitWouldName() throws {
     let fixture = try RegistryFixture()
     defer { fixture.remove() }

@@ -96,7 +96,8 @@ nonisolated(unsafe) private let defaultSSHUser = UnsafePointer<CChar>(strdup("gi
 extension Repository {
   /// Every tag reference (`refs/tags/…`) with the object it points to.
   public func tagReferences() throws -> [(name: String, target: GitOID)] {
-    try references(matching: "refs/tags/*").map { (String($0.name.dropFirst(10)), $0.target) }
+    try ReferenceListCache.references(in: self, namespace: "refs/tags/", cacheName: "tag-refs-cache")
+      .map { (String($0.name.dropFirst(10)), $0.target) }
   }
 
   /// The annotated tag object `id`, or nil when `id` is not a tag (a lightweight tag

@@ -13,6 +13,8 @@ public final class Repository {
   public let workTree: String
   /// The `.git` directory's absolute path, without a trailing slash.
   public let gitDirectory: String
+  /// Where shared references live: `gitDirectory`, or the main `.git` for a linked work tree.
+  public let commonDirectory: String
 
   private init(handle: OpaquePointer) throws(GitError) {
     self.handle = handle
@@ -24,6 +26,7 @@ public final class Repository {
     }
     workTree = Self.trimmingSlash(String(cString: workdir))
     gitDirectory = Self.trimmingSlash(String(cString: git_repository_path(handle)))
+    commonDirectory = Self.trimmingSlash(String(cString: git_repository_commondir(handle)))
   }
 
   deinit {

@@ -37,7 +37,8 @@ struct RunIndex {
   static func load(_ repository: Repository) throws -> RunIndex {
     let path = repository.gitDirectory + "/mlx/runs-cache"
     var cache = (try? FileSystem.read(path)).flatMap(decode) ?? [:]
-    let references = try repository.references(matching: RunStore.namespace + "*")
+    let references = try ReferenceListCache.references(
+      in: repository, namespace: RunStore.namespace, cacheName: "run-refs-cache")
     var changed = false
     var index = RunIndex()
     for (name, commit) in references {

@@ -34,7 +34,7 @@ struct RunStore {
 
   /// Every run id, newest first (ids sort by time).
   func ids() throws -> [String] {
-    try repository.references(matching: Self.namespace + "*")
+    try ReferenceListCache.references(in: repository, namespace: Self.namespace, cacheName: "run-refs-cache")
       .map { String($0.name.dropFirst(Self.namespace.count)) }
       .sorted(by: >)
   }

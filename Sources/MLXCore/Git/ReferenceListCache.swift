@@ -3,71 +3,145 @@
 #else
   import Darwin
 #endif
-import Crypto
 
-/// The references under one namespace (`refs/tags/`), as libgit2 last listed them, kept in
-/// `.git/mlx/<name>` with a fingerprint of where Git stores them: the file-system metadata
-/// (inode, size, modification and change times) of every file and directory under the
-/// namespace's directory and of `packed-refs`.
+/// The references under one namespace (`refs/tags/`), as libgit2 last resolved them, kept in
+/// `.git/mlx/<name>` beside the file-system metadata (inode, size, mode, modification and
+/// change times) of `packed-refs` and of every loose reference file under the namespace.
 ///
 /// libgit2 lists loose references by opening and reading one file each (five system calls;
-/// 10,000 tags cost about 0.1 s), while the fingerprint takes one `fstatat` per file. Git
+/// 10,000 tags cost about 0.1 s), while checking a recorded stat takes one `fstatat`. Git
 /// writes a reference by renaming a lock file over it and `packed-refs` the same way, and an
-/// edit in place changes the file's change time, which no user can set; so an unchanged
-/// fingerprint means unchanged references, as an unchanged stat means an unchanged file to
-/// `git status`. As with Git's "racily clean" rule, a listing is not kept while any file is
-/// less than two seconds old (file times have the kernel clock's coarse granularity, so an
-/// in-place edit within the same tick could otherwise go unseen). A repository using the
-/// reftable format is always listed by libgit2.
+/// edit in place changes the file's change time, which no user can set; so a file whose stat
+/// is unchanged still holds what libgit2 read from it, as an unchanged stat means an unchanged
+/// file to `git status`. Only the files whose stat differs are looked up again through
+/// libgit2, so the first read after `mlx promote` costs a handful of lookups, not a new listing.
+///
+/// As with Git's "racily clean" rule, what a file held is trusted only when the file was at
+/// least two seconds old when it was read (file times have the kernel clock's coarse
+/// granularity, so an in-place edit within the same tick could otherwise go unseen); younger
+/// files are looked up on every read until they age. A change of `packed-refs`, a loose
+/// file that disappeared (a packed value may show again) or a damaged cache lists everything
+/// through libgit2. A repository using the reftable format is always listed by libgit2.
 struct ReferenceListCache {
-  private static let magic = "MLXREF01"
+  private static let magic = "MLXREF02"
 
-  /// The references named `namespace*`, from the cache when Git's files are as they were.
-  /// `now` is the clock's time in seconds (tests pass a later one to keep fresh listings).
+  /// The references named `namespace*`, sorted by name, with their targets.
+  /// `now` is the clock's time in seconds (tests pass a later one to trust fresh files).
   static func references(
     in repository: Repository, namespace: String, cacheName: String, now: Int = time(nil)
   ) throws -> [(name: String, target: GitOID)] {
     let common = repository.commonDirectory
-    let path = repository.gitDirectory + "/mlx/" + cacheName
-    guard let (fingerprint, newest) = fingerprint(commonDirectory: common, namespace: namespace) else {
+    var status = stat()
+    if lstat(common + "/reftable", &status) == 0 {
       return try repository.references(matching: namespace + "*")
     }
-    if let bytes = try? FileSystem.read(path), let cached = decode(bytes, fingerprint: fingerprint) {
-      return cached
+    let path = repository.gitDirectory + "/mlx/" + cacheName
+    // Stat before reading: a change made meanwhile shows as a different stat next time.
+    let packed = lstat(common + "/packed-refs", &status) == 0 ? FileStamp(status) : FileStamp.absent
+    let files = looseFiles(commonDirectory: common, namespace: namespace)
+    let cached = (try? FileSystem.read(path)).flatMap(decode)
+    let trusted = now - 2
+
+    var state: State
+    var changed = false
+    if let cached, cached.packed == packed, cached.packedTrusted,
+      cached.loose.keys.allSatisfy({ files[$0] != nil })
+    {
+      state = cached
+      for (name, stamp) in files {
+        if let entry = cached.loose[name], entry.stamp == stamp, entry.trusted { continue }
+        let entry = LooseEntry(
+          stamp: stamp, target: try repository.directTarget(ofReference: name), trusted: stamp.newest < trusted)
+        // A young file is looked up on every read; the cache is rewritten only when it learns something.
+        if entry != cached.loose[name] {
+          state.loose[name] = entry
+          changed = true
+        }
+      }
+    } else {
+      let listed = try repository.references(matching: namespace + "*")
+      var targets = Dictionary(listed.map { ($0.name, $0.target) }, uniquingKeysWith: { first, _ in first })
+      state = State(packed: packed, packedTrusted: packed.newest < trusted, packedReferences: [:], loose: [:])
+      for (name, stamp) in files {
+        state.loose[name] = LooseEntry(stamp: stamp, target: targets.removeValue(forKey: name),
+                                       trusted: stamp.newest < trusted)
+      }
+      state.packedReferences = targets
+      changed = true
     }
-    // Fingerprinted before listing: a change made meanwhile shows as a mismatch next time.
-    let listed = try repository.references(matching: namespace + "*")
-    guard newest < now - 2 else { return listed }
-    try? FileSystem.createDirectories(FileSystem.parent(of: path))
-    try? FileSystem.write(encode(listed, fingerprint: fingerprint), atomicallyTo: path)
-    return listed
+    if changed {
+      try? FileSystem.createDirectories(FileSystem.parent(of: path))
+      try? FileSystem.write(encode(state), atomicallyTo: path, durable: false)
+    }
+    return state.listing
   }
 
-  /// SHA-256 over the metadata of `packed-refs` and of everything under `namespace`'s
-  /// directory, and the newest change time among them (seconds); nil when the repository
-  /// uses reftable.
-  static func fingerprint(commonDirectory: String, namespace: String) -> (digest: [UInt8], newest: Int)? {
-    var status = stat()
-    if lstat(commonDirectory + "/reftable", &status) == 0 { return nil }
-    var hasher = SHA256()
-    var newest = 0
-    func add(_ name: String, _ status: stat?) {
-      var record: [Int64] = [-1, -1, -1, -1, -1, -1, -1]
-      if let status {
-        newest = max(newest, Int(status.st_ctim.tv_sec), Int(status.st_mtim.tv_sec))
-        record = [
-          Int64(status.st_ino), Int64(status.st_size), Int64(status.st_mode),
-          Int64(status.st_mtim.tv_sec), Int64(status.st_mtim.tv_nsec),
-          Int64(status.st_ctim.tv_sec), Int64(status.st_ctim.tv_nsec),
-        ]
-      }
-      hasher.update(data: Array(name.utf8) + [0])
-      record.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+  // MARK: - What the cache holds
+
+  /// What `stat` says of one file: enough to see any write Git or a user makes.
+  struct FileStamp: Equatable {
+    var inode: Int64, size: Int64, mode: Int64
+    var modified: Int64, modifiedNanoseconds: Int64, changed: Int64, changedNanoseconds: Int64
+
+    static let absent = FileStamp(
+      inode: -1, size: -1, mode: -1, modified: -1, modifiedNanoseconds: -1, changed: -1, changedNanoseconds: -1)
+
+    init(
+      inode: Int64, size: Int64, mode: Int64, modified: Int64, modifiedNanoseconds: Int64, changed: Int64,
+      changedNanoseconds: Int64
+    ) {
+      (self.inode, self.size, self.mode) = (inode, size, mode)
+      (self.modified, self.modifiedNanoseconds) = (modified, modifiedNanoseconds)
+      (self.changed, self.changedNanoseconds) = (changed, changedNanoseconds)
     }
-    add("packed-refs", lstat(commonDirectory + "/packed-refs", &status) == 0 ? status : nil)
-    let root = commonDirectory + "/" + namespace.trimmingSuffix("/")
-    add(namespace, lstat(root, &status) == 0 ? status : nil)
-    var directories = [(root, namespace)]
+
+    init(_ status: stat) {
+      (inode, size, mode) = (Int64(status.st_ino), Int64(status.st_size), Int64(status.st_mode))
+      (modified, modifiedNanoseconds) = (Int64(status.st_mtim.tv_sec), Int64(status.st_mtim.tv_nsec))
+      (changed, changedNanoseconds) = (Int64(status.st_ctim.tv_sec), Int64(status.st_ctim.tv_nsec))
+    }
+
+    func write(to writer: inout BinaryWriter) {
+      for field in [inode, size, mode, modified, modifiedNanoseconds, changed, changedNanoseconds] {
+        writer.integer(field)
+      }
+    }
+
+    /// The later of the modification and change times, in seconds.
+    var newest: Int { Int(max(modified, changed)) }
+  }
+
+  /// A loose reference file: its stat when read and the object it named (nil when it named
+  /// none, as a lock file or a symbolic reference does); `trusted` when the file was old
+  /// enough that its stat vouches for its content.
+  struct LooseEntry: Equatable {
+    var stamp: FileStamp
+    var target: GitOID?
+    var trusted: Bool
+  }
+
+  struct State {
+    var packed: FileStamp
+    var packedTrusted: Bool
+    /// References only `packed-refs` holds (a loose file of the same name wins).
+    var packedReferences: [String: GitOID]
+    var loose: [String: LooseEntry]
+
+    var listing: [(name: String, target: GitOID)] {
+      var merged: [(name: String, target: GitOID)] = []
+      merged.reserveCapacity(packedReferences.count + loose.count)
+      for (name, target) in packedReferences where loose[name] == nil { merged.append((name, target)) }
+      for (name, entry) in loose {
+        if let target = entry.target { merged.append((name, target)) }
+      }
+      return merged.sorted { $0.name < $1.name }
+    }
+  }
+
+  /// Every file under `namespace`'s directory, by reference name, with its stat.
+  static func looseFiles(commonDirectory: String, namespace: String) -> [String: FileStamp] {
+    var files: [String: FileStamp] = [:]
+    var directories = [(commonDirectory + "/" + namespace.trimmingSuffix("/"), namespace)]
     while let (directory, prefix) = directories.popLast() {
       guard let stream = opendir(directory) else { continue }
       defer { closedir(stream) }
@@ -78,42 +152,75 @@ struct ReferenceListCache {
         }
         if name == "." || name == ".." { continue }
         var child = stat()
-        guard fstatat(descriptor, name, &child, AT_SYMLINK_NOFOLLOW) == 0 else {
-          add(prefix + name, nil)
-          continue
+        guard fstatat(descriptor, name, &child, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+        if child.st_mode & S_IFMT == S_IFDIR {
+          directories.append((directory + "/" + name, prefix + name + "/"))
+        } else {
+          files[prefix + name] = FileStamp(child)
         }
-        add(prefix + name, child)
-        if child.st_mode & S_IFMT == S_IFDIR { directories.append((directory + "/" + name, prefix + name + "/")) }
       }
     }
-    return (Array(hasher.finalize()), newest)
+    return files
   }
 
   // MARK: - Encoding
 
-  /// `MLXREF01`, the 32-byte fingerprint, then per reference its name and target (strings).
-  static func encode(_ references: [(name: String, target: GitOID)], fingerprint: [UInt8]) -> [UInt8] {
+  /// `MLXREF02`; `packed-refs`' stamp and whether it is trusted; the packed-only references
+  /// (count, then name and target); the loose files (count, then name, stamp, flags — bit 0
+  /// trusted, bit 1 has a target — and the target).
+  static func encode(_ state: State) -> [UInt8] {
     var writer = BinaryWriter(magic: magic)
-    for byte in fingerprint { writer.integer(byte) }
-    for (name, target) in references {
+    state.packed.write(to: &writer)
+    writer.integer(UInt8(state.packedTrusted ? 1 : 0))
+    writer.integer(UInt32(state.packedReferences.count))
+    for (name, target) in state.packedReferences.sorted(by: { $0.key < $1.key }) {
       writer.string(name)
       writer.string(target.hex)
+    }
+    writer.integer(UInt32(state.loose.count))
+    for (name, entry) in state.loose.sorted(by: { $0.key < $1.key }) {
+      writer.string(name)
+      entry.stamp.write(to: &writer)
+      writer.integer(UInt8((entry.trusted ? 1 : 0) | (entry.target == nil ? 0 : 2)))
+      if let target = entry.target { writer.string(target.hex) }
     }
     return writer.bytes
   }
 
-  /// The references, or nil when the file is damaged or its fingerprint differs.
-  static func decode(_ bytes: [UInt8], fingerprint: [UInt8]) -> [(name: String, target: GitOID)]? {
+  /// The cached state, or nil when the file is damaged.
+  static func decode(_ bytes: [UInt8]) -> State? {
     guard var reader = BinaryReader(bytes, magic: magic) else { return nil }
-    for byte in fingerprint {
-      guard reader.integer(UInt8.self) == byte else { return nil }
+    func stamp() -> FileStamp? {
+      guard let inode = reader.integer(Int64.self), let size = reader.integer(Int64.self),
+        let mode = reader.integer(Int64.self), let modified = reader.integer(Int64.self),
+        let modifiedNanoseconds = reader.integer(Int64.self), let changed = reader.integer(Int64.self),
+        let changedNanoseconds = reader.integer(Int64.self)
+      else { return nil }
+      return FileStamp(
+        inode: inode, size: size, mode: mode, modified: modified, modifiedNanoseconds: modifiedNanoseconds,
+        changed: changed, changedNanoseconds: changedNanoseconds)
     }
-    var references: [(name: String, target: GitOID)] = []
-    while !reader.isAtEnd {
+    guard let packed = stamp(), let packedFlag = reader.integer(UInt8.self),
+      let packedCount = reader.integer(UInt32.self)
+    else { return nil }
+    var state = State(packed: packed, packedTrusted: packedFlag == 1, packedReferences: [:], loose: [:])
+    for _ in 0..<packedCount {
       guard let name = reader.string(), let hex = reader.string(), let target = GitOID(hex: hex) else { return nil }
-      references.append((name, target))
+      state.packedReferences[name] = target
     }
-    return references
+    guard let looseCount = reader.integer(UInt32.self) else { return nil }
+    for _ in 0..<looseCount {
+      guard let name = reader.string(), let fileStamp = stamp(), let flags = reader.integer(UInt8.self) else {
+        return nil
+      }
+      var target: GitOID?
+      if flags & 2 != 0 {
+        guard let hex = reader.string(), let oid = GitOID(hex: hex) else { return nil }
+        target = oid
+      }
+      state.loose[name] = LooseEntry(stamp: fileStamp, target: target, trusted: flags & 1 != 0)
+    }
+    return reader.isAtEnd ? state : nil
   }
 }
 

@@ -168,6 +168,15 @@ extension Repository {
     return result
   }
 
+  /// The object a direct reference points to, as `references(matching:)` lists it; nil when
+  /// there is no such reference, the name is not a valid one, or the reference is symbolic.
+  public func directTarget(ofReference name: String) throws -> GitOID? {
+    var reference: OpaquePointer?
+    guard git_reference_lookup(&reference, handle, name) == 0, let found = reference else { return nil }
+    defer { git_reference_free(found) }
+    return git_reference_target(found).map(GitOID.init)
+  }
+
   /// The object a reference points to, or nil when there is no such reference.
   public func resolveReference(_ name: String) throws -> GitOID? {
     var oid = git_oid()

@@ -65,7 +65,7 @@ struct RunIndex {
     if changed || cache.count != references.count {
       let current = Set(references.map(\.target.hex))
       try? FileSystem.createDirectories(FileSystem.parent(of: path))
-      try? FileSystem.write(encode(cache.filter { current.contains($0.key) }), atomicallyTo: path)
+      try? FileSystem.write(encode(cache.filter { current.contains($0.key) }), atomicallyTo: path, durable: false)
     }
     index.runs.sort { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
     return index

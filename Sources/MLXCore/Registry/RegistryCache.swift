@@ -32,7 +32,7 @@ struct RegistryCache {
   static func save(_ entries: [String: Entry], gitDirectory: String) {
     let cache = RegistryCache(gitDirectory: gitDirectory)
     try? FileSystem.createDirectories(FileSystem.parent(of: cache.path))
-    try? FileSystem.write(encode(entries), atomicallyTo: cache.path)
+    try? FileSystem.write(encode(entries), atomicallyTo: cache.path, durable: false)
   }
 
   // MARK: - Encoding

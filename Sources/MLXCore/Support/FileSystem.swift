@@ -83,6 +83,8 @@ enum FileSystem {
   // MARK: - Writing
 
   /// Replaces `path` with `bytes`: temporary file, fsync, rename, fsync of the directory.
+  /// With `durable: false` (caches that are checked when read and rebuilt when damaged) the
+  /// two fsyncs are skipped: readers still see the old file or the new one, never a mix.
   ///
   /// The temporary file goes in `temporaryDirectory` when given (so a process killed midway
   /// leaves nothing in the user's directories; see ``TemporaryFiles``), or beside `path` when
@@ -91,7 +93,8 @@ enum FileSystem {
     _ bytes: some Collection<UInt8>,
     atomicallyTo path: String,
     mode: mode_t = 0o644,
-    temporaryDirectory: String? = nil
+    temporaryDirectory: String? = nil,
+    durable: Bool = true
   ) throws {
     let temporary = TemporaryFiles.path(in: temporaryDirectory, beside: path)
     do {
@@ -102,7 +105,7 @@ enum FileSystem {
         try Errno.wrap("write", path: path) {
           _ = try descriptor.writeAll(bytes)
         }
-        try sync(descriptor, path: path)
+        if durable { try sync(descriptor, path: path) }
         try descriptor.close()
       } catch {
         try? descriptor.close()
@@ -115,10 +118,10 @@ enum FileSystem {
           throw SystemError("rename", path: path, code: code)
         }
         // `path` is on another file system than the temporary directory: write beside it.
-        try write(bytes, atomicallyTo: path, mode: mode, temporaryDirectory: nil)
+        try write(bytes, atomicallyTo: path, mode: mode, temporaryDirectory: nil, durable: durable)
         return
       }
-      try syncDirectory(containing: path)
+      if durable { try syncDirectory(containing: path) }
     } catch {
       unlink(temporary)
       throw error

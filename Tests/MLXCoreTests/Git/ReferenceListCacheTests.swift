@@ -53,6 +53,53 @@ import Testing
     #expect(try list(repository)["refs/tags/v5"] == other)
   }
 
+  @Test func aLooseReferenceRemovedUncoversThePackedOne() throws {
+    let fixture = try TestRepository()
+    defer { fixture.remove() }
+    try fixture.write("a", to: "a.txt")
+    try fixture.git("add", ".")
+    try fixture.git("commit", "-qm", "one")
+    try fixture.git("tag", "-a", "-m", "first", "v1")
+    try fixture.git("pack-refs", "--all")
+    try fixture.git("tag", "-f", "-a", "-m", "second", "v1")
+    let repository = try Repository.discover(from: fixture.path)
+    #expect(try list(repository) == (try gitListing(fixture)))
+    try FileManager.default.removeItem(atPath: fixture.directory(".git/refs/tags/v1"))
+    #expect(try list(repository) == (try gitListing(fixture)))
+  }
+
+  /// Only files whose stat changed are read again: an old file's target comes from the cache,
+  /// and a file younger than two seconds is never vouched for by its stat.
+  @Test func onlyChangedOrYoungFilesAreReadAgain() throws {
+    let fixture = try TestRepository()
+    defer { fixture.remove() }
+    try fixture.write("a", to: "a.txt")
+    try fixture.git("add", ".")
+    try fixture.git("commit", "-qm", "one")
+    try fixture.git("tag", "-a", "-m", "old", "old")
+    let repository = try Repository.discover(from: fixture.path)
+    let cachePath = fixture.directory(".git/mlx/test-refs-cache")
+    _ = try list(repository)
+
+    // Plant a different target for the unchanged file: a read that trusts the stat returns it.
+    var state = try #require(ReferenceListCache.decode(Array(try Data(contentsOf: URL(fileURLWithPath: cachePath)))))
+    let planted = try #require(GitOID(hex: String(repeating: "ab", count: 20)))
+    state.loose["refs/tags/old"]?.target = planted
+    try Data(ReferenceListCache.encode(state)).write(to: URL(fileURLWithPath: cachePath))
+    try fixture.git("tag", "-a", "-m", "new", "new")
+    let listed = try list(repository)
+    #expect(listed["refs/tags/old"] == planted.hex)
+    #expect(listed["refs/tags/new"] == (try gitListing(fixture))["refs/tags/new"])
+
+    // Read at the real time, the new file is too young to trust and stays marked so.
+    let now = Int(Date().timeIntervalSince1970)
+    _ = try ReferenceListCache.references(in: repository, namespace: "refs/tags/", cacheName: "young", now: now)
+    let young = try #require(ReferenceListCache.decode(
+      Array(try Data(contentsOf: URL(fileURLWithPath: fixture.directory(".git/mlx/young"))))))
+    #expect(young.loose["refs/tags/new"]?.trusted == false)
+    #expect(young.loose["refs/tags/new"]?.target != nil)
+  }
+
   @Test func aDamagedCacheIsIgnored() throws {
     let fixture = try TestRepository()
     defer { fixture.remove() }
@@ -62,7 +109,7 @@ import Testing
     try fixture.git("tag", "-a", "-m", "v1", "v1")
     let repository = try Repository.discover(from: fixture.path)
     _ = try list(repository)
-    try fixture.write("MLXREF01garbage", to: ".git/mlx/test-refs-cache")
+    try fixture.write("MLXREF02garbage", to: ".git/mlx/test-refs-cache")
     #expect(try list(repository) == (try gitListing(fixture)))
   }
 }

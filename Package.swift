@@ -53,8 +53,9 @@ let package = Package(
 
     // MARK: Tests
 
-    /** Helpers shared by the tests: temporary directories, a hermetic `git`, `runMLX`. */
-    .target(name: "MLXTestSupport"),
+    /** Helpers shared by the tests (never linked into `mlx`): temporary directories, stock
+        `git` to cross-check what mlx wrote through libgit2, `runMLX`. */
+    .target(name: "MLXTestSupport", path: "Tests/MLXTestSupport"),
     .testTarget(name: "MLXCoreTests", dependencies: ["MLXCore", "MLXTestSupport"]),
     .testTarget(name: "MLXEndToEndTests", dependencies: ["mlx", "MLXTestSupport"]),
   ]

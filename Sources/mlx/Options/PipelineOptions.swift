@@ -32,6 +32,15 @@ struct PipelineOptions: ParsableArguments {
   }
 }
 
+/// The two sides `mlx metrics diff` and `mlx params diff` compare.
+struct ComparedSides: ParsableArguments {
+  @Argument(help: "The older side: a revision or a run id (default: HEAD).")
+  var from: String?
+
+  @Argument(help: "The newer side: a revision or a run id (default: the work tree).")
+  var to: String?
+}
+
 /// Runs a pipeline selection and prints what happened; shared by the three run commands.
 enum PipelineCommand {
   static func run(

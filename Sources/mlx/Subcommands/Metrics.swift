@@ -19,15 +19,11 @@ extension MLXCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: "The older side (default: HEAD).")
-    var from: String?
-
-    @Argument(help: "The newer side (default: the work tree).")
-    var to: String?
+    @OptionGroup var sides: ComparedSides
 
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
-      try ValueDiffText.print(try workspace.metricsDiff(from: from, to: to), json: output.json)
+      try ValueDiffText.print(try workspace.metricsDiff(from: sides.from, to: sides.to), json: output.json)
     }
   }
 }

@@ -35,11 +35,14 @@ public struct TestRepository: Sendable {
       in: subdirectory.isEmpty ? path : directory(subdirectory), environment: environment)
   }
 
-  /// Runs stock `git`; throws when it fails.
+  /// Runs stock `git`, the reference the tests check mlx's libgit2 writes against; throws
+  /// when it fails or is not installed.
   @discardableResult
   public func git(_ arguments: String...) throws -> String {
-    let result = try ProcessRunner.run(
-      ProcessRunner.which("git") ?? "/usr/bin/git", arguments, in: path)
+    guard let git = ProcessRunner.which("git") else {
+      throw TestFailure("the tests need the git program on PATH to cross-check mlx (apt-get install git)")
+    }
+    let result = try ProcessRunner.run(git, arguments, in: path)
     guard result.succeeded else { throw TestFailure("git \(arguments.joined(separator: " ")) failed: \(result)") }
     return result.stdout
   }

@@ -5,8 +5,8 @@
 #endif
 
 /// The references under one namespace (`refs/tags/`), as libgit2 last resolved them, kept in
-/// `.git/mlx/<name>` beside the file-system metadata (inode, size, mode, modification and
-/// change times) of `packed-refs` and of every loose reference file under the namespace.
+/// `.git/mlx/<name>` beside the ``FileStatus/Stamp`` (size, modification and change times,
+/// inode) of `packed-refs` and of every loose reference file under the namespace.
 ///
 /// libgit2 lists loose references by opening and reading one file each (five system calls;
 /// 10,000 tags cost about 0.1 s), while checking a recorded stat takes one `fstatat`. Git
@@ -24,6 +24,8 @@
 /// through libgit2. A repository using the reftable format is always listed by libgit2.
 struct ReferenceListCache {
   private static let magic = "MLXREF02"
+  /// The stamp recorded for a `packed-refs` that does not exist.
+  private static let noFile = FileStatus.Stamp(size: -1, modifiedNanoseconds: -1, changedNanoseconds: -1, inode: 0)
 
   /// The references named `namespace*`, sorted by name, with their targets.
   /// `now` is the clock's time in seconds (tests pass a later one to trust fresh files).
@@ -31,13 +33,12 @@ struct ReferenceListCache {
     in repository: Repository, namespace: String, cacheName: String, now: Int = time(nil)
   ) throws -> [(name: String, target: GitOID)] {
     let common = repository.commonDirectory
-    var status = stat()
-    if lstat(common + "/reftable", &status) == 0 {
+    if try FileStatus.of(common + "/reftable") != nil {
       return try repository.references(matching: namespace + "*")
     }
     let path = repository.gitDirectory + "/mlx/" + cacheName
     // Stat before reading: a change made meanwhile shows as a different stat next time.
-    let packed = lstat(common + "/packed-refs", &status) == 0 ? FileStamp(status) : FileStamp.absent
+    let packed = try FileStatus.of(common + "/packed-refs")?.stamp ?? noFile
     let files = looseFiles(commonDirectory: common, namespace: namespace)
     let cached = (try? FileSystem.read(path)).flatMap(decode)
     let trusted = now - 2
@@ -51,7 +52,7 @@ struct ReferenceListCache {
       for (name, stamp) in files {
         if let entry = cached.loose[name], entry.stamp == stamp, entry.trusted { continue }
         let entry = LooseEntry(
-          stamp: stamp, target: try repository.directTarget(ofReference: name), trusted: stamp.newest < trusted)
+          stamp: stamp, target: try repository.directTarget(ofReference: name), trusted: stamp.newestSecond < trusted)
         // A young file is looked up on every read; the cache is rewritten only when it learns something.
         if entry != cached.loose[name] {
           state.loose[name] = entry
@@ -61,10 +62,10 @@ struct ReferenceListCache {
     } else {
       let listed = try repository.references(matching: namespace + "*")
       var targets = Dictionary(listed.map { ($0.name, $0.target) }, uniquingKeysWith: { first, _ in first })
-      state = State(packed: packed, packedTrusted: packed.newest < trusted, packedReferences: [:], loose: [:])
+      state = State(packed: packed, packedTrusted: packed.newestSecond < trusted, packedReferences: [:], loose: [:])
       for (name, stamp) in files {
         state.loose[name] = LooseEntry(stamp: stamp, target: targets.removeValue(forKey: name),
-                                       trusted: stamp.newest < trusted)
+                                       trusted: stamp.newestSecond < trusted)
       }
       state.packedReferences = targets
       changed = true
@@ -78,50 +79,17 @@ struct ReferenceListCache {
 
   // MARK: - What the cache holds
 
-  /// What `stat` says of one file: enough to see any write Git or a user makes.
-  struct FileStamp: Equatable {
-    var inode: Int64, size: Int64, mode: Int64
-    var modified: Int64, modifiedNanoseconds: Int64, changed: Int64, changedNanoseconds: Int64
-
-    static let absent = FileStamp(
-      inode: -1, size: -1, mode: -1, modified: -1, modifiedNanoseconds: -1, changed: -1, changedNanoseconds: -1)
-
-    init(
-      inode: Int64, size: Int64, mode: Int64, modified: Int64, modifiedNanoseconds: Int64, changed: Int64,
-      changedNanoseconds: Int64
-    ) {
-      (self.inode, self.size, self.mode) = (inode, size, mode)
-      (self.modified, self.modifiedNanoseconds) = (modified, modifiedNanoseconds)
-      (self.changed, self.changedNanoseconds) = (changed, changedNanoseconds)
-    }
-
-    init(_ status: stat) {
-      (inode, size, mode) = (Int64(status.st_ino), Int64(status.st_size), Int64(status.st_mode))
-      (modified, modifiedNanoseconds) = (Int64(status.st_mtim.tv_sec), Int64(status.st_mtim.tv_nsec))
-      (changed, changedNanoseconds) = (Int64(status.st_ctim.tv_sec), Int64(status.st_ctim.tv_nsec))
-    }
-
-    func write(to writer: inout BinaryWriter) {
-      for field in [inode, size, mode, modified, modifiedNanoseconds, changed, changedNanoseconds] {
-        writer.integer(field)
-      }
-    }
-
-    /// The later of the modification and change times, in seconds.
-    var newest: Int { Int(max(modified, changed)) }
-  }
-
   /// A loose reference file: its stat when read and the object it named (nil when it named
   /// none, as a lock file or a symbolic reference does); `trusted` when the file was old
   /// enough that its stat vouches for its content.
   struct LooseEntry: Equatable {
-    var stamp: FileStamp
+    var stamp: FileStatus.Stamp
     var target: GitOID?
     var trusted: Bool
   }
 
   struct State {
-    var packed: FileStamp
+    var packed: FileStatus.Stamp
     var packedTrusted: Bool
     /// References only `packed-refs` holds (a loose file of the same name wins).
     var packedReferences: [String: GitOID]
@@ -139,8 +107,8 @@ struct ReferenceListCache {
   }
 
   /// Every file under `namespace`'s directory, by reference name, with its stat.
-  static func looseFiles(commonDirectory: String, namespace: String) -> [String: FileStamp] {
-    var files: [String: FileStamp] = [:]
+  static func looseFiles(commonDirectory: String, namespace: String) -> [String: FileStatus.Stamp] {
+    var files: [String: FileStatus.Stamp] = [:]
     var directories = [(commonDirectory + "/" + namespace.trimmingSuffix("/"), namespace)]
     while let (directory, prefix) = directories.popLast() {
       guard let stream = opendir(directory) else { continue }
@@ -156,7 +124,7 @@ struct ReferenceListCache {
         if child.st_mode & S_IFMT == S_IFDIR {
           directories.append((directory + "/" + name, prefix + name + "/"))
         } else {
-          files[prefix + name] = FileStamp(child)
+          files[prefix + name] = FileStatus(child).stamp
         }
       }
     }
@@ -170,7 +138,7 @@ struct ReferenceListCache {
   /// trusted, bit 1 has a target — and the target).
   static func encode(_ state: State) -> [UInt8] {
     var writer = BinaryWriter(magic: magic)
-    state.packed.write(to: &writer)
+    write(state.packed, to: &writer)
     writer.integer(UInt8(state.packedTrusted ? 1 : 0))
     writer.integer(UInt32(state.packedReferences.count))
     for (name, target) in state.packedReferences.sorted(by: { $0.key < $1.key }) {
@@ -180,25 +148,29 @@ struct ReferenceListCache {
     writer.integer(UInt32(state.loose.count))
     for (name, entry) in state.loose.sorted(by: { $0.key < $1.key }) {
       writer.string(name)
-      entry.stamp.write(to: &writer)
+      write(entry.stamp, to: &writer)
       writer.integer(UInt8((entry.trusted ? 1 : 0) | (entry.target == nil ? 0 : 2)))
       if let target = entry.target { writer.string(target.hex) }
     }
     return writer.bytes
   }
 
+  /// A stamp as the stat cache stores it: size, modified, changed (nanoseconds), inode.
+  private static func write(_ stamp: FileStatus.Stamp, to writer: inout BinaryWriter) {
+    writer.integer(stamp.size)
+    writer.integer(stamp.modifiedNanoseconds)
+    writer.integer(stamp.changedNanoseconds)
+    writer.integer(stamp.inode)
+  }
+
   /// The cached state, or nil when the file is damaged.
   static func decode(_ bytes: [UInt8]) -> State? {
     guard var reader = BinaryReader(bytes, magic: magic) else { return nil }
-    func stamp() -> FileStamp? {
-      guard let inode = reader.integer(Int64.self), let size = reader.integer(Int64.self),
-        let mode = reader.integer(Int64.self), let modified = reader.integer(Int64.self),
-        let modifiedNanoseconds = reader.integer(Int64.self), let changed = reader.integer(Int64.self),
-        let changedNanoseconds = reader.integer(Int64.self)
+    func stamp() -> FileStatus.Stamp? {
+      guard let size = reader.integer(Int64.self), let modified = reader.integer(Int64.self),
+        let changed = reader.integer(Int64.self), let inode = reader.integer(UInt64.self)
       else { return nil }
-      return FileStamp(
-        inode: inode, size: size, mode: mode, modified: modified, modifiedNanoseconds: modifiedNanoseconds,
-        changed: changed, changedNanoseconds: changedNanoseconds)
+      return FileStatus.Stamp(size: size, modifiedNanoseconds: modified, changedNanoseconds: changed, inode: inode)
     }
     guard let packed = stamp(), let packedFlag = reader.integer(UInt8.self),
       let packedCount = reader.integer(UInt32.self)

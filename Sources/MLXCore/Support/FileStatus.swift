@@ -21,6 +21,23 @@ public struct FileStatus: Equatable, Sendable {
   /// The owner's execute bit, the one bit of mode mlx records (as Git does).
   public var isExecutable: Bool
 
+  /// What changes whenever the file's content may have: size, both times and inode. An equal
+  /// stamp means an unchanged file, as Git's index trusts it; the times are the ones no user
+  /// call sets back together, so an edit in place shows even at the same size.
+  public struct Stamp: Equatable, Sendable {
+    public var size: Int64
+    public var modifiedNanoseconds: Int64
+    public var changedNanoseconds: Int64
+    public var inode: UInt64
+
+    /// The later of the two times, in whole seconds.
+    var newestSecond: Int { Int(max(modifiedNanoseconds, changedNanoseconds) / 1_000_000_000) }
+  }
+
+  public var stamp: Stamp {
+    Stamp(size: size, modifiedNanoseconds: modifiedNanoseconds, changedNanoseconds: changedNanoseconds, inode: inode)
+  }
+
   init(_ raw: stat) {
     switch raw.st_mode & S_IFMT {
     case S_IFREG: kind = .regular

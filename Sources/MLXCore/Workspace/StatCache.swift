@@ -7,27 +7,8 @@
 /// is only an optimisation; an unreadable cache is treated as empty.
 struct StatCache {
   struct Entry {
-    var size: Int64
-    var modified: Int64
-    var changed: Int64
-    var inode: UInt64
+    var stamp: FileStatus.Stamp
     var digest: ObjectID
-
-    init(size: Int64, modified: Int64, changed: Int64, inode: UInt64, digest: ObjectID) {
-      (self.size, self.modified, self.changed, self.inode) = (size, modified, changed, inode)
-      self.digest = digest
-    }
-
-    init(status: FileStatus, digest: ObjectID) {
-      self.init(
-        size: status.size, modified: status.modifiedNanoseconds,
-        changed: status.changedNanoseconds, inode: status.inode, digest: digest)
-    }
-
-    func matches(_ status: FileStatus) -> Bool {
-      size == status.size && modified == status.modifiedNanoseconds
-        && changed == status.changedNanoseconds && inode == status.inode
-    }
   }
 
   private static let magic = Array("MLXSTAT2".utf8)
@@ -52,17 +33,17 @@ struct StatCache {
 
   /// The recorded digest for `path` if `status` shows the file unchanged since it was hashed.
   func digest(for path: String, status: FileStatus) -> ObjectID? {
-    guard let entry = entries[path], entry.matches(status),
+    guard let entry = entries[path], entry.stamp == status.stamp,
       status.modifiedNanoseconds < writtenAt
     else { return nil }
     return entry.digest
   }
 
   mutating func record(_ path: String, status: FileStatus, digest: ObjectID) {
-    if let existing = entries[path], existing.matches(status), existing.digest == digest {
+    if let existing = entries[path], existing.stamp == status.stamp, existing.digest == digest {
       return
     }
-    entries[path] = Entry(status: status, digest: digest)
+    entries[path] = Entry(stamp: status.stamp, digest: digest)
     isModified = true
   }
 
@@ -95,10 +76,10 @@ struct StatCache {
     for (path, entry) in entries {
       append(UInt32(path.utf8.count))
       bytes.append(contentsOf: path.utf8)
-      append(entry.size)
-      append(entry.modified)
-      append(entry.changed)
-      append(entry.inode)
+      append(entry.stamp.size)
+      append(entry.stamp.modifiedNanoseconds)
+      append(entry.stamp.changedNanoseconds)
+      append(entry.stamp.inode)
       bytes.append(contentsOf: entry.digest.bytes)
     }
     return bytes
@@ -130,8 +111,9 @@ struct StatCache {
         let inode = integer(UInt64.self)
         let digest = ObjectID(bytes: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + 32)]))
         offset += 32
-        entries[path] = Entry(
-          size: size, modified: modified, changed: changed, inode: inode, digest: digest)
+        let stamp = FileStatus.Stamp(
+          size: size, modifiedNanoseconds: modified, changedNanoseconds: changed, inode: inode)
+        entries[path] = Entry(stamp: stamp, digest: digest)
       }
       return entries
     }

@@ -13,6 +13,15 @@ import Testing
     return Dictionary(uniqueKeysWithValues: listed.map { ($0.name, $0.target.hex) })
   }
 
+  /// A repository whose HEAD is one commit, ready to tag.
+  private func repositoryWithOneCommit() throws -> TestRepository {
+    let fixture = try TestRepository()
+    try fixture.write("a", to: "a.txt")
+    try fixture.git("add", ".")
+    try fixture.git("commit", "-qm", "one")
+    return fixture
+  }
+
   private func gitListing(_ fixture: TestRepository) throws -> [String: String] {
     let lines = try fixture.git("for-each-ref", "--format=%(refname) %(objectname)", "refs/tags")
     return Dictionary(uniqueKeysWithValues: lines.split(separator: "\n").map {
@@ -22,11 +31,8 @@ import Testing
   }
 
   @Test func followsEveryChangeGitMakes() throws {
-    let fixture = try TestRepository()
+    let fixture = try repositoryWithOneCommit()
     defer { fixture.remove() }
-    try fixture.write("a", to: "a.txt")
-    try fixture.git("add", ".")
-    try fixture.git("commit", "-qm", "one")
     for name in ["v1", "team/v2", "v3"] { try fixture.git("tag", "-a", "-m", name, name) }
     let repository = try Repository.discover(from: fixture.path)
     #expect(try list(repository) == (try gitListing(fixture)))
@@ -54,11 +60,8 @@ import Testing
   }
 
   @Test func aLooseReferenceRemovedUncoversThePackedOne() throws {
-    let fixture = try TestRepository()
+    let fixture = try repositoryWithOneCommit()
     defer { fixture.remove() }
-    try fixture.write("a", to: "a.txt")
-    try fixture.git("add", ".")
-    try fixture.git("commit", "-qm", "one")
     try fixture.git("tag", "-a", "-m", "first", "v1")
     try fixture.git("pack-refs", "--all")
     try fixture.git("tag", "-f", "-a", "-m", "second", "v1")
@@ -71,11 +74,8 @@ import Testing
   /// Only files whose stat changed are read again: an old file's target comes from the cache,
   /// and a file younger than two seconds is never vouched for by its stat.
   @Test func onlyChangedOrYoungFilesAreReadAgain() throws {
-    let fixture = try TestRepository()
+    let fixture = try repositoryWithOneCommit()
     defer { fixture.remove() }
-    try fixture.write("a", to: "a.txt")
-    try fixture.git("add", ".")
-    try fixture.git("commit", "-qm", "one")
     try fixture.git("tag", "-a", "-m", "old", "old")
     let repository = try Repository.discover(from: fixture.path)
     let cachePath = fixture.directory(".git/mlx/test-refs-cache")
@@ -101,11 +101,8 @@ import Testing
   }
 
   @Test func aDamagedCacheIsIgnored() throws {
-    let fixture = try TestRepository()
+    let fixture = try repositoryWithOneCommit()
     defer { fixture.remove() }
-    try fixture.write("a", to: "a.txt")
-    try fixture.git("add", ".")
-    try fixture.git("commit", "-qm", "one")
     try fixture.git("tag", "-a", "-m", "v1", "v1")
     let repository = try Repository.discover(from: fixture.path)
     _ = try list(repository)

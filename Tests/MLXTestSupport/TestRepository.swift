@@ -30,6 +30,16 @@ public struct TestRepository: Sendable {
     in subdirectory: String = "",
     environment: [String: String] = [:]
   ) throws -> ProcessResult {
+    try mlx(arguments, in: subdirectory, environment: environment)
+  }
+
+  /// Runs `mlx` with an argument list built at run time.
+  @discardableResult
+  public func mlx(
+    _ arguments: [String],
+    in subdirectory: String = "",
+    environment: [String: String] = [:]
+  ) throws -> ProcessResult {
     try ProcessRunner.run(
       Self.mlxExecutable, arguments,
       in: subdirectory.isEmpty ? path : directory(subdirectory), environment: environment)

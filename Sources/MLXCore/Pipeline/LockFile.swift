@@ -137,9 +137,18 @@ public struct LockFile: Equatable, Sendable {
       guard let size = try entry.integer("size") else {
         throw YAMLIssue(line: entry.line(of: "size"), message: "missing key 'size'")
       }
+      let path = try entry.requireString("path")
+      guard RelativePath.isSafe(path) else {
+        throw YAMLIssue(
+          line: entry.line(of: "path"),
+          message: "path '\(path)' must be inside the repository and out of .git and .mlx")
+      }
+      guard size >= 0 else {
+        throw YAMLIssue(line: entry.line(of: "size"), message: "size must be 0 or more")
+      }
       result.append(
         Entry(
-          path: try entry.requireString("path"), digest: digest, size: Int64(size),
+          path: path, digest: digest, size: Int64(size),
           files: try entry.integer("files")))
     }
     return result

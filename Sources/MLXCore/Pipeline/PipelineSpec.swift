@@ -112,6 +112,7 @@ public struct PipelineSpec: Sendable {
       guard let path = resolve(item, in: workingDirectory) else {
         throw YAMLIssue(line: line, message: "outs path '\(item)' leaves the repository")
       }
+      try rejectMetadata("outs", item, path, line)
       let kindText = try options?.string("kind") ?? ArtifactKind.file.rawValue
       try options?.rejectUnknownKeys(["kind", "desc", "cache"], in: " of output \(item)")
       guard let kind = ArtifactKind(rawValue: kindText) else {
@@ -119,7 +120,11 @@ public struct PipelineSpec: Sendable {
       }
       outputs.append(Stage.Output(path: path, kind: kind))
     }
-    let metrics = try paths("metrics", try pathItemsWithOptions(stage, "metrics").map { ($0.0, $0.1) })
+    let metricItems = try pathItemsWithOptions(stage, "metrics").map { ($0.0, $0.1) }
+    let metrics = try paths("metrics", metricItems)
+    for ((item, line), path) in zip(metricItems, metrics) {
+      try rejectMetadata("metrics", item, path, line)
+    }
     let roleText = try stage.string("role")
     var role: Stage.Role?
     if let roleText {
@@ -237,6 +242,16 @@ public struct PipelineSpec: Sendable {
       }
     }
     return references
+  }
+
+  /// Outputs and metrics are files mlx restores from its store: none may be inside `.git` or
+  /// `.mlx`, or a committed pipeline could make mlx write a Git hook.
+  private static func rejectMetadata(
+    _ key: String, _ item: String, _ path: String, _ line: Int?
+  ) throws(YAMLIssue) {
+    guard let reserved = RelativePath.reservedComponent(of: path) else { return }
+    throw YAMLIssue(
+      line: line, message: "\(key) path '\(item)' is inside a \(reserved) directory, which mlx never writes")
   }
 
   /// Joins `path` to a repository-relative directory and resolves `.` and `..`; nil if the

@@ -90,7 +90,8 @@ public struct PointerFile: Equatable, Sendable {
       guard RelativePath.isSafe(path) else {
         throw fail(
           yaml.line(of: "path"),
-          "path '\(path)' must stay inside the pointer's directory (no '..', no leading '/')")
+          "path '\(path)' must stay inside the pointer's directory and out of Git's and mlx's "
+            + "metadata (no '..', no leading '/', no .git or .mlx component)")
       }
       let digestText = try yaml.requireString("digest")
       guard let digest = ObjectID(parsing: digestText) else {

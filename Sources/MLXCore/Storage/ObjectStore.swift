@@ -163,6 +163,14 @@ public final class ObjectStore: @unchecked Sendable {
     }
   }
 
+  /// The length of the content `id` names: a blob's bytes, or a chunked file's whole length.
+  /// - Throws: ``ObjectStoreError/missing(_:)``, or ``ObjectStoreError/malformedRecipe(_:)``.
+  public func contentSize(of id: ObjectID) throws -> Int64 {
+    guard let (entry, _) = locate(id) else { throw ObjectStoreError.missing(id) }
+    if entry.kind == .blob { return Int64(entry.rawLength) }
+    return try recipe(of: id)?.totalLength ?? Int64(entry.rawLength)
+  }
+
   /// The recipe of a chunked object, or nil for a blob.
   func recipe(of id: ObjectID) throws -> ChunkRecipe? {
     guard let (entry, pack) = locate(id) else { throw ObjectStoreError.missing(id) }

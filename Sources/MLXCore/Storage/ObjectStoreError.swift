@@ -8,6 +8,8 @@ public enum ObjectStoreError: Error, CustomStringConvertible, Equatable {
   case corruptIndex(path: String, reason: String)
   /// A chunk recipe cannot be decoded.
   case malformedRecipe(ObjectID)
+  /// A pointer or manifest records a size its content does not have: the record was altered.
+  case sizeMismatch(ObjectID, recordedBy: String, recorded: Int64, actual: Int64)
 
   public var description: String {
     switch self {
@@ -19,6 +21,9 @@ public enum ObjectStoreError: Error, CustomStringConvertible, Equatable {
       "\(path) is corrupt (\(reason)); move it aside and add the affected files again"
     case .malformedRecipe(let id):
       "object \(id) is a malformed chunk list; run `mlx verify`, then add the file again"
+    case .sizeMismatch(let id, let record, let recorded, let actual):
+      "\(record) records \(recorded) bytes for \(id), whose content has \(actual); the record "
+        + "was altered: restore it from Git (`git checkout -- FILE`) or add the data again"
     }
   }
 }

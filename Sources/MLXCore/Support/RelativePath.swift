@@ -1,22 +1,32 @@
-/// Rules for the slash-separated relative paths mlx writes into pointers and manifests.
+/// Rules for the slash-separated relative paths mlx reads from commits (pointers, manifests,
+/// pipelines, lock files) and writes into them.
+///
+/// Everything a commit says is untrusted: a path is data, never control. A safe path can
+/// neither leave the directory it is relative to nor reach Git's or mlx's own metadata
+/// (`.git`, `.mlx`, in any letter case, at any depth), so no committed file can make mlx
+/// write a Git hook or empty the object store.
 enum RelativePath {
-  /// True for a non-empty relative path with no `.`, `..` or empty component and no control
-  /// characters: a path that cannot point outside the directory it is relative to.
+  /// Directory names mlx never reads data from or writes data into, compared without case.
+  static let reservedNames = [".git", ".mlx"]
+
+  /// True for a non-empty relative path with no `.`, `..` or empty component, no control
+  /// characters and no `.git` or `.mlx` component (any case).
   static func isSafe(_ path: String) -> Bool {
-    var componentLength = 0
-    var dots = 0
-    for byte in path.utf8 {
-      if byte < 0x20 || byte == 0x7f { return false }
-      if byte == UInt8(ascii: "/") {
-        if componentLength == 0 || componentLength == dots && dots <= 2 { return false }
-        componentLength = 0
-        dots = 0
-      } else {
-        componentLength += 1
-        if byte == UInt8(ascii: ".") { dots += 1 }
-      }
+    guard !path.isEmpty, !path.hasPrefix("/"), !path.hasSuffix("/") else { return false }
+    if path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f }) { return false }
+    return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy {
+      !$0.isEmpty && $0 != "." && $0 != ".." && !isReserved($0)
     }
-    return componentLength > 0 && !(componentLength == dots && dots <= 2)
+  }
+
+  /// Whether one path component is `.git` or `.mlx` in any letter case.
+  static func isReserved(_ component: Substring) -> Bool {
+    component.utf8.count == 4 && reservedNames.contains(component.lowercased())
+  }
+
+  /// The first `.git` or `.mlx` component of a relative path, if any.
+  static func reservedComponent(of path: String) -> String? {
+    path.split(separator: "/").first(where: isReserved).map(String.init)
   }
 
   /// True when a single file name has a control character (such as a newline), which

@@ -22,7 +22,6 @@ extension Workspace {
       .sorted(by: PathOrder.precedes)
   }
 
-  /// Reads and parses the pointer at a repository-relative path; nil when the file is absent.
   /// Reads and parses the pointer at a repository-relative path; a pointer deleted from the
   /// work tree but still in Git's index is read from the index. Nil when in neither.
   func readPointer(at pointerPath: String) throws -> TrackedArtifact? {
@@ -33,9 +32,13 @@ extension Workspace {
     }
     guard let text else { return nil }
     let pointer = try PointerFile(parsing: text, pointerPath: display(pointerPath))
-    let directory = FileSystem.parent(of: pointerPath)
-    var artifact = TrackedArtifact(
-      path: FileSystem.join(directory, pointer.path), pointerPath: pointerPath, pointer: pointer)
+    let path = FileSystem.join(FileSystem.parent(of: pointerPath), pointer.path)
+    if let reserved = RelativePath.reservedComponent(of: path) {
+      throw PointerError.malformed(
+        path: display(pointerPath), line: nil,
+        problem: "it describes \(path), inside a \(reserved) directory, which mlx never writes")
+    }
+    var artifact = TrackedArtifact(path: path, pointerPath: pointerPath, pointer: pointer)
     artifact.pointerIsMissing = isMissing
     return artifact
   }

@@ -9,7 +9,8 @@ import Dispatch
 ///
 /// The rule for special entries (docs/commands.md#symbolic-links): symbolic links, sockets,
 /// FIFOs and devices are refused with an error naming them, so a tracked directory always
-/// restores to exactly what was added; file names with control characters are refused too.
+/// restores to exactly what was added; file names with control characters, and `.git` or
+/// `.mlx` entries (any case), which no manifest may name, are refused too.
 /// mlx's own temporary files (`.NAME.RANDOM.tmp-PID`, written by a checkout) are skipped, and
 /// deleted when the process that wrote them is gone.
 enum WorkTreeScanner {
@@ -85,6 +86,9 @@ enum WorkTreeScanner {
         let shown = displayPath + "/" + childRelative
         guard !RelativePath.hasControlCharacters(name) else {
           throw WorkspaceError.unsupportedFileName(path: shown)
+        }
+        guard !RelativePath.isReserved(Substring(name)) else {
+          throw WorkspaceError.metadataInside(path: shown)
         }
         var raw = stat()
         guard fstatat(descriptor, name, &raw, AT_SYMLINK_NOFOLLOW) == 0 else {

@@ -64,8 +64,10 @@ extension Workspace {
           report.unchanged.append(artifact.path)
         case .refuse(let reason):
           report.refused.append(.init(path: artifact.path, reason: reason))
+        case .impossible(let reason):
+          report.failed.append(.init(path: artifact.path, reason: reason))
         case .write(let files, let removals):
-          for path in removals { try removeTree(path) }
+          for path in removals { try removeFile(path) }
           let written = try write(files, statCache: &statCache, progress: progress)
           report.filesWritten += written
           report.restored.append(artifact.path)
@@ -94,11 +96,19 @@ extension Workspace {
 
   private enum CheckoutPlan {
     case unchanged
+    /// Local changes that `--force` may overwrite.
     case refuse(String)
-    /// Paths to remove first (repository-relative), then files to write.
+    /// Something not even `--force` touches: a directory mlx did not write.
+    case impossible(String)
+    /// Files to remove first (repository-relative; never directories), then files to write.
     case write([FileToRestore], removing: [String])
   }
 
+  /// Decides what restoring one artifact writes and removes. Only the files its pointer or
+  /// manifest lists are written, and with `force` only files (never a directory) are
+  /// removed, so no pointer can make mlx delete a tree it did not create. Recorded sizes are
+  /// checked against the stored content first: a pointer or manifest that lies about a size
+  /// writes nothing.
   private func checkoutPlan(
     for artifact: TrackedArtifact,
     force: Bool,
@@ -109,7 +119,18 @@ extension Workspace {
     guard store.contains(pointer.digest) else { throw ObjectStoreError.missing(pointer.digest) }
     let content = try currentContent(
       of: artifact.path, asDirectory: pointer.isDirectory, statCache: &statCache)
+    if case .otherKind(.directory) = content {
+      return .impossible(
+        "it is a directory, and \(display(artifact.pointerPath)) tracks a file; mlx never deletes a "
+          + "directory it did not write: move it away, then run `mlx checkout` again")
+    }
     guard pointer.isDirectory else {
+      let size = try store.contentSize(of: pointer.digest)
+      guard size == pointer.size else {
+        throw ObjectStoreError.sizeMismatch(
+          pointer.digest, recordedBy: display(artifact.pointerPath), recorded: pointer.size,
+          actual: size)
+      }
       let whole = FileToRestore(
         path: artifact.path, digest: pointer.digest, size: pointer.size,
         isExecutable: pointer.isExecutable)
@@ -128,6 +149,7 @@ extension Workspace {
     guard let manifest = try storedManifest(pointer.digest, for: artifact.path) else {
       throw ObjectStoreError.missing(pointer.digest)
     }
+    try checkSizes(of: manifest, against: pointer, artifact: artifact, store: store)
     let all = manifest.entries.map {
       FileToRestore(
         path: artifact.path + "/" + $0.path, digest: $0.digest, size: $0.size,
@@ -155,6 +177,32 @@ extension Workspace {
       return .write(
         all.filter { wanted.contains(String($0.path.dropFirst(artifact.path.count + 1))) },
         removing: changes.added.map { artifact.path + "/" + $0 })
+    }
+  }
+
+  /// Checks a directory pointer's totals against its manifest, and every entry's size
+  /// against its stored content.
+  private func checkSizes(
+    of manifest: DirectoryManifest, against pointer: PointerFile, artifact: TrackedArtifact,
+    store: ObjectStore
+  ) throws {
+    let shown = display(artifact.pointerPath)
+    guard manifest.totalSize == pointer.size else {
+      throw ObjectStoreError.sizeMismatch(
+        pointer.digest, recordedBy: shown, recorded: pointer.size, actual: manifest.totalSize)
+    }
+    guard manifest.entries.count == pointer.fileCount else {
+      throw ObjectStoreError.sizeMismatch(
+        pointer.digest, recordedBy: "\(shown) (files)", recorded: Int64(pointer.fileCount ?? 0),
+        actual: Int64(manifest.entries.count))
+    }
+    for entry in manifest.entries {
+      let size = try store.contentSize(of: entry.digest)
+      guard size == entry.size else {
+        throw ObjectStoreError.sizeMismatch(
+          entry.digest, recordedBy: "the manifest of \(display(artifact.path)) for \(entry.path)",
+          recorded: entry.size, actual: size)
+      }
     }
   }
 
@@ -269,16 +317,15 @@ extension Workspace {
     checked.insert(directory)
   }
 
-  /// Removes a file or a whole directory tree (never following symbolic links).
-  func removeTree(_ path: String) throws {
+  /// Removes one file, symbolic link or special file; never a directory, which a checkout
+  /// did not write and so may not delete.
+  func removeFile(_ path: String) throws {
     let full = absolute(path)
     guard let status = try FileStatus.of(full) else { return }
-    if status.kind == .directory {
-      for entry in try FileSystem.entries(of: full) { try removeTree(path + "/" + entry.name) }
-      guard rmdir(full) == 0 else { throw SystemError.last("remove", path: display(path)) }
-    } else {
-      try FileSystem.removeFile(full)
+    guard status.kind != .directory else {
+      throw SystemError("remove", path: display(path), code: EISDIR)
     }
+    try FileSystem.removeFile(full)
   }
 }
 

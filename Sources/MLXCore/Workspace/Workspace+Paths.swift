@@ -16,8 +16,7 @@ extension Workspace {
       throw WorkspaceError.outsideRepository(path: userPath, root: root)
     }
     let relative = full == root ? "" : String(full.dropFirst(root.count + 1))
-    let first = relative.split(separator: "/").first.map(String.init) ?? ""
-    if first == ".git" || first == Self.metadataDirectoryName || relative.isEmpty {
+    if relative.isEmpty || RelativePath.reservedComponent(of: relative) != nil {
       throw WorkspaceError.insideMetadata(path: relative.isEmpty ? userPath : relative)
     }
     return relative

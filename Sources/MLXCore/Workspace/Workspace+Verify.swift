@@ -14,14 +14,16 @@ public struct VerifyReport: Codable, Sendable {
   public var bytesChecked: Int64 = 0
   public var corrupt: [Problem] = []
   public var missing: [Problem] = []
+  /// Pointers or manifests whose recorded sizes their content does not have.
+  public var mismatched: [Problem] = []
 
-  public var isHealthy: Bool { corrupt.isEmpty && missing.isEmpty }
+  public var isHealthy: Bool { corrupt.isEmpty && missing.isEmpty && mismatched.isEmpty }
 }
 
 extension Workspace {
   /// Re-hashes every object in the store, checks that every chunked file rebuilds to its
   /// digest, and that every pointer in the work tree has its content (and, for a directory,
-  /// every file) in the store.
+  /// every file) in the store with the sizes the pointer and manifest record.
   public func verify(progress: ProgressReporter) throws -> VerifyReport {
     let store = try self.store()
     let entries = store.allEntries()
@@ -41,7 +43,7 @@ extension Workspace {
     report.corrupt = try results.values().compactMap { $0 }
     report.objectsChecked = entries.count
     report.bytesChecked = entries.reduce(0) { $0 + Int64($1.entry.rawLength) }
-    report.missing = try missingObjects(store: store)
+    (report.missing, report.mismatched) = try pointerProblems(store: store)
     return report
   }
 
@@ -68,26 +70,56 @@ extension Workspace {
     }
   }
 
-  /// Content that pointers in the work tree need and the store lacks.
-  private func missingObjects(store: ObjectStore) throws -> [VerifyReport.Problem] {
+  /// Content that pointers in the work tree need and the store lacks, and recorded sizes
+  /// the stored content does not have.
+  private func pointerProblems(
+    store: ObjectStore
+  ) throws -> (missing: [VerifyReport.Problem], mismatched: [VerifyReport.Problem]) {
     var missing: [VerifyReport.Problem] = []
+    var mismatched: [VerifyReport.Problem] = []
+    func sizeProblem(_ id: ObjectID, _ pointerPath: String, _ what: String, recorded: Int64, actual: Int64) {
+      mismatched.append(
+        .init(
+          object: id.description, location: pointerPath,
+          problem: "\(what) records \(recorded), the content has \(actual)"))
+    }
     for artifact in try artifacts() {
-      let digest = artifact.pointer.digest
-      guard store.contains(digest) else {
+      let pointer = artifact.pointer
+      guard store.contains(pointer.digest) else {
         missing.append(
-          .init(object: digest.description, location: artifact.pointerPath, problem: "not in the store"))
+          .init(object: pointer.digest.description, location: artifact.pointerPath, problem: "not in the store"))
         continue
       }
-      guard artifact.pointer.isDirectory,
-        let manifest = try? storedManifest(digest, for: artifact.path)
-      else { continue }
-      for entry in manifest.entries where !store.contains(entry.digest) {
-        missing.append(
-          .init(
-            object: entry.digest.description, location: artifact.pointerPath,
-            problem: "file \(entry.path) is not in the store"))
+      guard pointer.isDirectory else {
+        let size = try store.contentSize(of: pointer.digest)
+        if size != pointer.size {
+          sizeProblem(pointer.digest, artifact.pointerPath, "size", recorded: pointer.size, actual: size)
+        }
+        continue
+      }
+      guard let manifest = try? storedManifest(pointer.digest, for: artifact.path) else { continue }
+      if manifest.totalSize != pointer.size {
+        sizeProblem(pointer.digest, artifact.pointerPath, "size", recorded: pointer.size, actual: manifest.totalSize)
+      }
+      if manifest.entries.count != pointer.fileCount {
+        sizeProblem(
+          pointer.digest, artifact.pointerPath, "files", recorded: Int64(pointer.fileCount ?? 0),
+          actual: Int64(manifest.entries.count))
+      }
+      for entry in manifest.entries {
+        guard store.contains(entry.digest) else {
+          missing.append(
+            .init(
+              object: entry.digest.description, location: artifact.pointerPath,
+              problem: "file \(entry.path) is not in the store"))
+          continue
+        }
+        let size = try store.contentSize(of: entry.digest)
+        if size != entry.size {
+          sizeProblem(entry.digest, artifact.pointerPath, "the manifest's size of \(entry.path)", recorded: entry.size, actual: size)
+        }
       }
     }
-    return missing
+    return (missing, mismatched)
   }
 }

@@ -6,7 +6,7 @@ enum WorkTreeContent {
   case file(digest: ObjectID, status: FileStatus)
   case directory(DirectoryManifest)
   /// A file where a directory was tracked, or the other way round, or a special file.
-  case otherKind
+  case otherKind(FileStatus.Kind)
 
   /// The digest a pointer would record for this content.
   var digest: ObjectID? {
@@ -38,7 +38,7 @@ extension Workspace {
     case (.directory, true):
       return .directory(try currentManifest(of: path, statCache: &statCache))
     default:
-      return .otherKind
+      return .otherKind(status.kind)
     }
   }
 

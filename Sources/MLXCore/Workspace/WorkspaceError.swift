@@ -4,6 +4,7 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
   case notInitialized(root: String)
   case outsideRepository(path: String, root: String)
   case insideMetadata(path: String)
+  case metadataInside(path: String)
   case missingFile(path: String)
   case symbolicLink(path: String)
   case unsupportedFileType(path: String)
@@ -24,7 +25,10 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
     case .outsideRepository(let path, let root):
       "\(path) is outside the repository \(root); move or copy it inside first"
     case .insideMetadata(let path):
-      "\(path) is inside .git or .mlx, which mlx does not track"
+      "\(path) is inside .git or .mlx (in any letter case), which mlx never tracks or writes"
+    case .metadataInside(let path):
+      "\(path): a tracked directory cannot hold a .git or .mlx entry (mlx never writes one); "
+        + "move it out of the directory"
     case .missingFile(let path):
       "\(path): no such file or directory; check the path"
     case .symbolicLink(let path):

@@ -10,6 +10,7 @@ extension MLXCommand {
         Writes missing or outdated files exactly (bytes and executable bit). A file with \
         changes not recorded in its pointer is left alone unless --force is given; with \
         --force, files inside a tracked directory that its pointer does not list are deleted. \
+        A directory is never deleted, and no path inside .git or .mlx is ever written. \
         Exits 1 if anything was left alone or could not be restored.
         """)
 

@@ -25,8 +25,11 @@ import Testing
     #expect(manifest.totalSize == 6)
   }
 
-  @Test(arguments: ["../x", "a/../../x", "/abs", "a//b", "./a", "a/."])
-  func rejectsPathsThatCouldEscape(path: String) {
+  @Test(arguments: [
+    "../x", "a/../../x", "/abs", "a//b", "./a", "a/.", ".git/hooks/post-checkout", ".GIT/config",
+    "sub/.Git/HEAD", ".mlx/cache/x", "a/.MLX/b",
+  ])
+  func rejectsPathsThatCouldEscapeOrReachMetadata(path: String) {
     let text = "mlx-manifest 1\n100644 1 \(digest) \(path)\n"
     #expect(throws: ManifestError.self) { try DirectoryManifest(decoding: Array(text.utf8)) }
   }
@@ -36,5 +39,11 @@ import Testing
       let text = "mlx-manifest 1\n100644 1 \(digest) \(body)\n"
       #expect(throws: ManifestError.self) { try DirectoryManifest(decoding: Array(text.utf8)) }
     }
+  }
+
+  @Test(arguments: [".github/x", ".gitignore", "a/.mlxrc", "git/x", "a.git/b"])
+  func acceptsNamesThatOnlyLookLikeMetadata(path: String) throws {
+    let text = "mlx-manifest 1\n100644 1 \(digest) \(path)\n"
+    #expect(try DirectoryManifest(decoding: Array(text.utf8)).entries.map(\.path) == [path])
   }
 }

@@ -70,7 +70,7 @@ step mlx promote classifier --to staging
 step mlx promote classifier --to production
 step git -c gpg.ssh.allowedSignersFile=.mlx/allowed_signers verify-tag 'classifier#production#2'
 step mlx registry
-step mlx registry which classifier:production
+step mlx registry which classifier%production
 step mlx audit
 
 # Lose the work-tree copies; restore them from the store.

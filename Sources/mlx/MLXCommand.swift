@@ -12,6 +12,7 @@ struct MLXCommand: ParsableCommand {
       Init.self, Add.self, Status.self, Checkout.self, List.self, Diff.self, Verify.self, Remove.self,
       Run.self, Train.self, Eval.self, Runs.self, Metrics.self, Params.self,
       Register.self, Promote.self, Rollback.self, Unassign.self, Deregister.self, Deprecate.self,
+      Approve.self, Approvals.self,
       Registry.self, Audit.self, Lineage.self,
     ]
   )

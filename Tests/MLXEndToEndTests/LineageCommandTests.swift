@@ -71,9 +71,10 @@ private struct LineageFixture {
     try commit("pipeline and raw data")
   }
 
+  /// Commits with an early date: the promotions below carry 2026 times, and the policy
+  /// this commit brings must already be in force then.
   func commit(_ message: String) throws {
-    try repo.git("add", "-A")
-    try repo.git("commit", "-qm", message)
+    try repo.commitAll(message)
   }
 
   /// Trains, commits, and promotes to staging then production.
@@ -139,7 +140,7 @@ private struct LineageFixture {
     let raw = nodes.first { LineageFixture.field($0, "path") == "data/raw.csv" }
     #expect(raw.flatMap { LineageFixture.field($0, "origin") } == "added by hand with mlx add")
 
-    let text = try repo.mlx("lineage", "churn:production")
+    let text = try repo.mlx("lineage", "churn%production")
     #expect(text.stdout.contains("Lineage verified"))
     #expect(text.stdout.contains("produced by: ✓ run"))
   }

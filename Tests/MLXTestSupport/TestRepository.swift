@@ -16,6 +16,13 @@ public struct TestRepository: Sendable {
 
   public func remove() { directory.remove() }
 
+  /// Commits everything with author and committer dates of `date` (before any registry
+  /// event a test makes), so the policy a commit brings is in force for those events.
+  public func commitAll(_ message: String, date: String = "2025-12-01T00:00:00Z") throws {
+    try git("add", "-A")
+    try git(["commit", "-qm", message], environment: ["GIT_COMMITTER_DATE": date, "GIT_AUTHOR_DATE": date])
+  }
+
   /// The built `mlx` next to the test bundle.
   public static var mlxExecutable: String {
     var products = Bundle.main.bundleURL
@@ -49,10 +56,16 @@ public struct TestRepository: Sendable {
   /// when it fails or is not installed.
   @discardableResult
   public func git(_ arguments: String...) throws -> String {
+    try git(arguments)
+  }
+
+  /// Runs stock `git` with extra environment (`GIT_COMMITTER_DATE`, …).
+  @discardableResult
+  public func git(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
     guard let git = ProcessRunner.which("git") else {
       throw TestFailure("the tests need the git program on PATH to cross-check mlx (apt-get install git)")
     }
-    let result = try ProcessRunner.run(git, arguments, in: path)
+    let result = try ProcessRunner.run(git, arguments, in: path, environment: environment)
     guard result.succeeded else { throw TestFailure("git \(arguments.joined(separator: " ")) failed: \(result)") }
     return result.stdout
   }

@@ -203,6 +203,62 @@ extension Repository {
       parents: parents)
   }
 
+  /// The id of the blob at `path` in a commit's tree, or nil when there is none: compare ids
+  /// to tell whether a file changed between commits without reading it.
+  public func blobID(_ path: String, inCommit id: GitOID) throws -> GitOID? {
+    let commit = try id.withRaw { (raw) throws -> OpaquePointer in
+      try makeHandle("git_commit_lookup") { git_commit_lookup(&$0, handle, raw) }
+    }
+    defer { git_commit_free(commit) }
+    let tree = try makeHandle("git_commit_tree") { git_commit_tree(&$0, commit) }
+    defer { git_tree_free(tree) }
+    var entry: OpaquePointer?
+    let code = git_tree_entry_bypath(&entry, tree, path)
+    if code == GIT_ENOTFOUND.rawValue { return nil }
+    try check(code, "git_tree_entry_bypath")
+    defer { git_tree_entry_free(entry) }
+    guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
+    return git_tree_entry_id(entry).map(GitOID.init)
+  }
+
+  /// A blob's content.
+  public func blob(_ id: GitOID) throws -> [UInt8] {
+    let blob = try id.withRaw { (raw) throws -> OpaquePointer in
+      try makeHandle("git_blob_lookup") { git_blob_lookup(&$0, handle, raw) }
+    }
+    defer { git_blob_free(blob) }
+    return Array(
+      UnsafeRawBufferPointer(start: git_blob_rawcontent(blob), count: Int(git_blob_rawsize(blob))))
+  }
+
+  /// The name a symbolic reference points to (`refs/remotes/origin/HEAD` →
+  /// `refs/remotes/origin/main`), or nil when it is absent or not symbolic.
+  public func symbolicTarget(ofReference name: String) -> String? {
+    var reference: OpaquePointer?
+    guard git_reference_lookup(&reference, handle, name) == 0, let found = reference else { return nil }
+    defer { git_reference_free(found) }
+    return git_reference_symbolic_target(found).map { String(cString: $0) }
+  }
+
+  /// A commit's signature (the `gpgsig` header) and the bytes it signs, or nil for an
+  /// unsigned commit.
+  public func commitSignature(_ id: GitOID) throws -> (signature: String, payload: [UInt8])? {
+    var signature = git_buf()
+    var payload = git_buf()
+    defer {
+      git_buf_dispose(&signature)
+      git_buf_dispose(&payload)
+    }
+    var oid = git_oid()
+    _ = git_oid_fromstr(&oid, id.hex)
+    let code = git_commit_extract_signature(&signature, &payload, handle, &oid, nil)
+    if code == GIT_ENOTFOUND.rawValue { return nil }
+    try check(code, "git_commit_extract_signature")
+    let text = String(cString: signature.ptr)
+    let bytes = Array(UnsafeRawBufferPointer(start: payload.ptr, count: payload.size))
+    return (text, bytes)
+  }
+
   /// The content of the blob at `path` in a commit's tree, or nil when there is none.
   public func file(_ path: String, inCommit id: GitOID) throws -> [UInt8]? {
     let commit = try id.withRaw { (raw) throws -> OpaquePointer in

@@ -124,6 +124,22 @@ extension Repository {
     return GitOID(oid)
   }
 
+  /// Writes a complete tag object (payload and any signature) without creating a tag
+  /// reference, and points `reference` (outside `refs/tags/`) at it; fails if the reference
+  /// exists. Approvals are stored this way, where GTO never looks.
+  @discardableResult
+  public func createTagObject(_ buffer: [UInt8], reference: String) throws -> GitOID {
+    let odb = try objectDatabase()
+    var oid = git_oid()
+    try buffer.withUnsafeBytes { bytes in
+      try check(git_odb_write(&oid, odb, bytes.baseAddress, bytes.count, GIT_OBJECT_TAG), "git_odb_write")
+    }
+    var created: OpaquePointer?
+    try check(git_reference_create(&created, handle, reference, &oid, 0, "mlx approve"), "git_reference_create")
+    git_reference_free(created)
+    return GitOID(oid)
+  }
+
   /// The type of the object `id` (`commit`, `tag`, …).
   public func objectType(_ id: GitOID) throws -> String {
     let object = try id.withRaw { raw in

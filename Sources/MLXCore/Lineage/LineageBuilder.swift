@@ -26,16 +26,17 @@ final class LineageBuilder {
 
   // MARK: - Versions and registry events
 
-  /// A registered version: its events (each audited), its commit, and its artifact.
+  /// A registered version: its events (each audited), its commit, and its artifact at
+  /// `path` (the artifact's declared path, when known).
   func addVersion(
-    artifact: String, version: String, snapshot: RegistrySnapshot, audit: (RegistryEvent) throws -> AuditEntry?
+    artifact: String, version: String, events allEvents: [RegistryEvent], path: String?,
+    audit: (RegistryEvent) throws -> AuditEntry?
   ) throws -> String {
-    let events = snapshot.events.filter { $0.artifact == artifact && $0.version == version }
+    let events = allEvents.filter { $0.artifact == artifact && $0.version == version }
     guard let registration = events.first(where: { $0.kind == .registration }) else {
       throw RegistryError.unknownVersion(artifact: artifact, version: version)
     }
     let id = "version:\(artifact)@\(version)"
-    let path = try workspace.artifactPath(artifact, events: snapshot.events, given: nil)
     graph.add(
       LineageNode(
         id: id, kind: .version, title: "\(artifact) \(version)",
@@ -48,22 +49,16 @@ final class LineageBuilder {
         ("at", Timestamp.format(event.time)),
       ]
       if let stage = event.stage { fields.insert(("stage", stage), at: 1) }
-      for gate in event.trailers["Mlx-Gate"] ?? [] { fields.append(("gate", gate)) }
       var node = LineageNode(id: eventID, kind: .event, title: event.tag, fields: fields)
       if let entry = try audit(event) {
+        for check in entry.checks where check.kind == .gates { node.fields.append(.init(name: "gate", value: "\(check.name): \(check.passed ? "pass" : "FAIL") (\(check.detail))")) }
         node.fields.append(.init(name: "signature", value: Self.describe(entry)))
-        if entry.signature.status != .valid { node.status = entry.status == "ok" ? .unverified : node.status }
+        if let policy = entry.policyCommit { node.fields.append(.init(name: "policy", value: String(policy.prefix(7)))) }
+        if entry.signature.status != .valid { node.status = entry.passed ? .unverified : node.status }
         graph.add(node)
         graph.link(id, eventID, event.kind.rawValue)
         for problem in entry.problems {
-          let kind: LineageBreak.Kind =
-            switch entry.status {
-            case "invalid": .invalidSignature
-            case "unauthorised": .unauthorisedPromotion
-            case "unsigned": .unsignedPromotion
-            default: .unauthorisedPromotion
-            }
-          graph.broken(eventID, kind, "\(event.tag): \(problem)")
+          graph.broken(eventID, Self.breakKind(entry.status), "\(event.tag): \(problem)")
         }
       } else {
         graph.add(node)
@@ -81,6 +76,17 @@ final class LineageBuilder {
       }
     }
     return id
+  }
+
+  /// The lineage break an audit status makes.
+  static func breakKind(_ status: String) -> LineageBreak.Kind {
+    switch AuditStatus(rawValue: status) {
+    case .invalid: .invalidSignature
+    case .unauthorised: .unauthorisedPromotion
+    case .unsigned: .unsignedPromotion
+    case .replayed: .replayedTag
+    default: .policyViolation
+    }
   }
 
   static func describe(_ entry: AuditEntry) -> String {

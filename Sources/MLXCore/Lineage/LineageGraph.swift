@@ -117,6 +117,11 @@ public struct LineageBreak: Codable, Sendable, Equatable {
     case invalidSignature = "invalid-signature"
     /// A valid signature by a key or person not allowed to promote.
     case unauthorisedPromotion = "unauthorised-promotion"
+    /// A tag object written for another tag name, replayed under this one.
+    case replayedTag = "replayed-tag"
+    /// An event the policy in force at its time rejects: stage order, gates, approvals, a
+    /// claim the objects contradict, a reused counter, a backdated time.
+    case policyViolation = "policy-violation"
     /// A failed run, or one with recorded outputs that do not match.
     case runMismatch = "run-mismatch"
     /// The lock file names a run for an output the run's record says it wrote differently.

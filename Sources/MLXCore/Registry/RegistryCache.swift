@@ -8,8 +8,11 @@ struct RegistryCache {
   struct Entry: Equatable {
     var target: String
     var targetType: String
+    /// The name in the object's own `tag` header.
+    var name: String
     var tagger: GitIdentity
     var time: Int64
+    var offsetMinutes: Int
     var message: String
   }
 
@@ -37,17 +40,22 @@ struct RegistryCache {
 
   // MARK: - Encoding
 
-  private static let magic = "MLXRGC01"
+  private static let magic = "MLXRGC02"
 
-  /// `MLXRGC01`, then per entry: object id, target id, target type, tagger name, tagger
-  /// e-mail, message (``BinaryWriter`` strings) and the time (8 bytes).
+  /// `MLXRGC02`, then per entry: object id, target id, target type, recorded name, tagger
+  /// name, tagger e-mail, message (``BinaryWriter`` strings), the time and the zone offset in
+  /// minutes (8 bytes each).
   private static func encode(_ entries: [String: Entry]) -> [UInt8] {
     var writer = BinaryWriter(magic: magic)
     for (object, entry) in entries {
-      for text in [object, entry.target, entry.targetType, entry.tagger.name, entry.tagger.email, entry.message] {
+      for text in [
+        object, entry.target, entry.targetType, entry.name, entry.tagger.name, entry.tagger.email,
+        entry.message,
+      ] {
         writer.string(text)
       }
       writer.integer(entry.time)
+      writer.integer(Int64(entry.offsetMinutes))
     }
     return writer.bytes
   }
@@ -57,12 +65,13 @@ struct RegistryCache {
     var entries: [String: Entry] = [:]
     while !reader.isAtEnd {
       guard let object = reader.string(), let target = reader.string(), let type = reader.string(),
-        let name = reader.string(), let email = reader.string(), let message = reader.string(),
-        let time = reader.integer(Int64.self)
+        let recorded = reader.string(), let name = reader.string(), let email = reader.string(),
+        let message = reader.string(), let time = reader.integer(Int64.self),
+        let offset = reader.integer(Int64.self)
       else { return nil }
       entries[object] = Entry(
-        target: target, targetType: type, tagger: GitIdentity(name: name, email: email), time: time,
-        message: message)
+        target: target, targetType: type, name: recorded, tagger: GitIdentity(name: name, email: email),
+        time: time, offsetMinutes: Int(offset), message: message)
     }
     return entries
   }

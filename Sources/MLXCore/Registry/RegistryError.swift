@@ -1,3 +1,5 @@
+import Foundation
+
 /// Registry errors, each naming the artifact, version, stage or file and what to do.
 public enum RegistryError: Error, CustomStringConvertible, Equatable {
   case invalidPolicy(path: String, line: Int?, problem: String)
@@ -11,18 +13,30 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
   case stageNotHeld(artifact: String, stage: String)
   case noEarlierHolder(artifact: String, stage: String)
   case deprecated(artifact: String)
-  /// The promotion's checks failed; the report lists every check. Nothing was written.
-  case promotionRefused(artifact: String, version: String, stage: String, failures: [String])
   case signingFailed(String)
   case unknownTime(String)
+  case unknownTrustedRef(String)
+  case badDate(String)
+  case approvalNotNeeded(stage: String)
+  case approvalUnsigned
+  case approvalUnauthorised(String)
+  case clockBehind(artifact: String, last: Date)
+  /// Another registry write is in progress or the remote refused the tags.
+  case pushRejected(remote: String, reason: String)
+  /// A stage shorthand that names no stage.
+  case badStageReference(String)
+
+  /// GTO's name grammar, in words.
+  static let nameRule =
+    "use letters, digits, '-', '_' and '/', starting and ending with a letter or digit "
+    + "(an artifact may start with 'dir:')"
 
   public var description: String {
     switch self {
     case .invalidPolicy(let path, let line, let problem):
       return "\(line.map { "\(path):\($0)" } ?? path): \(problem); fix the policy"
     case .invalidName(let name):
-      return "'\(name)' is not a valid name: use lowercase letters, digits, '-' and '/', "
-        + "starting and ending with a letter or digit"
+      return "'\(name)' is not a valid name: \(Self.nameRule)"
     case .unknownArtifact(let name, let known):
       let list = known.isEmpty ? "none declared" : known.joined(separator: ", ")
       return "no artifact '\(name)' in .mlx/policy.yaml (\(list)); declare it there or pass --path"
@@ -43,11 +57,28 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
       return "no earlier version of \(artifact) held \(stage); nothing to roll back to"
     case .deprecated(let artifact):
       return "\(artifact) is deprecated (\(artifact)@deprecated); it takes no new events"
-    case .promotionRefused(let artifact, let version, let stage, let failures):
-      return "promotion of \(artifact)@\(version) to \(stage) refused: "
-        + failures.joined(separator: "; ") + "; no tag was written"
     case .signingFailed(let reason):
       return "cannot sign the tag: \(reason)"
+    case .unknownTrustedRef(let name):
+      return "mlx.trustedRef names '\(name)', which is no branch or ref here; "
+        + "fetch it, or fix it with `git config mlx.trustedRef REF`"
+    case .approvalNotNeeded(let stage):
+      return "the policy requires no approvals for \(stage); add `approvals:` to the stage to use them"
+    case .approvalUnsigned:
+      return "an approval must be signed, and no signing key is set: "
+        + "`git config gpg.format ssh` and `git config user.signingkey ~/.ssh/id_ed25519`, or --key"
+    case .approvalUnauthorised(let reason):
+      return "this approval would not count: \(reason); nothing was written"
+    case .badDate(let text):
+      return "GIT_COMMITTER_DATE '\(text)' is not a date git accepts; use ISO 8601, RFC 2822 or '@SECONDS +ZONE'"
+    case .clockBehind(let artifact, let last):
+      return "the last event of \(artifact) is dated \(Timestamp.format(last)), later than this machine's clock; "
+        + "check the clock (mlx writes one event per second per artifact, after the last)"
+    case .pushRejected(let remote, let reason):
+      return "the tags were written here, but \(remote) refused them: \(reason); "
+        + "fetch the remote's tags (`git fetch --tags`), check `mlx audit`, and push again"
+    case .badStageReference(let text):
+      return "'\(text)' is not NAME#STAGE (or NAME%STAGE); name an artifact and a stage"
     case .unknownTime(let text):
       return "'\(text)' is not a time; use ISO 8601 (2026-11-22T10:00:00Z) or a date (2026-11-22)"
     }

@@ -1,77 +1,91 @@
 import Foundation
 
 /// One registry event: an annotated tag in GTO's grammar, read once through libgit2.
+///
+/// Every fact comes from Git objects, never from the message: the artifact, the event kind,
+/// the stage and the counter from the tag's name; a registration's version from its name; a
+/// stage event's version from the version registered at the tagged commit (GTO's rule,
+/// applied in ``RegistrySnapshot``). The message's trailers are claims, which `mlx audit`
+/// checks against the objects.
 public struct RegistryEvent: Codable, Sendable, Equatable {
   /// GTO's event names.
   public enum Kind: String, Codable, Sendable {
     case registration, deregistration, assignment, unassignment, deprecation
 
-    /// GTO's tie-breaking priority for events in the same second.
+    /// GTO's tie-breaking priority for events in the same second (`gto/base.py`).
     var priority: Int {
       switch self {
+      case .deprecation: 2
       case .registration: 3
       case .deregistration: 4
       case .assignment: 5
       case .unassignment: 6
-      case .deprecation: 7
+      }
+    }
+
+    init(_ action: RegistryTagName.Action) {
+      switch action {
+      case .register: self = .registration
+      case .deregister: self = .deregistration
+      case .assign: self = .assignment
+      case .unassign: self = .unassignment
+      case .deprecate: self = .deprecation
       }
     }
   }
 
+  /// The reference's name under `refs/tags/`.
   public let tag: String
   public let kind: Kind
   public let artifact: String
-  /// The version the event is about: from the tag name, the `Mlx-Version` trailer, or the
-  /// version registered at the tagged commit.
-  public var version: String?
+  /// The version the event is about: from the tag's name (registrations), or the version
+  /// registered at the tagged commit, or the commit's id when none is (GTO's rule).
+  public internal(set) var version: String?
   public let stage: String?
   public let counter: Int?
   /// The commit the tag points to.
   public let commit: String
   /// The tag object's id.
   public let object: String
+  /// The name the tag object records in its own `tag` header. When it differs from
+  /// ``tag``, the object was made for another tag and replayed under this name.
+  public let recordedName: String
   public let tagger: GitIdentity
   public let time: Date
+  /// The tagger's time-zone offset, in minutes east of UTC.
+  public let offsetMinutes: Int
   /// The message's first line.
   public let summary: String
-  /// `Key: value` trailers of the message (a key may repeat).
+  /// The whole message, without any signature.
+  public let message: String
+  /// `Key: value` trailers of the message (a key may repeat): claims, not facts.
   public let trailers: [String: [String]]
+
+  /// Whether the tag object was written for another name: such an event is ignored by every
+  /// registry read and reported by `mlx audit` as `replayed`.
+  public var isReplayed: Bool { recordedName != tag }
 
   /// The first value of a trailer.
   public func trailer(_ key: String) -> String? { trailers[key]?.first }
 
   /// Builds the event for a parsed tag name and what its tag object says.
-  init(name: RegistryTagName, object: String, tag: RegistryCache.Entry) {
-    self.tag = name.description
+  init(name: RegistryTagName, reference: String, object: String, tag: RegistryCache.Entry) {
+    self.tag = reference
     artifact = name.artifact
     counter = name.counter
-    switch name.action {
-    case .register(let version):
-      kind = .registration
-      self.version = version.description
-      stage = nil
-    case .deregister(let version):
-      kind = .deregistration
-      self.version = version.description
-      stage = nil
-    case .assign(let stage):
-      kind = .assignment
-      self.stage = stage
-    case .unassign(let stage):
-      kind = .unassignment
-      self.stage = stage
-    case .deprecate:
-      kind = .deprecation
-      stage = nil
-    }
+    kind = Kind(name.action)
+    version = name.version?.description
+    stage = name.stage
     commit = tag.target
     self.object = object
+    recordedName = tag.name
     tagger = tag.tagger
     time = Date(timeIntervalSince1970: TimeInterval(tag.time))
+    offsetMinutes = tag.offsetMinutes
     let lines = tag.message.split(separator: "\n", omittingEmptySubsequences: false)
     summary = lines.first.map(String.init) ?? ""
+    message = tag.message
     trailers = TagMessage.trailers(of: tag.message)
-    if version == nil { version = trailers["Mlx-Version"]?.first }
   }
 
   /// Chronological order: time, then GTO's priority, then counter, then name.

@@ -20,7 +20,14 @@ import Yams
 ///     signature: required                  # default: required for production only
 ///     signers: [release@example.com]       # principals allowed to sign (default: anyone listed)
 ///     gates: ["accuracy >= 0.9", "auc >= current.auc - 0.01"]
+///     approvals:                           # four eyes: signed approvals before a promotion
+///       required: 1
+///       from: [lead@example.com]           # principals who may approve (default: anyone listed)
+///     rollback: skip-gates                 # or check-gates (see RollbackRule)
 /// ```
+///
+/// The policy that judges an event is read from the trusted ref as it stood at the event's
+/// time (``PolicyHistory``), never from the commit being promoted.
 public struct RegistryPolicy: Sendable, Equatable {
   public static let path = ".mlx/policy.yaml"
   public static let defaultAllowedSigners = ".mlx/allowed_signers"
@@ -42,6 +49,34 @@ public struct RegistryPolicy: Sendable, Equatable {
     /// the allowed-signers file.
     public var signers: [String]
     public var gates: [Gate]
+    /// Signed approvals a promotion into this stage needs, from someone other than the
+    /// promoter.
+    public var approvals = ApprovalRule()
+    public var rollback = RollbackRule.skipGates
+
+    /// Whether events of this stage must carry a signature.
+    public var needsSignature: Bool { requiresSignature || !signers.isEmpty }
+
+    init(name: String, after: String? = nil, requiresSignature: Bool, signers: [String] = [], gates: [Gate] = []) {
+      (self.name, self.after, self.requiresSignature, self.signers, self.gates) =
+        (name, after, requiresSignature, signers, gates)
+    }
+  }
+
+  /// How many signed approvals a promotion needs, and from whom.
+  public struct ApprovalRule: Sendable, Equatable {
+    public var required = 0
+    /// Principals who may approve; empty allows any principal in the allowed-signers file.
+    public var from: [String] = []
+  }
+
+  /// What a rollback (a version taking back a stage it held before) must pass.
+  public enum RollbackRule: String, Sendable, Equatable {
+    /// The gates are not evaluated again: the version passed them when it first entered the
+    /// stage, and a relative gate (`auc >= current.auc`) would refuse every rollback.
+    case skipGates = "skip-gates"
+    /// The gates are evaluated again, as for a new promotion.
+    case checkGates = "check-gates"
   }
 
   public var artifacts: [String: Artifact] = [:]
@@ -56,9 +91,7 @@ public struct RegistryPolicy: Sendable, Equatable {
   public func rule(for stage: String) -> StageRule? {
     if let rule = stages.first(where: { $0.name == stage }) { return rule }
     guard stages.isEmpty else { return nil }
-    return StageRule(
-      name: stage, after: nil, requiresSignature: ["production", "prod"].contains(stage),
-      signers: [], gates: [])
+    return StageRule(name: stage, requiresSignature: ["production", "prod"].contains(stage))
   }
 
   /// Parses the policy; errors name the file and line.
@@ -75,10 +108,10 @@ public struct RegistryPolicy: Sendable, Equatable {
       if let signers = try root.string("allowed_signers") { allowedSigners = signers }
       if let artifacts = try root.mapping("artifacts") {
         for name in artifacts.keys {
-          guard RegistryTagName.isValidName(name) else {
+          guard RegistryTagName.isValidArtifact(name) else {
             throw YAMLIssue(
               line: artifacts.line(of: name),
-              message: "artifact name '\(name)' must be lowercase letters, digits, '-' or '/'")
+              message: "artifact name '\(name)' is not valid: \(RegistryError.nameRule)")
           }
           guard let entry = try artifacts.mapping(name) else { continue }
           try entry.rejectUnknownKeys(["path", "type", "description"], in: " of artifact \(name)")
@@ -104,23 +137,45 @@ public struct RegistryPolicy: Sendable, Equatable {
     }
   }
 
+  /// GTO's `artifacts.yaml` (`NAME: {type, path, description, …}`), read as artifact
+  /// declarations when the policy declares none.
+  static func gtoArtifacts(parsing text: String, path: String = "artifacts.yaml") throws(RegistryError)
+    -> [String: Artifact]
+  {
+    var artifacts: [String: Artifact] = [:]
+    do {
+      let root = try YAMLMapping.parse(text)
+      for name in root.keys {
+        guard RegistryTagName.isValidArtifact(name), let entry = try root.mapping(name),
+          let artifactPath = try entry.string("path")
+        else { continue }
+        artifacts[name] = Artifact(
+          name: name, path: artifactPath, type: try entry.string("type") ?? "model",
+          description: try entry.string("description"))
+      }
+    } catch let issue as YAMLIssue {
+      throw .invalidPolicy(path: path, line: issue.line, problem: issue.message)
+    } catch {
+      throw .invalidPolicy(path: path, line: nil, problem: "\(error)")
+    }
+    return artifacts
+  }
+
   private static func parseStage(_ node: Node, known: [String]) throws -> StageRule {
     if let name = node.scalar?.string {
       guard RegistryTagName.isValidName(name) else {
-        throw YAMLIssue(line: node.mark?.line, message: "stage name '\(name)' must be lowercase letters, digits, '-' or '/'")
+        throw YAMLIssue(line: node.mark?.line, message: "stage name '\(name)' is not valid: \(RegistryError.nameRule)")
       }
-      return StageRule(
-        name: name, after: nil, requiresSignature: ["production", "prod"].contains(name),
-        signers: [], gates: [])
+      return StageRule(name: name, requiresSignature: ["production", "prod"].contains(name))
     }
     guard let mapping = node.mapping else {
       throw YAMLIssue(line: node.mark?.line, message: "a stage is a name or a mapping with 'name'")
     }
     let stage = YAMLMapping(mapping: mapping)
-    try stage.rejectUnknownKeys(["name", "after", "signature", "signers", "gates"])
+    try stage.rejectUnknownKeys(["name", "after", "signature", "signers", "gates", "approvals", "rollback"])
     let name = try stage.requireString("name")
     guard RegistryTagName.isValidName(name) else {
-      throw YAMLIssue(line: stage.line(of: "name"), message: "stage name '\(name)' must be lowercase letters, digits, '-' or '/'")
+      throw YAMLIssue(line: stage.line(of: "name"), message: "stage name '\(name)' is not valid: \(RegistryError.nameRule)")
     }
     let after = try stage.string("after")
     if let after, !known.contains(after) {
@@ -144,7 +199,38 @@ public struct RegistryPolicy: Sendable, Equatable {
         throw YAMLIssue(line: stage.line(of: "gates"), message: "stage '\(name)': gate '\(error.text)': \(error.problem)")
       }
     }
-    return StageRule(name: name, after: after, requiresSignature: requiresSignature, signers: signers, gates: gates)
+    var rule = StageRule(name: name, after: after, requiresSignature: requiresSignature, signers: signers, gates: gates)
+    if let rollback = try stage.string("rollback") {
+      guard let parsed = RollbackRule(rawValue: rollback) else {
+        throw YAMLIssue(
+          line: stage.line(of: "rollback"), message: "stage '\(name)': rollback must be 'skip-gates' or 'check-gates'")
+      }
+      rule.rollback = parsed
+    }
+    if let node = stage.node("approvals"), node.null == nil {
+      rule.approvals = try parseApprovals(node, stage: name)
+    }
+    return rule
+  }
+
+  /// `approvals: N` or `approvals: {required: N, from: [principals]}`.
+  private static func parseApprovals(_ node: Node, stage: String) throws -> ApprovalRule {
+    var rule = ApprovalRule()
+    if let count = node.scalar.flatMap({ Int($0.string) }) {
+      rule.required = count
+    } else if let mapping = node.mapping {
+      let approvals = YAMLMapping(mapping: mapping)
+      try approvals.rejectUnknownKeys(["required", "from"], in: " of stage \(stage)'s approvals")
+      rule.required = try approvals.integer("required") ?? 1
+      rule.from = try stringList(approvals, "from")
+    } else {
+      throw YAMLIssue(
+        line: node.mark?.line, message: "stage '\(stage)': approvals must be a number or {required: N, from: [...]}")
+    }
+    guard rule.required >= 0 else {
+      throw YAMLIssue(line: node.mark?.line, message: "stage '\(stage)': approvals must be 0 or more")
+    }
+    return rule
   }
 
   private static func stringList(_ mapping: YAMLMapping, _ key: String) throws -> [String] {

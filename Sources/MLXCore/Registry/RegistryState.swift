@@ -2,10 +2,16 @@ import Foundation
 
 /// The registry of one artifact at a moment: its versions and which version holds each stage.
 ///
-/// Follows GTO's rules so both tools agree on the same tags: a version is registered until
-/// deregistered; a (version, stage) pair is assigned by its last assignment or unassignment;
-/// a stage's holder is, among the versions assigned to it, the one assigned last (by the
-/// artifact's tag counter, then time).
+/// Follows GTO's rules (`gto/base.py`) so both tools agree on the same tags:
+/// - a version is registered until deregistered; a stage event on a commit with no registered
+///   version makes a version named by the commit's id (an assignment made with GTO's
+///   `--skip-registration`), which counts until a registration takes over that commit;
+/// - a (version, stage) pair is assigned by its last assignment or unassignment; a stage's
+///   holder is, among the versions assigned to it and still registered, the one assigned last
+///   (by the artifact's tag counter, then time: the same order as GTO's for every tag mlx
+///   writes, as mlx never writes two events of an artifact in one second);
+/// - the artifact is deprecated while its last event is a deprecation, so registering a
+///   version after `NAME@deprecated` makes it active again.
 public struct ArtifactState: Codable, Sendable, Equatable {
   public struct Version: Codable, Sendable, Equatable {
     public let version: String
@@ -33,35 +39,37 @@ public struct ArtifactState: Codable, Sendable, Equatable {
   public var stages: [String: Holder]
   public var deprecated: Bool
 
-  /// Computes the state from the artifact's events (any order).
-  /// - Parameter events: the artifact's events in chronological order.
+  /// Computes the state from the artifact's events.
+  /// - Parameter ordered: the artifact's events in chronological order.
   init(name: String, events ordered: [RegistryEvent]) {
     self.name = name
     var registered: [String: Version] = [:]
-    deprecated = false
+    var explicit: Set<String> = []
     for event in ordered {
+      guard let version = event.version else { continue }
       switch event.kind {
       case .registration:
-        if let version = event.version {
-          registered[version] = Version(version: version, commit: event.commit, registeredAt: event.time, stages: [])
-        }
+        registered[version] = Version(version: version, commit: event.commit, registeredAt: event.time, stages: [])
+        explicit.insert(version)
       case .deregistration:
-        if let version = event.version { registered[version] = nil }
-      case .deprecation:
-        deprecated = true
-      case .assignment, .unassignment:
+        registered[version] = nil
+        explicit.insert(version)
+      case .assignment, .unassignment, .deprecation:
         break
       }
     }
+    deprecated = ordered.last?.kind == .deprecation
     // The latest event of each (version, stage) pair decides whether it is assigned.
     var pairs: [String: RegistryEvent] = [:]
     for event in Self.stageEvents(ordered) {
       guard let version = event.version, let stage = event.stage else { continue }
       pairs["\(version)\u{0}\(stage)"] = event
     }
+    // Holders: registered versions, and versions named by a commit that nothing registered.
     var holders: [String: RegistryEvent] = [:]
     for event in pairs.values where event.kind == .assignment {
-      guard let stage = event.stage, let version = event.version, registered[version] != nil
+      guard let stage = event.stage, let version = event.version,
+        registered[version] != nil || !explicit.contains(version)
       else { continue }
       if let current = holders[stage], !Self.stageOrder(current, event) { continue }
       holders[stage] = event
@@ -102,54 +110,85 @@ public struct ArtifactState: Codable, Sendable, Equatable {
 
 /// Every registry event of a repository, read once, and the states derived from them.
 public struct RegistrySnapshot: Sendable {
-  /// All events in chronological order.
+  /// Events in chronological order, replayed tags left out.
   public let events: [RegistryEvent]
-  /// The largest counter among each artifact's tags.
+  /// Tags whose object was written for another name (a replay): never part of any state.
+  public let replayed: [RegistryEvent]
+  /// The largest counter among each artifact's tag names (any tag, replayed or not).
   let counters: [String: Int]
+
+  init(events: [RegistryEvent], replayed: [RegistryEvent], counters: [String: Int]) {
+    self.events = events
+    self.replayed = replayed
+    self.counters = counters
+  }
 
   /// Reads every tag whose name follows GTO's grammar. Lightweight tags are ignored, as GTO
   /// ignores them.
   static func read(_ repository: Repository) throws -> RegistrySnapshot {
     var counters: [String: Int] = [:]
-    var tags: [(RegistryTagName, GitOID)] = []
+    var tags: [(RegistryTagName, String, GitOID)] = []
     for (name, target) in try repository.tagReferences() {
       guard let parsed = RegistryTagName(parsing: name) else { continue }
       if let counter = parsed.counter {
         counters[parsed.artifact] = max(counters[parsed.artifact] ?? 0, counter)
       }
-      tags.append((parsed, target))
+      tags.append((parsed, name, target))
     }
-    var events = try readEvents(tags, repository: repository)
-    // Stage events without a version trailer take the version registered at their commit.
-    var versionAtCommit: [String: String] = [:]
-    for event in events where event.kind == .registration {
-      if let version = event.version { versionAtCommit["\(event.artifact)\u{0}\(event.commit)"] = version }
-    }
-    for index in events.indices where events[index].version == nil {
-      events[index].version =
-        versionAtCommit["\(events[index].artifact)\u{0}\(events[index].commit)"] ?? events[index].commit
-    }
+    let all = try readEvents(tags, repository: repository)
     // Sort indices, not the events: moving large structs costs more than comparing them.
-    let order = events.indices.sorted { RegistryEvent.precedes(events[$0], events[$1]) }
-    return RegistrySnapshot(events: order.map { events[$0] }, counters: counters)
+    let order = all.indices.sorted { RegistryEvent.precedes(all[$0], all[$1]) }
+    var events: [RegistryEvent] = []
+    var replayed: [RegistryEvent] = []
+    events.reserveCapacity(all.count)
+    for index in order {
+      if all[index].isReplayed { replayed.append(all[index]) } else { events.append(all[index]) }
+    }
+    assignVersions(to: &events)
+    return RegistrySnapshot(events: events, replayed: replayed, counters: counters)
+  }
+
+  /// The same registry with only `events` (a subset of ``events``, in order): stage events'
+  /// versions are derived again from the registrations kept.
+  func keeping(_ kept: [RegistryEvent]) -> RegistrySnapshot {
+    var events = kept
+    Self.assignVersions(to: &events)
+    return RegistrySnapshot(events: events, replayed: replayed, counters: counters)
+  }
+
+  /// GTO's rule for a stage event's version, applied in chronological order: the version
+  /// registered (or once registered) at the tagged commit by then, else the commit's id.
+  private static func assignVersions(to events: inout [RegistryEvent]) {
+    var versionAtCommit: [String: String] = [:]
+    for index in events.indices {
+      let key = "\(events[index].artifact)\u{0}\(events[index].commit)"
+      switch events[index].kind {
+      case .registration, .deregistration:
+        if let version = events[index].version { versionAtCommit[key] = version }
+      case .assignment, .unassignment:
+        events[index].version = versionAtCommit[key] ?? events[index].commit
+      case .deprecation:
+        break
+      }
+    }
   }
 
   /// Builds the events, from the registry cache where it knows a tag object, else by reading
   /// the objects (on two threads when there are many; each thread opens its own handle on the
   /// repository, as libgit2 objects are not shared between threads).
   private static func readEvents(
-    _ tags: [(RegistryTagName, GitOID)], repository: Repository
+    _ tags: [(RegistryTagName, String, GitOID)], repository: Repository
   ) throws -> [RegistryEvent] {
     var cache = RegistryCache.load(gitDirectory: repository.gitDirectory).entries
-    let missing = tags.filter { cache[$0.1.hex] == nil }.map(\.1)
+    let missing = tags.filter { cache[$0.2.hex] == nil }.map(\.2)
     if !missing.isEmpty {
       for (object, entry) in try readObjects(missing, repository: repository) { cache[object] = entry }
-      let current = Set(tags.map(\.1.hex))
+      let current = Set(tags.map(\.2.hex))
       RegistryCache.save(cache.filter { current.contains($0.key) }, gitDirectory: repository.gitDirectory)
     }
-    return tags.compactMap { name, object in
+    return tags.compactMap { name, reference, object in
       guard let entry = cache[object.hex], entry.targetType == "commit" else { return nil }
-      return RegistryEvent(name: name, object: object.hex, tag: entry)
+      return RegistryEvent(name: name, reference: reference, object: object.hex, tag: entry)
     }
   }
 
@@ -178,17 +217,21 @@ public struct RegistrySnapshot: Sendable {
   ) throws -> [(String, RegistryCache.Entry)] {
     var entries: [(String, RegistryCache.Entry)] = []
     for object in objects {
-      guard var tag = try repository.annotatedTag(object) else { continue }
-      // A tag of a tag: follow to the object underneath.
-      while tag.targetType == "tag", let inner = try repository.annotatedTag(tag.target) {
-        tag = inner
+      guard let tag = try repository.annotatedTag(object) else { continue }
+      // A tag of a tag: the target is the object underneath; every other fact, and the
+      // signature audit checks, belong to the outer object the reference names.
+      var target = tag.target
+      var targetType = tag.targetType
+      var depth = 0
+      while targetType == "tag", depth < 8, let inner = try repository.annotatedTag(target) {
+        (target, targetType, depth) = (inner.target, inner.targetType, depth + 1)
       }
       entries.append(
         (
           object.hex,
           RegistryCache.Entry(
-            target: tag.target.hex, targetType: tag.targetType, tagger: tag.tagger, time: tag.time,
-            message: tag.message)
+            target: target.hex, targetType: targetType, name: tag.name, tagger: tag.tagger,
+            time: tag.time, offsetMinutes: tag.offsetMinutes, message: tag.message)
         ))
     }
     return entries

@@ -8,9 +8,10 @@
 /// | `NAME#STAGE!#N` | unassign STAGE |
 /// | `NAME@deprecated` | retire the artifact |
 ///
-/// `N` is one more than the largest counter among all of the artifact's tags. Names and
-/// stages are lowercase letters, digits, `-` and `/`, starting and ending with a letter or
-/// digit (GTO's `name` pattern).
+/// `N` is one more than the largest counter among all of the artifact's tags. Names follow
+/// GTO's `constants.py`: a name is letters (either case), digits, `-`, `_` and `/`, starting
+/// and ending with a letter or digit; an artifact may add a directory in front, `dir:name`
+/// (a monorepo artifact), written `dir=name` inside a tag. Stages are plain names.
 public struct RegistryTagName: Hashable, Sendable, CustomStringConvertible {
   public enum Action: Hashable, Sendable {
     case register(SemanticVersion)
@@ -20,6 +21,7 @@ public struct RegistryTagName: Hashable, Sendable, CustomStringConvertible {
     case deprecate
   }
 
+  /// The artifact's name as users write it (`dir:name`).
   public let artifact: String
   public let action: Action
   public let counter: Int?
@@ -30,64 +32,85 @@ public struct RegistryTagName: Hashable, Sendable, CustomStringConvertible {
     self.counter = counter
   }
 
-  /// Whether `text` is a valid artifact or stage name.
+  // MARK: - Names
+
+  /// Whether `text` is a valid stage name, or the name part of an artifact (GTO's `name`).
   public static func isValidName(_ text: String) -> Bool {
     let bytes = text.utf8
     guard let first = bytes.first, let last = bytes.last else { return false }
-    func plain(_ byte: UInt8) -> Bool {
-      (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
-        || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-    }
-    return plain(first) && plain(last)
-      && bytes.allSatisfy { plain($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "/") }
+    return isAlphanumeric(first) && isAlphanumeric(last)
+      && bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "_") }
   }
 
-  /// Parses a tag name; nil when it is not a registry tag.
-  public init?(parsing text: String) {
-    var body = Substring(text)
-    var counter: Int?
-    // A trailing `#N` is a counter when the part before still holds an event.
-    if let hash = body.lastIndex(of: "#"), let number = Int(body[body.index(after: hash)...]),
-      body[body.index(after: hash)...].allSatisfy(\.isNumber),
-      body[..<hash].contains(where: { $0 == "#" || $0 == "@" })
-    {
-      counter = number
-      body = body[..<hash]
-    }
-    if let at = body.lastIndex(of: "@") {
-      let name = String(body[..<at])
-      var value = String(body[body.index(after: at)...])
-      guard Self.isValidName(name) else { return nil }
-      if value == "deprecated" {
-        self.init(artifact: name, action: .deprecate, counter: counter)
-        return
+  /// Whether `text` is a valid artifact name: a name, or `dir:name` (GTO's `fullname`).
+  public static func isValidArtifact(_ text: String) -> Bool {
+    guard let colon = text.lastIndex(of: ":") else { return isValidName(text) }
+    let directory = text[..<colon]
+    return !directory.isEmpty && isValidName(String(text[text.index(after: colon)...]))
+      && directory.utf8.allSatisfy {
+        isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")
+          || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "/")
       }
-      let cancel = value.hasSuffix("!")
-      if cancel { value.removeLast() }
-      guard let version = SemanticVersion(value) else { return nil }
-      self.init(artifact: name, action: cancel ? .deregister(version) : .register(version), counter: counter)
-      return
+  }
+
+  private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+    (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+      || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+      || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+  }
+
+  /// The artifact as written inside a tag name: `dir:name` becomes `dir=name`.
+  public static func tagForm(of artifact: String) -> String {
+    String(artifact.map { $0 == ":" ? "=" : $0 })
+  }
+
+  // MARK: - Parsing
+
+  /// Parses a tag name; nil when it is not a registry tag in GTO's grammar.
+  ///
+  /// The artifact ends at the first `#` or `@` (neither may appear in a name); then come
+  /// `#STAGE[!]`, `@vSEMVER[!]` or `@deprecated`, and an optional `#COUNTER`.
+  public init?(parsing text: String) {
+    guard let split = text.firstIndex(where: { $0 == "#" || $0 == "@" }) else { return nil }
+    let artifact = String(text[..<split].map { $0 == "=" ? ":" : $0 })
+    guard Self.isValidArtifact(artifact), !text[..<split].contains(":") else { return nil }
+    var rest = text[text.index(after: split)...]
+    var counter: Int?
+    // Stages, versions and `deprecated` hold no `#`: whatever follows one is the counter.
+    if let hash = rest.firstIndex(of: "#") {
+      let digits = rest[rest.index(after: hash)...]
+      guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(digits)
+      else { return nil }
+      counter = number
+      rest = rest[..<hash]
     }
-    let parts = body.split(separator: "#", omittingEmptySubsequences: false)
-    guard parts.count == 2 else { return nil }
-    var stage = String(parts[1])
-    let cancel = stage.hasSuffix("!")
-    if cancel { stage.removeLast() }
-    let name = String(parts[0])
-    guard Self.isValidName(name), Self.isValidName(stage) else { return nil }
-    self.init(
-      artifact: name, action: cancel ? .unassign(stage: stage) : .assign(stage: stage),
-      counter: counter)
+    let cancelled = rest.hasSuffix("!")
+    if cancelled { rest = rest.dropLast() }
+    let action: Action
+    if text[split] == "@" {
+      if rest == "deprecated", !cancelled {
+        action = .deprecate
+      } else if let version = SemanticVersion(String(rest)) {
+        action = cancelled ? .deregister(version) : .register(version)
+      } else {
+        return nil
+      }
+    } else {
+      guard Self.isValidName(String(rest)) else { return nil }
+      action = cancelled ? .unassign(stage: String(rest)) : .assign(stage: String(rest))
+    }
+    self.init(artifact: artifact, action: action, counter: counter)
   }
 
   public var description: String {
+    let name = Self.tagForm(of: artifact)
     let counterText = counter.map { "#\($0)" } ?? ""
     switch action {
-    case .register(let version): return "\(artifact)@\(version)\(counterText)"
-    case .deregister(let version): return "\(artifact)@\(version)!\(counterText)"
-    case .assign(let stage): return "\(artifact)#\(stage)\(counterText)"
-    case .unassign(let stage): return "\(artifact)#\(stage)!\(counterText)"
-    case .deprecate: return "\(artifact)@deprecated\(counterText)"
+    case .register(let version): return "\(name)@\(version)\(counterText)"
+    case .deregister(let version): return "\(name)@\(version)!\(counterText)"
+    case .assign(let stage): return "\(name)#\(stage)\(counterText)"
+    case .unassign(let stage): return "\(name)#\(stage)!\(counterText)"
+    case .deprecate: return "\(name)@deprecated\(counterText)"
     }
   }
 

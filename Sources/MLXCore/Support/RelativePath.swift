@@ -10,12 +10,19 @@ enum RelativePath {
   static let reservedNames = [".git", ".mlx"]
 
   /// True for a non-empty relative path with no `.`, `..` or empty component, no control
-  /// characters and no `.git` or `.mlx` component (any case).
+  /// characters and no `.git` or `.mlx` component (any case): a path mlx may write data to.
   static func isSafe(_ path: String) -> Bool {
+    isInside(path) && !path.split(separator: "/").contains(where: isReserved)
+  }
+
+  /// True for a non-empty relative path with no `.`, `..` or empty component and no control
+  /// characters: a path that stays inside the directory it is relative to. mlx reads its own
+  /// committed settings (`.mlx/allowed_signers`) through such paths, never writes data there.
+  static func isInside(_ path: String) -> Bool {
     guard !path.isEmpty, !path.hasPrefix("/"), !path.hasSuffix("/") else { return false }
     if path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f }) { return false }
     return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy {
-      !$0.isEmpty && $0 != "." && $0 != ".." && !isReserved($0)
+      !$0.isEmpty && $0 != "." && $0 != ".."
     }
   }
 

@@ -1,99 +1,146 @@
+import Dispatch
 import Foundation
 
-/// The audit of one registry event.
-public struct AuditEntry: Codable, Sendable {
-  public let tag: String
-  public let event: RegistryEvent.Kind
-  public let artifact: String
-  public let version: String?
-  public let stage: String?
-  public let tagger: GitIdentity
-  public let time: Date
-  public let signature: SignatureCheck
-  /// Whether the policy requires a signature for this event.
-  public let signatureRequired: Bool
-  /// `ok`, or the most serious problem: `invalid`, `unauthorised`, `unsigned`, `gates`.
-  public let status: String
-  /// Every problem found, as sentences.
-  public let problems: [String]
-}
+/// The registry as the Git objects give it, with the policy history, approvals and the
+/// auditor that judge it; read once per command.
+final class RegistryReading {
+  let snapshot: RegistrySnapshot
+  let history: PolicyHistory
+  let approvals: [Approval]
+  let declarations: [String: RegistryPolicy.Artifact]
+  private let repository: Repository
+  private(set) var auditor: RegistryAuditor!
+  private var verdicts: [String: SignatureVerdict] = [:]
+  private var evidence: [String: ArtifactEvidence] = [:]
+  private var audited: (entries: [AuditEntry], states: [String: RegistryAuditor.State])?
 
-/// What `mlx audit` found.
-public struct AuditReport: Codable, Sendable {
-  public let entries: [AuditEntry]
-  public var invalid: Int { entries.filter { $0.status == "invalid" }.count }
-  public var unauthorised: Int { entries.filter { $0.status == "unauthorised" }.count }
-  public var unsigned: Int { entries.filter { $0.status == "unsigned" }.count }
-  public var problems: Int { entries.filter { $0.status != "ok" }.count }
-  public var isClean: Bool { problems == 0 }
-
-  enum CodingKeys: String, CodingKey { case entries, invalid, unauthorised, unsigned, problems, isClean }
-
-  public func encode(to encoder: Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(entries, forKey: .entries)
-    try container.encode(invalid, forKey: .invalid)
-    try container.encode(unauthorised, forKey: .unauthorised)
-    try container.encode(unsigned, forKey: .unsigned)
-    try container.encode(problems, forKey: .problems)
-    try container.encode(isClean, forKey: .isClean)
+  init(workspace: Workspace) throws {
+    let repository = workspace.repository
+    self.repository = repository
+    snapshot = try RegistrySnapshot.read(repository)
+    history = try PolicyHistory.read(repository, fallbackSigners: try workspace.configuredAllowedSigners())
+    approvals = try Self.readApprovals(repository)
+    declarations = history.current.policy.artifacts.isEmpty ? try workspace.gtoArtifacts(history) : [:]
+    auditor = RegistryAuditor(
+      history: history, declarations: declarations, approvals: approvals,
+      evidence: { [unowned self, unowned workspace] path, commit in
+        let key = (path ?? "") + "\u{0}" + commit
+        if let known = self.evidence[key] { return known }
+        let found = try workspace.evidence(path: path, commit: commit)
+        self.evidence[key] = found
+        return found
+      },
+      verdict: { [unowned self, unowned repository] event in
+        if let known = self.verdicts[event.object] { return known }
+        guard let id = GitOID(hex: event.object), let tag = try repository.annotatedTag(id) else {
+          return .unsigned
+        }
+        return SignatureVerdict.verify(payload: tag.payload, signature: tag.signature)
+      })
   }
 
-  public init(entries: [AuditEntry]) { self.entries = entries }
+  /// Every event judged, once per command.
+  func audit() throws -> (entries: [AuditEntry], states: [String: RegistryAuditor.State]) {
+    if let audited { return audited }
+    try verifySignatures(of: snapshot.events)
+    let result = try auditor.audit(snapshot)
+    audited = result
+    return result
+  }
 
-  public init(from decoder: Decoder) throws {
-    entries = try decoder.container(keyedBy: CodingKeys.self).decode([AuditEntry].self, forKey: .entries)
+  /// The events registry reads count: every one without a policy on the trusted ref, else
+  /// those that pass the audit (all of them with `all`). Replayed tags never count.
+  func counted(all: Bool) throws -> (snapshot: RegistrySnapshot, skipped: [AuditEntry]) {
+    guard history.enforces, !all else {
+      let skipped = snapshot.replayed.isEmpty ? [] : try audit().entries.filter { $0.status == AuditStatus.replayed.rawValue }
+      return (snapshot, skipped)
+    }
+    let entries = try audit().entries
+    let passing = Set(entries.filter(\.passed).map(\.tag))
+    let kept = snapshot.events.filter { passing.contains($0.tag) }
+    return (snapshot.keeping(kept), entries.filter { !$0.passed })
+  }
+
+  /// Candidate events for a write, judged after everything already in the registry.
+  func state(of artifact: String) throws -> RegistryAuditor.State {
+    try audit().states[artifact] ?? RegistryAuditor.State()
+  }
+
+  // MARK: - Signatures
+
+  /// Remembers the verdict of a tag not yet written (a draft), for the auditor to judge it.
+  func remember(_ verdict: SignatureVerdict, for object: String) { verdicts[object] = verdict }
+
+  /// Verifies every tag's signature once: known verdicts come from the signature cache; new
+  /// ones are verified on two threads (each with its own repository handle) and cached.
+  private func verifySignatures(of events: [RegistryEvent]) throws {
+    var cache = SignatureCache.load(gitDirectory: repository.gitDirectory)
+    var missing: [String] = []
+    for event in events {
+      if let known = cache.verdicts[event.object] { verdicts[event.object] = known } else { missing.append(event.object) }
+    }
+    guard !missing.isEmpty else { return }
+    let gitDirectory = repository.gitDirectory
+    let halves = missing.count > 200 ? [Array(missing[..<(missing.count / 2)]), Array(missing[(missing.count / 2)...])] : [missing]
+    let results = ConcurrentResults<[(String, SignatureVerdict)]>(count: halves.count)
+    DispatchQueue.concurrentPerform(iterations: halves.count) { index in
+      results.record(index) {
+        let reader = try Repository.discover(from: gitDirectory)
+        return try halves[index].map { object in
+          guard let id = GitOID(hex: object), let tag = try reader.annotatedTag(id) else {
+            return (object, SignatureVerdict.unsigned)
+          }
+          return (object, SignatureVerdict.verify(payload: tag.payload, signature: tag.signature))
+        }
+      }
+    }
+    for (object, verdict) in try results.values().joined() {
+      verdicts[object] = verdict
+      cache.record(verdict, for: object)
+    }
+    cache.save(keeping: Set(events.map(\.object)))
+  }
+
+  // MARK: - Approvals
+
+  private static func readApprovals(_ repository: Repository) throws -> [Approval] {
+    try repository.references(matching: Approval.namespace + "*").compactMap { name, target in
+      guard let tag = try repository.annotatedTag(target) else { return nil }
+      return Approval(reference: name, tag: tag)
+    }
   }
 }
 
 extension Workspace {
-  /// Verifies every registry tag: the signature matches the tag's bytes, the key may sign as
-  /// the tagger (allowed signers, at the tag's time) and the tagger may promote into the
-  /// stage (policy), and promotions into stages with gates record every gate as passed.
+  /// Reads the registry with what judges it.
+  func registryReading() throws -> RegistryReading { try RegistryReading(workspace: self) }
+
+  /// Judges every registry event against the policy in force at its time: signature and
+  /// signer, stage, stage order, gates recomputed from the tagged commit, approvals, claims
+  /// against the objects, counters, replays.
   public func audit(artifact: String? = nil) throws -> AuditReport {
-    let policy = try registryPolicy()
-    let signers = try allowedSigners(policy)
-    let entries = try registryHistory(artifact: artifact).compactMap {
-      try auditEntry(for: $0, policy: policy, signers: signers)
-    }
-    return AuditReport(entries: entries)
+    let reading = try registryReading()
+    let entries = try reading.audit().entries.filter { entry in artifact.map { entry.artifact == $0 } ?? true }
+    return AuditReport(
+      entries: entries, trustedRef: reading.history.trustedRef, policyIsTrusted: reading.history.isTrusted,
+      policyChanges: reading.history.changes)
   }
 
-  /// Audits one event: its signature, its signer's authority, its recorded gates.
-  func auditEntry(
-    for event: RegistryEvent, policy: RegistryPolicy, signers: AllowedSigners
-  ) throws -> AuditEntry? {
-    guard let object = GitOID(hex: event.object), let tag = try repository.annotatedTag(object) else {
-      return nil
-    }
-    let check = SignatureCheck.check(tag, allowedSigners: signers)
-    let rule = event.kind == .assignment ? event.stage.flatMap(policy.rule(for:)) : nil
-    let required = (rule?.requiresSignature ?? false) || !(rule?.signers.isEmpty ?? true)
-    var problems: [(String, String)] = []
-    switch check.status {
-    case .invalid:
-      problems.append(("invalid", "invalid signature: \(check.detail ?? "does not match the tag")"))
-    case .unsigned where required:
-      problems.append(("unsigned", "unsigned, but \(event.stage ?? "this stage") requires a signature"))
-    case .unverifiable where required:
-      problems.append(("unsigned", "signature cannot be checked: \(check.detail ?? "")"))
-    case .valid:
-      let verdict = Authorization.evaluate(check, tagger: event.tagger, permitted: rule?.signers ?? [])
-      if !verdict.authorized { problems.append(("unauthorised", "unauthorised: \(verdict.reason)")) }
-    default:
-      break
-    }
-    if let rule, !rule.gates.isEmpty {
-      let recorded = event.trailers["Mlx-Gate"] ?? []
-      for gate in rule.gates where !recorded.contains(where: { $0.hasPrefix("\(gate.text): pass") }) {
-        problems.append(("gates", "gate '\(gate.text)' is not recorded as passed"))
-      }
-    }
-    let order = ["invalid", "unauthorised", "unsigned", "gates"]
-    let status = order.first { kind in problems.contains { $0.0 == kind } } ?? "ok"
-    return AuditEntry(
-      tag: event.tag, event: event.kind, artifact: event.artifact, version: event.version,
-      stage: event.stage, tagger: event.tagger, time: event.time, signature: check,
-      signatureRequired: required, status: status, problems: problems.map(\.1))
+  /// Git's `gpg.ssh.allowedSignersFile`, a file of this machine's configuration: used where
+  /// the trusted ref has no allowed-signers file.
+  func configuredAllowedSigners() throws -> AllowedSigners? {
+    guard let configured = try repository.configValue("gpg.ssh.allowedSignersFile") else { return nil }
+    let path = configured.hasPrefix("/") ? configured : absolute(configured)
+    guard let text = try FileSystem.readTextIfPresent(path) else { return nil }
+    return try AllowedSigners(parsing: text, path: configured)
+  }
+
+  /// GTO's `artifacts.yaml` at the trusted ref, read as artifact declarations when the policy
+  /// declares none.
+  func gtoArtifacts(_ history: PolicyHistory) throws -> [String: RegistryPolicy.Artifact] {
+    guard let reference = history.trustedRef, let tip = try? repository.commit(reference),
+      let bytes = try repository.file("artifacts.yaml", inCommit: tip)
+    else { return [:] }
+    return try RegistryPolicy.gtoArtifacts(parsing: String(decoding: bytes, as: UTF8.self))
   }
 }

@@ -44,23 +44,23 @@ public struct AuditSummary: Codable, Sendable {
 
 extension Workspace {
   public func auditSummary() throws -> AuditSummary {
-    let policy = try registryPolicy()
-    let signers = try allowedSigners(policy)
-    let snapshot = try registrySnapshot()
+    let reading = try registryReading()
+    let entries = try reading.audit().entries
+    let snapshot = try reading.counted(all: false).snapshot
     var artifacts: [AuditSummary.Artifact] = []
-    for name in snapshot.artifacts {
+    for name in Set(entries.map(\.artifact)).sorted() {
       let state = snapshot.state(of: name)
       var promotions: [AuditSummary.Promotion] = []
-      for event in snapshot.events where event.artifact == name {
-        guard let entry = try auditEntry(for: event, policy: policy, signers: signers) else { continue }
+      for entry in entries where entry.artifact == name {
         promotions.append(
           AuditSummary.Promotion(
-            tag: event.tag, event: event.kind.rawValue, stage: event.stage, version: event.version,
-            time: event.time, signer: "\(event.tagger.name) <\(event.tagger.email)>",
+            tag: entry.tag, event: entry.event.rawValue, stage: entry.stage, version: entry.version,
+            time: entry.time, signer: "\(entry.tagger.name) <\(entry.tagger.email)>",
             signature: LineageBuilder.describe(entry), status: entry.status, problems: entry.problems))
       }
       // Every version that was ever assigned a stage.
-      let promoted = Set(snapshot.events.filter { $0.artifact == name && $0.kind == .assignment }.compactMap(\.version))
+      let promoted = Set(
+        snapshot.events.filter { $0.artifact == name && $0.kind == .assignment }.compactMap { $0.version })
       var versions: [AuditSummary.VersionLineage] = []
       for version in state.versions.map(\.version) where promoted.contains(version) {
         let graph = try lineage(of: .version(artifact: name, version: version))

@@ -25,22 +25,16 @@ extension Workspace {
   /// a run id, a `sha256:` digest, or a commit.
   public func lineageTarget(_ text: String) throws -> LineageTarget {
     if let digest = ObjectID(parsing: text) { return .digest(digest) }
-    if let hash = text.firstIndex(of: "#") {
-      return .stage(artifact: String(text[..<hash]), stage: String(text[text.index(after: hash)...]))
+    if let stage = ArtifactStageReference(text) {
+      return .stage(artifact: stage.artifact, stage: stage.stage)
     }
     if let at = text.lastIndex(of: "@") {
       let name = String(text[..<at])
       let suffix = String(text[text.index(after: at)...])
-      if RegistryTagName.isValidName(name), SemanticVersion(suffix) != nil {
+      if RegistryTagName.isValidArtifact(name), SemanticVersion(suffix) != nil {
         return .version(artifact: name, version: suffix)
       }
       if try isTrackedPath(name) { return .path(try repositoryPath(for: name), revision: suffix) }
-    }
-    if let colon = text.firstIndex(of: ":"), !text.hasPrefix("/") {
-      let name = String(text[..<colon])
-      if RegistryTagName.isValidName(name), try registrySnapshot().artifacts.contains(name) {
-        return .stage(artifact: name, stage: String(text[text.index(after: colon)...]))
-      }
     }
     if try isTrackedPath(text) { return .path(try repositoryPath(for: text), revision: nil) }
     if let id = try? RunStore(repository: repository).resolve(text) { return .run(id) }
@@ -66,7 +60,7 @@ extension Workspace {
     case .version(let artifact, let version):
       root = try addVersion(artifact, version, to: builder)
     case .stage(let artifact, let stage):
-      let snapshot = try registrySnapshot()
+      let snapshot = try registryReading().counted(all: false).snapshot
       guard snapshot.artifacts.contains(artifact) else {
         throw RegistryError.unknownArtifact(artifact, known: snapshot.artifacts)
       }
@@ -106,11 +100,12 @@ extension Workspace {
   }
 
   private func addVersion(_ artifact: String, _ version: String, to builder: LineageBuilder) throws -> String {
-    let policy = try registryPolicy()
-    let signers = try allowedSigners(policy)
-    return try builder.addVersion(artifact: artifact, version: version, snapshot: try registrySnapshot()) {
-      try self.auditEntry(for: $0, policy: policy, signers: signers)
-    }
+    let reading = try registryReading()
+    let entries = Dictionary(try reading.audit().entries.map { ($0.tag, $0) }) { first, _ in first }
+    return try builder.addVersion(
+      artifact: artifact, version: version, events: reading.snapshot.events,
+      path: try artifactPath(artifact, reading: reading, given: nil)
+    ) { entries[$0.tag] }
   }
 
   // MARK: - Downstream
@@ -171,8 +166,8 @@ extension Workspace {
       if revision == nil, let artifact = try artifacts(named: [path]).first { return (path, artifact.pointer.digest) }
       throw LineageError.notTracked(path: path, revision: revision ?? "HEAD")
     case .version(let artifact, let version):
-      let deployment = try registry(artifact: artifact).first?.versions.first { $0.version == version }
-      guard let deployment, let path = try artifactPath(artifact, events: registrySnapshot().events, given: nil),
+      let deployment = try registry(artifact: artifact).artifacts.first?.versions.first { $0.version == version }
+      guard let deployment, let path = try artifactPath(artifact, reading: registryReading(), given: nil),
         let digest = try evidence(path: path, commit: deployment.commit).digest
       else { throw RegistryError.unknownVersion(artifact: artifact, version: version) }
       return (path, digest)
@@ -189,20 +184,17 @@ extension Workspace {
 
   /// Model versions whose registered bytes were reached, with their registry events.
   private func addRegisteredVersions(reaching reached: [ObjectID: String], to graph: inout LineageGraph) throws {
-    let snapshot = try registrySnapshot()
+    let reading = try registryReading()
+    let snapshot = reading.snapshot
     var versionDigests: [String: ObjectID] = [:]
+    // A version's bytes are its pointer's digest at the registered commit: what the Git
+    // objects say, never a tag message's claim.
     for event in snapshot.events where event.kind == .registration {
-      guard let version = event.version else { continue }
-      let key = "\(event.artifact)@\(version)"
-      if let digest = snapshot.events.first(where: { $0.artifact == event.artifact && $0.version == version && $0.trailer("Mlx-Digest") != nil })?
-        .trailer("Mlx-Digest").flatMap(ObjectID.init(parsing:))
-      {
-        versionDigests[key] = digest
-      } else if let path = try artifactPath(event.artifact, events: snapshot.events, given: nil),
+      guard let version = event.version,
+        let path = try artifactPath(event.artifact, reading: reading, given: nil),
         let digest = try evidence(path: path, commit: event.commit).digest
-      {
-        versionDigests[key] = digest
-      }
+      else { continue }
+      versionDigests["\(event.artifact)@\(version)"] = digest
     }
     for (key, digest) in versionDigests.sorted(by: { $0.key < $1.key }) {
       guard let from = reached[digest] else { continue }

@@ -8,91 +8,151 @@ public struct Deployment: Codable, Sendable, Equatable {
   public let commit: String
   public let tag: String
   public let path: String?
+  /// The digest of the artifact's pointer at the commit (from the Git objects).
   public let digest: String?
+  /// The run that produced it, from `mlx.lock` at the commit.
   public let run: String?
+  /// Whether the assignment passed the audit (always true when a policy is enforced and
+  /// `--all` was not given).
+  public let verified: Bool
+  /// Events of the artifact the read did not count.
+  public let skipped: [SkippedEvent]
 }
 
-/// What a commit records about an artifact: its pointer's digest, the run that produced it
-/// (from `mlx.lock`), and the metrics recorded at that commit.
-struct ArtifactEvidence: Sendable {
-  var digest: ObjectID?
-  var run: String?
-  var metrics: [String: ParamValue] = [:]
+/// Registry events a read did not count because they fail the audit.
+public struct SkippedEvent: Codable, Sendable, Equatable {
+  public let tag: String
+  public let status: String
+  public let problems: [String]
+
+  init(_ entry: AuditEntry) {
+    (tag, status, problems) = (entry.tag, entry.status, entry.problems)
+  }
+}
+
+/// What `mlx registry` shows.
+public struct RegistryView: Codable, Sendable {
+  public let artifacts: [ArtifactState]
+  /// Whether only events that pass the audit were counted (a policy on the trusted ref).
+  public let verified: Bool
+  public let skipped: [SkippedEvent]
+}
+
+/// What `mlx registry check-ref` found: the event a tag makes, and its audit.
+public struct RefCheck: Encodable, Sendable {
+  public let event: RegistryEvent
+  public let audit: AuditEntry
+  /// Whether a policy is enforced (on the trusted ref).
+  public let enforced: Bool
+  /// Whether CI may act on the tag: it passes the audit, or no policy is enforced and it is
+  /// not a replay.
+  public var trusted: Bool {
+    audit.passed || (!enforced && audit.status != AuditStatus.replayed.rawValue)
+  }
+  public var gto: GTOFormat.CheckRef { GTOFormat.checkRef(event) }
+}
+
+/// What `mlx registry history` shows.
+public struct RegistryHistoryView: Codable, Sendable {
+  public let events: [RegistryEvent]
+  public let verified: Bool
+  public let skipped: [SkippedEvent]
 }
 
 extension Workspace {
-  // MARK: - Policy
-
-  /// `.mlx/policy.yaml`, or the default policy (any stage; production needs a signature).
-  public func registryPolicy() throws -> RegistryPolicy {
-    guard let text = try FileSystem.readTextIfPresent(absolute(RegistryPolicy.path)) else {
-      return RegistryPolicy()
-    }
-    return try RegistryPolicy(parsing: text)
-  }
-
-  /// The allowed-signers file the policy names, or Git's `gpg.ssh.allowedSignersFile`.
-  func allowedSigners(_ policy: RegistryPolicy) throws -> AllowedSigners {
-    var path = absolute(policy.allowedSigners)
-    if try FileStatus.of(path) == nil, let configured = try repository.configValue("gpg.ssh.allowedSignersFile") {
-      path = configured.hasPrefix("/") ? configured : absolute(configured)
-    }
-    guard let text = try FileSystem.readTextIfPresent(path) else { return AllowedSigners() }
-    return try AllowedSigners(parsing: text, path: display(String(path.dropFirst(root.count + 1))))
-  }
-
   // MARK: - Reading
 
-  func registrySnapshot() throws -> RegistrySnapshot { try RegistrySnapshot.read(repository) }
-
-  /// The current (or past, with `at`) state of every artifact, or of one.
-  public func registry(artifact: String? = nil, at time: Date? = nil) throws -> [ArtifactState] {
-    let snapshot = try registrySnapshot()
-    let names = artifact.map { [$0] } ?? snapshot.artifacts
+  /// The current (or past, with `at`) state of every artifact, or of one. With a policy on
+  /// the trusted ref only events that pass the audit count, unless `all`.
+  public func registry(artifact: String? = nil, at time: Date? = nil, all: Bool = false) throws -> RegistryView {
+    let reading = try registryReading()
+    let (snapshot, skipped) = try reading.counted(all: all)
     if let artifact, !snapshot.artifacts.contains(artifact) {
       throw RegistryError.unknownArtifact(artifact, known: snapshot.artifacts)
     }
-    return names.map { snapshot.state(of: $0, at: time) }
+    let names = artifact.map { [$0] } ?? snapshot.artifacts
+    return RegistryView(
+      artifacts: names.map { snapshot.state(of: $0, at: time) },
+      verified: reading.history.enforces && !all,
+      skipped: skipped.filter { entry in artifact.map { entry.artifact == $0 } ?? true }.map(SkippedEvent.init))
   }
 
-  /// Every event in chronological order (up to `at`), for all artifacts or one.
-  public func registryHistory(artifact: String? = nil, at time: Date? = nil) throws -> [RegistryEvent] {
-    try registrySnapshot().events.filter { event in
+  /// Every counted event in chronological order (up to `at`), for all artifacts or one.
+  public func registryHistory(artifact: String? = nil, at time: Date? = nil, all: Bool = false) throws
+    -> RegistryHistoryView
+  {
+    let reading = try registryReading()
+    let (snapshot, skipped) = try reading.counted(all: all)
+    let events = snapshot.events.filter { event in
       (artifact.map { event.artifact == $0 } ?? true) && (time.map { event.time <= $0 } ?? true)
     }
+    return RegistryHistoryView(
+      events: events, verified: reading.history.enforces && !all,
+      skipped: skipped.filter { entry in artifact.map { entry.artifact == $0 } ?? true }.map(SkippedEvent.init))
   }
 
-  /// The version in `stage` (now or at `time`), its commit and the model's digest there.
-  public func which(artifact: String, stage: String, at time: Date? = nil) throws -> Deployment {
-    let snapshot = try registrySnapshot()
+  /// The version in `stage` (now or at `time`), its commit and the model's digest there, as
+  /// the Git objects record them.
+  public func which(artifact: String, stage: String, at time: Date? = nil, all: Bool = false) throws -> Deployment {
+    let reading = try registryReading()
+    let (snapshot, skipped) = try reading.counted(all: all)
     guard snapshot.artifacts.contains(artifact) else {
       throw RegistryError.unknownArtifact(artifact, known: snapshot.artifacts)
     }
     guard let holder = snapshot.state(of: artifact, at: time).stages[stage] else {
       throw RegistryError.stageNotHeld(artifact: artifact, stage: stage)
     }
-    let event = snapshot.events.first { $0.tag == holder.tag }
-    let path = try artifactPath(artifact, events: snapshot.events, given: nil)
+    let path = try artifactPath(artifact, reading: reading, given: nil)
     let evidence = try self.evidence(path: path, commit: holder.commit)
+    let passed = try !reading.history.enforces || reading.audit().entries.contains { $0.tag == holder.tag && $0.passed }
     return Deployment(
       artifact: artifact, stage: stage, version: holder.version, commit: holder.commit,
-      tag: holder.tag, path: path,
-      digest: evidence.digest?.description ?? event?.trailer("Mlx-Digest"),
-      run: evidence.run ?? event?.trailer("Mlx-Run"))
+      tag: holder.tag, path: path, digest: evidence.digest?.description, run: evidence.run,
+      verified: passed, skipped: skipped.filter { $0.artifact == artifact }.map(SkippedEvent.init))
   }
 
-  /// The artifact's path: given, declared in the policy, or recorded by an earlier event.
-  func artifactPath(_ artifact: String, events: [RegistryEvent], given: String?) throws -> String? {
+  // MARK: - GTO's shapes and CI hook
+
+  /// `gto show --json`'s shape, over the events a read counts.
+  public func registryInGTOShape(all: Bool = false) throws -> [String: GTOFormat.Artifact] {
+    GTOFormat.show(try registryReading().counted(all: all).snapshot)
+  }
+
+  /// `gto history --json`'s shape, over the events a read counts.
+  public func historyInGTOShape(artifact: String? = nil, all: Bool = false) throws -> [GTOFormat.Event] {
+    let events = try registryReading().counted(all: all).snapshot.events
+    return GTOFormat.history(events.filter { event in artifact.map { event.artifact == $0 } ?? true })
+  }
+
+  /// What one tag is, as GTO's `check-ref` answers it, with its audit: nil when it is not a
+  /// registry tag.
+  public func checkRef(_ reference: String) throws -> RefCheck? {
+    let name = reference.hasPrefix("refs/tags/") ? String(reference.dropFirst(10)) : reference
+    let reading = try registryReading()
+    let entries = try reading.audit().entries
+    guard let event = (reading.snapshot.events + reading.snapshot.replayed).first(where: { $0.tag == name }),
+      let entry = entries.first(where: { $0.tag == name })
+    else { return nil }
+    var resolved = event
+    resolved.version = entry.version
+    return RefCheck(event: resolved, audit: entry, enforced: reading.history.enforces)
+  }
+
+  /// The artifact's path: given, declared in the trusted policy (or GTO's `artifacts.yaml`),
+  /// or, for an undeclared artifact, what its latest event claims (`Mlx-Path`).
+  func artifactPath(_ artifact: String, reading: RegistryReading, given: String?) throws -> String? {
     if let given { return try repositoryPath(for: given) }
-    if let declared = try registryPolicy().artifacts[artifact] { return declared.path }
-    return events.last { $0.artifact == artifact && $0.trailer("Mlx-Path") != nil }?.trailer("Mlx-Path")
+    if let declared = reading.auditor.declaredPath(artifact, reading.history.current.policy) { return declared }
+    return reading.snapshot.events.last { $0.artifact == artifact && $0.trailer("Mlx-Path") != nil }?
+      .trailer("Mlx-Path").flatMap { RelativePath.isSafe($0) ? $0 : nil }
   }
 
-  /// What `commit` records about the artifact at `path`.
+  /// What `commit` records about the artifact at `path`: its pointer's digest there, the run
+  /// `mlx.lock` names for it, and every metric `mlx.lock` records.
   func evidence(path: String?, commit: String) throws -> ArtifactEvidence {
     var evidence = ArtifactEvidence()
     guard let id = GitOID(hex: commit) else { return evidence }
-    if let path, let bytes = try repository.file(path + PointerFile.suffix, inCommit: id),
+    if let path, RelativePath.isSafe(path), let bytes = try repository.file(path + PointerFile.suffix, inCommit: id),
       let pointer = try? PointerFile(parsing: String(decoding: bytes, as: UTF8.self), pointerPath: path)
     {
       evidence.digest = pointer.digest

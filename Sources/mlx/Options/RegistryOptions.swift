@@ -23,16 +23,14 @@ struct RegistryWriteFlags: ParsableArguments {
   }
 }
 
-/// `NAME#STAGE`, or the shell-safe `NAME:STAGE`.
+/// `NAME#STAGE`, or `NAME%STAGE`, which needs no quoting in any shell.
 struct ArtifactStage: ExpressibleByArgument {
   let artifact: String
   let stage: String
 
   init?(argument: String) {
-    let separator: Character = argument.contains("#") ? "#" : ":"
-    let parts = argument.split(separator: separator, maxSplits: 1).map(String.init)
-    guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
-    (artifact, stage) = (parts[0], parts[1])
+    guard let reference = ArtifactStageReference(argument) else { return nil }
+    (artifact, stage) = (reference.artifact, reference.stage)
   }
 }
 
@@ -59,10 +57,18 @@ enum RegistryText {
     for check in report.checks {
       Swift.print("  \(check.passed ? "pass" : "FAIL")  \(check.name): \(check.detail)")
     }
+    for note in report.notes { StandardError.write("mlx: \(note)\n") }
     if !report.accepted {
-      StandardError.write(
-        "Error: promotion of \(report.artifact)@\(report.version ?? "?") to \(report.stage ?? "?") refused; no tag was written\n")
+      let subject =
+        report.stage.map { "promotion of \(report.artifact)@\(report.version ?? "?") to \($0)" }
+        ?? "\(report.artifact)\(report.version.map { "@" + $0 } ?? "")"
+      StandardError.write("Error: \(subject) refused; no tag was written (`mlx audit` would reject it)\n")
       return
+    }
+    if let stage = report.stage, let previous = report.previous, let version = report.version,
+      !report.tags.isEmpty, previous != version
+    {
+      Swift.print("\(stage): \(previous) → \(version)")
     }
     for tag in report.tags {
       Swift.print("Created tag \(tag)\(report.signed ? " (signed)" : "")")
@@ -73,5 +79,17 @@ enum RegistryText {
       let specs = report.tags.map { "'\($0)'" }.joined(separator: " ")
       Swift.print("Share with: git push origin \(specs)")
     }
+  }
+}
+
+extension RegistryText {
+  /// Names the events a read did not count, on standard error.
+  static func warn(skipped: [SkippedEvent]) {
+    guard !skipped.isEmpty else { return }
+    let list = skipped.prefix(5).map { "\($0.tag) (\($0.status))" }.joined(separator: ", ")
+    let more = skipped.count > 5 ? " and \(skipped.count - 5) more" : ""
+    StandardError.write(
+      "mlx: not counting \(skipped.count) event(s) that fail the audit: \(list)\(more); "
+        + "`mlx audit` explains, --all counts them\n")
   }
 }

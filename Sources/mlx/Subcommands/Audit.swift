@@ -14,7 +14,14 @@ extension MLXCommand {
   struct AuditCheck: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "check",
-      abstract: "Check every registry event; exit 1 if any is invalid, unauthorised or unsigned where required.")
+      abstract: "Judge every registry event against the policy in force at its time; exit 1 on any failure.",
+      discussion: """
+        Each event gets one status: ok, or the most serious of policy, replayed, invalid, \
+        unauthorised, unsigned, mismatch, stage, order, gates, approvals, counter, backdated \
+        (docs/registry.md#audit). The policy is read from the trusted ref as it stood at each \
+        event's time, and the audit names the commit that judged it. Exits 1 when any event \
+        fails, 0 otherwise.
+        """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
@@ -28,13 +35,21 @@ extension MLXCommand {
       if output.json {
         try Output.json(report)
       } else {
+        print(report.trustedRef.map { "Policy from \($0)\(report.policyIsTrusted ? "" : " (no trusted ref found; set `git config mlx.trustedRef`)")" } ?? "No policy: no trusted ref and no commit")
+        for change in report.policyChanges {
+          let signed = change.signature.status == .valid ? "signed (\(change.signature.fingerprint ?? ""))" : change.signature.status.rawValue
+          print("  policy change \(change.commit.prefix(7)) \(Timestamp.format(change.time)) by \(change.author.email), \(signed): \(change.files.joined(separator: ", "))")
+        }
         for entry in report.entries {
           let signature = entry.signature.status == .valid
             ? "signed by \(entry.tagger.email)" : entry.signature.status.rawValue
-          print("\(entry.status == "ok" ? "ok  " : "FAIL") \(entry.tag)  \(entry.event.rawValue), \(signature)")
+          let policy = entry.policyCommit.map { ", policy \($0.prefix(7))" } ?? ""
+          print("\(entry.passed ? "ok  " : "FAIL") \(entry.tag)  \(entry.event.rawValue), \(signature)\(policy)\(entry.passed ? "" : "  [\(entry.status)]")")
           for problem in entry.problems { print("       \(problem)") }
+          for warning in entry.warnings { print("       warning: \(warning)") }
         }
-        print("\(report.entries.count) events: \(report.problems) with problems (\(report.invalid) invalid, \(report.unauthorised) unauthorised, \(report.unsigned) unsigned where required)")
+        let counts = report.counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        print("\(report.entries.count) events: \(report.problems) failing\(counts.isEmpty ? "" : " (\(counts))")")
       }
       if !report.isClean { throw ExitCode.failure }
     }

@@ -36,6 +36,7 @@ extension MLXCommand {
       let report = try workspace.register(
         name, revision: revision, version: version, bump: bump, options: write.options)
       try RegistryText.print(report, json: output.json)
+      if !report.accepted { throw ExitCode.failure }
     }
   }
 }

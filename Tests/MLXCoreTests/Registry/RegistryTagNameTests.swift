@@ -12,6 +12,22 @@ import Testing
     #expect(parsed.description == name)
   }
 
+  @Test(arguments: [
+    ("Churn@v1.0.0", "Churn"), ("my_model#Prod#2", "my_model"), ("models/sub=net@v1.0.0", "models/sub:net"),
+    ("cv.x/y=seg#dev#3", "cv.x/y:seg"), ("a@v1.0.0#4", "a"),
+  ])
+  func readsGTONamesBeyondLowercase(tag: String, artifact: String) throws {
+    let parsed = try #require(RegistryTagName(parsing: tag), "\(tag)")
+    #expect(parsed.artifact == artifact)
+    #expect(parsed.description == tag, "round-trips, with ':' written '=' in the tag")
+  }
+
+  @Test func stageReferencesNeverCollideWithMonorepoNames() throws {
+    #expect(ArtifactStageReference("models/sub:net#prod") == ArtifactStageReference(artifact: "models/sub:net", stage: "prod"))
+    #expect(ArtifactStageReference("models/sub:net%prod") == ArtifactStageReference(artifact: "models/sub:net", stage: "prod"))
+    #expect(ArtifactStageReference("models/sub:net") == nil, "':' is part of the name, never a stage separator")
+  }
+
   @Test func readsEachPart() throws {
     let assign = try #require(RegistryTagName(parsing: "churn#prod#3"))
     #expect(assign.artifact == "churn" && assign.action == .assign(stage: "prod") && assign.counter == 3)
@@ -21,7 +37,10 @@ import Testing
     #expect(deregister.action == .deregister(SemanticVersion("v1.2.3")!))
   }
 
-  @Test(arguments: ["Churn@v1.0.0", "churn@1.0.0", "churn@v01.0.0", "churn", "churn#", "-churn#dev#1", "v1.0.0", "churn#Dev#1"])
+  @Test(arguments: [
+    "churn@1.0.0", "churn@v01.0.0", "churn", "churn#", "-churn#dev#1", "v1.0.0", "churn#dev#x", "churn#dev#",
+    "churn@deprecated!", "a:b@v1.0.0", "a=b=c@v1.0.0", "churn#de.v#1", "churn_#dev#1", "churn@created",
+  ])
   func rejectsOtherTags(name: String) {
     #expect(RegistryTagName(parsing: name) == nil)
   }

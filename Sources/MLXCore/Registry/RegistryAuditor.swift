@@ -1,0 +1,426 @@
+import Foundation
+
+/// What a commit records about an artifact: its pointer's digest, the run that produced it
+/// (from `mlx.lock`), and the metrics recorded at that commit.
+struct ArtifactEvidence: Sendable, Equatable {
+  var digest: ObjectID?
+  var run: String?
+  var metrics: [String: ParamValue] = [:]
+}
+
+/// Judges registry events against the policy, whoever wrote them: `mlx audit`, the verified
+/// reads of `mlx registry`, and `mlx promote` before it writes anything all use it, so mlx
+/// never writes what its own audit would reject.
+///
+/// Each artifact's events are walked in order. An event is judged against the policy in force
+/// at its time (``PolicyHistory``) and against the state the events before it that passed
+/// have built: who held each stage, which versions held which stage, which counters are used.
+/// Only passing events change that state, so a forged event cannot open the way for another.
+struct RegistryAuditor {
+  let history: PolicyHistory
+  /// Artifacts declared outside the policy (GTO's `artifacts.yaml`), for their paths.
+  let declarations: [String: RegistryPolicy.Artifact]
+  /// Approvals found in the repository.
+  let approvals: [Approval]
+  /// What a commit records for an artifact at a path.
+  let evidence: (_ path: String?, _ commit: String) throws -> ArtifactEvidence
+  /// The signature verdict of a tag object.
+  let verdict: (RegistryEvent) throws -> SignatureVerdict
+
+  /// The state an artifact's passing events have built so far.
+  struct State {
+    /// Version to commit, for versions registered and not deregistered.
+    var registered: [String: String] = [:]
+    /// Versions that ever had a registration or deregistration.
+    var explicit: Set<String> = []
+    /// The version registered at each commit (GTO's rule for stage events).
+    var versionAtCommit: [String: String] = [:]
+    /// The last passing assignment or unassignment of each version and stage.
+    var pairs: [String: RegistryEvent] = [:]
+    /// Version and stage pairs that were ever assigned.
+    var everHeld: Set<String> = []
+    /// Counter to the tag that used it.
+    var counters: [Int: String] = [:]
+    /// Passing assignments, in order: what a rollback goes back through.
+    var assignments: [RegistryEvent] = []
+
+    static func key(_ version: String, _ stage: String) -> String { version + "\u{0}" + stage }
+
+    /// The version an event is about: a registration's own, else the version registered at
+    /// its commit, else the commit itself.
+    func version(of event: RegistryEvent) -> String? {
+      switch event.kind {
+      case .registration, .deregistration: event.version
+      case .assignment, .unassignment: versionAtCommit[event.commit] ?? event.commit
+      case .deprecation: nil
+      }
+    }
+
+    /// Who holds `stage`: the version assigned to it last, among those still registered.
+    func holder(of stage: String) -> RegistryEvent? {
+      var best: RegistryEvent?
+      for event in pairs.values where event.kind == .assignment && event.stage == stage {
+        guard let version = event.version, registered[version] != nil || !explicit.contains(version)
+        else { continue }
+        if let current = best, !ArtifactState.stageOrder(current, event) { continue }
+        best = event
+      }
+      return best
+    }
+
+    /// Stages `version` holds (every held stage when `version` is nil).
+    func stagesHeld(by version: String?) -> [String] {
+      let stages = Set(pairs.values.compactMap(\.stage))
+      return stages.filter { stage in
+        guard let holder = holder(of: stage) else { return false }
+        return version == nil || holder.version == version
+      }.sorted()
+    }
+
+    mutating func apply(_ event: RegistryEvent) {
+      if let counter = event.counter { counters[counter] = event.tag }
+      guard let version = event.version else { return }
+      switch event.kind {
+      case .registration:
+        registered[version] = event.commit
+        explicit.insert(version)
+        versionAtCommit[event.commit] = version
+      case .deregistration:
+        registered[version] = nil
+        explicit.insert(version)
+        versionAtCommit[event.commit] = version
+      case .assignment, .unassignment:
+        guard let stage = event.stage else { return }
+        pairs[Self.key(version, stage)] = event
+        if event.kind == .assignment {
+          everHeld.insert(Self.key(version, stage))
+          assignments.append(event)
+        }
+      case .deprecation:
+        break
+      }
+    }
+  }
+
+  // MARK: - Auditing a registry
+
+  /// Audits every event (replayed ones included) and returns the entries in chronological
+  /// order, with the final state of each artifact.
+  func audit(_ snapshot: RegistrySnapshot) throws -> (entries: [AuditEntry], states: [String: State]) {
+    var entries: [AuditEntry] = []
+    var states: [String: State] = [:]
+    let backdated = Self.backdatedTags(snapshot.events)
+    let sameSecond = Self.sameSecondTags(snapshot.events)
+    for event in snapshot.events {
+      var state = states[event.artifact] ?? State()
+      let entry = try judge(event, state: state, backdated: backdated[event.tag], sameSecond: sameSecond[event.tag])
+      if entry.passed {
+        var resolved = event
+        resolved.version = entry.version
+        state.apply(resolved)
+      } else if let counter = event.counter, state.counters[counter] == nil {
+        state.counters[counter] = event.tag
+      }
+      states[event.artifact] = state
+      entries.append(entry)
+    }
+    for event in snapshot.replayed {
+      entries.append(replayedEntry(event))
+    }
+    let order = entries.indices.sorted { a, b in
+      entries[a].time != entries[b].time ? entries[a].time < entries[b].time : a < b
+    }
+    return (order.map { entries[$0] }, states)
+  }
+
+  // MARK: - Judging one event
+
+  /// Judges `event` against the policy at its time and the state before it.
+  func judge(
+    _ event: RegistryEvent, state: State, backdated: String? = nil, sameSecond: String? = nil
+  ) throws -> AuditEntry {
+    let policy = history.at(event.time)
+    var checks: [AuditCheck] = []
+    var warnings: [String] = []
+    if let problem = policy.problem {
+      checks.append(AuditCheck(.policy, "policy", passed: false, "the policy in force cannot be read: \(problem)"))
+    }
+    let version = state.version(of: event)
+    let rule = event.stage.flatMap(policy.policy.rule(for:))
+    let isRollback =
+      event.kind == .assignment && version.map { state.everHeld.contains(State.key($0, event.stage ?? "")) } == true
+
+    // Which stage rules govern the event: its own stage's, or those of the stages a
+    // deregistration or deprecation would take away.
+    var governing: [RegistryPolicy.StageRule] = []
+    switch event.kind {
+    case .assignment, .unassignment:
+      if let stage = event.stage {
+        if let rule {
+          governing = [rule]
+        } else {
+          checks.append(
+            AuditCheck(
+              .stage, "stage", passed: false,
+              "the policy lists no stage '\(stage)' (stages: \(policy.policy.stages.map(\.name).joined(separator: ", ")))"))
+        }
+      }
+    case .deregistration:
+      governing = state.stagesHeld(by: version).compactMap(policy.policy.rule(for:))
+    case .deprecation:
+      governing = state.stagesHeld(by: nil).compactMap(policy.policy.rule(for:))
+    case .registration:
+      break
+    }
+    let required = governing.contains { $0.needsSignature }
+    let signature = SignatureCheck(try verdict(event), allowedSigners: policy.signers, at: event.time)
+    checks += Self.signatureChecks(signature, tagger: event.tagger, required: required, governing: governing, signers: policy.signers)
+
+    let path = declaredPath(event.artifact, policy.policy) ?? event.trailer("Mlx-Path")
+    var evidence: ArtifactEvidence?
+    func recorded() throws -> ArtifactEvidence {
+      if let evidence { return evidence }
+      let found = try self.evidence(path, event.commit)
+      evidence = found
+      return found
+    }
+
+    if event.kind == .assignment, let rule, let version {
+      // Stage order: the version held the stage `after` names (or this stage, for a rollback).
+      if let after = rule.after {
+        let held = state.everHeld.contains(State.key(version, after)) || isRollback
+        checks.append(
+          AuditCheck(
+            .order, "stage order", passed: held,
+            held ? "\(version) has been in \(after)" : "\(version) must be in \(after) before \(rule.name)"))
+      }
+      // Gates, recomputed from what the commits record.
+      if !rule.gates.isEmpty {
+        if isRollback && rule.rollback == .skipGates {
+          checks.append(
+            AuditCheck(
+              .gates, "gates", passed: true,
+              "\(version) held \(rule.name) before; the policy's rollback rule skips the gates"))
+        } else {
+          let candidate = try recorded().metrics
+          let holder = state.holder(of: rule.name)
+          let current = try holder.map { try self.evidence(path, $0.commit).metrics }
+          for gate in rule.gates {
+            let result = gate.evaluate(candidate: candidate, current: current)
+            checks.append(AuditCheck(.gates, "gate \(gate.text)", passed: result.passed, result.detail))
+          }
+        }
+      }
+      if rule.approvals.required > 0 {
+        checks.append(approvalCheck(event, version: version, rule: rule, policy: policy))
+      }
+    }
+
+    checks += try claimChecks(event, version: version, path: path, policy: policy, state: state, evidence: recorded)
+
+    if let counter = event.counter, let other = state.counters[counter], other != event.tag {
+      checks.append(AuditCheck(.counter, "counter", passed: false, "counter \(counter) is also used by \(other)"))
+    }
+    if let backdated {
+      checks.append(
+        AuditCheck(
+          .backdated, "time", passed: false,
+          "its counter comes after \(backdated), whose time is later: the tag claims an earlier time than it was made at"))
+    }
+    if let sameSecond {
+      warnings.append("made in the same second as \(sameSecond): GTO may order the two differently")
+    }
+    return makeEntry(
+      event, version: version, signature: signature, required: required, checks: checks,
+      warnings: warnings, policyCommit: policy.hasPolicy ? policy.commit : nil, isRollback: isRollback)
+  }
+
+  private func makeEntry(
+    _ event: RegistryEvent, version: String?, signature: SignatureCheck, required: Bool,
+    checks: [AuditCheck], warnings: [String], policyCommit: String?, isRollback: Bool
+  ) -> AuditEntry {
+    let failed = checks.filter { !$0.passed }
+    let status = AuditStatus.severity.first { kind in failed.contains { $0.kind == kind } } ?? .ok
+    return AuditEntry(
+      tag: event.tag, event: event.kind, artifact: event.artifact, version: version,
+      stage: event.stage, commit: event.commit, tagger: event.tagger, time: event.time,
+      signature: signature, signatureRequired: required, status: status.rawValue,
+      problems: failed.map { "\($0.name): \($0.detail)" }, warnings: warnings, checks: checks,
+      policyCommit: policyCommit, isRollback: isRollback)
+  }
+
+  /// A replayed tag fails whatever its signature says.
+  private func replayedEntry(_ event: RegistryEvent) -> AuditEntry {
+    let check = AuditCheck(
+      .replayed, "tag name", passed: false,
+      "the tag object was written as '\(event.recordedName)', not '\(event.tag)': a replayed tag, ignored by every registry read")
+    return makeEntry(
+      event, version: event.version, signature: SignatureCheck(status: .unsigned, principals: []),
+      required: false, checks: [check], warnings: [],
+      policyCommit: history.at(event.time).hasPolicy ? history.at(event.time).commit : nil,
+      isRollback: false)
+  }
+
+  // MARK: - Signatures
+
+  /// The signature, and whether its key may sign as the tagger (and the tagger may act in the
+  /// governing stages).
+  static func signatureChecks(
+    _ signature: SignatureCheck, tagger: GitIdentity, required: Bool,
+    governing: [RegistryPolicy.StageRule], signers: AllowedSigners
+  ) -> [AuditCheck] {
+    switch signature.status {
+    case .invalid:
+      return [AuditCheck(.invalid, "signature", passed: false, "invalid signature: \(signature.detail ?? "does not match the tag")")]
+    case .unsigned, .unverifiable:
+      guard required else {
+        return [AuditCheck(.unsigned, "signature", passed: true, "unsigned; not required here")]
+      }
+      let why = signature.status == .unsigned ? "unsigned" : "cannot be checked (\(signature.detail ?? ""))"
+      let stages = governing.filter(\.needsSignature).map(\.name).joined(separator: ", ")
+      return [AuditCheck(.unsigned, "signature", passed: false, "\(why), but \(stages) requires a signature")]
+    case .valid:
+      var checks = [
+        AuditCheck(
+          .invalid, "signature", passed: true,
+          "valid \(signature.format ?? "") signature by \(signature.fingerprint ?? "unknown key")")
+      ]
+      if signers.entries.isEmpty && !required {
+        checks.append(
+          AuditCheck(.unauthorised, "signer", passed: true, "no allowed signers file; the signer is not checked"))
+        return checks
+      }
+      guard AllowedSigners.matches(tagger.email, patterns: signature.principals) else {
+        let detail =
+          signers.entries.isEmpty
+          ? "no allowed signers file lets any key sign here; commit one and name it in the policy"
+          : "\(signature.fingerprint ?? "the key") is not allowed to sign as \(tagger.email) (add it to the allowed signers file)"
+        checks.append(AuditCheck(.unauthorised, "signer", passed: false, detail))
+        return checks
+      }
+      for rule in governing where !rule.signers.isEmpty {
+        guard AllowedSigners.matches(tagger.email, patterns: rule.signers) else {
+          checks.append(
+            AuditCheck(
+              .unauthorised, "signer", passed: false,
+              "\(tagger.email) may not act in \(rule.name) (signers: \(rule.signers.joined(separator: ", ")))"))
+          return checks
+        }
+      }
+      checks.append(AuditCheck(.unauthorised, "signer", passed: true, "\(tagger.email) with \(signature.fingerprint ?? "an allowed key")"))
+      return checks
+    }
+  }
+
+  // MARK: - Approvals
+
+  /// Distinct approvers, other than the promoter, with a valid signature by an allowed key,
+  /// approving this artifact, version and commit for this stage before the promotion.
+  private func approvalCheck(
+    _ event: RegistryEvent, version: String, rule: RegistryPolicy.StageRule, policy: PolicyHistory.Version
+  ) -> AuditCheck {
+    var approvers: Set<String> = []
+    var rejected: [String] = []
+    for approval in approvals
+    where approval.artifact == event.artifact && approval.version == version && approval.stage == rule.name {
+      let check = SignatureCheck(approval.verdict, allowedSigners: policy.signers, at: approval.time)
+      let email = approval.approver.email
+      if approval.commit != event.commit {
+        rejected.append("\(email): approves another commit")
+      } else if approval.time > event.time {
+        rejected.append("\(email): made after the promotion")
+      } else if email == event.tagger.email {
+        rejected.append("\(email): the promoter cannot approve their own promotion")
+      } else if check.status != .valid || !AllowedSigners.matches(email, patterns: check.principals) {
+        rejected.append("\(email): not signed by a key allowed to sign as \(email)")
+      } else if !rule.approvals.from.isEmpty && !AllowedSigners.matches(email, patterns: rule.approvals.from) {
+        rejected.append("\(email): not among the stage's approvers")
+      } else {
+        approvers.insert(email)
+      }
+    }
+    let passed = approvers.count >= rule.approvals.required
+    var detail = "\(approvers.count) of \(rule.approvals.required) required"
+    if !approvers.isEmpty { detail += " (\(approvers.sorted().joined(separator: ", ")))" }
+    if !rejected.isEmpty { detail += "; not counted: " + rejected.joined(separator: "; ") }
+    return AuditCheck(.approvals, "approvals", passed: passed, detail)
+  }
+
+  // MARK: - Claims
+
+  /// The trailers are claims: each is compared with what the Git objects say.
+  private func claimChecks(
+    _ event: RegistryEvent, version: String?, path: String?, policy: PolicyHistory.Version,
+    state: State, evidence: () throws -> ArtifactEvidence
+  ) throws -> [AuditCheck] {
+    guard !event.trailers.isEmpty else { return [] }
+    var checks: [AuditCheck] = []
+    func compare(_ key: String, _ claimed: String?, _ actual: String?, _ what: String) {
+      guard let claimed else { return }
+      let actualText = actual ?? "nothing"
+      let passed = claimed == actualText
+      checks.append(
+        AuditCheck(
+          .mismatch, what, passed: passed,
+          passed ? "\(key) matches the Git objects (\(claimed))" : "\(key) claims '\(claimed)'; the Git objects say '\(actualText)'"))
+    }
+    compare("Mlx-Artifact", event.trailer("Mlx-Artifact"), event.artifact, "artifact")
+    compare("Mlx-Event", event.trailer("Mlx-Event"), event.kind.rawValue, "event")
+    if event.kind != .deprecation {
+      compare("Mlx-Version", event.trailer("Mlx-Version"), version, "version")
+    }
+    if event.stage != nil { compare("Mlx-Stage", event.trailer("Mlx-Stage"), event.stage, "stage") }
+    if let declared = declaredPath(event.artifact, policy.policy) {
+      compare("Mlx-Path", event.trailer("Mlx-Path"), declared, "path")
+    }
+    if event.trailer("Mlx-Digest") != nil || event.trailer("Mlx-Run") != nil || event.trailers["Mlx-Metric"] != nil {
+      let recorded = try evidence()
+      compare("Mlx-Digest", event.trailer("Mlx-Digest"), recorded.digest?.description, "digest")
+      compare("Mlx-Run", event.trailer("Mlx-Run"), recorded.run, "run")
+      for claim in event.trailers["Mlx-Metric"] ?? [] {
+        guard let equals = claim.firstIndex(of: "=") else { continue }
+        let key = String(claim[..<equals])
+        compare("Mlx-Metric", claim, recorded.metrics[key].map { "\(key)=\($0)" }, "metric \(key)")
+      }
+    }
+    if event.kind == .assignment, let stage = event.stage, event.trailer("Mlx-Previous") != nil {
+      compare("Mlx-Previous", event.trailer("Mlx-Previous"), state.holder(of: stage)?.version ?? "none", "previous holder")
+    }
+    return checks
+  }
+
+  /// The artifact's path as the policy (or GTO's `artifacts.yaml`) declares it.
+  func declaredPath(_ artifact: String, _ policy: RegistryPolicy) -> String? {
+    policy.artifacts[artifact]?.path ?? declarations[artifact]?.path
+  }
+
+  // MARK: - Order
+
+  /// Stage events whose counter is higher than that of an event with a later time: the one
+  /// with the later time and lower counter, by tag.
+  static func backdatedTags(_ events: [RegistryEvent]) -> [String: String] {
+    var result: [String: String] = [:]
+    for (_, group) in Dictionary(grouping: events.filter { $0.counter != nil }, by: \.artifact) {
+      let byCounter = group.sorted { ($0.counter!, $0.time) < ($1.counter!, $1.time) }
+      var latest: RegistryEvent?
+      for event in byCounter {
+        if let latest, latest.time > event.time, latest.counter! < event.counter! {
+          result[event.tag] = latest.tag
+        }
+        if latest == nil || event.time > latest!.time { latest = event }
+      }
+    }
+    return result
+  }
+
+  /// Stage events of one artifact made in the same second as another's.
+  static func sameSecondTags(_ events: [RegistryEvent]) -> [String: String] {
+    var result: [String: String] = [:]
+    var last: [String: RegistryEvent] = [:]
+    for event in events where event.kind == .assignment || event.kind == .unassignment {
+      if let previous = last[event.artifact], previous.time == event.time { result[event.tag] = previous.tag }
+      last[event.artifact] = event
+    }
+    return result
+  }
+}

@@ -1,0 +1,131 @@
+import Foundation
+
+/// What a signature proves by itself, before anyone asks who may sign: the key (or OpenPGP
+/// signer) that made it over these bytes, or why it is not valid.
+///
+/// Verifying costs a public-key operation (or a `gpg` run), so verdicts for tag objects are
+/// kept in ``SignatureCache``; who the key may sign as is decided afterwards, against the
+/// allowed signers in force at the event's time (``SignatureCheck``).
+struct SignatureVerdict: Equatable, Sendable {
+  var status: SignatureCheck.Status
+  /// `ssh`, `openpgp` or `x509`.
+  var format: String?
+  var fingerprint: String?
+  /// The SSH key that made a valid signature.
+  var key: OpenSSHPublicKey?
+  /// The e-mail address gpg reports for a valid OpenPGP signature.
+  var email: String?
+  var detail: String?
+
+  static let unsigned = SignatureVerdict(status: .unsigned)
+
+  init(
+    status: SignatureCheck.Status, format: String? = nil, fingerprint: String? = nil,
+    key: OpenSSHPublicKey? = nil, email: String? = nil, detail: String? = nil
+  ) {
+    (self.status, self.format, self.fingerprint, self.key, self.email, self.detail) =
+      (status, format, fingerprint, key, email, detail)
+  }
+
+  /// Checks `signature` over `payload` (namespace `git`, as tags and commits use); `object`
+  /// names what was signed in messages.
+  static func verify(payload: [UInt8], signature: String?, of object: String = "tag") -> SignatureVerdict {
+    guard let signature else { return .unsigned }
+    if signature.hasPrefix(SSHSignature.begin) {
+      guard let parsed = SSHSignature(armored: signature) else {
+        return SignatureVerdict(status: .invalid, format: "ssh", detail: "malformed SSH signature")
+      }
+      guard parsed.isValid(for: payload) else {
+        return SignatureVerdict(
+          status: .invalid, format: "ssh", fingerprint: parsed.publicKey.fingerprint,
+          detail: "the signature does not match the \(object)'s content; the \(object) was altered after signing")
+      }
+      return SignatureVerdict(
+        status: .valid, format: "ssh", fingerprint: parsed.publicKey.fingerprint, key: parsed.publicKey)
+    }
+    if signature.hasPrefix("-----BEGIN PGP") {
+      return verifyOpenPGP(signature, payload: payload)
+    }
+    return SignatureVerdict(status: .unverifiable, format: "x509", detail: "x509 signatures are not checked")
+  }
+
+  private static func verifyOpenPGP(_ signature: String, payload: [UInt8]) -> SignatureVerdict {
+    let directory = NSTemporaryDirectory() + "mlx-verify-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    do {
+      try FileSystem.createDirectories(directory)
+      try FileSystem.write(Array(signature.utf8), atomicallyTo: directory + "/tag.sig")
+      let output = try ExternalProgram.run(
+        "gpg", ["--status-fd=1", "--keyid-format=long", "--verify", directory + "/tag.sig", "-"],
+        input: payload)
+      let status = String(decoding: output.stdout, as: UTF8.self)
+      if status.contains("[GNUPG:] BADSIG") {
+        return SignatureVerdict(status: .invalid, format: "openpgp", detail: "bad OpenPGP signature")
+      }
+      guard let good = status.split(separator: "\n").first(where: { $0.hasPrefix("[GNUPG:] GOODSIG") }) else {
+        return SignatureVerdict(
+          status: .unverifiable, format: "openpgp", detail: "gpg cannot check it (key not in the keyring?)")
+      }
+      var email: String?
+      if let open = good.firstIndex(of: "<"), let close = good.lastIndex(of: ">"), open < close {
+        email = String(good[good.index(after: open)..<close])
+      }
+      let fingerprint = status.split(separator: "\n").first { $0.hasPrefix("[GNUPG:] VALIDSIG") }
+        .flatMap { $0.split(separator: " ").dropFirst(2).first }.map(String.init)
+      return SignatureVerdict(status: .valid, format: "openpgp", fingerprint: fingerprint, email: email)
+    } catch {
+      return SignatureVerdict(status: .unverifiable, format: "openpgp", detail: "gpg is not installed")
+    }
+  }
+}
+
+/// What a tag's (or commit's) signature says, checked against the allowed signers.
+public struct SignatureCheck: Codable, Sendable, Equatable {
+  public enum Status: String, Codable, Sendable {
+    /// No signature.
+    case unsigned
+    /// Cryptographically valid for the signed bytes.
+    case valid
+    /// Present but does not match the signed bytes (they were edited) or is malformed.
+    case invalid
+    /// Made with a key mlx cannot check (gpg missing, key not in the keyring).
+    case unverifiable
+  }
+
+  public var status: Status
+  /// `ssh` or `openpgp`.
+  public var format: String?
+  /// The key's fingerprint (`SHA256:…` for SSH).
+  public var fingerprint: String?
+  /// The principals the allowed-signers file grants the key at the signature's time (SSH),
+  /// or the signer's e-mail address (OpenPGP).
+  public var principals: [String]
+  public var detail: String?
+
+  init(status: Status, format: String? = nil, fingerprint: String? = nil, principals: [String], detail: String? = nil) {
+    (self.status, self.format, self.fingerprint, self.principals, self.detail) =
+      (status, format, fingerprint, principals, detail)
+  }
+
+  /// A verdict, with the principals `allowedSigners` grants its key at `time`.
+  init(_ verdict: SignatureVerdict, allowedSigners: AllowedSigners, at time: Date) {
+    var principals: [String] = []
+    if verdict.status == .valid {
+      if let key = verdict.key {
+        principals = allowedSigners.principals(for: key, at: time)
+      } else if let email = verdict.email {
+        principals = [email]
+      }
+    }
+    self.init(
+      status: verdict.status, format: verdict.format, fingerprint: verdict.fingerprint,
+      principals: principals, detail: verdict.detail)
+  }
+
+  /// Checks a tag's signature.
+  static func check(_ tag: RawTag, allowedSigners: AllowedSigners) -> SignatureCheck {
+    SignatureCheck(
+      SignatureVerdict.verify(payload: tag.payload, signature: tag.signature),
+      allowedSigners: allowedSigners, at: Date(timeIntervalSince1970: TimeInterval(tag.time)))
+  }
+}

@@ -1,0 +1,260 @@
+import Crypto
+import Foundation
+
+/// A tag ready to write: its complete object bytes, the event they make, and the audit of
+/// that event.
+struct DraftTag {
+  let name: String
+  let bytes: [UInt8]
+  let event: RegistryEvent
+  let entry: AuditEntry
+  var signed: Bool { entry.signature.status != .unsigned }
+}
+
+/// One registry write: holds the registry lock, reads the registry as it is, drafts and signs
+/// tags, judges each with the auditor exactly as `mlx audit` will, and writes them only when
+/// every one passes.
+///
+/// Under the lock no other mlx process can take the same counter. Each event gets its own
+/// second (mlx waits for the clock when it must), so GTO's time order and mlx's counter
+/// order agree on everything mlx writes.
+final class RegistryWriter {
+  let workspace: Workspace
+  let artifact: String
+  let options: RegistryWriteOptions
+  let reading: RegistryReading
+  /// The policy in force now, from the trusted ref.
+  let policy: PolicyHistory.Version
+  /// The artifact's state as the events that pass the audit built it; drafts that pass are
+  /// applied to it.
+  private(set) var state: RegistryAuditor.State
+  let path: String?
+  private let lock: FileLock
+  let signer: TagSigner
+  let tagger: GitIdentity
+  private var nextCounter: Int
+  private var lastSecond: Int64
+  /// `GIT_COMMITTER_DATE`, when set.
+  let fixedDate: GitDate?
+  private(set) var drafts: [DraftTag] = []
+
+  init(workspace: Workspace, artifact: String, options: RegistryWriteOptions) throws {
+    guard RegistryTagName.isValidArtifact(artifact) else { throw RegistryError.invalidName(artifact) }
+    self.workspace = workspace
+    self.artifact = artifact
+    self.options = options
+    lock = try workspace.registryLock()
+    reading = try workspace.registryReading()
+    policy = reading.history.current
+    let snapshot = reading.snapshot
+    let declared = reading.auditor.declaredPath(artifact, policy.policy) != nil
+    if !policy.policy.artifacts.isEmpty, !declared, options.path == nil, !snapshot.artifacts.contains(artifact) {
+      throw RegistryError.unknownArtifact(artifact, known: policy.policy.artifacts.keys.sorted())
+    }
+    state = try reading.state(of: artifact)
+    signer = try TagSigner.configured(workspace.repository, key: options.key)
+    guard let identity = workspace.repository.identity() else {
+      throw RegistryError.signingFailed(
+        "Git does not know who you are; set `git config user.name` and `git config user.email`")
+    }
+    tagger = identity
+    path = try workspace.artifactPath(artifact, reading: reading, given: options.path)
+    nextCounter = snapshot.nextCounter(for: artifact)
+    let times = (snapshot.events + snapshot.replayed).filter { $0.artifact == artifact }.map(\.time)
+    lastSecond = times.max().map { Int64($0.timeIntervalSince1970) } ?? Int64.min
+    if let text = Environment.value("GIT_COMMITTER_DATE"), !text.isEmpty {
+      guard let date = GitDate(parsing: text) else { throw RegistryError.badDate(text) }
+      fixedDate = date
+    } else {
+      fixedDate = nil
+    }
+  }
+
+  /// What the commit records for the artifact.
+  func evidence(at commit: String) throws -> ArtifactEvidence {
+    try workspace.evidence(path: path, commit: commit)
+  }
+
+  /// Trailers recording what the commit holds: digest, run and metrics.
+  func evidenceTrailers(at commit: String) throws -> [(String, String)] {
+    let candidate = try evidence(at: commit)
+    var trailers: [(String, String)] = []
+    if let digest = candidate.digest { trailers.append(("Mlx-Digest", digest.description)) }
+    if let run = candidate.run { trailers.append(("Mlx-Run", run)) }
+    for (key, value) in candidate.metrics.sorted(by: { $0.key < $1.key }) {
+      trailers.append(("Mlx-Metric", "\(key)=\(value)"))
+    }
+    return trailers
+  }
+
+  /// The gates of `stage` for a version at `commit`, as the tag records them.
+  func gateTrailers(stage: String, commit: String) throws -> [(String, String)] {
+    guard let rule = policy.policy.rule(for: stage), !rule.gates.isEmpty else { return [] }
+    let candidate = try evidence(at: commit).metrics
+    let current = try state.holder(of: stage).map { try evidence(at: $0.commit).metrics }
+    return rule.gates.map { gate in
+      let result = gate.evaluate(candidate: candidate, current: current)
+      return ("Mlx-Gate", "\(gate.text): \(result.passed ? "pass" : "fail") (\(result.detail))")
+    }
+  }
+
+  // MARK: - Drafting
+
+  /// Builds and signs the tag `action` on `commit`, judges it as `mlx audit` will, and — when
+  /// it passes — counts it in the state later drafts are judged against.
+  @discardableResult
+  func draft(
+    _ action: RegistryTagName.Action, commit: String, summary: String, trailers extra: [(String, String)]
+  ) throws -> DraftTag {
+    let usesCounter: Bool
+    switch action {
+    case .assign, .unassign: usesCounter = true
+    default: usesCounter = false
+    }
+    let name = RegistryTagName(artifact: artifact, action: action, counter: usesCounter ? nextCounter : nil)
+    if usesCounter { nextCounter += 1 }
+    if try workspace.repository.resolveReference("refs/tags/\(name)") != nil {
+      throw RegistryError.versionExists(artifact: artifact, version: name.description)
+    }
+    let version: String?
+    switch action {
+    case .register(let registered), .deregister(let registered): version = registered.description
+    case .assign, .unassign: version = state.versionAtCommit[commit] ?? commit
+    case .deprecate: version = nil
+    }
+    var trailers: [(String, String)] = [("Mlx-Artifact", artifact)]
+    if let version { trailers.append(("Mlx-Version", version)) }
+    if let stage = name.stage { trailers.append(("Mlx-Stage", stage)) }
+    trailers.append(("Mlx-Event", RegistryEvent.Kind(action).rawValue))
+    if let path { trailers.append(("Mlx-Path", path)) }
+    trailers += extra
+    trailers.append(("Mlx-Tool", "mlx \(MLXVersion.current)"))
+    let message = TagMessage.compose(summary: summary, trailers: trailers)
+
+    let date = try nextDate()
+    let payload = "object \(commit)\ntype commit\ntag \(name)\n"
+      + "tagger \(tagger.name) <\(tagger.email)> \(date.seconds) \(date.zone)\n\n" + message
+    let signature = try signer.sign(Array(payload.utf8))
+    let bytes = Array((payload + (signature ?? "")).utf8)
+    let object = Self.objectID(ofTag: bytes)
+    guard let raw = RawTag(id: object, bytes: bytes) else {
+      throw RegistryError.signingFailed("the tag could not be read back")
+    }
+    let verdict = SignatureVerdict.verify(payload: raw.payload, signature: raw.signature)
+    reading.remember(verdict, for: object.hex)
+    let event = RegistryEvent(
+      name: name, reference: name.description, object: object.hex,
+      tag: RegistryCache.Entry(
+        target: commit, targetType: "commit", name: raw.name, tagger: raw.tagger, time: raw.time,
+        offsetMinutes: raw.offsetMinutes, message: raw.message))
+    var entry = try reading.auditor.judge(event, state: state)
+    if entry.signature.status == .unsigned, entry.signatureRequired {
+      entry = entry.explainingMissingKey()
+    }
+    if entry.passed {
+      var resolved = event
+      resolved.version = entry.version
+      state.apply(resolved)
+    }
+    let draft = DraftTag(name: name.description, bytes: bytes, event: event, entry: entry)
+    drafts.append(draft)
+    return draft
+  }
+
+  /// The tagger time of the next event: after every event of the artifact, one per second.
+  private func nextDate() throws -> GitDate {
+    if let fixedDate {
+      let date = fixedDate.seconds > lastSecond ? fixedDate : fixedDate.adding(seconds: lastSecond + 1 - fixedDate.seconds)
+      lastSecond = date.seconds
+      return date
+    }
+    while true {
+      let now = GitDate.now()
+      if now.seconds > lastSecond {
+        lastSecond = now.seconds
+        return now
+      }
+      guard lastSecond - now.seconds < 3 else {
+        throw RegistryError.clockBehind(artifact: artifact, last: Date(timeIntervalSince1970: TimeInterval(lastSecond)))
+      }
+      // Wait for the next second, so no two events of the artifact share one.
+      let fraction = Date().timeIntervalSince1970.truncatingRemainder(dividingBy: 1)
+      Thread.sleep(forTimeInterval: max(0.001, 1 - fraction) + 0.002)
+    }
+  }
+
+  /// Git's id of a tag object: SHA-1 of `tag LENGTH\0` and the bytes.
+  static func objectID(ofTag bytes: [UInt8]) -> GitOID {
+    var hasher = Insecure.SHA1()
+    hasher.update(data: Array("tag \(bytes.count)\u{0}".utf8))
+    hasher.update(data: bytes)
+    return GitOID(hex: hasher.finalize().map { String(format: "%02x", $0) }.joined())!
+  }
+
+  // MARK: - Writing
+
+  /// Whether every draft passes the audit.
+  var accepted: Bool { drafts.allSatisfy(\.entry.passed) }
+
+  /// Writes the drafts (through libgit2) and pushes them when asked; writes nothing unless
+  /// every draft passes.
+  func publish(into report: inout RegistryReport) throws {
+    // The last draft is the event asked for; earlier ones (a registration before a
+    // promotion) show only what failed. Claims mlx just wrote match by construction.
+    report.checks = drafts.enumerated().flatMap { index, draft in
+      draft.entry.checks.filter { check in
+        index == drafts.count - 1 ? (!check.passed || check.kind != .mismatch) : !check.passed
+      }.map(PromotionCheck.init)
+    }
+    report.accepted = accepted
+    guard accepted else { return }
+    for draft in drafts {
+      try workspace.repository.createTag(fromBuffer: String(decoding: draft.bytes, as: UTF8.self))
+      report.tags.append(draft.name)
+      report.signed = report.signed || draft.signed
+    }
+    if let remote = options.push {
+      do {
+        try workspace.repository.push(drafts.map { "refs/tags/\($0.name):refs/tags/\($0.name)" }, to: remote)
+      } catch let error as GitError {
+        throw RegistryError.pushRejected(remote: remote, reason: error.message)
+      }
+      report.pushedTo = remote
+    }
+  }
+}
+
+extension PromotionCheck {
+  init(_ check: AuditCheck) {
+    self.init(name: check.name, passed: check.passed, detail: check.detail)
+  }
+}
+
+extension AuditEntry {
+  /// The same entry, its signature failure saying how to configure a key.
+  func explainingMissingKey() -> AuditEntry {
+    AuditEntry(
+      tag: tag, event: event, artifact: artifact, version: version, stage: stage, commit: commit,
+      tagger: tagger, time: time, signature: signature, signatureRequired: signatureRequired,
+      status: status, problems: problems, warnings: warnings,
+      checks: checks.map { check in
+        guard check.kind == .unsigned, !check.passed else { return check }
+        return AuditCheck(
+          .unsigned, check.name, passed: false,
+          "\(stage ?? "this event") requires a signed tag, and no signing key is set: "
+            + "`git config gpg.format ssh` and `git config user.signingkey ~/.ssh/id_ed25519`, or --key")
+      }, policyCommit: policyCommit, isRollback: isRollback)
+  }
+}
+
+extension Workspace {
+  /// Holds the registry lock (`.git/mlx/registry.lock`) for a write; waits for another mlx
+  /// process writing the registry, saying so.
+  func registryLock() throws -> FileLock {
+    let directory = repository.gitDirectory + "/mlx"
+    try FileSystem.createDirectories(directory)
+    return try FileLock(path: directory + "/registry.lock") {
+      StandardError.write("mlx: waiting for another mlx process writing the registry…\n")
+    }
+  }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import MLXTestSupport
+import Testing
+
+/// What mlx reports must hold against someone with push access who is hostile: every fact
+/// comes from Git objects, every event is judged by the policy, and mlx never writes what its
+/// own audit rejects.
+@Suite struct RegistryTrustTests {
+  private func holder(_ repo: TestRepository, _ stage: String, all: Bool = false) throws -> String? {
+    let result = try repo.mlx(["registry", "which", "churn#\(stage)", "--json"] + (all ? ["--all"] : []))
+    return result.succeeded ? try result.json()["version"] as? String : nil
+  }
+
+  private func auditStatus(_ repo: TestRepository) throws -> (exit: Int32, status: [String: String]) {
+    let result = try repo.mlx("audit", "--json")
+    let entries = try result.json()["entries"] as? [[String: Any]] ?? []
+    return (
+      result.status,
+      Dictionary(entries.map { ($0["tag"] as! String, $0["status"] as! String) }) { first, _ in first }
+    )
+  }
+
+  private func object(_ repo: TestRepository, _ tag: String) throws -> String {
+    try repo.git("rev-parse", "refs/tags/\(tag)").trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  /// v0.0.1 through production, then v0.0.2 through production: #1–#3 and #4–#6.
+  private func twoReleases() throws -> RegistryFixture {
+    let fixture = try RegistryFixture()
+    for stage in ["dev", "staging", "production"] {
+      let result = try fixture.repo.mlx("promote", "churn", "--to", stage)
+      guard result.succeeded else { throw TestFailure("promote: \(result)") }
+    }
+    try fixture.commitModel("weights v2", accuracy: 0.95, auc: 0.97)
+    for stage in ["dev", "staging", "production"] {
+      let result = try fixture.repo.mlx("promote", "churn", "--to", stage)
+      guard result.succeeded else { throw TestFailure("promote: \(result)") }
+    }
+    return fixture
+  }
+
+  @Test func aReplayedTagObjectChangesNothing() throws {
+    let fixture = try twoReleases()
+    defer { fixture.remove() }
+    let repo = fixture.repo
+    #expect(try holder(repo, "production") == "v0.0.2")
+    // An older production tag's object under a new, higher counter: no key needed.
+    try repo.git("update-ref", "refs/tags/churn#production#11", try object(repo, "churn#production#3"))
+    // A dev tag's object under a production name.
+    try repo.git("update-ref", "refs/tags/churn#production#12", try object(repo, "churn#dev#4"))
+    #expect(try holder(repo, "production") == "v0.0.2", "replayed tags never count")
+    let which = try repo.mlx("registry", "which", "churn#production")
+    #expect(which.stderr.contains("churn#production#11 (replayed)"), "\(which)")
+    let (exit, status) = try auditStatus(repo)
+    #expect(exit == 1)
+    #expect(status["churn#production#11"] == "replayed")
+    #expect(status["churn#production#12"] == "replayed")
+    #expect(status["churn#production#6"] == "ok")
+    let text = try repo.mlx("audit")
+    #expect(text.stdout.contains("the tag object was written as 'churn#production#3', not 'churn#production#11'"))
+  }
+
+  @Test func theVersionComesFromTheCommitNeverTheMessage() throws {
+    let fixture = try RegistryFixture(gates: [])
+    defer { fixture.remove() }
+    let repo = fixture.repo
+    #expect(try repo.mlx("promote", "churn", "--to", "dev").succeeded)
+    // A correctly signed tag on v0.0.1's commit whose message claims v0.1.1.
+    let head = try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+    try repo.write("Promote churn v0.1.1 to dev\n\nMlx-Artifact: churn\nMlx-Version: v0.1.1\nMlx-Stage: dev\n", to: "message.txt")
+    try repo.git("tag", "-s", "-F", "message.txt", "churn#dev#2", head)
+    let history = try repo.mlx("registry", "history", "--json", "--all").json()["events"] as? [[String: Any]] ?? []
+    let claimed = history.first { $0["tag"] as? String == "churn#dev#2" }
+    #expect(claimed?["version"] as? String == "v0.0.1", "GTO's rule: the version registered at the commit")
+    let (exit, status) = try auditStatus(repo)
+    #expect(exit == 1)
+    #expect(status["churn#dev#2"] == "mismatch")
+    #expect(try repo.mlx("audit").stdout.contains("Mlx-Version claims 'v0.1.1'; the Git objects say 'v0.0.1'"))
+  }
+
+  @Test func aHandSignedPromotionIsJudgedByThePolicyLikeMlxPromote() throws {
+    let fixture = try RegistryFixture()
+    defer { fixture.remove() }
+    let repo = fixture.repo
+    #expect(try repo.mlx("promote", "churn", "--to", "dev").succeeded)
+    // Correctly signed by Alice with plain git, skipping staging.
+    let head = try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+    try repo.git("tag", "-s", "-m", "straight to production", "churn#production#2", head)
+    #expect(try fixture.gitVerify("churn#production#2").succeeded, "git itself accepts the signature")
+    let (exit, status) = try auditStatus(repo)
+    #expect(exit == 1)
+    #expect(status["churn#production#2"] == "order")
+    #expect(try holder(repo, "production") == nil, "an event that fails the audit is not counted")
+    #expect(try holder(repo, "production", all: true) == "v0.0.1", "--all counts everything, as GTO")
+    // mlx promote refuses the same promotion.
+    let promote = try repo.mlx("promote", "churn", "--to", "production")
+    #expect(promote.status == 1)
+    #expect(promote.stdout.contains("FAIL  stage order: v0.0.1 must be in staging before production"))
+  }
+
+  @Test func holdersSignedByKeysOutsideTheAllowedSignersAreNotCounted() throws {
+    let fixture = try RegistryFixture(gates: [])
+    defer { fixture.remove() }
+    let repo = fixture.repo
+    #expect(try repo.mlx("promote", "churn", "--to", "dev").succeeded)
+    try fixture.commitModel("weights v2", accuracy: 0.95, auc: 0.97)
+    let head = try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+    try repo.run("git", "-c", "user.signingkey=\(fixture.mallory)", "tag", "-s", "-m", "mine", "churn#dev#2", head)
+    #expect(try holder(repo, "dev") == "v0.0.1")
+    let which = try repo.mlx("registry", "which", "churn#dev")
+    #expect(which.stderr.contains("churn#dev#2 (unauthorised)"), "\(which)")
+    #expect(try auditStatus(repo).status["churn#dev#2"] == "unauthorised")
+  }
+
+  @Test func promoteNeverWritesWhatTheAuditRejects() throws {
+    let fixture = try RegistryFixture(gates: [])
+    defer { fixture.remove() }
+    let repo = fixture.repo
+    // dev requires no signature, but a signature by a key the allowed signers do not list
+    // would fail the audit.
+    let result = try repo.mlx("promote", "churn", "--to", "dev", "--key", fixture.mallory)
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("FAIL  signer:"), "\(result)")
+    #expect(result.stderr.contains("refused; no tag was written"))
+    #expect(try fixture.tags().isEmpty)
+  }
+
+  @Test func rollbackWritesATagTheAuditAccepts() throws {
+    let fixture = try twoReleases()
+    defer { fixture.remove() }
+    let repo = fixture.repo
+    let rollback = try repo.mlx("rollback", "churn#production")
+    #expect(rollback.succeeded, "\(rollback)")
+    #expect(rollback.stdout.contains("production: v0.0.2 → v0.0.1"))
+    #expect(try holder(repo, "production") == "v0.0.1")
+    let message = try repo.git("cat-file", "-p", "churn#production#7")
+    for trailer in ["Mlx-Digest: sha256:", "Mlx-Run: run-weights-v1", "Mlx-Metric: accuracy=0.93", "Mlx-Rollback-From: v0.0.2"] {
+      #expect(message.contains(trailer), "missing \(trailer)")
+    }
+    let (exit, status) = try auditStatus(repo)
+    #expect(exit == 0, "\(status)")
+    #expect(status["churn#production#7"] == "ok")
+    let lineage = try repo.mlx("lineage", "churn#production", "--json")
+    #expect(!lineage.stdout.contains("unauthorised-promotion"), "\(lineage)")
+  }
+
+  @Test func theRollbackRuleCanRequireTheGatesAgain() throws {
+    let fixture = try twoReleases()
+    defer { fixture.remove() }
+    let repo = fixture.repo
+    // v0.0.1's auc (0.95) is below v0.0.2's (0.97) minus 0.01: the relative gate fails.
+    let policy = try repo.read(".mlx/policy.yaml")
+    try repo.write(policy.replacingOccurrences(of: "    signature: required\n", with: "    signature: required\n    rollback: check-gates\n"), to: ".mlx/policy.yaml")
+    try repo.git("commit", "-qam", "rollbacks re-check the gates")
+    let refused = try repo.mlx("rollback", "churn", "--stage", "production")
+    #expect(refused.status == 1)
+    #expect(refused.stdout.contains("FAIL  gate auc >= current.auc - 0.01"), "\(refused)")
+    #expect(try holder(repo, "production") == "v0.0.2")
+  }
+
+  @Test func concurrentPromotionsNeverShareACounter() throws {
+    let fixture = try RegistryFixture(gates: [])
+    defer { fixture.remove() }
+    let repo = fixture.repo
+    #expect(try repo.mlx("register", "churn").succeeded)
+    try fixture.commitModel("weights v2", accuracy: 0.95, auc: 0.97)
+    #expect(try repo.mlx("register", "churn").succeeded)
+    let targets = ["churn@v0.0.1", "churn@v0.0.2"]
+    nonisolated(unsafe) var results = [ProcessResult?](repeating: nil, count: 2)
+    let lock = NSLock()
+    DispatchQueue.concurrentPerform(iterations: 2) { index in
+      let result = try? repo.mlx("promote", targets[index], "--to", "dev")
+      lock.lock()
+      results[index] = result
+      lock.unlock()
+    }
+    for result in results {
+      #expect(result?.succeeded == true, "\(String(describing: result))")
+      #expect(result?.stderr.contains("tag already exists") == false)
+    }
+    let counters = try fixture.tags().filter { $0.contains("#") }.map { $0.split(separator: "#").last! }
+    #expect(counters.sorted() == ["1", "2"], "each promotion took its own counter: \(counters)")
+    #expect(try repo.mlx("audit").succeeded)
+  }
+
+  @Test func gitCommitterDateInGitsInternalFormIsHonoured() throws {
+    let fixture = try RegistryFixture(gates: [])
+    defer { fixture.remove() }
+    let repo = fixture.repo
+    let result = try repo.mlx("register", "churn", environment: ["GIT_COMMITTER_DATE": "@1767225600 +0530"])
+    #expect(result.succeeded, "\(result)")
+    let tagger = try repo.git("for-each-ref", "--format=%(taggerdate:raw)", "refs/tags/churn@v0.0.1")
+    #expect(tagger.trimmingCharacters(in: .whitespacesAndNewlines) == "1767225600 +0530")
+    let bad = try repo.mlx("register", "churn", "HEAD", environment: ["GIT_COMMITTER_DATE": "next tuesday"])
+    #expect(bad.status != 0)
+    #expect(bad.stderr.contains("GIT_COMMITTER_DATE 'next tuesday' is not a date git accepts"))
+  }
+
+  @Test func thePolicyIsReadFromTheTrustedRefNeverFromThePromotedCommit() throws {
+    let fixture = try RegistryFixture()
+    defer { fixture.remove() }
+    let repo = fixture.repo
+    #expect(try repo.mlx("promote", "churn", "--to", "dev").succeeded)
+    // A branch that weakens the policy (no gates, no stage order) and brings a weak model.
+    try repo.git("switch", "-q", "-c", "weaken")
+    try repo.write(
+      "version: 1\nartifacts:\n  churn: {path: models/model.bin}\nstages: [dev, staging, production]\n",
+      to: ".mlx/policy.yaml")
+    try fixture.commitModel("weights bad", accuracy: 0.1, auc: 0.1)
+    let promote = try repo.mlx("promote", "churn", "--to", "staging")
+    #expect(promote.status == 1)
+    #expect(promote.stdout.contains("FAIL  gate accuracy >= 0.9"), "main's policy judges: \(promote)")
+    #expect(promote.stdout.contains("FAIL  stage order"))
+    // The audit names the trusted ref and the commit whose policy judged each event.
+    let auditRun = try repo.mlx("audit", "--json")
+    let audit = try auditRun.json()
+    #expect(audit["trusted_ref"] as? String == "refs/heads/main", "\(auditRun)")
+    let mainPolicy = try repo.git("rev-list", "-1", "main", "--", ".mlx/policy.yaml").trimmingCharacters(in: .whitespacesAndNewlines)
+    let entries = audit["entries"] as? [[String: Any]] ?? []
+    #expect(entries.allSatisfy { $0["policy_commit"] as? String == mainPolicy })
+    let changes = audit["policy_changes"] as? [[String: Any]] ?? []
+    #expect(changes.count == 1)
+    #expect((changes.first?["author"] as? [String: String])?["email"] == "alice@example.com")
+    #expect((changes.first?["signature"] as? [String: Any])?["status"] as? String == "unsigned")
+    // Configured to trust the branch, the weaker policy applies.
+    try repo.git("config", "mlx.trustedRef", "weaken")
+    let weak = try repo.mlx("promote", "churn", "--to", "staging")
+    #expect(weak.succeeded, "\(weak)")
+  }
+}

@@ -26,6 +26,8 @@ fi
 
 # The example pipeline's own needs (system Python, as `make demo` uses).
 python3 -c "import numpy, sklearn, yaml" 2>/dev/null || python3 -m pip install -q numpy scikit-learn pyyaml
+# The signed-registry generator signs with the cryptography package.
+python3 -c "import cryptography" 2>/dev/null || python3 -m pip install -q cryptography
 
 python3 "$here/generate.py" "$work/data"
 exec python3 "$here/bench.py" --mlx "$mlx_binary" --dvc "$work/venv/bin/dvc" --gto "$work/venv/bin/gto" --work "$work" \

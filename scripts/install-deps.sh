@@ -2,7 +2,7 @@
 # Installs the Debian packages mlx needs to build and test, when they are missing.
 # Usage: scripts/install-deps.sh            (build needs)
 #        scripts/install-deps.sh --test     (also the Python tools the tests check against:
-#                                            GTO, jsonschema)
+#                                            GTO, jsonschema, securesystemslib)
 set -euo pipefail
 
 missing=()
@@ -21,6 +21,7 @@ if [ "${1:-}" = "--test" ]; then
   python=()
   command -v gto >/dev/null 2>&1 || python+=(gto)
   python3 -c "import jsonschema, referencing" 2>/dev/null || python+=(jsonschema)
+  python3 -c "import securesystemslib.dsse" 2>/dev/null || python+=(securesystemslib)
   if [ ${#python[@]} -gt 0 ]; then
     echo "Installing missing Python packages: ${python[*]}" >&2
     python3 -m pip install --quiet --disable-pip-version-check "${python[@]}"

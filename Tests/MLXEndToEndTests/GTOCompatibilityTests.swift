@@ -45,13 +45,19 @@ import Testing
     #expect(NSDictionary(dictionary: ["v": a]).isEqual(to: ["v": b]), "gto \(gtoArguments):\n\(theirs.stdout)\nmlx \(mlxArguments):\n\(ours.stdout)")
   }
 
-  @Test func aRegistryGTOWroteReadsTheSame() throws {
+  /// A repository with two commits for versions to point at.
+  private func twoCommits() throws -> TestRepository {
     let repo = try TestRepository()
-    defer { repo.remove() }
     try repo.write("a", to: "a.txt")
     try repo.commitAll("first")
     try repo.write("b", to: "b.txt")
     try repo.commitAll("second")
+    return repo
+  }
+
+  @Test func aRegistryGTOWroteReadsTheSame() throws {
+    let repo = try twoCommits()
+    defer { repo.remove() }
     let base = 1_767_225_600
     // Uppercase, '_', a monorepo 'dir:name', an assignment without registration, an
     // unassignment, a deregistration, and a deprecation followed by a new registration.
@@ -87,12 +93,8 @@ import Testing
   }
 
   @Test func aDeprecationAndARegistrationInOneSecondOrderAsInGTO() throws {
-    let repo = try TestRepository()
+    let repo = try twoCommits()
     defer { repo.remove() }
-    try repo.write("a", to: "a.txt")
-    try repo.commitAll("first")
-    try repo.write("b", to: "b.txt")
-    try repo.commitAll("second")
     let base = 1_767_225_600
     try gto(repo, at: base, "register", "churn", "HEAD~1")
     // GTO's priority puts a deprecation (2) before a registration (3) in the same second.

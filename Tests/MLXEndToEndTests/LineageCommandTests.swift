@@ -348,6 +348,55 @@ private struct LineageFixture {
     #expect(names.isSuperset(of: ["source", "data/prepared", "data/raw.csv", "train.sh"]))
   }
 
+  @Test func signedProvenanceIsADSSEEnvelopeAnIndependentVerifierAccepts() throws {
+    let fixture = try LineageFixture()
+    defer { fixture.remove() }
+    try fixture.trainAndPromote()
+    let repo = fixture.repo
+    let signed = try repo.mlx("lineage", "churn#production", "--format", "slsa", "--sign", "--output", "envelope.json")
+    #expect(signed.succeeded, "\(signed)")
+    let verified = try repo.mlx("verify-provenance", "envelope.json", "--artifact", "models/model.bin")
+    #expect(verified.succeeded, "\(verified)")
+    #expect(verified.stdout.contains("signed by alice@example.com"))
+
+    // securesystemslib, with the key's default keyid, checks the same envelope.
+    let script = """
+      import base64, json, struct, sys
+      from securesystemslib.dsse import Envelope
+      from securesystemslib.signer import SSlibKey
+      from securesystemslib.signer._utils import compute_default_keyid
+      blob = base64.b64decode(open(sys.argv[2]).read().split()[1])
+      size = struct.unpack('>I', blob[:4])[0]
+      rest = blob[4 + size:]
+      raw = rest[4:4 + struct.unpack('>I', rest[:4])[0]]
+      keyval = {'public': raw.hex()}
+      key = SSlibKey(compute_default_keyid('ed25519', 'ed25519', keyval), 'ed25519', 'ed25519', keyval)
+      envelope = Envelope.from_dict(json.load(open(sys.argv[1])))
+      envelope.verify([key], 1)
+      statement = json.loads(envelope.pae().split(b' ', 4)[4])
+      assert statement['_type'] == 'https://in-toto.io/Statement/v1', statement['_type']
+      print('verified', statement['subject'][0]['name'])
+      """
+    try repo.write(script, to: "verify.py")
+    let independent = try repo.run("python3", "verify.py", "envelope.json", fixture.keys("alice.pub"))
+    #expect(independent.succeeded, "\(independent)")
+    #expect(independent.stdout.contains("verified models/model.bin"))
+
+    // An edited payload, or a signature by a key the allowed signers do not list, fails.
+    var envelope = try #require(try JSONSerialization.jsonObject(with: Data(repo.read("envelope.json").utf8)) as? [String: Any])
+    let payload = String(decoding: Data(base64Encoded: envelope["payload"] as! String)!, as: UTF8.self)
+    envelope["payload"] = Data(payload.replacingOccurrences(of: "models/model.bin", with: "models/other.bin").utf8).base64EncodedString()
+    try repo.write(Data(try JSONSerialization.data(withJSONObject: envelope)), to: "edited.json")
+    let edited = try repo.mlx("verify-provenance", "edited.json")
+    #expect(edited.status == 1)
+    #expect(edited.stdout.contains("no signature by a key in the allowed signers"))
+    #expect(try repo.run("python3", "verify.py", "edited.json", fixture.keys("alice.pub")).status != 0)
+    let mallory = try repo.mlx("lineage", "churn#production", "--format", "slsa", "--sign", "--key", fixture.mallory, "--output", "mallory.json")
+    #expect(mallory.succeeded)
+    #expect(try repo.mlx("verify-provenance", "mallory.json").status == 1)
+    #expect(try repo.mlx("verify-provenance", "envelope.json", "--artifact", "train.sh").stdout.contains("is none of the statement's subjects"))
+  }
+
   @Test func auditReportShowsPromotionsAndLineageAsHTML() throws {
     let fixture = try LineageFixture()
     defer { fixture.remove() }

@@ -261,23 +261,6 @@ extension Repository {
 
   /// The content of the blob at `path` in a commit's tree, or nil when there is none.
   public func file(_ path: String, inCommit id: GitOID) throws -> [UInt8]? {
-    let commit = try id.withRaw { (raw) throws -> OpaquePointer in
-      try makeHandle("git_commit_lookup") { git_commit_lookup(&$0, handle, raw) }
-    }
-    defer { git_commit_free(commit) }
-    let tree = try makeHandle("git_commit_tree") { git_commit_tree(&$0, commit) }
-    defer { git_tree_free(tree) }
-    var entry: OpaquePointer?
-    let code = git_tree_entry_bypath(&entry, tree, path)
-    if code == GIT_ENOTFOUND.rawValue { return nil }
-    try check(code, "git_tree_entry_bypath")
-    defer { git_tree_entry_free(entry) }
-    guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
-    let blob = try makeHandle("git_blob_lookup") {
-      git_blob_lookup(&$0, handle, git_tree_entry_id(entry))
-    }
-    defer { git_blob_free(blob) }
-    return Array(
-      UnsafeRawBufferPointer(start: git_blob_rawcontent(blob), count: Int(git_blob_rawsize(blob))))
+    try blobID(path, inCommit: id).map(blob)
   }
 }

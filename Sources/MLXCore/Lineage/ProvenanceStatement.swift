@@ -128,3 +128,99 @@ extension Workspace {
     return try ProvenanceStatement(graph: graph, record: record, stage: stage)
   }
 }
+
+/// What `mlx verify-provenance` found in a DSSE envelope.
+public struct ProvenanceVerification: Codable, Sendable {
+  public struct Subject: Codable, Sendable, Equatable {
+    public let name: String?
+    public let digest: [String: String]
+  }
+
+  /// Whether a signature by an allowed signer covers the payload, the payload is an in-toto
+  /// statement with an SLSA provenance predicate, and (when asked) the artifact matches.
+  public var verified: Bool { problems.isEmpty }
+  /// Principals of the keys that signed, per the allowed signers in force now.
+  public var signers: [String] = []
+  /// Fingerprints of the keys that signed.
+  public var keys: [String] = []
+  public var subjects: [Subject] = []
+  public var problems: [String] = []
+}
+
+extension Workspace {
+  /// The provenance statement in a DSSE envelope signed with the registry's signing key
+  /// (`user.signingkey` or `key`), an ed25519 key file mlx can open.
+  public func signedProvenance(
+    of target: LineageTarget, options: LineageOptions = LineageOptions(), key: String? = nil
+  ) throws -> DSSEEnvelope {
+    let statement = try provenance(of: target, options: options)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    let body = Array(try encoder.encode(statement))
+    guard case .ssh(let path) = try TagSigner.configured(repository, key: key) else {
+      throw RegistryError.signingFailed(
+        "signed provenance needs an ed25519 SSH key: `git config gpg.format ssh` and "
+          + "`git config user.signingkey ~/.ssh/id_ed25519`, or --key")
+    }
+    let privateKey: OpenSSHPrivateKey
+    do {
+      privateKey = try OpenSSHPrivateKey(contentsOf: path)
+    } catch {
+      throw RegistryError.signingFailed("\(error); DSSE signatures need a key file without a passphrase")
+    }
+    return try DSSEEnvelope(signing: body, type: DSSEEnvelope.inTotoPayloadType, with: privateKey)
+  }
+
+  /// Checks a DSSE envelope mlx (or any in-toto signer) wrote: a valid signature by a key
+  /// the trusted allowed signers list, an in-toto statement with an SLSA predicate, and, with
+  /// `artifact`, that the file's SHA-256 is one of the statement's subjects.
+  public func verifyProvenance(at path: String, artifact: String? = nil) throws -> ProvenanceVerification {
+    let file = try repositoryPathOrAbsolute(path)
+    guard let text = try FileSystem.readTextIfPresent(file) else { throw WorkspaceError.missingFile(path: path) }
+    guard let envelope = try? JSONDecoder().decode(DSSEEnvelope.self, from: Data(text.utf8)) else {
+      throw LineageError.notAnEnvelope(path: path)
+    }
+    var result = ProvenanceVerification()
+    let history = try PolicyHistory.read(repository, fallbackSigners: nil)
+    let signers = history.current.signers
+    let now = Date()
+    let keys = envelope.signers(among: signers.entries.map(\.key))
+    for key in keys {
+      result.keys.append(key.fingerprint)
+      result.signers += signers.principals(for: key, at: now)
+    }
+    if keys.isEmpty {
+      result.problems.append(
+        "no signature by a key in the allowed signers of \(history.trustedRef ?? "HEAD") verifies the payload")
+    }
+    if envelope.payloadType != DSSEEnvelope.inTotoPayloadType {
+      result.problems.append("payload type is '\(envelope.payloadType)', not \(DSSEEnvelope.inTotoPayloadType)")
+    }
+    struct Statement: Decodable {
+      let _type: String
+      let subject: [ProvenanceVerification.Subject]
+      let predicateType: String
+    }
+    if let body = envelope.body, let statement = try? JSONDecoder().decode(Statement.self, from: Data(body)) {
+      result.subjects = statement.subject
+      if statement._type != ProvenanceStatement.statementType || statement.predicateType != ProvenanceStatement.predicateType {
+        result.problems.append("the payload is not an in-toto statement with an SLSA provenance predicate")
+      }
+    } else {
+      result.problems.append("the payload is not an in-toto statement")
+    }
+    if let artifact {
+      let (digest, _) = try ContentDigest.ofFile(at: try repositoryPathOrAbsolute(artifact), displayPath: artifact)
+      let hex = String(digest.description.dropFirst(ObjectID.prefix.count))
+      if !result.subjects.contains(where: { $0.digest["sha256"] == hex }) {
+        result.problems.append("\(artifact) (sha256 \(hex.prefix(12))…) is none of the statement's subjects")
+      }
+    }
+    return result
+  }
+
+  /// An absolute path for a path the user typed, inside the repository or not.
+  private func repositoryPathOrAbsolute(_ path: String) throws -> String {
+    path.hasPrefix("/") ? path : FileSystem.join(currentDirectory, path)
+  }
+}

@@ -39,6 +39,8 @@ public struct PolicyHistory: Sendable {
   /// case HEAD is read and ``isTrusted`` is false.
   public let trustedRef: String?
   public let isTrusted: Bool
+  /// The trusted ref's commit now.
+  public var tip: String?
   /// Versions, oldest first.
   public let versions: [Version]
   public let changes: [Change]
@@ -73,7 +75,7 @@ public struct PolicyHistory: Sendable {
     let (reference, isTrusted) = try trustedReference(repository)
     guard let reference, let tip = try repository.resolveReference(reference) ?? (try? repository.commit(reference))
     else {
-      return PolicyHistory(trustedRef: nil, isTrusted: false, versions: [], changes: [])
+      return PolicyHistory(trustedRef: nil, isTrusted: false, tip: nil, versions: [], changes: [])
     }
     // Walk first parents from the tip, noting where either file's blob changes.
     struct Point {
@@ -149,7 +151,8 @@ public struct PolicyHistory: Sendable {
           hasPolicy: point.policy != nil, problem: problem))
       previous = point
     }
-    return PolicyHistory(trustedRef: reference, isTrusted: isTrusted, versions: versions, changes: changes)
+    return PolicyHistory(
+      trustedRef: reference, isTrusted: isTrusted, tip: tip.hex, versions: versions, changes: changes)
   }
 
   /// The trusted ref's full name, and whether it is one (false: HEAD, for want of any).

@@ -27,6 +27,31 @@ struct RegistryAuditor {
   /// The signature verdict of a tag object.
   let verdict: (RegistryEvent) throws -> SignatureVerdict
 
+  /// What the state keeps of a stage event: enough to order it and name its version.
+  struct StageEvent: Sendable, Equatable {
+    let tag: String
+    let kind: RegistryEvent.Kind
+    let version: String?
+    let stage: String?
+    let commit: String
+    let counter: Int?
+    let time: Date
+
+    init(_ event: RegistryEvent) {
+      (tag, kind, version, stage, commit, counter, time) =
+        (event.tag, event.kind, event.version, event.stage, event.commit, event.counter, event.time)
+    }
+
+    /// ``ArtifactState/stageOrder(_:_:)``: counter, then time, priority and name.
+    static func precedes(_ a: StageEvent, _ b: StageEvent) -> Bool {
+      if let x = a.counter, let y = b.counter, x != y { return x < y }
+      if a.time != b.time { return a.time < b.time }
+      if a.kind.priority != b.kind.priority { return a.kind.priority < b.kind.priority }
+      if (a.counter ?? 0) != (b.counter ?? 0) { return (a.counter ?? 0) < (b.counter ?? 0) }
+      return a.tag < b.tag
+    }
+  }
+
   /// The state an artifact's passing events have built so far.
   struct State {
     /// Version to commit, for versions registered and not deregistered.
@@ -35,14 +60,17 @@ struct RegistryAuditor {
     var explicit: Set<String> = []
     /// The version registered at each commit (GTO's rule for stage events).
     var versionAtCommit: [String: String] = [:]
-    /// The last passing assignment or unassignment of each version and stage.
-    var pairs: [String: RegistryEvent] = [:]
+    /// Per stage, the last passing assignment or unassignment of each version.
+    private var pairs: [String: [String: StageEvent]] = [:]
+    /// Per stage, its holder: kept up to date as events apply, so judging an event never
+    /// scans the history.
+    private var holders: [String: StageEvent] = [:]
     /// Version and stage pairs that were ever assigned.
     var everHeld: Set<String> = []
     /// Counter to the tag that used it.
     var counters: [Int: String] = [:]
     /// Passing assignments, in order: what a rollback goes back through.
-    var assignments: [RegistryEvent] = []
+    var assignments: [StageEvent] = []
 
     static func key(_ version: String, _ stage: String) -> String { version + "\u{0}" + stage }
 
@@ -56,49 +84,54 @@ struct RegistryAuditor {
       }
     }
 
-    /// Who holds `stage`: the version assigned to it last, among those still registered.
-    func holder(of stage: String) -> RegistryEvent? {
-      var best: RegistryEvent?
-      for event in pairs.values where event.kind == .assignment && event.stage == stage {
-        guard let version = event.version, registered[version] != nil || !explicit.contains(version)
-        else { continue }
-        if let current = best, !ArtifactState.stageOrder(current, event) { continue }
-        best = event
-      }
-      return best
-    }
+    /// Whether a version can hold a stage: registered now, or never registered (a version
+    /// named by its commit).
+    func isActive(_ version: String) -> Bool { registered[version] != nil || !explicit.contains(version) }
+
+    /// Who holds `stage`: the version assigned to it last, among the active ones.
+    func holder(of stage: String) -> StageEvent? { holders[stage] }
 
     /// Stages `version` holds (every held stage when `version` is nil).
     func stagesHeld(by version: String?) -> [String] {
-      let stages = Set(pairs.values.compactMap(\.stage))
-      return stages.filter { stage in
-        guard let holder = holder(of: stage) else { return false }
-        return version == nil || holder.version == version
-      }.sorted()
+      holders.filter { version == nil || $0.value.version == version }.keys.sorted()
     }
 
     mutating func apply(_ event: RegistryEvent) {
       if let counter = event.counter { counters[counter] = event.tag }
       guard let version = event.version else { return }
       switch event.kind {
-      case .registration:
-        registered[version] = event.commit
+      case .registration, .deregistration:
+        registered[version] = event.kind == .registration ? event.commit : nil
         explicit.insert(version)
         versionAtCommit[event.commit] = version
-      case .deregistration:
-        registered[version] = nil
-        explicit.insert(version)
-        versionAtCommit[event.commit] = version
+        // The version's assignments count again, or no longer.
+        for (stage, versions) in pairs where versions[version] != nil { recomputeHolder(of: stage) }
       case .assignment, .unassignment:
         guard let stage = event.stage else { return }
-        pairs[Self.key(version, stage)] = event
+        let recorded = StageEvent(event)
+        pairs[stage, default: [:]][version] = recorded
         if event.kind == .assignment {
           everHeld.insert(Self.key(version, stage))
-          assignments.append(event)
+          assignments.append(recorded)
+          if isActive(version), holders[stage].map({ StageEvent.precedes($0, recorded) }) ?? true {
+            holders[stage] = recorded
+          }
+        } else if holders[stage]?.version == version {
+          recomputeHolder(of: stage)
         }
       case .deprecation:
         break
       }
+    }
+
+    private mutating func recomputeHolder(of stage: String) {
+      var best: StageEvent?
+      for event in (pairs[stage] ?? [:]).values where event.kind == .assignment {
+        guard let version = event.version, isActive(version) else { continue }
+        if let current = best, !StageEvent.precedes(current, event) { continue }
+        best = event
+      }
+      holders[stage] = best
     }
   }
 
@@ -111,17 +144,20 @@ struct RegistryAuditor {
     var states: [String: State] = [:]
     let backdated = Self.backdatedTags(snapshot.events)
     let sameSecond = Self.sameSecondTags(snapshot.events)
+    entries.reserveCapacity(snapshot.events.count + snapshot.replayed.count)
     for event in snapshot.events {
-      var state = states[event.artifact] ?? State()
-      let entry = try judge(event, state: state, backdated: backdated[event.tag], sameSecond: sameSecond[event.tag])
+      // The state is judged in place and mutated in place: a copy per event would copy every
+      // table it holds.
+      if states[event.artifact] == nil { states[event.artifact] = State() }
+      let entry = try judge(
+        event, state: states[event.artifact]!, backdated: backdated[event.tag], sameSecond: sameSecond[event.tag])
       if entry.passed {
         var resolved = event
         resolved.version = entry.version
-        state.apply(resolved)
-      } else if let counter = event.counter, state.counters[counter] == nil {
-        state.counters[counter] = event.tag
+        states[event.artifact]!.apply(resolved)
+      } else if let counter = event.counter, states[event.artifact]!.counters[counter] == nil {
+        states[event.artifact]!.counters[counter] = event.tag
       }
-      states[event.artifact] = state
       entries.append(entry)
     }
     for event in snapshot.replayed {

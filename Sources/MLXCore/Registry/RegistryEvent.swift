@@ -82,8 +82,7 @@ public struct RegistryEvent: Codable, Sendable, Equatable {
     tagger = tag.tagger
     time = Date(timeIntervalSince1970: TimeInterval(tag.time))
     offsetMinutes = tag.offsetMinutes
-    let lines = tag.message.split(separator: "\n", omittingEmptySubsequences: false)
-    summary = lines.first.map(String.init) ?? ""
+    summary = tag.message.utf8.firstIndex(of: UInt8(ascii: "\n")).map { String(tag.message[..<$0]) } ?? tag.message
     message = tag.message
     trailers = TagMessage.trailers(of: tag.message)
   }

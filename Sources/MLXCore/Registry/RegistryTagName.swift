@@ -71,33 +71,41 @@ public struct RegistryTagName: Hashable, Sendable, CustomStringConvertible {
   /// The artifact ends at the first `#` or `@` (neither may appear in a name); then come
   /// `#STAGE[!]`, `@vSEMVER[!]` or `@deprecated`, and an optional `#COUNTER`.
   public init?(parsing text: String) {
-    guard let split = text.firstIndex(where: { $0 == "#" || $0 == "@" }) else { return nil }
-    let artifact = String(text[..<split].map { $0 == "=" ? ":" : $0 })
-    guard Self.isValidArtifact(artifact), !text[..<split].contains(":") else { return nil }
-    var rest = text[text.index(after: split)...]
+    // Works on UTF-8 bytes: the registry parses every tag name on every read.
+    let bytes = Array(text.utf8)
+    let hash = UInt8(ascii: "#")
+    let at = UInt8(ascii: "@")
+    guard let split = bytes.firstIndex(where: { $0 == hash || $0 == at }), split > 0 else { return nil }
+    let nameBytes = bytes[..<split]
+    guard !nameBytes.contains(UInt8(ascii: ":")) else { return nil }
+    let artifact = String(decoding: nameBytes.map { $0 == UInt8(ascii: "=") ? UInt8(ascii: ":") : $0 }, as: UTF8.self)
+    guard Self.isValidArtifact(artifact) else { return nil }
+    var rest = bytes[(split + 1)...]
     var counter: Int?
     // Stages, versions and `deprecated` hold no `#`: whatever follows one is the counter.
-    if let hash = rest.firstIndex(of: "#") {
-      let digits = rest[rest.index(after: hash)...]
-      guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(digits)
+    if let counterStart = rest.firstIndex(of: hash) {
+      let digits = rest[(counterStart + 1)...]
+      guard !digits.isEmpty, digits.count < 19,
+        digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
       else { return nil }
-      counter = number
-      rest = rest[..<hash]
+      counter = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+      rest = rest[..<counterStart]
     }
-    let cancelled = rest.hasSuffix("!")
+    let cancelled = rest.last == UInt8(ascii: "!")
     if cancelled { rest = rest.dropLast() }
+    let body = String(decoding: rest, as: UTF8.self)
     let action: Action
-    if text[split] == "@" {
-      if rest == "deprecated", !cancelled {
+    if bytes[split] == at {
+      if body == "deprecated", !cancelled {
         action = .deprecate
-      } else if let version = SemanticVersion(String(rest)) {
+      } else if let version = SemanticVersion(body) {
         action = cancelled ? .deregister(version) : .register(version)
       } else {
         return nil
       }
     } else {
-      guard Self.isValidName(String(rest)) else { return nil }
-      action = cancelled ? .unassign(stage: String(rest)) : .assign(stage: String(rest))
+      guard Self.isValidName(body) else { return nil }
+      action = cancelled ? .unassign(stage: body) : .assign(stage: body)
     }
     self.init(artifact: artifact, action: action, counter: counter)
   }

@@ -56,32 +56,49 @@ struct SignatureCache {
 
   // MARK: - Encoding
 
-  private static let magic = "MLXSIG01"
+  private static let magic = "MLXSIG02"
 
-  /// `MLXSIG01`, then per entry: object id, status, fingerprint, the key as OpenSSH text (empty
-  /// for an invalid signature) and the detail (``BinaryWriter`` strings).
+  /// `MLXSIG02`, the number of distinct keys (4 bytes) and each key as OpenSSH text, then per
+  /// entry: object id, status, fingerprint, detail (``BinaryWriter`` strings) and the index of
+  /// its key (4 bytes; -1 for none). Registries are signed by a few keys, so each is parsed
+  /// once however many tags it signed.
   private static func encode(_ verdicts: [String: SignatureVerdict]) -> [UInt8] {
     var writer = BinaryWriter(magic: magic)
+    var keys: [String] = []
+    var index: [String: Int32] = [:]
+    for verdict in verdicts.values {
+      guard let text = verdict.key?.openSSHText, index[text] == nil else { continue }
+      index[text] = Int32(keys.count)
+      keys.append(text)
+    }
+    writer.integer(UInt32(keys.count))
+    for key in keys { writer.string(key) }
     for (object, verdict) in verdicts {
-      for text in [
-        object, verdict.status.rawValue, verdict.fingerprint ?? "", verdict.key?.openSSHText ?? "",
-        verdict.detail ?? "",
-      ] {
+      for text in [object, verdict.status.rawValue, verdict.fingerprint ?? "", verdict.detail ?? ""] {
         writer.string(text)
       }
+      writer.integer(verdict.key.map { index[$0.openSSHText]! } ?? -1)
     }
     return writer.bytes
   }
 
   private static func decode(_ bytes: [UInt8]) -> [String: SignatureVerdict]? {
-    guard var reader = BinaryReader(bytes, magic: magic) else { return nil }
+    guard var reader = BinaryReader(bytes, magic: magic), let keyCount = reader.integer(UInt32.self) else {
+      return nil
+    }
+    var keys: [OpenSSHPublicKey] = []
+    for _ in 0..<keyCount {
+      guard let text = reader.string(), let key = OpenSSHPublicKey(openSSHText: text) else { return nil }
+      keys.append(key)
+    }
     var verdicts: [String: SignatureVerdict] = [:]
     while !reader.isAtEnd {
       guard let object = reader.string(), let statusText = reader.string(),
         let status = SignatureCheck.Status(rawValue: statusText), let fingerprint = reader.string(),
-        let keyText = reader.string(), let detail = reader.string()
+        let detail = reader.string(), let keyIndex = reader.integer(Int32.self),
+        keyIndex >= -1, keyIndex < keys.count
       else { return nil }
-      let key = keyText.isEmpty ? nil : OpenSSHPublicKey(openSSHText: keyText)
+      let key = keyIndex >= 0 ? keys[Int(keyIndex)] : nil
       if status == .valid && key == nil { return nil }
       verdicts[object] = SignatureVerdict(
         status: status, format: "ssh", fingerprint: fingerprint.isEmpty ? nil : fingerprint, key: key,

@@ -9,25 +9,31 @@ final class RegistryReading {
   let approvals: [Approval]
   let declarations: [String: RegistryPolicy.Artifact]
   private let repository: Repository
+  private let fallbackSignersText: String?
   private(set) var auditor: RegistryAuditor!
   private var verdicts: [String: SignatureVerdict] = [:]
-  private var evidence: [String: ArtifactEvidence] = [:]
+  private var evidence: EvidenceCache?
   private var audited: (entries: [AuditEntry], states: [String: RegistryAuditor.State])?
+  private var failures: [AuditOutcomeCache.Failure]?
 
   init(workspace: Workspace) throws {
     let repository = workspace.repository
     self.repository = repository
     snapshot = try RegistrySnapshot.read(repository)
-    history = try PolicyHistory.read(repository, fallbackSigners: try workspace.configuredAllowedSigners())
+    fallbackSignersText = try workspace.configuredAllowedSignersText()
+    history = try PolicyHistory.read(
+      repository,
+      fallbackSigners: try fallbackSignersText.map { try AllowedSigners(parsing: $0, path: "gpg.ssh.allowedSignersFile") })
     approvals = try Self.readApprovals(repository)
     declarations = history.current.policy.artifacts.isEmpty ? try workspace.gtoArtifacts(history) : [:]
     auditor = RegistryAuditor(
       history: history, declarations: declarations, approvals: approvals,
       evidence: { [unowned self, unowned workspace] path, commit in
-        let key = (path ?? "") + "\u{0}" + commit
-        if let known = self.evidence[key] { return known }
+        let key = EvidenceCache.key(path: path, commit: commit)
+        if self.evidence == nil { self.evidence = EvidenceCache(gitDirectory: repository.gitDirectory) }
+        if let known = self.evidence?.entries[key] { return known }
         let found = try workspace.evidence(path: path, commit: commit)
-        self.evidence[key] = found
+        self.evidence?.record(found, for: key)
         return found
       },
       verdict: { [unowned self, unowned repository] event in
@@ -45,20 +51,47 @@ final class RegistryReading {
     try verifySignatures(of: snapshot.events)
     let result = try auditor.audit(snapshot)
     audited = result
+    evidence?.save()
+    let failed = result.entries.filter { !$0.passed }.map {
+      AuditOutcomeCache.Failure(tag: $0.tag, artifact: $0.artifact, status: $0.status, problems: $0.problems)
+    }
+    failures = failed
+    AuditOutcomeCache.save(failed, key: outcomeKey, gitDirectory: repository.gitDirectory)
     return result
   }
 
+  /// The events that fail the audit: from the audit cache when nothing the audit reads
+  /// changed since it was written, else from a full audit.
+  func failingEvents() throws -> [AuditOutcomeCache.Failure] {
+    if let failures { return failures }
+    if let cached = AuditOutcomeCache.load(gitDirectory: repository.gitDirectory, key: outcomeKey) {
+      failures = cached
+      return cached
+    }
+    _ = try audit()
+    return failures ?? []
+  }
+
+  private lazy var outcomeKey = AuditOutcomeCache.key(
+    snapshot: snapshot, history: history, approvals: approvals, fallbackSigners: fallbackSignersText)
+
   /// The events registry reads count: every one without a policy on the trusted ref, else
   /// those that pass the audit (all of them with `all`). Replayed tags never count.
-  func counted(all: Bool) throws -> (snapshot: RegistrySnapshot, skipped: [AuditEntry]) {
+  func counted(all: Bool) throws -> (snapshot: RegistrySnapshot, skipped: [SkippedEvent]) {
     guard history.enforces, !all else {
-      let skipped = snapshot.replayed.isEmpty ? [] : try audit().entries.filter { $0.status == AuditStatus.replayed.rawValue }
-      return (snapshot, skipped)
+      let replayed = Set(snapshot.replayed.map(\.tag))
+      let skipped = replayed.isEmpty ? [] : try failingEvents().filter { replayed.contains($0.tag) }
+      return (snapshot, skipped.map(SkippedEvent.init))
     }
-    let entries = try audit().entries
-    let passing = Set(entries.filter(\.passed).map(\.tag))
-    let kept = snapshot.events.filter { passing.contains($0.tag) }
-    return (snapshot.keeping(kept), entries.filter { !$0.passed })
+    let failing = try failingEvents()
+    let failingTags = Set(failing.map(\.tag))
+    let kept = snapshot.events.filter { !failingTags.contains($0.tag) }
+    return (snapshot.keeping(kept), failing.map(SkippedEvent.init))
+  }
+
+  /// Whether the event behind `tag` passes the audit.
+  func passes(_ tag: String) throws -> Bool {
+    try !failingEvents().contains { $0.tag == tag }
   }
 
   /// Candidate events for a write, judged after everything already in the registry.
@@ -126,13 +159,11 @@ extension Workspace {
       policyChanges: reading.history.changes)
   }
 
-  /// Git's `gpg.ssh.allowedSignersFile`, a file of this machine's configuration: used where
-  /// the trusted ref has no allowed-signers file.
-  func configuredAllowedSigners() throws -> AllowedSigners? {
+  /// The text of Git's `gpg.ssh.allowedSignersFile`, a file of this machine's
+  /// configuration: used where the trusted ref has no allowed-signers file.
+  func configuredAllowedSignersText() throws -> String? {
     guard let configured = try repository.configValue("gpg.ssh.allowedSignersFile") else { return nil }
-    let path = configured.hasPrefix("/") ? configured : absolute(configured)
-    guard let text = try FileSystem.readTextIfPresent(path) else { return nil }
-    return try AllowedSigners(parsing: text, path: configured)
+    return try FileSystem.readTextIfPresent(configured.hasPrefix("/") ? configured : absolute(configured))
   }
 
   /// GTO's `artifacts.yaml` at the trusted ref, read as artifact declarations when the policy

@@ -243,6 +243,7 @@ public enum LineageError: Error, CustomStringConvertible, Equatable {
   case downstreamNeedsData
   case provenanceNeedsArtifact
   case renderingFailed(String)
+  case notAnEnvelope(path: String)
 
   public var description: String {
     switch self {
@@ -254,6 +255,9 @@ public enum LineageError: Error, CustomStringConvertible, Equatable {
       "no tracked artifact or recorded run has the content \(digest)"
     case .downstreamNeedsData:
       "--downstream starts from data: give a path, a digest, a version or a stage"
+    case .notAnEnvelope(let path):
+      "\(path) is not a DSSE envelope (JSON with payloadType, payload and signatures); "
+        + "write one with `mlx lineage TARGET --format slsa --sign`"
     case .renderingFailed(let message):
       "Graphviz's dot failed: \(message)"
     case .provenanceNeedsArtifact:

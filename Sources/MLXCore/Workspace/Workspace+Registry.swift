@@ -22,11 +22,12 @@ public struct Deployment: Codable, Sendable, Equatable {
 /// Registry events a read did not count because they fail the audit.
 public struct SkippedEvent: Codable, Sendable, Equatable {
   public let tag: String
+  public let artifact: String
   public let status: String
   public let problems: [String]
 
-  init(_ entry: AuditEntry) {
-    (tag, status, problems) = (entry.tag, entry.status, entry.problems)
+  init(_ failure: AuditOutcomeCache.Failure) {
+    (tag, artifact, status, problems) = (failure.tag, failure.artifact, failure.status, failure.problems)
   }
 }
 
@@ -74,7 +75,7 @@ extension Workspace {
     return RegistryView(
       artifacts: names.map { snapshot.state(of: $0, at: time) },
       verified: reading.history.enforces && !all,
-      skipped: skipped.filter { entry in artifact.map { entry.artifact == $0 } ?? true }.map(SkippedEvent.init))
+      skipped: skipped.filter { entry in artifact.map { entry.artifact == $0 } ?? true })
   }
 
   /// Every counted event in chronological order (up to `at`), for all artifacts or one.
@@ -88,7 +89,7 @@ extension Workspace {
     }
     return RegistryHistoryView(
       events: events, verified: reading.history.enforces && !all,
-      skipped: skipped.filter { entry in artifact.map { entry.artifact == $0 } ?? true }.map(SkippedEvent.init))
+      skipped: skipped.filter { entry in artifact.map { entry.artifact == $0 } ?? true })
   }
 
   /// The version in `stage` (now or at `time`), its commit and the model's digest there, as
@@ -104,11 +105,11 @@ extension Workspace {
     }
     let path = try artifactPath(artifact, reading: reading, given: nil)
     let evidence = try self.evidence(path: path, commit: holder.commit)
-    let passed = try !reading.history.enforces || reading.audit().entries.contains { $0.tag == holder.tag && $0.passed }
+    let passed = try !reading.history.enforces || reading.passes(holder.tag)
     return Deployment(
       artifact: artifact, stage: stage, version: holder.version, commit: holder.commit,
       tag: holder.tag, path: path, digest: evidence.digest?.description, run: evidence.run,
-      verified: passed, skipped: skipped.filter { $0.artifact == artifact }.map(SkippedEvent.init))
+      verified: passed, skipped: skipped.filter { $0.artifact == artifact })
   }
 
   // MARK: - GTO's shapes and CI hook

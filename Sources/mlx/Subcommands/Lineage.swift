@@ -8,7 +8,7 @@ extension MLXCommand {
     static let configuration = CommandConfiguration(
       abstract: "Trace where a model came from (or, with --downstream, what used some data), checking every link.",
       discussion: """
-        TARGET is NAME@vX.Y.Z, NAME#STAGE (or NAME:STAGE), a tracked PATH or PATH@REV, a run \
+        TARGET is NAME@vX.Y.Z, NAME#STAGE (or NAME%STAGE), a tracked PATH or PATH@REV, a run \
         id, a sha256: digest, or a commit. Upstream, each link is verified: content re-hashed \
         in the store, the model's digest against the run that wrote it, the run's inputs \
         against its commit, clean-tree runs, and signed, authorised registry tags. Breaks are \
@@ -45,6 +45,18 @@ extension MLXCommand {
     @Flag(help: "Check that stored content is present without re-hashing it.")
     var noRehash = false
 
+    @Flag(help: "With --format slsa, sign the statement: a DSSE envelope, with the registry's SSH key.")
+    var sign = false
+
+    @Option(help: "With --sign, the ed25519 key file to sign with (default: Git's user.signingkey).", completion: .file())
+    var key: String?
+
+    func validate() throws {
+      if (sign || key != nil) && format != .slsa {
+        throw ValidationError("--sign signs provenance: add --format slsa")
+      }
+    }
+
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
       var options = LineageOptions()
@@ -54,7 +66,11 @@ extension MLXCommand {
       let target = try workspace.lineageTarget(self.target)
       let format = json ? .json : self.format
       if format == .slsa {
-        try emit(try Output.jsonText(try workspace.provenance(of: target, options: options), snakeCase: false))
+        if sign {
+          try emit(try Output.jsonText(try workspace.signedProvenance(of: target, options: options, key: key), snakeCase: false))
+        } else {
+          try emit(try Output.jsonText(try workspace.provenance(of: target, options: options), snakeCase: false))
+        }
         return
       }
       let graph = try workspace.lineage(of: target, options: options)

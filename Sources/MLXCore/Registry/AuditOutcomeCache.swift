@@ -1,0 +1,132 @@
+import Crypto
+import Foundation
+
+/// The events that failed the last audit, kept in `.git/mlx/audit-cache` under a digest of
+/// everything the audit read, so registry reads with verification on skip the audit when
+/// nothing it depends on changed.
+///
+/// The key covers the mlx version, the trusted ref (its name and tip), every commit where the
+/// policy or allowed signers changed, Git's configured allowed-signers file, every approval
+/// (reference and object) and every registry tag (name and object). Every other input is
+/// named by one of these ids: a tagged commit's `mlx.lock` and pointers, a tag's bytes and
+/// signature. Any change gives another key and a full audit.
+struct AuditOutcomeCache {
+  /// A failing event, as reads report it.
+  struct Failure: Equatable {
+    var tag: String
+    var artifact: String
+    var status: String
+    var problems: [String]
+  }
+
+  let key: String
+  let failures: [Failure]
+
+  private static let magic = "MLXAUD01"
+
+  static func path(gitDirectory: String) -> String { gitDirectory + "/mlx/audit-cache" }
+
+  /// The digest of the audit's inputs.
+  static func key(
+    snapshot: RegistrySnapshot, history: PolicyHistory, approvals: [Approval], fallbackSigners: String?
+  ) -> String {
+    var hasher = SHA256()
+    func add(_ text: String) {
+      hasher.update(data: Array(text.utf8))
+      hasher.update(data: [0])
+    }
+    add("mlx \(MLXVersion.current)")
+    add(history.trustedRef ?? "-")
+    add(history.isTrusted ? "trusted" : "untrusted")
+    add(history.tip ?? "-")
+    for version in history.versions { add(version.commit ?? "-") }
+    add(fallbackSigners ?? "-")
+    for approval in approvals { add(approval.reference + " " + approval.object) }
+    add("events")
+    for event in snapshot.events { add(event.tag + " " + event.object) }
+    add("replayed")
+    for event in snapshot.replayed { add(event.tag + " " + event.object) }
+    return hasher.finalize().map { String(($0 >> 4), radix: 16) + String($0 & 15, radix: 16) }.joined()
+  }
+
+  /// The failures recorded under `key`, or nil when the file holds another key (or none).
+  static func load(gitDirectory: String, key: String) -> [Failure]? {
+    guard let bytes = try? FileSystem.read(path(gitDirectory: gitDirectory)),
+      var reader = BinaryReader(bytes, magic: magic), reader.string() == key
+    else { return nil }
+    var failures: [Failure] = []
+    while !reader.isAtEnd {
+      guard let tag = reader.string(), let artifact = reader.string(), let status = reader.string(),
+        let problems = reader.string()
+      else { return nil }
+      failures.append(
+        Failure(
+          tag: tag, artifact: artifact, status: status,
+          problems: problems.isEmpty ? [] : problems.split(separator: "\n").map(String.init)))
+    }
+    return failures
+  }
+
+  /// Records the failures of a full audit (atomically, without fsync: it can be rebuilt).
+  static func save(_ failures: [Failure], key: String, gitDirectory: String) {
+    var writer = BinaryWriter(magic: magic)
+    writer.string(key)
+    for failure in failures {
+      writer.string(failure.tag)
+      writer.string(failure.artifact)
+      writer.string(failure.status)
+      writer.string(failure.problems.joined(separator: "\n"))
+    }
+    let path = path(gitDirectory: gitDirectory)
+    try? FileSystem.createDirectories(FileSystem.parent(of: path))
+    try? FileSystem.write(writer.bytes, atomicallyTo: path, durable: false)
+  }
+}
+
+/// What commits record about artifacts (pointer digest, run, metrics), kept in
+/// `.git/mlx/evidence-cache` by commit id and path: a commit's content never changes, so an
+/// entry never goes stale.
+struct EvidenceCache {
+  private(set) var entries: [String: ArtifactEvidence] = [:]
+  private var added = false
+  private let path: String
+
+  private static let magic = "MLXEVD01"
+
+  init(gitDirectory: String) {
+    path = gitDirectory + "/mlx/evidence-cache"
+    guard let bytes = try? FileSystem.read(path), var reader = BinaryReader(bytes, magic: Self.magic) else { return }
+    var loaded: [String: ArtifactEvidence] = [:]
+    while !reader.isAtEnd {
+      guard let key = reader.string(), let digest = reader.string(), let run = reader.string(),
+        let metrics = reader.string(),
+        let values = try? JSONDecoder().decode([String: ParamValue].self, from: Data(metrics.utf8))
+      else { return }
+      loaded[key] = ArtifactEvidence(
+        digest: ObjectID(parsing: digest), run: run.isEmpty ? nil : run, metrics: values)
+    }
+    entries = loaded
+  }
+
+  static func key(path: String?, commit: String) -> String { commit + "\u{0}" + (path ?? "") }
+
+  mutating func record(_ evidence: ArtifactEvidence, for key: String) {
+    entries[key] = evidence
+    added = true
+  }
+
+  mutating func save() {
+    guard added else { return }
+    var writer = BinaryWriter(magic: Self.magic)
+    for (key, evidence) in entries {
+      writer.string(key)
+      writer.string(evidence.digest?.description ?? "")
+      writer.string(evidence.run ?? "")
+      let metrics = (try? JSONEncoder().encode(evidence.metrics)).map { String(decoding: $0, as: UTF8.self) }
+      writer.string(metrics ?? "{}")
+    }
+    try? FileSystem.createDirectories(FileSystem.parent(of: path))
+    try? FileSystem.write(writer.bytes, atomicallyTo: path, durable: false)
+    added = false
+  }
+}

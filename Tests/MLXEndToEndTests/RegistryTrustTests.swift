@@ -228,3 +228,65 @@ import Testing
     #expect(weak.succeeded, "\(weak)")
   }
 }
+
+@Suite struct RegistryCIHookTests {
+  @Test func checkRefTellsCIWhetherToActOnATag() throws {
+    let fixture = try RegistryFixture(gates: [])
+    defer { fixture.remove() }
+    let repo = fixture.repo
+    #expect(try repo.mlx("promote", "churn", "--to", "dev").succeeded)
+    let good = try repo.mlx("registry", "check-ref", "refs/tags/churn#dev#1")
+    #expect(good.succeeded, "\(good)")
+    #expect(good.stdout.contains("churn#dev#1: assignment of dev, churn v0.0.1"))
+    #expect(try repo.mlx("registry", "check-ref", "churn#dev#1", "--stage").stdout == "dev\n")
+    #expect(try repo.mlx("registry", "check-ref", "churn#dev#1", "--event").stdout == "assignment\n")
+    // A hand-made production tag that skips staging: CI must not deploy it.
+    let head = try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+    try repo.git("tag", "-s", "-m", "ship it", "churn#production#2", head)
+    let bad = try repo.mlx("registry", "check-ref", "churn#production#2")
+    #expect(bad.status == 1)
+    #expect(bad.stdout.contains("audit: FAIL [order]"), "\(bad)")
+    // Not a registry tag: nothing to do, as with GTO.
+    try repo.git("tag", "-a", "-m", "release", "v1.0")
+    let other = try repo.mlx("registry", "check-ref", "v1.0")
+    #expect(other.succeeded && other.stdout.isEmpty)
+  }
+
+  @Test func gtoArtifactsYamlDeclaresPathsWithoutAPolicy() throws {
+    let repo = try TestRepository()
+    defer { repo.remove() }
+    try repo.mlx("init")
+    try repo.write("weights", to: "models/net.bin")
+    try repo.mlx("add", "models/net.bin")
+    try repo.write("net:\n  type: model\n  path: models/net.bin\n  description: the net\n", to: "artifacts.yaml")
+    try repo.commitAll("model and artifacts.yaml")
+    #expect(try repo.mlx("register", "net").succeeded)
+    let which = try repo.mlx("registry", "which", "net#dev")
+    #expect(which.status != 0, "no stage yet")
+    #expect(try repo.mlx("promote", "net", "--to", "dev").succeeded)
+    let deployment = try repo.mlx("registry", "which", "net#dev", "--json").json()
+    #expect(deployment["path"] as? String == "models/net.bin")
+    #expect(deployment["digest"] as? String == (try repo.sha256sum("models/net.bin")))
+  }
+
+  @Test func aPushTheRemoteRefusesIsAClearError() throws {
+    let fixture = try RegistryFixture(gates: [])
+    defer { fixture.remove() }
+    let repo = fixture.repo
+    try withTemporaryDirectory { remote in
+      _ = try ProcessRunner.run(ProcessRunner.which("git")!, ["init", "-q", "--bare", remote.path], in: remote.path)
+      try repo.git("remote", "add", "origin", remote.path)
+      // The remote already has a different churn@v0.0.1.
+      try repo.git("tag", "-a", "-m", "someone else's", "churn@v0.0.1")
+      try repo.git("push", "-q", "origin", "refs/tags/churn@v0.0.1")
+      try repo.git("tag", "-d", "churn@v0.0.1")
+      try repo.write("the remote refuses what it has", to: "note.txt")
+      try repo.commitAll("another commit")
+      let result = try repo.mlx("register", "churn", "--version", "v0.0.1", "--push")
+      #expect(result.status != 0)
+      #expect(result.errorLines.count == 1, "\(result)")
+      #expect(result.stderr.contains("origin refused them"), "\(result)")
+      #expect(result.stderr.contains("git fetch --tags"))
+    }
+  }
+}

@@ -116,11 +116,16 @@ public struct RegistrySnapshot: Sendable {
   public let replayed: [RegistryEvent]
   /// The largest counter among each artifact's tag names (any tag, replayed or not).
   let counters: [String: Int]
+  /// Each artifact's events, as positions in ``events``.
+  private let positions: [String: [Int]]
 
   init(events: [RegistryEvent], replayed: [RegistryEvent], counters: [String: Int]) {
     self.events = events
     self.replayed = replayed
     self.counters = counters
+    var positions: [String: [Int]] = [:]
+    for (position, event) in events.enumerated() { positions[event.artifact, default: []].append(position) }
+    self.positions = positions
   }
 
   /// Reads every tag whose name follows GTO's grammar. Lightweight tags are ignored, as GTO
@@ -238,14 +243,14 @@ public struct RegistrySnapshot: Sendable {
   }
 
   /// Artifact names, sorted.
-  public var artifacts: [String] { Array(Set(events.map(\.artifact))).sorted() }
+  public var artifacts: [String] { positions.keys.sorted() }
 
   /// The state of `artifact` as of `time` (default: now).
   public func state(of artifact: String, at time: Date? = nil) -> ArtifactState {
     ArtifactState(
       name: artifact,
-      events: events.filter { event in
-        event.artifact == artifact && (time.map { event.time <= $0 } ?? true)
+      events: (positions[artifact] ?? []).lazy.map { events[$0] }.filter { event in
+        time.map { event.time <= $0 } ?? true
       })
   }
 

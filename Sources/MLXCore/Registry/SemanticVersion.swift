@@ -13,40 +13,50 @@ public struct SemanticVersion: Comparable, Hashable, Sendable, CustomStringConve
   }
 
   /// Parses `vX.Y.Z[-pre][+build]`; nil for anything else (no leading zeros).
+  ///
+  /// Works on UTF-8 bytes: every registry read parses every version name.
   public init?(_ text: String) {
-    guard text.hasPrefix("v") else { return nil }
-    var rest = Substring(text.dropFirst())
+    let bytes = Array(text.utf8)
+    guard bytes.first == UInt8(ascii: "v") else { return nil }
+    var end = bytes.count
     var build: String?
-    if let plus = rest.firstIndex(of: "+") {
-      build = String(rest[rest.index(after: plus)...])
-      rest = rest[..<plus]
-      guard let build, !build.isEmpty, build.split(separator: ".", omittingEmptySubsequences: false)
-        .allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } })
-      else { return nil }
+    if let plus = bytes.firstIndex(of: UInt8(ascii: "+")) {
+      let part = bytes[(plus + 1)...]
+      guard Self.areIdentifiers(part, allowLeadingZeros: true) else { return nil }
+      build = String(decoding: part, as: UTF8.self)
+      end = plus
     }
     var prerelease: [String] = []
-    if let dash = rest.firstIndex(of: "-") {
-      prerelease = rest[rest.index(after: dash)...].split(separator: ".", omittingEmptySubsequences: false)
-        .map(String.init)
-      guard prerelease.allSatisfy({ Self.isIdentifier($0) }) else { return nil }
-      rest = rest[..<dash]
+    if let dash = bytes[..<end].firstIndex(of: UInt8(ascii: "-")) {
+      let part = bytes[(dash + 1)..<end]
+      guard Self.areIdentifiers(part, allowLeadingZeros: false) else { return nil }
+      prerelease = part.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        .map { String(decoding: $0, as: UTF8.self) }
+      end = dash
     }
-    let parts = rest.split(separator: ".", omittingEmptySubsequences: false)
-    guard parts.count == 3, parts.allSatisfy(Self.isNumeric),
-      let major = Int(parts[0]), let minor = Int(parts[1]), let patch = Int(parts[2])
-    else { return nil }
-    self.init(major: major, minor: minor, patch: patch, prerelease: prerelease, build: build)
+    let numbers = bytes[1..<end].split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+    guard numbers.count == 3 else { return nil }
+    var parsed: [Int] = []
+    for part in numbers {
+      guard !part.isEmpty, part.count < 19, part.allSatisfy(Self.isDigit),
+        part.count == 1 || part.first != UInt8(ascii: "0")
+      else { return nil }
+      parsed.append(part.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) })
+    }
+    self.init(major: parsed[0], minor: parsed[1], patch: parsed[2], prerelease: prerelease, build: build)
   }
 
-  private static func isNumeric(_ part: Substring) -> Bool {
-    !part.isEmpty && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isNumber)
-      && (part == "0" || part.first != "0")
-  }
+  private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
-  private static func isIdentifier(_ part: String) -> Bool {
-    guard !part.isEmpty, part.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
-    else { return false }
-    return !(part.allSatisfy(\.isNumber) && part.count > 1 && part.first == "0")
+  /// Dot-separated, non-empty identifiers of ASCII letters, digits and `-`; numeric ones
+  /// without leading zeros unless `allowLeadingZeros` (build metadata allows them).
+  private static func areIdentifiers(_ bytes: ArraySlice<UInt8>, allowLeadingZeros: Bool) -> Bool {
+    bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).allSatisfy { part in
+      guard !part.isEmpty,
+        part.allSatisfy({ isDigit($0) || ($0 | 0x20 >= UInt8(ascii: "a") && $0 | 0x20 <= UInt8(ascii: "z")) || $0 == UInt8(ascii: "-") })
+      else { return false }
+      return allowLeadingZeros || !(part.allSatisfy(isDigit) && part.count > 1 && part.first == UInt8(ascii: "0"))
+    }
   }
 
   public var description: String {

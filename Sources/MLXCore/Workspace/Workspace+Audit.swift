@@ -84,6 +84,7 @@ final class RegistryReading {
       return (snapshot, skipped.map(SkippedEvent.init))
     }
     let failing = try failingEvents()
+    guard !failing.isEmpty else { return (snapshot, []) }
     let failingTags = Set(failing.map(\.tag))
     let kept = snapshot.events.filter { !failingTags.contains($0.tag) }
     return (snapshot.keeping(kept), failing.map(SkippedEvent.init))

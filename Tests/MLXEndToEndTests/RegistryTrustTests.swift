@@ -229,6 +229,52 @@ import Testing
   }
 }
 
+@Suite struct RegistryWriteTests {
+  @Test func aPolicyCommittedInTheSecondOfAPromotionDoesNotJudgeIt() throws {
+    let fixture = try RegistryFixture(gates: [])
+    defer { fixture.remove() }
+    let repo = fixture.repo
+    let second = "2026-05-01T12:00:00Z"
+    #expect(try repo.mlx("register", "churn", environment: ["GIT_COMMITTER_DATE": "2026-05-01T11:00:00Z"]).succeeded)
+    #expect(try repo.mlx("promote", "churn", "--to", "dev", environment: ["GIT_COMMITTER_DATE": second]).succeeded)
+    // A stricter policy (a gate dev's version fails) committed in that same second.
+    try repo.write(
+      try repo.read(".mlx/policy.yaml").replacingOccurrences(of: "  - name: dev\n", with: "  - name: dev\n    gates: [\"accuracy >= 0.99\"]\n"),
+      to: ".mlx/policy.yaml")
+    try repo.commitAll("stricter dev", date: second)
+    #expect(try repo.mlx("audit").succeeded, "the promotion was judged by the policy before")
+    // A promotion made "at" that second is written after it, under the new policy.
+    try fixture.commitModel("weights v2", accuracy: 0.995, auc: 0.99)
+    let promoted = try repo.mlx("promote", "churn", "--to", "dev", environment: ["GIT_COMMITTER_DATE": second])
+    #expect(promoted.succeeded, "\(promoted)")
+    #expect(promoted.stdout.contains("pass  gate accuracy >= 0.99"))
+    #expect(try repo.mlx("audit").succeeded)
+  }
+
+  @Test func writesExplainThemselvesAndRefuseWhatIsAlreadyDone() throws {
+    let fixture = try RegistryFixture(gates: [])
+    defer { fixture.remove() }
+    let repo = fixture.repo
+    #expect(try repo.mlx("promote", "churn", "--to", "dev").succeeded)
+    let again = try repo.mlx("promote", "churn", "--to", "dev")
+    #expect(again.status != 0)
+    #expect(again.stderr.contains("churn v0.0.1 already holds dev; nothing to do"), "\(again)")
+    try fixture.commitModel("weights v2", accuracy: 0.95, auc: 0.97)
+    #expect(try repo.mlx("promote", "churn", "--to", "dev").succeeded)
+    let unassign = try repo.mlx("unassign", "churn%dev")
+    #expect(unassign.stdout.contains("dev: v0.0.2 unassigned (dev now v0.0.1)"), "\(unassign)")
+    let typo = try repo.mlx("registry", "which", "churn#prod")
+    #expect(typo.stderr.contains("no stage 'prod'"), "\(typo)")
+    // The work tree's policy is not the one that judges until it is committed.
+    try repo.write(try repo.read(".mlx/policy.yaml") + "\n", to: ".mlx/policy.yaml")
+    let note = try repo.mlx("promote", "churn", "--to", "staging")
+    #expect(note.stderr.contains("the work tree's .mlx/policy.yaml differs from refs/heads/main's"), "\(note)")
+    let empty = try TestRepository()
+    defer { empty.remove() }
+    #expect(try empty.mlx("register", "net").stderr.contains("the repository has no commits yet"))
+  }
+}
+
 @Suite struct RegistryCIHookTests {
   @Test func checkRefTellsCIWhetherToActOnATag() throws {
     let fixture = try RegistryFixture(gates: [])

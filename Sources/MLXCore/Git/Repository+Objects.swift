@@ -221,6 +221,46 @@ extension Repository {
     return git_tree_entry_id(entry).map(GitOID.init)
   }
 
+  /// One commit of a first-parent walk: its id, committer time, and the blobs of its tree,
+  /// looked up while the walk holds the tree open (only inside the walk's closure).
+  struct CommitStep {
+    let id: GitOID
+    /// Committer time, seconds since the epoch.
+    let time: Int64
+    fileprivate let tree: OpaquePointer
+
+    /// The id of the blob at `path`, or nil when there is none.
+    func blobID(_ path: String) throws -> GitOID? {
+      var entry: OpaquePointer?
+      let code = git_tree_entry_bypath(&entry, tree, path)
+      if code == GIT_ENOTFOUND.rawValue { return nil }
+      try check(code, "git_tree_entry_bypath")
+      defer { git_tree_entry_free(entry) }
+      guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
+      return git_tree_entry_id(entry).map(GitOID.init)
+    }
+  }
+
+  /// Walks first parents from `tip`, newest first, until `stop` (not visited) or the root;
+  /// returns whether `stop` was reached. One commit and one tree lookup per step.
+  @discardableResult
+  func walkFirstParents(from tip: GitOID, until stop: GitOID?, _ visit: (CommitStep) throws -> Void) throws -> Bool {
+    var next: GitOID? = tip
+    var seen: Set<String> = []
+    while let id = next, seen.insert(id.hex).inserted {
+      if id == stop { return true }
+      let commit = try id.withRaw { (raw) throws -> OpaquePointer in
+        try makeHandle("git_commit_lookup") { git_commit_lookup(&$0, handle, raw) }
+      }
+      defer { git_commit_free(commit) }
+      let tree = try makeHandle("git_commit_tree") { git_commit_tree(&$0, commit) }
+      defer { git_tree_free(tree) }
+      try visit(CommitStep(id: id, time: Int64(git_commit_time(commit)), tree: tree))
+      next = git_commit_parentcount(commit) > 0 ? git_commit_parent_id(commit, 0).map(GitOID.init) : nil
+    }
+    return false
+  }
+
   /// A blob's content.
   public func blob(_ id: GitOID) throws -> [UInt8] {
     let blob = try id.withRaw { (raw) throws -> OpaquePointer in

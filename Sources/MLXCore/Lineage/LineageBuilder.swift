@@ -51,7 +51,10 @@ final class LineageBuilder {
       if let stage = event.stage { fields.insert(("stage", stage), at: 1) }
       var node = LineageNode(id: eventID, kind: .event, title: event.tag, fields: fields)
       if let entry = try audit(event) {
-        for check in entry.checks where check.kind == .gates { node.fields.append(.init(name: "gate", value: "\(check.name): \(check.passed ? "pass" : "FAIL") (\(check.detail))")) }
+        for check in entry.checks where check.kind == .gates {
+          let gate = check.name.hasPrefix("gate ") ? String(check.name.dropFirst(5)) : check.name
+          node.fields.append(.init(name: "gate", value: "\(gate): \(check.passed ? "pass" : "FAIL") (\(check.detail))"))
+        }
         node.fields.append(.init(name: "signature", value: Self.describe(entry)))
         if let policy = entry.policyCommit { node.fields.append(.init(name: "policy", value: String(policy.prefix(7)))) }
         if entry.signature.status != .valid { node.status = entry.passed ? .unverified : node.status }
@@ -133,7 +136,7 @@ final class LineageBuilder {
         graph.broken(id, .corruptObject, "\(path) \(digest.short): \(problem)")
       case .none:
         node.status = .unverified
-        node.notes.append("content not available locally (not in the store); run `mlx pull` to check it")
+        node.notes.append("content not available locally (not in the store), so it could not be re-hashed")
         replace(node)
       }
     }

@@ -45,13 +45,16 @@ public struct PolicyHistory: Sendable {
   public let versions: [Version]
   public let changes: [Change]
 
-  /// The version in force at `time`: the last one that took effect at or before it.
+  /// The version in force at `time`: the last one that took effect before it. A version
+  /// committed in the same second as an event does not judge it: the event was written under
+  /// the version before (mlx itself never writes an event in the second of the policy it
+  /// follows; it waits).
   public func at(_ time: Date) -> Version {
     var low = 0
     var high = versions.count
     while low < high {
       let middle = (low + high) / 2
-      if versions[middle].since <= time { low = middle + 1 } else { high = middle }
+      if versions[middle].since < time { low = middle + 1 } else { high = middle }
     }
     return low == 0 ? Self.none : versions[low - 1]
   }
@@ -77,45 +80,19 @@ public struct PolicyHistory: Sendable {
     else {
       return PolicyHistory(trustedRef: nil, isTrusted: false, tip: nil, versions: [], changes: [])
     }
-    // Walk first parents from the tip, noting where either file's blob changes.
-    struct Point {
-      let commit: CommitInfo
-      let policy: GitOID?
-      let signersPath: String
-      let signers: GitOID?
-    }
-    var points: [Point] = []
-    var policies: [GitOID: Result<RegistryPolicy, RegistryError>] = [:]
-    var next: GitOID? = tip
-    var seen: Set<String> = []
-    while let id = next, seen.insert(id.hex).inserted {
-      let info = try repository.commitInfo(id)
-      let policyBlob = try repository.blobID(RegistryPolicy.path, inCommit: id)
-      var signersPath = RegistryPolicy.defaultAllowedSigners
-      if let policyBlob {
-        if policies[policyBlob] == nil {
-          let text = String(decoding: try repository.blob(policyBlob), as: UTF8.self)
-          policies[policyBlob] = Result(catching: { () throws(RegistryError) in try RegistryPolicy(parsing: text) })
-        }
-        if case .success(let policy) = policies[policyBlob] { signersPath = policy.allowedSigners }
-      }
-      let signersBlob = RelativePath.isInside(signersPath) ? try repository.blobID(signersPath, inCommit: id) : nil
-      points.append(Point(commit: info, policy: policyBlob, signersPath: signersPath, signers: signersBlob))
-      next = info.parents.first
-    }
-    points.reverse()
+    let points = try PolicyPoints.read(repository, tip: tip)
     var versions: [Version] = []
     var changes: [Change] = []
     var signersByBlob: [GitOID: AllowedSigners] = [:]
-    var previous: Point?
+    var previous: PolicyPoints.Point?
     for point in points {
-      if let previous, previous.policy == point.policy, previous.signers == point.signers { continue }
       var problem: String?
       var policy = RegistryPolicy()
       if let blob = point.policy {
-        switch policies[blob]! {
-        case .success(let parsed): policy = parsed
-        case .failure(let error): problem = error.description
+        do {
+          policy = try RegistryPolicy(parsing: String(decoding: try repository.blob(blob), as: UTF8.self))
+        } catch let error as RegistryError {
+          problem = error.description
         }
       }
       var signers = fallbackSigners ?? AllowedSigners()
@@ -131,23 +108,24 @@ public struct PolicyHistory: Sendable {
         }
         signers = signersByBlob[blob]!
       }
-      let time = Date(timeIntervalSince1970: TimeInterval(point.commit.time))
+      let time = Date(timeIntervalSince1970: TimeInterval(point.time))
       if previous != nil || point.policy != nil || point.signers != nil {
         var files: [String] = []
         if previous?.policy != point.policy { files.append(RegistryPolicy.path) }
         if previous?.signers != point.signers { files.append(point.signersPath) }
         let before = versions.last?.signers ?? signers
-        let signature = try repository.commitSignature(point.commit.id)
+        let signature = try repository.commitSignature(point.commit)
         changes.append(
           Change(
-            commit: point.commit.id.hex, time: time, author: point.commit.author, files: files,
+            commit: point.commit.hex, time: time, author: try repository.commitInfo(point.commit).author,
+            files: files,
             signature: SignatureCheck(
               SignatureVerdict.verify(payload: signature?.payload ?? [], signature: signature?.signature, of: "commit"),
               allowedSigners: before, at: time)))
       }
       versions.append(
         Version(
-          commit: point.commit.id.hex, since: time, policy: policy, signers: signers,
+          commit: point.commit.hex, since: time, policy: policy, signers: signers,
           hasPolicy: point.policy != nil, problem: problem))
       previous = point
     }
@@ -177,5 +155,82 @@ public struct PolicyHistory: Sendable {
       return (candidate, true)
     }
     return (try repository.headCommit() == nil ? nil : "HEAD", false)
+  }
+}
+
+/// Where the policy or the allowed signers change along the trusted ref's first parents,
+/// oldest first, kept in `.git/mlx/policy-cache` with the tip they were read up to: a later
+/// read walks only the commits added since (the whole history when it was rewritten).
+struct PolicyPoints {
+  struct Point: Equatable {
+    let commit: GitOID
+    /// Committer time.
+    let time: Int64
+    let policy: GitOID?
+    let signersPath: String
+    let signers: GitOID?
+
+    func sameFiles(as other: Point) -> Bool { policy == other.policy && signers == other.signers }
+  }
+
+  private static let magic = "MLXPOL01"
+
+  static func read(_ repository: Repository, tip: GitOID) throws -> [Point] {
+    let path = repository.gitDirectory + "/mlx/policy-cache"
+    let cached = (try? FileSystem.read(path)).flatMap(decode)
+    if let cached, cached.tip == tip { return cached.points }
+    var signersPaths: [GitOID: String] = [:]
+    var walked: [Point] = []
+    let reached = try repository.walkFirstParents(from: tip, until: cached?.tip) { step in
+      let policy = try step.blobID(RegistryPolicy.path)
+      var signersPath = RegistryPolicy.defaultAllowedSigners
+      if let policy {
+        if signersPaths[policy] == nil {
+          let text = String(decoding: try repository.blob(policy), as: UTF8.self)
+          signersPaths[policy] = (try? RegistryPolicy(parsing: text))?.allowedSigners ?? RegistryPolicy.defaultAllowedSigners
+        }
+        signersPath = signersPaths[policy]!
+      }
+      let signers = RelativePath.isInside(signersPath) ? try step.blobID(signersPath) : nil
+      walked.append(Point(commit: step.id, time: step.time, policy: policy, signersPath: signersPath, signers: signers))
+    }
+    var points = reached ? cached?.points ?? [] : []
+    for point in walked.reversed() where points.last.map({ !$0.sameFiles(as: point) }) ?? true {
+      points.append(point)
+    }
+    try? FileSystem.createDirectories(FileSystem.parent(of: path))
+    try? FileSystem.write(encode(tip: tip, points: points), atomicallyTo: path, durable: false)
+    return points
+  }
+
+  /// `MLXPOL01`, the tip, then per point: commit, time (8 bytes), policy blob (or empty),
+  /// allowed-signers path, its blob (or empty).
+  private static func encode(tip: GitOID, points: [Point]) -> [UInt8] {
+    var writer = BinaryWriter(magic: magic)
+    writer.string(tip.hex)
+    for point in points {
+      writer.string(point.commit.hex)
+      writer.integer(point.time)
+      writer.string(point.policy?.hex ?? "")
+      writer.string(point.signersPath)
+      writer.string(point.signers?.hex ?? "")
+    }
+    return writer.bytes
+  }
+
+  private static func decode(_ bytes: [UInt8]) -> (tip: GitOID, points: [Point])? {
+    guard var reader = BinaryReader(bytes, magic: magic), let tip = reader.string().flatMap(GitOID.init(hex:))
+    else { return nil }
+    var points: [Point] = []
+    while !reader.isAtEnd {
+      guard let commit = reader.string().flatMap(GitOID.init(hex:)), let time = reader.integer(Int64.self),
+        let policy = reader.string(), let signersPath = reader.string(), let signers = reader.string()
+      else { return nil }
+      points.append(
+        Point(
+          commit: commit, time: time, policy: policy.isEmpty ? nil : GitOID(hex: policy),
+          signersPath: signersPath, signers: signers.isEmpty ? nil : GitOID(hex: signers)))
+    }
+    return (tip, points)
   }
 }

@@ -379,6 +379,10 @@ struct RegistryAuditor {
     var detail = "\(approvers.count) of \(rule.approvals.required) required"
     if !approvers.isEmpty { detail += " (\(approvers.sorted().joined(separator: ", ")))" }
     if !rejected.isEmpty { detail += "; not counted: " + rejected.joined(separator: "; ") }
+    if approvals.isEmpty {
+      detail += "; no approvals here at all: `git clone` does not fetch refs/mlx/approvals/ "
+        + "(`git fetch origin 'refs/mlx/*:refs/mlx/*'`)"
+    }
     return AuditCheck(.approvals, "approvals", passed: passed, detail)
   }
 
@@ -419,9 +423,8 @@ struct RegistryAuditor {
         compare("Mlx-Metric", claim, recorded.metrics[key].map { "\(key)=\($0)" }, "metric \(key)")
       }
     }
-    if event.kind == .assignment, let stage = event.stage, event.trailer("Mlx-Previous") != nil {
-      compare("Mlx-Previous", event.trailer("Mlx-Previous"), state.holder(of: stage)?.version ?? "none", "previous holder")
-    }
+    // Mlx-Previous and Mlx-Rollback-From describe the state the writer saw, which a later
+    // finding about an earlier event can change: they are notes, not claims about objects.
     return checks
   }
 

@@ -16,6 +16,7 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
   case signingFailed(String)
   case unknownTime(String)
   case unknownTrustedRef(String)
+  case alreadyInStage(artifact: String, version: String, stage: String)
   case badDate(String)
   case approvalNotNeeded(stage: String)
   case approvalUnsigned
@@ -41,7 +42,8 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
       let list = known.isEmpty ? "none declared" : known.joined(separator: ", ")
       return "no artifact '\(name)' in .mlx/policy.yaml (\(list)); declare it there or pass --path"
     case .unknownVersion(let artifact, let version):
-      return "\(artifact) has no registered version \(version); `mlx registry \(artifact)` lists them"
+      return "\(artifact) has no registered version \(version) (that passes the audit); "
+        + "`mlx registry show \(artifact)` lists its versions"
     case .versionExists(let artifact, let version):
       return "\(artifact)@\(version) is already registered; choose another version or --bump"
     case .commitAlreadyRegistered(let artifact, let commit, let version):
@@ -59,6 +61,8 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
       return "\(artifact) is deprecated (\(artifact)@deprecated); it takes no new events"
     case .signingFailed(let reason):
       return "cannot sign the tag: \(reason)"
+    case .alreadyInStage(let artifact, let version, let stage):
+      return "\(artifact) \(version) already holds \(stage); nothing to do"
     case .unknownTrustedRef(let name):
       return "mlx.trustedRef names '\(name)', which is no branch or ref here; "
         + "fetch it, or fix it with `git config mlx.trustedRef REF`"

@@ -62,6 +62,8 @@ final class RegistryWriter {
     nextCounter = snapshot.nextCounter(for: artifact)
     let times = (snapshot.events + snapshot.replayed).filter { $0.artifact == artifact }.map(\.time)
     lastSecond = times.max().map { Int64($0.timeIntervalSince1970) } ?? Int64.min
+    // Write after the second of the policy in force, so it is the policy that judges.
+    if policy.since != .distantPast { lastSecond = max(lastSecond, Int64(policy.since.timeIntervalSince1970)) }
     if let text = Environment.value("GIT_COMMITTER_DATE"), !text.isEmpty {
       guard let date = GitDate(parsing: text) else { throw RegistryError.badDate(text) }
       fixedDate = date

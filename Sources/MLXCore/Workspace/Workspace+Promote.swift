@@ -35,6 +35,8 @@ public struct RegistryReport: Codable, Sendable {
   public var previous: String?
   /// Notes for the user (a registration that reactivates a deprecated artifact).
   public var notes: [String] = []
+  /// For an unassignment: the version holding the stage afterwards, if any.
+  public var holderAfter: String?
 }
 
 extension Workspace {
@@ -123,6 +125,8 @@ extension Workspace {
     }
     var report = RegistryReport(artifact: artifact, version: chosen, stage: stage, commit: commit)
     report.previous = writer.state.holder(of: stage)?.version
+    if report.previous == chosen { throw RegistryError.alreadyInStage(artifact: artifact, version: chosen, stage: stage) }
+    report.notes += try workTreePolicyNote(writer)
     try writer.draft(
       .assign(stage: stage), commit: commit, summary: "Promote \(artifact) \(chosen) to \(stage)",
       trailers: try writer.evidenceTrailers(at: commit) + writer.gateTrailers(stage: stage, commit: commit)
@@ -165,9 +169,11 @@ extension Workspace {
       throw RegistryError.stageNotHeld(artifact: artifact, stage: stage)
     }
     var report = RegistryReport(artifact: artifact, version: version, stage: stage, commit: holder.commit)
+    report.previous = version
     try writer.draft(
       .unassign(stage: stage), commit: holder.commit, summary: "Unassign \(stage) from \(artifact) \(version)",
       trailers: [])
+    report.holderAfter = writer.state.holder(of: stage)?.version
     try writer.publish(into: &report)
     return report
   }
@@ -200,10 +206,30 @@ extension Workspace {
   }
 
   func resolveCommit(_ revision: String?) throws -> String {
+    if revision == nil, try repository.headCommit() == nil { throw WorkspaceError.noCommits }
     do {
       return try repository.commit(revision ?? "HEAD").hex
     } catch {
       throw WorkspaceError.unknownRevision(revision: revision ?? "HEAD")
     }
+  }
+
+  /// A note when the work tree's policy is not the one that judges: mlx reads the policy
+  /// from the trusted ref only.
+  func workTreePolicyNote(_ writer: RegistryWriter) throws -> [String] {
+    let history = writer.reading.history
+    let local = try FileSystem.readTextIfPresent(absolute(RegistryPolicy.path)).map { Array($0.utf8) }
+    var trusted: [UInt8]?
+    if let tip = history.tip.flatMap(GitOID.init(hex:)) {
+      trusted = try repository.file(RegistryPolicy.path, inCommit: tip)
+    }
+    guard local != trusted else { return [] }
+    let reference = history.trustedRef ?? "HEAD"
+    return [
+      local == nil
+        ? "there is no .mlx/policy.yaml in the work tree, but \(reference) has one: it judges this promotion"
+        : "the work tree's .mlx/policy.yaml differs from \(reference)'s, which judges this promotion: commit "
+          + "the change there for it to apply"
+    ]
   }
 }

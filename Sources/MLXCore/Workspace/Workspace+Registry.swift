@@ -100,7 +100,9 @@ extension Workspace {
     guard snapshot.artifacts.contains(artifact) else {
       throw RegistryError.unknownArtifact(artifact, known: snapshot.artifacts)
     }
+    let policy = reading.history.current.policy
     guard let holder = snapshot.state(of: artifact, at: time).stages[stage] else {
+      if policy.rule(for: stage) == nil { throw RegistryError.unknownStage(stage, known: policy.stages.map(\.name)) }
       throw RegistryError.stageNotHeld(artifact: artifact, stage: stage)
     }
     let path = try artifactPath(artifact, reading: reading, given: nil)

@@ -13,6 +13,7 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
   case notTracked(path: String)
   case invalidConfiguration(path: String, line: Int?, problem: String)
   case unknownRevision(revision: String)
+  case noCommits
   case unsafeWrite(path: String, through: String)
   case nestedArtifact(path: String, inside: String)
 
@@ -46,6 +47,8 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
       "\(line.map { "\(path):\($0)" } ?? path): \(problem); fix the file"
     case .unknownRevision(let revision):
       "unknown revision '\(revision)'; use a commit, branch or tag name"
+    case .noCommits:
+      "the repository has no commits yet; commit first (`git commit`)"
     case .unsafeWrite(let path, let link):
       "refusing to write \(path): \(link) is a symbolic link, which could lead outside the "
         + "repository; remove the link and run again"

@@ -66,9 +66,13 @@ enum RegistryText {
       return
     }
     if let stage = report.stage, let previous = report.previous, let version = report.version,
-      !report.tags.isEmpty, previous != version
+      !report.tags.isEmpty
     {
-      Swift.print("\(stage): \(previous) → \(version)")
+      if report.tags.last?.contains("!") == true {
+        Swift.print("\(stage): \(previous) unassigned (\(report.holderAfter.map { "\(stage) now \($0)" } ?? "no version holds \(stage) now"))")
+      } else if previous != version {
+        Swift.print("\(stage): \(previous) → \(version)")
+      }
     }
     for tag in report.tags {
       Swift.print("Created tag \(tag)\(report.signed ? " (signed)" : "")")

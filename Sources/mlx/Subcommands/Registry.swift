@@ -20,15 +20,22 @@ extension MLXCommand {
     @OptionGroup var output: OutputOptions
     @OptionGroup var read: RegistryReadFlags
 
-    @Argument(help: "An artifact's name.")
+    @Argument(help: "An artifact's name: lists its versions.")
     var name: String?
+
+    @Flag(help: "With --json, print `gto show --json`'s shape, for scripts written for GTO.")
+    var gto = false
+
+    func validate() throws {
+      if gto && name != nil {
+        throw ValidationError("--gto prints the whole registry, as `gto show --json`; give no NAME")
+      }
+    }
 
     func run() throws {
       let workspace = try Workspace.open(at: global.repository, requiringSetup: false)
-      if read.gto {
-        var shape = try workspace.registryInGTOShape(all: read.all)
-        if let name { shape = shape.filter { $0.key == name } }
-        try Output.json(shape)
+      if gto {
+        try Output.json(try workspace.registryInGTOShape(all: read.all))
         return
       }
       let view = try workspace.registry(artifact: name, at: try read.time(), all: read.all)
@@ -40,6 +47,18 @@ extension MLXCommand {
       let states = view.artifacts
       if states.isEmpty {
         print("The registry is empty; `mlx register NAME` or `mlx promote NAME --to STAGE` starts it.")
+        return
+      }
+      if name != nil, let state = states.first {
+        var rows = [["VERSION", "COMMIT", "STAGES", "REGISTERED"]]
+        for version in state.versions {
+          rows.append([
+            version.version, String(version.commit.prefix(7)), version.stages.joined(separator: ", "),
+            Timestamp.format(version.registeredAt),
+          ])
+        }
+        print(Output.table(rows))
+        if state.deprecated { print("\(state.name) is deprecated") }
         return
       }
       let stageNames = Set(states.flatMap { $0.stages.keys }).sorted()
@@ -64,9 +83,12 @@ extension MLXCommand {
     @Argument(help: "An artifact's name.")
     var name: String?
 
+    @Flag(help: "With --json, print `gto history --json`'s shape, for scripts written for GTO.")
+    var gto = false
+
     func run() throws {
       let workspace = try Workspace.open(at: global.repository, requiringSetup: false)
-      if read.gto {
+      if gto {
         try Output.json(try workspace.historyInGTOShape(artifact: name, all: read.all))
         return
       }
@@ -159,7 +181,7 @@ extension MLXCommand {
 
     func validate() throws {
       if [output.json, showName, showVersion, showEvent, showStage].filter({ $0 }).count > 1 {
-        throw ValidationError("give one of --json, --name, --version, --event, --stage")
+        throw ValidationError("give only one of --json, --name, --version, --event, --stage")
       }
     }
 
@@ -205,8 +227,6 @@ struct RegistryReadFlags: ParsableArguments {
   @Flag(help: "Count every event, including those that fail the audit.")
   var all = false
 
-  @Flag(help: "Print JSON in GTO's shape (gto show/history --json), for scripts written for GTO.")
-  var gto = false
 
   func time() throws -> Date? { try at.map(Workspace.parseTime) }
 }

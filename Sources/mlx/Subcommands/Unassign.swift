@@ -11,7 +11,7 @@ extension MLXCommand {
     @OptionGroup var write: RegistryWriteFlags
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: "NAME#STAGE or NAME:STAGE.")
+    @Argument(help: "NAME#STAGE or NAME%STAGE.")
     var target: ArtifactStage
 
     func run() throws {

@@ -40,8 +40,10 @@ public struct RawTag: Sendable {
     var headers: [String: String] = [:]
     for line in bytes[0..<headerEnd].split(separator: newline) {
       guard let space = line.firstIndex(of: UInt8(ascii: " ")) else { return nil }
-      headers[String(decoding: line[..<space], as: UTF8.self)] =
-        String(decoding: line[(space + 1)...], as: UTF8.self)
+      let key = String(decoding: line[..<space], as: UTF8.self)
+      // A header given twice is ambiguous (git itself refuses such a tag): not a tag.
+      guard headers[key] == nil else { return nil }
+      headers[key] = String(decoding: line[(space + 1)...], as: UTF8.self)
     }
     guard let object = headers["object"], let target = GitOID(hex: object),
       let type = headers["type"], let name = headers["tag"], let tagger = headers["tagger"],
@@ -81,8 +83,9 @@ public struct RawTag: Sendable {
     let name = text[..<open].trimmingCharacters(in: .whitespaces)
     let email = String(text[text.index(after: open)..<close])
     let fields = text[text.index(after: close)...].split(separator: " ")
-    guard fields.count == 2, let seconds = Int64(fields[0]), fields[1].count == 5,
-      let hhmm = Int(fields[1].dropFirst())
+    guard fields.count == 2, let seconds = Int64(fields[0]), Timestamp.representable.contains(seconds),
+      fields[1].count == 5, fields[1].first == "+" || fields[1].first == "-",
+      let hhmm = Int(fields[1].dropFirst()), hhmm / 100 <= 14, hhmm % 100 < 60
     else { return nil }
     let offset = (hhmm / 100 * 60 + hhmm % 100) * (fields[1].hasPrefix("-") ? -1 : 1)
     return (GitIdentity(name: name, email: email), seconds, offset)

@@ -6,8 +6,9 @@ import Foundation
 /// nothing it depends on changed.
 ///
 /// The key covers the mlx version, the trusted ref (its name and tip), every commit where the
-/// policy or allowed signers changed, Git's configured allowed-signers file, every approval
-/// (reference and object) and every registry tag (name and object). Every other input is
+/// policy or allowed signers changed, Git's configured allowed-signers file, a shallow
+/// clone's boundary (`.git/shallow`), every approval (reference and object) and every
+/// registry tag (name and object). Every other input is
 /// named by one of these ids: a tagged commit's `mlx.lock` and pointers, a tag's bytes and
 /// signature. Any change gives another key and a full audit.
 struct AuditOutcomeCache {
@@ -28,7 +29,8 @@ struct AuditOutcomeCache {
 
   /// The digest of the audit's inputs.
   static func key(
-    snapshot: RegistrySnapshot, history: PolicyHistory, approvals: [Approval], fallbackSigners: String?
+    snapshot: RegistrySnapshot, history: PolicyHistory, approvals: [Approval], fallbackSigners: String?,
+    shallow: String?
   ) -> String {
     var hasher = SHA256()
     func add(_ text: String) {
@@ -41,6 +43,8 @@ struct AuditOutcomeCache {
     add(history.tip ?? "-")
     for version in history.versions { add(version.commit ?? "-") }
     add(fallbackSigners ?? "-")
+    // A shallow clone lacks commits the audit looks for; fetching them changes the outcome.
+    add(shallow ?? "-")
     for approval in approvals { add(approval.reference + " " + approval.object) }
     add("events")
     for event in snapshot.events { add(event.tag + " " + event.object) }

@@ -16,6 +16,9 @@ public enum AuditStatus: String, Codable, Sendable, CaseIterable {
   case unsigned
   /// A trailer claims what the Git objects do not say (digest, version, run, metrics, …).
   case mismatch
+  /// A registration or deregistration that contradicts the registry: a second version at one
+  /// commit, a version name at a second commit, a version that is not registered.
+  case conflict
   /// A stage the policy does not list.
   case stage
   /// The version had not held the stage the policy's `after` names.
@@ -32,7 +35,7 @@ public enum AuditStatus: String, Codable, Sendable, CaseIterable {
 
   /// Most serious first: an entry's status is the first of its failures in this order.
   static let severity: [AuditStatus] = [
-    .policy, .replayed, .invalid, .unauthorised, .unsigned, .mismatch, .stage, .order, .gates,
+    .policy, .replayed, .invalid, .unauthorised, .unsigned, .mismatch, .conflict, .stage, .order, .gates,
     .approvals, .counter, .backdated,
   ]
 }
@@ -91,23 +94,29 @@ public struct AuditReport: Codable, Sendable {
   public let policyChanges: [PolicyHistory.Change]
 
   public var problems: Int { entries.filter { !$0.passed }.count }
-  public var isClean: Bool { problems == 0 }
+  /// Whether the policy that judged was read from HEAD, for want of a trusted ref, while
+  /// HEAD holds a policy: nothing can be trusted then.
+  public var policyUntrusted: Bool { !policyIsTrusted && hasPolicy }
+  /// Whether a policy is in force.
+  public let hasPolicy: Bool
+  public var isClean: Bool { problems == 0 && !policyUntrusted }
   /// How many events have each failing status.
   public var counts: [String: Int] {
     Dictionary(grouping: entries.filter { !$0.passed }, by: \.status).mapValues(\.count)
   }
 
   enum CodingKeys: String, CodingKey {
-    case entries, trustedRef, policyIsTrusted, policyChanges, counts, problems, isClean
+    case entries, trustedRef, policyIsTrusted, hasPolicy, policyChanges, counts, problems, isClean
   }
 
   public init(
-    entries: [AuditEntry], trustedRef: String?, policyIsTrusted: Bool,
+    entries: [AuditEntry], trustedRef: String?, policyIsTrusted: Bool, hasPolicy: Bool,
     policyChanges: [PolicyHistory.Change]
   ) {
     self.entries = entries
     self.trustedRef = trustedRef
     self.policyIsTrusted = policyIsTrusted
+    self.hasPolicy = hasPolicy
     self.policyChanges = policyChanges
   }
 
@@ -116,6 +125,7 @@ public struct AuditReport: Codable, Sendable {
     try container.encode(entries, forKey: .entries)
     try container.encodeIfPresent(trustedRef, forKey: .trustedRef)
     try container.encode(policyIsTrusted, forKey: .policyIsTrusted)
+    try container.encode(hasPolicy, forKey: .hasPolicy)
     try container.encode(policyChanges, forKey: .policyChanges)
     try container.encode(counts, forKey: .counts)
     try container.encode(problems, forKey: .problems)
@@ -127,6 +137,7 @@ public struct AuditReport: Codable, Sendable {
     entries = try container.decode([AuditEntry].self, forKey: .entries)
     trustedRef = try container.decodeIfPresent(String.self, forKey: .trustedRef)
     policyIsTrusted = try container.decode(Bool.self, forKey: .policyIsTrusted)
+    hasPolicy = try container.decode(Bool.self, forKey: .hasPolicy)
     policyChanges = try container.decode([PolicyHistory.Change].self, forKey: .policyChanges)
   }
 }

@@ -56,7 +56,13 @@ public struct PolicyHistory: Sendable {
       let middle = (low + high) / 2
       if versions[middle].since < time { low = middle + 1 } else { high = middle }
     }
-    return low == 0 ? Self.none : versions[low - 1]
+    let found = low == 0 ? nil : versions[low - 1]
+    // An event dated before the first policy is judged by the first policy: a tag's time is
+    // a claim, and dating a tag back must not escape the rules.
+    if let firstPolicy = versions.firstIndex(where: \.hasPolicy), low - 1 < firstPolicy {
+      return versions[firstPolicy]
+    }
+    return found ?? Self.none
   }
 
   /// The version in force now.
@@ -135,24 +141,32 @@ public struct PolicyHistory: Sendable {
 
   /// The trusted ref's full name, and whether it is one (false: HEAD, for want of any).
   static func trustedReference(_ repository: Repository) throws -> (String?, Bool) {
+    func exists(_ name: String) -> Bool { (try? repository.resolveReference(name)).flatMap { $0 } != nil }
     if let configured = try repository.configValue("mlx.trustedRef"), !configured.isEmpty {
-      for candidate in [configured, "refs/heads/\(configured)", "refs/remotes/\(configured)"]
-      where (try? repository.resolveReference(candidate)) ?? nil != nil {
+      if configured.hasPrefix("refs/") {
+        guard exists(configured) else { throw RegistryError.unknownTrustedRef(configured) }
+        return (configured, true)
+      }
+      let found = ["refs/heads/\(configured)", "refs/remotes/\(configured)"].filter(exists)
+      guard found.count == 1 else {
+        throw found.isEmpty
+          ? RegistryError.unknownTrustedRef(configured)
+          : RegistryError.ambiguousTrustedRef(configured, candidates: found)
+      }
+      return (found[0], true)
+    }
+    // The default branch: the one origin/HEAD names, else the usual names, each as a local
+    // branch or as origin's (a CI checkout often has only the latter).
+    var names: [String] = []
+    if let remoteHead = repository.symbolicTarget(ofReference: "refs/remotes/origin/HEAD") {
+      names.append(String(remoteHead.dropFirst("refs/remotes/origin/".count)))
+    }
+    if let configured = try repository.configValue("init.defaultBranch") { names.append(configured) }
+    names += ["main", "master"]
+    for name in names {
+      for candidate in ["refs/heads/\(name)", "refs/remotes/origin/\(name)"] where exists(candidate) {
         return (candidate, true)
       }
-      throw RegistryError.unknownTrustedRef(configured)
-    }
-    var candidates: [String] = []
-    if let remoteHead = repository.symbolicTarget(ofReference: "refs/remotes/origin/HEAD") {
-      let branch = String(remoteHead.dropFirst("refs/remotes/origin/".count))
-      candidates += ["refs/heads/\(branch)", remoteHead]
-    }
-    if let configured = try repository.configValue("init.defaultBranch") {
-      candidates.append("refs/heads/\(configured)")
-    }
-    candidates += ["refs/heads/main", "refs/heads/master"]
-    for candidate in candidates where (try? repository.resolveReference(candidate)) ?? nil != nil {
-      return (candidate, true)
     }
     return (try repository.headCommit() == nil ? nil : "HEAD", false)
   }

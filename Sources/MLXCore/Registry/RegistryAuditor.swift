@@ -6,6 +6,8 @@ struct ArtifactEvidence: Sendable, Equatable {
   var digest: ObjectID?
   var run: String?
   var metrics: [String: ParamValue] = [:]
+  /// Whether the commit is in the repository at all.
+  var commitExists = true
 }
 
 /// Judges registry events against the policy, whoever wrote them: `mlx audit`, the verified
@@ -60,6 +62,8 @@ struct RegistryAuditor {
     var explicit: Set<String> = []
     /// The version registered at each commit (GTO's rule for stage events).
     var versionAtCommit: [String: String] = [:]
+    /// The commit each version was first registered at.
+    var versionCommit: [String: String] = [:]
     /// Per stage, the last passing assignment or unassignment of each version.
     private var pairs: [String: [String: StageEvent]] = [:]
     /// Per stage, its holder: kept up to date as events apply, so judging an event never
@@ -67,8 +71,6 @@ struct RegistryAuditor {
     private var holders: [String: StageEvent] = [:]
     /// Version and stage pairs that were ever assigned.
     var everHeld: Set<String> = []
-    /// Counter to the tag that used it.
-    var counters: [Int: String] = [:]
     /// Passing assignments, in order: what a rollback goes back through.
     var assignments: [StageEvent] = []
 
@@ -97,12 +99,12 @@ struct RegistryAuditor {
     }
 
     mutating func apply(_ event: RegistryEvent) {
-      if let counter = event.counter { counters[counter] = event.tag }
       guard let version = event.version else { return }
       switch event.kind {
       case .registration, .deregistration:
         registered[version] = event.kind == .registration ? event.commit : nil
         explicit.insert(version)
+        if versionCommit[version] == nil { versionCommit[version] = event.commit }
         versionAtCommit[event.commit] = version
         // The version's assignments count again, or no longer.
         for (stage, versions) in pairs where versions[version] != nil { recomputeHolder(of: stage) }
@@ -137,57 +139,150 @@ struct RegistryAuditor {
 
   // MARK: - Auditing a registry
 
+  /// Stages ever assigned to each version, and to each artifact, by any event of the
+  /// registry whatever its time or verdict: what a deregistration, a re-registration or a
+  /// deprecation could take away, however it is dated.
+  struct StageHistory {
+    private var byVersion: [String: Set<String>] = [:]
+    private var byArtifact: [String: Set<String>] = [:]
+
+    init(_ events: [RegistryEvent]) {
+      for event in events where event.kind == .assignment || event.kind == .unassignment {
+        guard let stage = event.stage else { continue }
+        byArtifact[event.artifact, default: []].insert(stage)
+        if let version = event.version { byVersion[event.artifact + "\u{0}" + version, default: []].insert(stage) }
+      }
+    }
+
+    func stages(of artifact: String, version: String? = nil) -> Set<String> {
+      guard let version else { return byArtifact[artifact] ?? [] }
+      return byVersion[artifact + "\u{0}" + version] ?? []
+    }
+  }
+
   /// Audits every event (replayed ones included) and returns the entries in chronological
   /// order, with the final state of each artifact.
+  ///
+  /// Two passes: the first judges everything but counters and time order; then, among the
+  /// events that passed, a counter used twice or a time that goes back against the counters
+  /// fails the weaker event (unsigned, or signed by a key the allowed signers do not grant),
+  /// so an event that fails, or an unsigned one, can never make a signed one fail; the second
+  /// pass judges again with those findings.
   func audit(_ snapshot: RegistrySnapshot) throws -> (entries: [AuditEntry], states: [String: State]) {
-    var entries: [AuditEntry] = []
-    var states: [String: State] = [:]
-    let backdated = Self.backdatedTags(snapshot.events)
+    let stages = StageHistory(snapshot.events)
     let sameSecond = Self.sameSecondTags(snapshot.events)
-    entries.reserveCapacity(snapshot.events.count + snapshot.replayed.count)
-    for event in snapshot.events {
-      // The state is judged in place and mutated in place: a copy per event would copy every
-      // table it holds.
-      if states[event.artifact] == nil { states[event.artifact] = State() }
-      let entry = try judge(
-        event, state: states[event.artifact]!, backdated: backdated[event.tag], sameSecond: sameSecond[event.tag])
-      if entry.passed {
-        var resolved = event
-        resolved.version = entry.version
-        states[event.artifact]!.apply(resolved)
-      } else if let counter = event.counter, states[event.artifact]!.counters[counter] == nil {
-        states[event.artifact]!.counters[counter] = event.tag
-      }
-      entries.append(entry)
+    var (entries, states) = try walk(snapshot.events, stages: stages, order: [:], sameSecond: sameSecond)
+    let order = Self.orderFailures(snapshot.events, entries: entries)
+    if !order.isEmpty {
+      (entries, states) = try walk(snapshot.events, stages: stages, order: order, sameSecond: sameSecond)
     }
     for event in snapshot.replayed {
       entries.append(replayedEntry(event))
     }
-    let order = entries.indices.sorted { a, b in
+    let sorted = entries.indices.sorted { a, b in
       entries[a].time != entries[b].time ? entries[a].time < entries[b].time : a < b
     }
-    return (order.map { entries[$0] }, states)
+    return (sorted.map { entries[$0] }, states)
+  }
+
+  private func walk(
+    _ events: [RegistryEvent], stages: StageHistory, order: [String: AuditCheck], sameSecond: [String: String]
+  ) throws -> (entries: [AuditEntry], states: [String: State]) {
+    var entries: [AuditEntry] = []
+    var states: [String: State] = [:]
+    entries.reserveCapacity(events.count)
+    for event in events {
+      // The state is judged in place and mutated in place: a copy per event would copy every
+      // table it holds.
+      if states[event.artifact] == nil { states[event.artifact] = State() }
+      let entry = try judge(
+        event, state: states[event.artifact]!, stages: stages, order: order[event.tag],
+        sameSecond: sameSecond[event.tag])
+      if entry.passed {
+        var resolved = event
+        resolved.version = entry.version
+        states[event.artifact]!.apply(resolved)
+      }
+      entries.append(entry)
+    }
+    return (entries, states)
+  }
+
+  /// Counters used twice and times that go back against counters, among events that passed
+  /// everything else: the finding goes to the weaker event of each pair.
+  static func orderFailures(_ events: [RegistryEvent], entries: [AuditEntry]) -> [String: AuditCheck] {
+    var passing: [String: AuditEntry] = [:]
+    for entry in entries where entry.passed { passing[entry.tag] = entry }
+    func strength(_ tag: String) -> Int {
+      guard let entry = passing[tag], entry.signature.status == .valid,
+        AllowedSigners.matches(entry.tagger.email, patterns: entry.signature.principals)
+      else { return 0 }
+      return 1
+    }
+    var failures: [String: AuditCheck] = [:]
+    let counted = events.filter { $0.counter != nil && passing[$0.tag] != nil }
+    for (_, group) in Dictionary(grouping: counted, by: \.artifact) {
+      // Counters used twice: the strongest keeps it, if it is the only one that strong.
+      for (counter, users) in Dictionary(grouping: group, by: { $0.counter! }) where users.count > 1 {
+        let best = users.map { strength($0.tag) }.max()!
+        let winners = users.filter { strength($0.tag) == best }
+        for user in users where winners.count > 1 || strength(user.tag) < best {
+          let others = users.filter { $0.tag != user.tag }.map(\.tag).joined(separator: ", ")
+          failures[user.tag] = AuditCheck(
+            .counter, "counter", passed: false,
+            winners.count > 1
+              ? "counter \(counter) is also used by \(others): the order of the two is unknowable"
+              : "counter \(counter) is also used by \(winners[0].tag), signed by an allowed signer")
+        }
+      }
+      // Times against counters: a higher counter with an earlier time than a lower one.
+      var latest: RegistryEvent?
+      for event in group.filter({ failures[$0.tag] == nil }).sorted(by: { ($0.counter!, $0.time) < ($1.counter!, $1.time) }) {
+        if let earlier = latest, earlier.time > event.time, earlier.counter! < event.counter! {
+          if strength(event.tag) > strength(earlier.tag) {
+            failures[earlier.tag] = AuditCheck(
+              .backdated, "time", passed: false,
+              "its time is later than that of \(event.tag), whose counter is higher and which is signed by an "
+                + "allowed signer: the tag claims a time it was not made at")
+            latest = event
+            continue
+          }
+          failures[event.tag] = AuditCheck(
+            .backdated, "time", passed: false,
+            "its counter comes after \(earlier.tag), whose time is later: the tag claims an earlier time than it was made at")
+          continue
+        }
+        if latest == nil || event.time > latest!.time { latest = event }
+      }
+    }
+    return failures
   }
 
   // MARK: - Judging one event
 
-  /// Judges `event` against the policy at its time and the state before it.
+  /// Judges `event` against the policy at its time and the state before it. `stages` (the
+  /// whole registry's stage history) decides which stages a deregistration, re-registration
+  /// or deprecation could take away; `order` is a finding of ``orderFailures(_:entries:)``.
   func judge(
-    _ event: RegistryEvent, state: State, backdated: String? = nil, sameSecond: String? = nil
+    _ event: RegistryEvent, state: State, stages: StageHistory, order: AuditCheck? = nil, sameSecond: String? = nil
   ) throws -> AuditEntry {
     let policy = history.at(event.time)
     var checks: [AuditCheck] = []
     var warnings: [String] = []
     if let problem = policy.problem {
-      checks.append(AuditCheck(.policy, "policy", passed: false, "the policy in force cannot be read: \(problem)"))
+      checks.append(
+        AuditCheck(
+          .policy, "policy", passed: false,
+          "the policy in force (commit \(policy.commit?.prefix(7) ?? "?")) cannot be read: \(problem); "
+            + "events judged by it fail: fix the policy, then make them again"))
     }
     let version = state.version(of: event)
     let rule = event.stage.flatMap(policy.policy.rule(for:))
     let isRollback =
       event.kind == .assignment && version.map { state.everHeld.contains(State.key($0, event.stage ?? "")) } == true
 
-    // Which stage rules govern the event: its own stage's, or those of the stages a
-    // deregistration or deprecation would take away.
+    // Which stage rules govern the event: its own stage's, or those of every stage a
+    // deregistration, re-registration or deprecation could take away or give back.
     var governing: [RegistryPolicy.StageRule] = []
     switch event.kind {
     case .assignment, .unassignment:
@@ -202,23 +297,29 @@ struct RegistryAuditor {
         }
       }
     case .deregistration:
-      governing = state.stagesHeld(by: version).compactMap(policy.policy.rule(for:))
+      governing = Set(state.stagesHeld(by: version)).union(stages.stages(of: event.artifact, version: version))
+        .sorted().compactMap(policy.policy.rule(for:))
     case .deprecation:
-      governing = state.stagesHeld(by: nil).compactMap(policy.policy.rule(for:))
+      governing = Set(state.stagesHeld(by: nil)).union(stages.stages(of: event.artifact))
+        .sorted().compactMap(policy.policy.rule(for:))
     case .registration:
-      break
+      if let version, state.explicit.contains(version) {
+        governing = stages.stages(of: event.artifact, version: version).sorted().compactMap(policy.policy.rule(for:))
+      }
     }
+    checks += conflictChecks(event, version: version, state: state)
     let required = governing.contains { $0.needsSignature }
     let signature = SignatureCheck(try verdict(event), allowedSigners: policy.signers, at: event.time)
     checks += Self.signatureChecks(signature, tagger: event.tagger, required: required, governing: governing, signers: policy.signers)
 
     let path = declaredPath(event.artifact, policy.policy) ?? event.trailer("Mlx-Path")
-    var evidence: ArtifactEvidence?
-    func recorded() throws -> ArtifactEvidence {
-      if let evidence { return evidence }
-      let found = try self.evidence(path, event.commit)
-      evidence = found
-      return found
+    let recorded = try evidence(path, event.commit)
+    if !recorded.commitExists {
+      checks.append(
+        AuditCheck(
+          .invalid, "commit", passed: false,
+          "the tag points at \(event.commit.prefix(12)), which is no commit in this repository "
+            + "(a shallow clone needs `git fetch --unshallow`; otherwise the tag is forged)"))
     }
 
     if event.kind == .assignment, let rule, let version {
@@ -238,11 +339,10 @@ struct RegistryAuditor {
               .gates, "gates", passed: true,
               "\(version) held \(rule.name) before; the policy's rollback rule skips the gates"))
         } else {
-          let candidate = try recorded().metrics
           let holder = state.holder(of: rule.name)
           let current = try holder.map { try self.evidence(path, $0.commit).metrics }
           for gate in rule.gates {
-            let result = gate.evaluate(candidate: candidate, current: current)
+            let result = gate.evaluate(candidate: recorded.metrics, current: current)
             checks.append(AuditCheck(.gates, "gate \(gate.text)", passed: result.passed, result.detail))
           }
         }
@@ -252,23 +352,36 @@ struct RegistryAuditor {
       }
     }
 
-    checks += try claimChecks(event, version: version, path: path, policy: policy, state: state, evidence: recorded)
-
-    if let counter = event.counter, let other = state.counters[counter], other != event.tag {
-      checks.append(AuditCheck(.counter, "counter", passed: false, "counter \(counter) is also used by \(other)"))
-    }
-    if let backdated {
-      checks.append(
-        AuditCheck(
-          .backdated, "time", passed: false,
-          "its counter comes after \(backdated), whose time is later: the tag claims an earlier time than it was made at"))
-    }
+    checks += claimChecks(event, version: version, policy: policy, recorded: recorded)
+    if let order { checks.append(order) }
     if let sameSecond {
       warnings.append("made in the same second as \(sameSecond): GTO may order the two differently")
     }
     return makeEntry(
       event, version: version, signature: signature, required: required, checks: checks,
       warnings: warnings, policyCommit: policy.hasPolicy ? policy.commit : nil, isRollback: isRollback)
+  }
+
+  /// GTO's one version per commit and one commit per version: a registration or
+  /// deregistration that contradicts the registry so far.
+  private func conflictChecks(_ event: RegistryEvent, version: String?, state: State) -> [AuditCheck] {
+    guard let version else { return [] }
+    switch event.kind {
+    case .registration:
+      if let commit = state.versionCommit[version], commit != event.commit {
+        return [AuditCheck(.conflict, "version", passed: false, "\(version) is registered at commit \(commit.prefix(7)) already; a version has one commit")]
+      }
+      if let other = state.versionAtCommit[event.commit], other != version, state.registered[other] != nil {
+        return [AuditCheck(.conflict, "version", passed: false, "commit \(event.commit.prefix(7)) is registered as \(other) already; a commit has one version")]
+      }
+    case .deregistration:
+      if state.registered[version] != event.commit {
+        return [AuditCheck(.conflict, "version", passed: false, "\(version) is not registered at commit \(event.commit.prefix(7))")]
+      }
+    default:
+      break
+    }
+    return []
   }
 
   private func makeEntry(
@@ -328,7 +441,9 @@ struct RegistryAuditor {
       }
       guard AllowedSigners.matches(tagger.email, patterns: signature.principals) else {
         let detail =
-          signers.entries.isEmpty
+          signature.format == "openpgp"
+          ? "an OpenPGP signature cannot be authorised: the allowed-signers file lists SSH keys; sign with one"
+          : signers.entries.isEmpty
           ? "no allowed signers file lets any key sign here; commit one and name it in the policy"
           : "\(signature.fingerprint ?? "the key") is not allowed to sign as \(tagger.email) (add it to the allowed signers file)"
         checks.append(AuditCheck(.unauthorised, "signer", passed: false, detail))
@@ -390,9 +505,8 @@ struct RegistryAuditor {
 
   /// The trailers are claims: each is compared with what the Git objects say.
   private func claimChecks(
-    _ event: RegistryEvent, version: String?, path: String?, policy: PolicyHistory.Version,
-    state: State, evidence: () throws -> ArtifactEvidence
-  ) throws -> [AuditCheck] {
+    _ event: RegistryEvent, version: String?, policy: PolicyHistory.Version, recorded: ArtifactEvidence
+  ) -> [AuditCheck] {
     guard !event.trailers.isEmpty else { return [] }
     var checks: [AuditCheck] = []
     func compare(_ key: String, _ claimed: String?, _ actual: String?, _ what: String) {
@@ -413,15 +527,12 @@ struct RegistryAuditor {
     if let declared = declaredPath(event.artifact, policy.policy) {
       compare("Mlx-Path", event.trailer("Mlx-Path"), declared, "path")
     }
-    if event.trailer("Mlx-Digest") != nil || event.trailer("Mlx-Run") != nil || event.trailers["Mlx-Metric"] != nil {
-      let recorded = try evidence()
-      compare("Mlx-Digest", event.trailer("Mlx-Digest"), recorded.digest?.description, "digest")
-      compare("Mlx-Run", event.trailer("Mlx-Run"), recorded.run, "run")
-      for claim in event.trailers["Mlx-Metric"] ?? [] {
-        guard let equals = claim.firstIndex(of: "=") else { continue }
-        let key = String(claim[..<equals])
-        compare("Mlx-Metric", claim, recorded.metrics[key].map { "\(key)=\($0)" }, "metric \(key)")
-      }
+    compare("Mlx-Digest", event.trailer("Mlx-Digest"), recorded.digest?.description, "digest")
+    compare("Mlx-Run", event.trailer("Mlx-Run"), recorded.run, "run")
+    for claim in event.trailers["Mlx-Metric"] ?? [] {
+      guard let equals = claim.firstIndex(of: "=") else { continue }
+      let key = String(claim[..<equals])
+      compare("Mlx-Metric", claim, recorded.metrics[key].map { "\(key)=\($0)" }, "metric \(key)")
     }
     // Mlx-Previous and Mlx-Rollback-From describe the state the writer saw, which a later
     // finding about an earlier event can change: they are notes, not claims about objects.
@@ -434,23 +545,6 @@ struct RegistryAuditor {
   }
 
   // MARK: - Order
-
-  /// Stage events whose counter is higher than that of an event with a later time: the one
-  /// with the later time and lower counter, by tag.
-  static func backdatedTags(_ events: [RegistryEvent]) -> [String: String] {
-    var result: [String: String] = [:]
-    for (_, group) in Dictionary(grouping: events.filter { $0.counter != nil }, by: \.artifact) {
-      let byCounter = group.sorted { ($0.counter!, $0.time) < ($1.counter!, $1.time) }
-      var latest: RegistryEvent?
-      for event in byCounter {
-        if let latest, latest.time > event.time, latest.counter! < event.counter! {
-          result[event.tag] = latest.tag
-        }
-        if latest == nil || event.time > latest!.time { latest = event }
-      }
-    }
-    return result
-  }
 
   /// Stage events of one artifact made in the same second as another's.
   static func sameSecondTags(_ events: [RegistryEvent]) -> [String: String] {

@@ -16,6 +16,10 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
   case signingFailed(String)
   case unknownTime(String)
   case unknownTrustedRef(String)
+  case ambiguousTrustedRef(String, candidates: [String])
+  case noTrustedRef
+  case notAnEvent(String)
+  case counterExhausted(artifact: String)
   case alreadyInStage(artifact: String, version: String, stage: String)
   case badDate(String)
   case approvalNotNeeded(stage: String)
@@ -63,6 +67,18 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
       return "cannot sign the tag: \(reason)"
     case .alreadyInStage(let artifact, let version, let stage):
       return "\(artifact) \(version) already holds \(stage); nothing to do"
+    case .ambiguousTrustedRef(let name, let candidates):
+      return "mlx.trustedRef '\(name)' could be \(candidates.joined(separator: " or ")); "
+        + "name one in full with `git config mlx.trustedRef refs/...`"
+    case .notAnEvent(let name):
+      return "\(name) names a registry event, but no annotated tag of that name is here "
+        + "(a lightweight tag, or not fetched): CI must not act on it"
+    case .noTrustedRef:
+      return "no trusted ref to read the policy from (no main, master or origin's default branch here); "
+        + "fetch the default branch or set `git config mlx.trustedRef REF`"
+    case .counterExhausted(let artifact):
+      return "a tag of \(artifact) claims a counter so large no later one can be written; "
+        + "`mlx audit` names it: delete it (`git tag -d`) if it is not yours"
     case .unknownTrustedRef(let name):
       return "mlx.trustedRef names '\(name)', which is no branch or ref here; "
         + "fetch it, or fix it with `git config mlx.trustedRef REF`"

@@ -97,8 +97,8 @@ public struct SignatureCheck: Codable, Sendable, Equatable {
   public var format: String?
   /// The key's fingerprint (`SHA256:…` for SSH).
   public var fingerprint: String?
-  /// The principals the allowed-signers file grants the key at the signature's time (SSH),
-  /// or the signer's e-mail address (OpenPGP).
+  /// The principals the allowed-signers file grants the key at the signature's time (SSH
+  /// only: an OpenPGP signature is checked, but grants nothing).
   public var principals: [String]
   public var detail: String?
 
@@ -109,14 +109,9 @@ public struct SignatureCheck: Codable, Sendable, Equatable {
 
   /// A verdict, with the principals `allowedSigners` grants its key at `time`.
   init(_ verdict: SignatureVerdict, allowedSigners: AllowedSigners, at time: Date) {
-    var principals: [String] = []
-    if verdict.status == .valid {
-      if let key = verdict.key {
-        principals = allowedSigners.principals(for: key, at: time)
-      } else if let email = verdict.email {
-        principals = [email]
-      }
-    }
+    // Only SSH keys can be authorised: the allowed-signers file lists SSH keys. An OpenPGP
+    // signature's user id is whatever its maker wrote (even `*`), so it grants nothing.
+    let principals = verdict.status == .valid ? verdict.key.map { allowedSigners.principals(for: $0, at: time) } ?? [] : []
     self.init(
       status: verdict.status, format: verdict.format, fingerprint: verdict.fingerprint,
       principals: principals, detail: verdict.detail)

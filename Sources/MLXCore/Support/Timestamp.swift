@@ -8,9 +8,16 @@ import Foundation
 /// ISO 8601 times in UTC with milliseconds (`2026-11-22T10:15:00.123Z`), as run records and
 /// registry events write them; reading also accepts times without fractions.
 public enum Timestamp {
+  /// Times a Git object may carry that mlx formats: from the epoch to the end of year 9999.
+  static let representable: ClosedRange<Int64> = 0...253_402_300_799
+
   public static func format(_ date: Date) -> String {
     // By hand: a formatter per call costs more than the registry's whole read at 10,000 tags.
-    let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+    let interval = date.timeIntervalSince1970
+    guard interval.isFinite, interval >= 0, interval <= Double(representable.upperBound) else {
+      return interval < 0 ? "1970-01-01T00:00:00.000Z" : "9999-12-31T23:59:59.999Z"
+    }
+    let milliseconds = Int64((interval * 1000).rounded(.down))
     var seconds = time_t(milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000)
     var parts = tm()
     gmtime_r(&seconds, &parts)

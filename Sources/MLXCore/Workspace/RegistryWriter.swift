@@ -46,6 +46,8 @@ final class RegistryWriter {
     lock = try workspace.registryLock()
     reading = try workspace.registryReading()
     policy = reading.history.current
+    // A policy read from HEAD for want of a trusted branch could be the promoted commit's own.
+    if !reading.history.isTrusted, policy.hasPolicy { throw RegistryError.noTrustedRef }
     let snapshot = reading.snapshot
     let declared = reading.auditor.declaredPath(artifact, policy.policy) != nil
     if !policy.policy.artifacts.isEmpty, !declared, options.path == nil, !snapshot.artifacts.contains(artifact) {
@@ -113,6 +115,10 @@ final class RegistryWriter {
     case .assign, .unassign: usesCounter = true
     default: usesCounter = false
     }
+    // Tag parsers (mlx's and GTO's) read counters of up to 18 digits.
+    if usesCounter, nextCounter > 999_999_999_999_999_999 - 1 {
+      throw RegistryError.counterExhausted(artifact: artifact)
+    }
     let name = RegistryTagName(artifact: artifact, action: action, counter: usesCounter ? nextCounter : nil)
     if usesCounter { nextCounter += 1 }
     if try workspace.repository.resolveReference("refs/tags/\(name)") != nil {
@@ -149,7 +155,7 @@ final class RegistryWriter {
       tag: RegistryCache.Entry(
         target: commit, targetType: "commit", name: raw.name, tagger: raw.tagger, time: raw.time,
         offsetMinutes: raw.offsetMinutes, message: raw.message))
-    var entry = try reading.auditor.judge(event, state: state)
+    var entry = try reading.auditor.judge(event, state: state, stages: reading.stageHistory)
     if entry.signature.status == .unsigned, entry.signatureRequired {
       entry = entry.explainingMissingKey()
     }

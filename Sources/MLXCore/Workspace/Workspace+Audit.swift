@@ -33,7 +33,8 @@ final class RegistryReading {
         if self.evidence == nil { self.evidence = EvidenceCache(gitDirectory: repository.gitDirectory) }
         if let known = self.evidence?.entries[key] { return known }
         let found = try workspace.evidence(path: path, commit: commit)
-        self.evidence?.record(found, for: key)
+        // A missing commit may arrive with the next fetch: never remembered.
+        if found.commitExists { self.evidence?.record(found, for: key) }
         return found
       },
       verdict: { [unowned self, unowned repository] event in
@@ -72,8 +73,12 @@ final class RegistryReading {
     return failures ?? []
   }
 
+  /// The stages each version and artifact was ever assigned, in every event.
+  private(set) lazy var stageHistory = RegistryAuditor.StageHistory(snapshot.events)
+
   private lazy var outcomeKey = AuditOutcomeCache.key(
-    snapshot: snapshot, history: history, approvals: approvals, fallbackSigners: fallbackSignersText)
+    snapshot: snapshot, history: history, approvals: approvals, fallbackSigners: fallbackSignersText,
+    shallow: try? FileSystem.readTextIfPresent(repository.gitDirectory + "/shallow"))
 
   /// The events registry reads count: every one without a policy on the trusted ref, else
   /// those that pass the audit (all of them with `all`). Replayed tags never count.
@@ -157,7 +162,7 @@ extension Workspace {
     let entries = try reading.audit().entries.filter { entry in artifact.map { entry.artifact == $0 } ?? true }
     return AuditReport(
       entries: entries, trustedRef: reading.history.trustedRef, policyIsTrusted: reading.history.isTrusted,
-      policyChanges: reading.history.changes)
+      hasPolicy: reading.history.current.hasPolicy, policyChanges: reading.history.changes)
   }
 
   /// The text of Git's `gpg.ssh.allowedSignersFile`, a file of this machine's

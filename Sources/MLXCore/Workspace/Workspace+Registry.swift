@@ -43,12 +43,14 @@ public struct RegistryView: Codable, Sendable {
 public struct RefCheck: Encodable, Sendable {
   public let event: RegistryEvent
   public let audit: AuditEntry
-  /// Whether a policy is enforced (on the trusted ref).
+  /// Whether a policy is enforced.
   public let enforced: Bool
-  /// Whether CI may act on the tag: it passes the audit, or no policy is enforced and it is
-  /// not a replay.
+  /// Whether the policy was read from a trusted ref (not HEAD, for want of one).
+  public let policyTrusted: Bool
+  /// Whether CI may act on the tag: it passes the audit under a trusted policy, or no policy
+  /// is enforced and it is not a replay.
   public var trusted: Bool {
-    audit.passed || (!enforced && audit.status != AuditStatus.replayed.rawValue)
+    enforced ? audit.passed && policyTrusted : audit.status != AuditStatus.replayed.rawValue
   }
   public var gto: GTOFormat.CheckRef { GTOFormat.checkRef(event) }
 }
@@ -107,7 +109,7 @@ extension Workspace {
     }
     let path = try artifactPath(artifact, reading: reading, given: nil)
     let evidence = try self.evidence(path: path, commit: holder.commit)
-    let passed = try !reading.history.enforces || reading.passes(holder.tag)
+    let passed = try reading.history.isTrusted && reading.passes(holder.tag)
     return Deployment(
       artifact: artifact, stage: stage, version: holder.version, commit: holder.commit,
       tag: holder.tag, path: path, digest: evidence.digest?.description, run: evidence.run,
@@ -135,10 +137,18 @@ extension Workspace {
     let entries = try reading.audit().entries
     guard let event = (reading.snapshot.events + reading.snapshot.replayed).first(where: { $0.tag == name }),
       let entry = entries.first(where: { $0.tag == name })
-    else { return nil }
+    else {
+      // A registry name with no annotated tag behind it (a lightweight tag, or none): under a
+      // policy CI must not act on it.
+      if RegistryTagName(parsing: name) != nil, reading.history.enforces {
+        throw RegistryError.notAnEvent(name)
+      }
+      return nil
+    }
     var resolved = event
     resolved.version = entry.version
-    return RefCheck(event: resolved, audit: entry, enforced: reading.history.enforces)
+    return RefCheck(
+      event: resolved, audit: entry, enforced: reading.history.enforces, policyTrusted: reading.history.isTrusted)
   }
 
   /// The artifact's path: given, declared in the trusted policy (or GTO's `artifacts.yaml`),
@@ -146,7 +156,9 @@ extension Workspace {
   func artifactPath(_ artifact: String, reading: RegistryReading, given: String?) throws -> String? {
     if let given { return try repositoryPath(for: given) }
     if let declared = reading.auditor.declaredPath(artifact, reading.history.current.policy) { return declared }
-    return reading.snapshot.events.last { $0.artifact == artifact && $0.trailer("Mlx-Path") != nil }?
+    // Only events that count may say where the artifact is.
+    return try reading.counted(all: false).snapshot.events
+      .last { $0.artifact == artifact && $0.trailer("Mlx-Path") != nil }?
       .trailer("Mlx-Path").flatMap { RelativePath.isSafe($0) ? $0 : nil }
   }
 
@@ -154,7 +166,10 @@ extension Workspace {
   /// `mlx.lock` names for it, and every metric `mlx.lock` records.
   func evidence(path: String?, commit: String) throws -> ArtifactEvidence {
     var evidence = ArtifactEvidence()
-    guard let id = GitOID(hex: commit) else { return evidence }
+    guard let id = GitOID(hex: commit), (try? repository.objectType(id)) == "commit" else {
+      evidence.commitExists = false
+      return evidence
+    }
     if let path, RelativePath.isSafe(path), let bytes = try repository.file(path + PointerFile.suffix, inCommit: id),
       let pointer = try? PointerFile(parsing: String(decoding: bytes, as: UTF8.self), pointerPath: path)
     {

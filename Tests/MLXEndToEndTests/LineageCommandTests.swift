@@ -393,8 +393,17 @@ private struct LineageFixture {
     #expect(try repo.run("python3", "verify.py", "edited.json", fixture.keys("alice.pub")).status != 0)
     let mallory = try repo.mlx("lineage", "churn#production", "--format", "slsa", "--sign", "--key", fixture.mallory, "--output", "mallory.json")
     #expect(mallory.succeeded)
+    #expect(mallory.stderr.contains("the signing key is not in the trusted ref's allowed signers"))
     #expect(try repo.mlx("verify-provenance", "mallory.json").status == 1)
     #expect(try repo.mlx("verify-provenance", "envelope.json", "--artifact", "train.sh").stdout.contains("is none of the statement's subjects"))
+    // Downstream, with only the envelope and the allowed signers: no repository needed.
+    try withTemporaryDirectory { outside in
+      try outside.write(try repo.read("envelope.json"), to: "envelope.json")
+      let result = try ProcessRunner.run(
+        TestRepository.mlxExecutable,
+        ["verify-provenance", "envelope.json", "--allowed-signers", repo.directory(".mlx/allowed_signers")], in: outside.path)
+      #expect(result.succeeded, "\(result)")
+    }
   }
 
   @Test func auditReportShowsPromotionsAndLineageAsHTML() throws {

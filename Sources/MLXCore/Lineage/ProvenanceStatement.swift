@@ -171,27 +171,56 @@ extension Workspace {
     return try DSSEEnvelope(signing: body, type: DSSEEnvelope.inTotoPayloadType, with: privateKey)
   }
 
-  /// Checks a DSSE envelope mlx (or any in-toto signer) wrote: a valid signature by a key
-  /// the trusted allowed signers list, an in-toto statement with an SLSA predicate, and, with
-  /// `artifact`, that the file's SHA-256 is one of the statement's subjects.
+  /// Checks a DSSE envelope against the allowed signers of the trusted ref (see
+  /// ``ProvenanceVerifier``).
   public func verifyProvenance(at path: String, artifact: String? = nil) throws -> ProvenanceVerification {
-    let file = try repositoryPathOrAbsolute(path)
-    guard let text = try FileSystem.readTextIfPresent(file) else { throw WorkspaceError.missingFile(path: path) }
+    let history = try PolicyHistory.read(repository, fallbackSigners: nil)
+    return try ProvenanceVerifier.verify(
+      envelopeAt: repositoryPathOrAbsolute(path), shownAs: path, allowedSigners: history.current.signers,
+      signersSource: "the allowed signers of \(history.trustedRef ?? "HEAD")",
+      artifact: try artifact.map { (try repositoryPathOrAbsolute($0), $0) })
+  }
+
+  /// The principals the trusted ref's allowed signers grant the key that signed `envelope`,
+  /// now: empty when no verifier using them would accept it.
+  public func allowedPrincipals(of envelope: DSSEEnvelope) throws -> [String] {
+    let signers = try PolicyHistory.read(repository, fallbackSigners: nil).current.signers
+    return envelope.signers(among: signers.entries.map(\.key)).flatMap { signers.principals(for: $0, at: Date()) }
+  }
+
+  /// An absolute path for a path the user typed, inside the repository or not.
+  private func repositoryPathOrAbsolute(_ path: String) throws -> String {
+    path.hasPrefix("/") ? path : FileSystem.join(currentDirectory, path)
+  }
+}
+
+/// Checks a DSSE envelope mlx (or any in-toto signer) wrote: a valid signature by a key the
+/// allowed signers list, an in-toto statement with an SLSA predicate, and, with an artifact,
+/// that the file's SHA-256 is one of the statement's subjects. Needs no repository.
+public enum ProvenanceVerifier {
+  /// Reads an ssh-keygen ALLOWED SIGNERS file.
+  public static func allowedSigners(at path: String) throws -> AllowedSigners {
+    guard let text = try FileSystem.readTextIfPresent(path) else { throw WorkspaceError.missingFile(path: path) }
+    return try AllowedSigners(parsing: text, path: path)
+  }
+
+  /// - Parameter artifact: the file's path, and how to name it.
+  public static func verify(
+    envelopeAt path: String, shownAs shown: String, allowedSigners signers: AllowedSigners, signersSource: String,
+    artifact: (path: String, shownAs: String)?
+  ) throws -> ProvenanceVerification {
+    guard let text = try FileSystem.readTextIfPresent(path) else { throw WorkspaceError.missingFile(path: shown) }
     guard let envelope = try? JSONDecoder().decode(DSSEEnvelope.self, from: Data(text.utf8)) else {
-      throw LineageError.notAnEnvelope(path: path)
+      throw LineageError.notAnEnvelope(path: shown)
     }
     var result = ProvenanceVerification()
-    let history = try PolicyHistory.read(repository, fallbackSigners: nil)
-    let signers = history.current.signers
-    let now = Date()
     let keys = envelope.signers(among: signers.entries.map(\.key))
     for key in keys {
       result.keys.append(key.fingerprint)
-      result.signers += signers.principals(for: key, at: now)
+      result.signers += signers.principals(for: key, at: Date())
     }
     if keys.isEmpty {
-      result.problems.append(
-        "no signature by a key in the allowed signers of \(history.trustedRef ?? "HEAD") verifies the payload")
+      result.problems.append("no signature by a key in \(signersSource) verifies the payload")
     }
     if envelope.payloadType != DSSEEnvelope.inTotoPayloadType {
       result.problems.append("payload type is '\(envelope.payloadType)', not \(DSSEEnvelope.inTotoPayloadType)")
@@ -210,17 +239,12 @@ extension Workspace {
       result.problems.append("the payload is not an in-toto statement")
     }
     if let artifact {
-      let (digest, _) = try ContentDigest.ofFile(at: try repositoryPathOrAbsolute(artifact), displayPath: artifact)
+      let (digest, _) = try ContentDigest.ofFile(at: artifact.path, displayPath: artifact.shownAs)
       let hex = String(digest.description.dropFirst(ObjectID.prefix.count))
       if !result.subjects.contains(where: { $0.digest["sha256"] == hex }) {
-        result.problems.append("\(artifact) (sha256 \(hex.prefix(12))…) is none of the statement's subjects")
+        result.problems.append("\(artifact.shownAs) (sha256 \(hex.prefix(12))…) is none of the statement's subjects")
       }
     }
     return result
-  }
-
-  /// An absolute path for a path the user typed, inside the repository or not.
-  private func repositoryPathOrAbsolute(_ path: String) throws -> String {
-    path.hasPrefix("/") ? path : FileSystem.join(currentDirectory, path)
   }
 }

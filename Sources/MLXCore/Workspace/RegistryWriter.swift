@@ -74,6 +74,15 @@ final class RegistryWriter {
     }
   }
 
+  /// A note when no path is known for the artifact: its tags then record no digest.
+  func pathNote() -> [String] {
+    guard path == nil else { return [] }
+    return [
+      "no path is known for \(artifact), so the tag records no model digest; declare it in "
+        + ".mlx/policy.yaml (or GTO's artifacts.yaml), or pass --path"
+    ]
+  }
+
   /// What the commit records for the artifact.
   func evidence(at commit: String) throws -> ArtifactEvidence {
     try workspace.evidence(path: path, commit: commit)

@@ -51,6 +51,7 @@ extension Workspace {
     let commit = try resolveCommit(revision)
     let registration = try plannedRegistration(writer, at: commit, version: version, bump: bump)
     var report = RegistryReport(artifact: artifact, version: registration.description, commit: commit)
+    report.notes += writer.pathNote()
     if try writer.reading.counted(all: false).snapshot.state(of: artifact).deprecated {
       report.notes.append("\(artifact) was deprecated; this registration makes it active again, as in GTO")
     }
@@ -126,7 +127,7 @@ extension Workspace {
     var report = RegistryReport(artifact: artifact, version: chosen, stage: stage, commit: commit)
     report.previous = writer.state.holder(of: stage)?.version
     if report.previous == chosen { throw RegistryError.alreadyInStage(artifact: artifact, version: chosen, stage: stage) }
-    report.notes += try workTreePolicyNote(writer)
+    report.notes += try workTreePolicyNote(writer) + writer.pathNote()
     try writer.draft(
       .assign(stage: stage), commit: commit, summary: "Promote \(artifact) \(chosen) to \(stage)",
       trailers: try writer.evidenceTrailers(at: commit) + writer.gateTrailers(stage: stage, commit: commit)

@@ -67,7 +67,13 @@ extension MLXCommand {
       let format = json ? .json : self.format
       if format == .slsa {
         if sign {
-          try emit(try Output.jsonText(try workspace.signedProvenance(of: target, options: options, key: key), snakeCase: false))
+          let envelope = try workspace.signedProvenance(of: target, options: options, key: key)
+          try emit(try Output.jsonText(envelope, snakeCase: false))
+          if try workspace.allowedPrincipals(of: envelope).isEmpty {
+            StandardError.write(
+              "mlx: note: the signing key is not in the trusted ref's allowed signers; "
+                + "`mlx verify-provenance` will not accept this envelope until it is\n")
+          }
         } else {
           try emit(try Output.jsonText(try workspace.provenance(of: target, options: options), snakeCase: false))
         }

@@ -22,9 +22,21 @@ extension MLXCommand {
     @Option(help: "Also check that this file is one of the statement's subjects.", completion: .file())
     var artifact: String?
 
+    @Option(
+      help: "Check against this ALLOWED SIGNERS file instead of the repository's trusted policy (no repository needed).",
+      completion: .file())
+    var allowedSigners: String?
+
     func run() throws {
-      let workspace = try Workspace.open(at: global.repository, requiringSetup: false)
-      let result = try workspace.verifyProvenance(at: file, artifact: artifact)
+      let result: ProvenanceVerification
+      if let allowedSigners {
+        result = try ProvenanceVerifier.verify(
+          envelopeAt: file, shownAs: file, allowedSigners: try ProvenanceVerifier.allowedSigners(at: allowedSigners),
+          signersSource: allowedSigners, artifact: artifact.map { ($0, $0) })
+      } else {
+        let workspace = try Workspace.open(at: global.repository, requiringSetup: false)
+        result = try workspace.verifyProvenance(at: file, artifact: artifact)
+      }
       if output.json {
         try Output.json(result)
       } else {

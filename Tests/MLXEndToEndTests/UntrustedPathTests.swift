@@ -207,4 +207,26 @@ import Testing
     #expect(!repo.exists("data"))
     #expect(try repo.mlx("verify", "-q").stdout.contains("files records 3, the content has 2"))
   }
+
+  @Test func aManifestThatLiesAboutAFileSizeIsCaught() throws {
+    // Content reaches a store as any tracked file's bytes: here, a manifest's text, whose
+    // entry claims 9 bytes for a file of 4.
+    let repo = try TestRepository()
+    defer { repo.remove() }
+    try repo.mlx("init")
+    try repo.write("aaaa", to: "data/a.txt")
+    try repo.mlx("add", "data")
+    let fileDigest = try repo.sha256sum("data/a.txt")
+    let manifest = "mlx-manifest 1\n100644 9 \(fileDigest) a.txt\n"
+    try repo.write(manifest, to: "carrier.txt")
+    try repo.mlx("add", "carrier.txt")
+    let manifestDigest = try repo.sha256sum("carrier.txt")
+    try repo.write(
+      "version: 1\nkind: dataset\npath: lies\ndigest: \(manifestDigest)\nsize: 9\nfiles: 1\n", to: "lies.mlx")
+    let checkout = try repo.mlx("checkout", "lies")
+    #expect(checkout.status == 1)
+    #expect(checkout.stderr.contains("the manifest of lies for a.txt records 9 bytes"), "\(checkout)")
+    #expect(!repo.exists("lies"))
+    #expect(try repo.mlx("verify", "-q").stdout.contains("the manifest's size of a.txt records 9, the content has 4"))
+  }
 }

@@ -103,4 +103,23 @@ import Testing
     #expect(other.stdout.contains("FAIL  approvals: 0 of 1 required"), "\(other)")
     #expect(try repo.mlx("promote", "churn@v0.0.1", "--to", "production").succeeded)
   }
+
+  @Test func anApprovalIsSharedWithPush() throws {
+    let fixture = try fixture()
+    defer { fixture.remove() }
+    let repo = fixture.repo
+    try withTemporaryDirectory { remote in
+      _ = try ProcessRunner.run(ProcessRunner.which("git")!, ["init", "-q", "--bare", remote.path], in: remote.path)
+      try repo.git("remote", "add", "origin", remote.path)
+      let approved = try asBob(fixture, "approve", "churn@v0.0.1", "--stage", "production", "--push")
+      #expect(approved.succeeded, "\(approved)")
+      #expect(approved.stdout.contains("Pushed to origin"))
+      let refs = try ProcessRunner.run(ProcessRunner.which("git")!, ["for-each-ref", "refs/mlx/approvals/"], in: remote.path)
+      #expect(refs.stdout.contains("refs/mlx/approvals/"), "\(refs)")
+    }
+    // The audit report names the policy's changes, with their authors.
+    let report = try repo.mlx("audit", "report")
+    #expect(report.stdout.contains("Policy from refs/heads/main"), "\(report)")
+    #expect(report.stdout.contains("policy change"))
+  }
 }

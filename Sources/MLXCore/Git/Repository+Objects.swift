@@ -212,6 +212,11 @@ extension Repository {
     defer { git_commit_free(commit) }
     let tree = try makeHandle("git_commit_tree") { git_commit_tree(&$0, commit) }
     defer { git_tree_free(tree) }
+    return try Self.blobID(path, in: tree)
+  }
+
+  /// The id of the blob at `path` in a tree the caller holds open.
+  fileprivate static func blobID(_ path: String, in tree: OpaquePointer) throws -> GitOID? {
     var entry: OpaquePointer?
     let code = git_tree_entry_bypath(&entry, tree, path)
     if code == GIT_ENOTFOUND.rawValue { return nil }
@@ -230,15 +235,7 @@ extension Repository {
     fileprivate let tree: OpaquePointer
 
     /// The id of the blob at `path`, or nil when there is none.
-    func blobID(_ path: String) throws -> GitOID? {
-      var entry: OpaquePointer?
-      let code = git_tree_entry_bypath(&entry, tree, path)
-      if code == GIT_ENOTFOUND.rawValue { return nil }
-      try check(code, "git_tree_entry_bypath")
-      defer { git_tree_entry_free(entry) }
-      guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
-      return git_tree_entry_id(entry).map(GitOID.init)
-    }
+    func blobID(_ path: String) throws -> GitOID? { try Repository.blobID(path, in: tree) }
   }
 
   /// Walks first parents from `tip`, newest first, until `stop` (not visited) or the root;

@@ -100,7 +100,8 @@ final class RegistryReading {
     try !failingEvents().contains { $0.tag == tag }
   }
 
-  /// Candidate events for a write, judged after everything already in the registry.
+  /// The state the events of `artifact` that pass the audit built: what a write is judged
+  /// against.
   func state(of artifact: String) throws -> RegistryAuditor.State {
     try audit().states[artifact] ?? RegistryAuditor.State()
   }

@@ -33,12 +33,17 @@ public struct AuditSummary: Codable, Sendable {
 
   public let generatedAt: Date
   public let artifacts: [Artifact]
+  /// The ref the policy was read from, and whether it is a trusted one.
+  public let trustedRef: String?
+  public let policyIsTrusted: Bool
+  /// Commits on the trusted ref that changed the policy or the allowed signers.
+  public let policyChanges: [PolicyHistory.Change]
 
   /// Events with problems plus versions whose lineage is broken.
   public var problems: Int {
     artifacts.reduce(0) { total, artifact in
       total + artifact.promotions.filter { $0.status != "ok" }.count + artifact.versions.filter { !$0.verified }.count
-    }
+    } + (policyIsTrusted || policyChanges.isEmpty ? 0 : 1)
   }
 }
 
@@ -74,7 +79,9 @@ extension Workspace {
         AuditSummary.Artifact(
           name: name, stages: state.stages.mapValues(\.version), promotions: promotions, versions: versions))
     }
-    return AuditSummary(generatedAt: Date(), artifacts: artifacts)
+    return AuditSummary(
+      generatedAt: Date(), artifacts: artifacts, trustedRef: reading.history.trustedRef,
+      policyIsTrusted: reading.history.isTrusted, policyChanges: reading.history.changes)
   }
 }
 
@@ -104,6 +111,16 @@ public enum AuditReportHTML {
       \(summary.problems == 0 ? badge(true, "No problems found.") : badge(false, "\(summary.problems) problem(s) found."))</p>
 
       """
+    html += "<h2>Policy</h2>\n<p>Read from <code>\(escape(summary.trustedRef ?? "nothing"))</code>"
+    html += summary.policyIsTrusted ? ".</p>\n" : " " + badge(false, "(no trusted ref: nothing can be trusted)") + "</p>\n"
+    html += "<table><tr><th>Commit</th><th>Time</th><th>Author</th><th>Files</th><th>Signature</th></tr>\n"
+    for change in summary.policyChanges {
+      let signed = change.signature.status == .valid && !change.signature.principals.isEmpty
+      html += "<tr><td><code>\(escape(String(change.commit.prefix(12))))</code></td><td>\(escape(Timestamp.format(change.time)))</td>"
+        + "<td>\(escape("\(change.author.name) <\(change.author.email)>"))</td><td>\(escape(change.files.joined(separator: ", ")))</td>"
+        + "<td>\(badge(signed, signed ? "signed by \(change.signature.principals.joined(separator: ", "))" : change.signature.status.rawValue))</td></tr>\n"
+    }
+    html += "</table>\n"
     for artifact in summary.artifacts {
       html += "<h2>\(escape(artifact.name))</h2>\n<p>Current stages: "
       html += artifact.stages.isEmpty ? "none" : artifact.stages.sorted { $0.key < $1.key }

@@ -35,11 +35,7 @@ extension MLXCommand {
       if output.json {
         try Output.json(report)
       } else {
-        print(report.trustedRef.map { "Policy from \($0)\(report.policyIsTrusted ? "" : " (no trusted ref found; set `git config mlx.trustedRef`)")" } ?? "No policy: no trusted ref and no commit")
-        for change in report.policyChanges {
-          let signed = change.signature.status == .valid ? "signed (\(change.signature.fingerprint ?? ""))" : change.signature.status.rawValue
-          print("  policy change \(change.commit.prefix(7)) \(Timestamp.format(change.time)) by \(change.author.email), \(signed): \(change.files.joined(separator: ", "))")
-        }
+        AuditText.printPolicy(report.trustedRef, trusted: report.policyIsTrusted, changes: report.policyChanges)
         for entry in report.entries {
           let signature = entry.signature.status == .valid
             ? "signed by \(entry.tagger.email)" : entry.signature.status.rawValue
@@ -76,6 +72,7 @@ extension MLXCommand {
       if output.json {
         try Output.json(summary)
       } else {
+        AuditText.printPolicy(summary.trustedRef, trusted: summary.policyIsTrusted, changes: summary.policyChanges)
         for artifact in summary.artifacts {
           let stages = artifact.stages.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
           print("\(artifact.name): \(stages.isEmpty ? "in no stage" : stages.joined(separator: " "))")
@@ -91,6 +88,22 @@ extension MLXCommand {
         print("\(summary.problems) problem(s)\(html.map { "; HTML report written to \($0)" } ?? "")")
       }
       if summary.problems > 0 { throw ExitCode.failure }
+    }
+  }
+}
+
+/// Text shared by the audit commands.
+enum AuditText {
+  /// Where the policy came from, and every change to it with its author and signature.
+  static func printPolicy(_ reference: String?, trusted: Bool, changes: [PolicyHistory.Change]) {
+    guard let reference else {
+      print("No policy: no trusted ref and no commit")
+      return
+    }
+    print("Policy from \(reference)\(trusted ? "" : " (no trusted ref: nothing can be trusted; set `git config mlx.trustedRef`)")")
+    for change in changes {
+      let signed = change.signature.status == .valid ? "signed (\(change.signature.fingerprint ?? ""))" : change.signature.status.rawValue
+      print("  policy change \(change.commit.prefix(7)) \(Timestamp.format(change.time)) by \(change.author.email), \(signed): \(change.files.joined(separator: ", "))")
     }
   }
 }

@@ -134,9 +134,10 @@ extension Repository {
   public func createTagObject(_ buffer: [UInt8], reference: String) throws -> GitOID {
     let odb = try objectDatabase()
     var oid = git_oid()
-    try buffer.withUnsafeBytes { bytes in
-      try check(git_odb_write(&oid, odb, bytes.baseAddress, bytes.count, GIT_OBJECT_TAG), "git_odb_write")
+    let written = buffer.withUnsafeBytes { bytes in
+      git_odb_write(&oid, odb, bytes.baseAddress, bytes.count, GIT_OBJECT_TAG)
     }
+    try check(written, "git_odb_write")
     var created: OpaquePointer?
     try check(git_reference_create(&created, handle, reference, &oid, 0, "mlx approve"), "git_reference_create")
     git_reference_free(created)

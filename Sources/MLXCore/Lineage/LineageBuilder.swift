@@ -353,10 +353,7 @@ final class LineageBuilder {
 
   /// The digest of `path`'s mlx pointer at `commit`.
   func pointerDigest(_ path: String, commit: String) throws -> ObjectID? {
-    guard let oid = GitOID(hex: commit),
-      let bytes = try workspace.repository.file(path + PointerFile.suffix, inCommit: oid)
-    else { return nil }
-    return try? PointerFile(parsing: String(decoding: bytes, as: UTF8.self), pointerPath: path).digest
+    try workspace.pointerDigest(path: path, commit: commit)
   }
 
   /// What `commit` records for `path`: its pointer's digest, or the SHA-256 of the file Git

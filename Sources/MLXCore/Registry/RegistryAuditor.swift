@@ -139,24 +139,25 @@ struct RegistryAuditor {
 
   // MARK: - Auditing a registry
 
-  /// Stages ever assigned to each version, and to each artifact, by any event of the
-  /// registry whatever its time or verdict: what a deregistration, a re-registration or a
-  /// deprecation could take away, however it is dated.
+  /// Stages ever assigned at each commit, and to each artifact, by any event of the registry
+  /// whatever its time or verdict: what a deregistration, a re-registration or a deprecation
+  /// could take away, however it is dated. Keyed by commit, which no tag can reinterpret (a
+  /// version name is derived, and a forged registration could shift it).
   struct StageHistory {
-    private var byVersion: [String: Set<String>] = [:]
+    private var byCommit: [String: Set<String>] = [:]
     private var byArtifact: [String: Set<String>] = [:]
 
     init(_ events: [RegistryEvent]) {
       for event in events where event.kind == .assignment || event.kind == .unassignment {
         guard let stage = event.stage else { continue }
         byArtifact[event.artifact, default: []].insert(stage)
-        if let version = event.version { byVersion[event.artifact + "\u{0}" + version, default: []].insert(stage) }
+        byCommit[event.artifact + "\u{0}" + event.commit, default: []].insert(stage)
       }
     }
 
-    func stages(of artifact: String, version: String? = nil) -> Set<String> {
-      guard let version else { return byArtifact[artifact] ?? [] }
-      return byVersion[artifact + "\u{0}" + version] ?? []
+    func stages(of artifact: String, commit: String? = nil) -> Set<String> {
+      guard let commit else { return byArtifact[artifact] ?? [] }
+      return byCommit[artifact + "\u{0}" + commit] ?? []
     }
   }
 
@@ -297,14 +298,17 @@ struct RegistryAuditor {
         }
       }
     case .deregistration:
-      governing = Set(state.stagesHeld(by: version)).union(stages.stages(of: event.artifact, version: version))
+      // The stages held at the version's commit, and at the tag's (they differ only when the
+      // tag contradicts the registry, which fails as a conflict anyway).
+      let commits = Set([event.commit] + (version.flatMap { state.versionCommit[$0] }.map { [$0] } ?? []))
+      governing = commits.reduce(Set(state.stagesHeld(by: version))) { $0.union(stages.stages(of: event.artifact, commit: $1)) }
         .sorted().compactMap(policy.policy.rule(for:))
     case .deprecation:
       governing = Set(state.stagesHeld(by: nil)).union(stages.stages(of: event.artifact))
         .sorted().compactMap(policy.policy.rule(for:))
     case .registration:
       if let version, state.explicit.contains(version) {
-        governing = stages.stages(of: event.artifact, version: version).sorted().compactMap(policy.policy.rule(for:))
+        governing = stages.stages(of: event.artifact, commit: event.commit).sorted().compactMap(policy.policy.rule(for:))
       }
     }
     checks += conflictChecks(event, version: version, state: state)

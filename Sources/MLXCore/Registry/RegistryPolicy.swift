@@ -153,10 +153,8 @@ public struct RegistryPolicy: Sendable, Equatable {
           name: name, path: artifactPath, type: try entry.string("type") ?? "model",
           description: try entry.string("description"))
       }
-    } catch let issue as YAMLIssue {
-      throw .invalidPolicy(path: path, line: issue.line, problem: issue.message)
     } catch {
-      throw .invalidPolicy(path: path, line: nil, problem: "\(error)")
+      throw .invalidPolicy(path: path, line: error.line, problem: error.message)
     }
     return artifacts
   }

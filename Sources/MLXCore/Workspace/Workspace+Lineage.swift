@@ -189,10 +189,11 @@ extension Workspace {
     var versionDigests: [String: ObjectID] = [:]
     // A version's bytes are its pointer's digest at the registered commit: what the Git
     // objects say, never a tag message's claim.
+    var paths: [String: String?] = [:]
     for event in snapshot.events where event.kind == .registration {
-      guard let version = event.version,
-        let path = try artifactPath(event.artifact, reading: reading, given: nil),
-        let digest = try evidence(path: path, commit: event.commit).digest
+      if paths[event.artifact] == nil { paths[event.artifact] = try artifactPath(event.artifact, reading: reading, given: nil) }
+      guard let version = event.version, let path = paths[event.artifact] ?? nil,
+        let digest = try pointerDigest(path: path, commit: event.commit)
       else { continue }
       versionDigests["\(event.artifact)@\(version)"] = digest
     }

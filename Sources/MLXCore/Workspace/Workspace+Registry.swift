@@ -170,11 +170,7 @@ extension Workspace {
       evidence.commitExists = false
       return evidence
     }
-    if let path, RelativePath.isSafe(path), let bytes = try repository.file(path + PointerFile.suffix, inCommit: id),
-      let pointer = try? PointerFile(parsing: String(decoding: bytes, as: UTF8.self), pointerPath: path)
-    {
-      evidence.digest = pointer.digest
-    }
+    if let path { evidence.digest = try pointerDigest(path: path, commit: commit) }
     if let bytes = try repository.file(LockFile.fileName, inCommit: id),
       let lock = try? LockFile(parsing: String(decoding: bytes, as: UTF8.self))
     {
@@ -185,6 +181,14 @@ extension Workspace {
       }
     }
     return evidence
+  }
+
+  /// The digest the pointer of `path` records at `commit`; nil when there is no valid one.
+  func pointerDigest(path: String, commit: String) throws -> ObjectID? {
+    guard RelativePath.isSafe(path), let id = GitOID(hex: commit),
+      let bytes = try repository.file(path + PointerFile.suffix, inCommit: id)
+    else { return nil }
+    return try? PointerFile(parsing: String(decoding: bytes, as: UTF8.self), pointerPath: path).digest
   }
 
   /// Parses `--at` times: ISO 8601, or a date (midnight UTC).

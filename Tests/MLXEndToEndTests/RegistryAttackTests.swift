@@ -69,7 +69,7 @@ import Testing
     try repo.git("tag", "-d", "churn@v0.0.2!")
     // A version name registered again at Mallory's commit: a version has one commit.
     try malloryTag(fixture, "churn@v0.0.1#20", evil)
-    #expect(try status(repo, "churn@v0.0.1#20") == "unsigned", "v0.0.1 held production: its rules govern")
+    #expect(try status(repo, "churn@v0.0.1#20") == "conflict")
     #expect(try repo.mlx("audit").stdout.contains("v0.0.1 is registered at commit"))
     #expect(try production(repo)["commit"] as? String == second)
     // A second version at v0.0.2's commit, slipped into the middle of history.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MLXCore
 
 @main
@@ -20,6 +21,9 @@ struct MLXCommand: ParsableCommand {
   /// Runs the command line, letting `--push` stand without a remote (it then means origin):
   /// ArgumentParser has no options with an optional value.
   static func main() {
+    // A closed pipe (a helper program that exits early, `mlx … | head`) is an error to
+    // handle, not a reason to die; stage commands get the default back (CommandRunner).
+    signal(SIGPIPE, SIG_IGN)
     var arguments = Array(CommandLine.arguments.dropFirst())
     var index = 0
     while index < arguments.count {

@@ -69,13 +69,16 @@ import Testing
     try repo.git("tag", "-d", "churn@v0.0.2!")
     // A version name registered again at Mallory's commit: a version has one commit.
     try malloryTag(fixture, "churn@v0.0.1#20", evil)
-    #expect(try status(repo, "churn@v0.0.1#20") == "conflict")
+    #expect(try status(repo, "churn@v0.0.1#20") == "unsigned", "the name it takes held production")
     #expect(try repo.mlx("audit").stdout.contains("v0.0.1 is registered at commit"))
     #expect(try production(repo)["commit"] as? String == second)
-    // A second version at v0.0.2's commit, slipped into the middle of history.
-    try malloryTag(fixture, "churn@v9.9.9", second, date: registered)
-    #expect(try status(repo, "churn@v9.9.9") == "conflict")
+    // A second version at v0.0.2's commit, dated a second before Alice registered it.
+    let before = "@\(Int(registered.split(separator: " ")[0])! - 1) +0000"
+    try malloryTag(fixture, "churn@v9.9.9", second, date: before)
+    #expect(try status(repo, "churn@v9.9.9") == "unsigned", "its commit held production")
+    #expect(try status(repo, "churn@v0.0.2") == "ok")
     #expect(try status(repo, "churn#production#6") == "ok", "Alice's events still pass")
+    #expect(try production(repo)["version"] as? String == "v0.0.2")
   }
 
   @Test func anUnsignedReregistrationCannotBringAVersionBack() throws {
@@ -178,22 +181,24 @@ import Testing
         guard result.succeeded else { throw TestFailure("git \(arguments): \(result)") }
       }
       let mlx = TestRepository.mlxExecutable
-      let check = try ProcessRunner.run(mlx, ["registry", "check-ref", "churn#production#7"], in: ci)
-      #expect(check.status == 1, "origin/main's policy judges: \(check)")
-      let which = try ProcessRunner.run(mlx, ["registry", "which", "churn#production", "--json"], in: ci)
-      #expect(try which.json()["version"] as? String == "v0.0.2")
-      // With no default branch at all, HEAD's policy is not trusted.
-      for branch in ["main", "evil"] {
-        _ = try ProcessRunner.run(git, ["-C", ci, "update-ref", "-d", "refs/remotes/origin/\(branch)"], in: directory.path)
-      }
+      // No origin/HEAD, no local branch: a remote-tracking `main` could be anyone's push, so
+      // nothing is trusted, and HEAD's policy judges nothing that counts.
       let untrusted = try ProcessRunner.run(mlx, ["registry", "check-ref", "churn#production#7"], in: ci)
       #expect(untrusted.status == 1, "\(untrusted)")
       let verified = try ProcessRunner.run(mlx, ["registry", "which", "churn#production", "--json", "--all"], in: ci)
       #expect(try verified.json()["verified"] as? Bool == false)
       let audit = try ProcessRunner.run(mlx, ["audit"], in: ci)
       #expect(audit.status == 1)
+      #expect(audit.stdout.contains("no trusted ref"), "\(audit)")
       let promote = try ProcessRunner.run(mlx, ["promote", "churn", "--to", "dev"], in: ci)
       #expect(promote.stderr.contains("no trusted ref"), "\(promote)")
+      // Told which branch is the default (as `git clone` records it), origin/main judges.
+      _ = try ProcessRunner.run(git, ["-C", ci, "remote", "set-head", "origin", "main"], in: directory.path)
+      let check = try ProcessRunner.run(mlx, ["registry", "check-ref", "churn#production#7"], in: ci)
+      #expect(check.status == 1, "origin/main's policy judges: \(check)")
+      let which = try ProcessRunner.run(mlx, ["registry", "which", "churn#production", "--json"], in: ci)
+      #expect(try which.json()["version"] as? String == "v0.0.2")
+      #expect(try which.json()["verified"] as? Bool == true)
     }
   }
 
@@ -217,5 +222,19 @@ import Testing
     let result = try repo.mlx("registry")
     #expect(result.status != 0)
     #expect(result.stderr.contains("could be refs/heads/origin/main or refs/remotes/origin/main"), "\(result)")
+  }
+
+  @Test func tagsDatedInTheFutureNeitherCountNorHoldWritesBack() throws {
+    let (fixture, evil, _) = try released()
+    defer { fixture.remove() }
+    let repo = fixture.repo
+    try malloryTag(fixture, "churn#staging", evil, date: "2099-01-01T00:00:00Z")
+    #expect(try status(repo, "churn#staging") != "ok")
+    #expect(try repo.mlx("audit").stdout.contains("in the future"))
+    let which = try repo.mlx("registry", "which", "churn#staging", "--json").json()
+    #expect(which["version"] as? String == "v0.0.2")
+    try fixture.commitModel("weights v3", accuracy: 0.96, auc: 0.98)
+    let promote = try repo.mlx("promote", "churn", "--to", "dev")
+    #expect(promote.succeeded, "a future-dated tag holds no write back: \(promote)")
   }
 }

@@ -236,6 +236,16 @@ extension Repository {
 
     /// The id of the blob at `path`, or nil when there is none.
     func blobID(_ path: String) throws -> GitOID? { try Repository.blobID(path, in: tree) }
+
+    /// Whether anything (a blob, a tree, a link, a submodule) is at `path`.
+    func hasEntry(_ path: String) throws -> Bool {
+      var entry: OpaquePointer?
+      let code = git_tree_entry_bypath(&entry, tree, path)
+      if code == GIT_ENOTFOUND.rawValue { return false }
+      try check(code, "git_tree_entry_bypath")
+      git_tree_entry_free(entry)
+      return true
+    }
   }
 
   /// Walks first parents from `tip`, newest first, until `stop` (not visited) or the root;

@@ -214,10 +214,13 @@ public enum ProvenanceVerifier {
       throw LineageError.notAnEnvelope(path: shown)
     }
     var result = ProvenanceVerification()
-    let keys = envelope.signers(among: signers.entries.map(\.key))
+    // A key counts only while the allowed signers grant it a principal (valid-before,
+    // namespaces and all).
+    let now = Date()
+    let keys = envelope.signers(among: signers.entries.map(\.key)).filter { !signers.principals(for: $0, at: now).isEmpty }
     for key in keys {
       result.keys.append(key.fingerprint)
-      result.signers += signers.principals(for: key, at: Date())
+      result.signers += signers.principals(for: key, at: now)
     }
     if keys.isEmpty {
       result.problems.append("no signature by a key in \(signersSource) verifies the payload")

@@ -23,7 +23,7 @@ struct AuditOutcomeCache {
   let key: String
   let failures: [Failure]
 
-  private static let magic = "MLXAUD01"
+  private static let magic = "MLXAUD02"
 
   static func path(gitDirectory: String) -> String { gitDirectory + "/mlx/audit-cache" }
 
@@ -53,10 +53,12 @@ struct AuditOutcomeCache {
     return hasher.finalize().map { String(($0 >> 4), radix: 16) + String($0 & 15, radix: 16) }.joined()
   }
 
-  /// The failures recorded under `key`, or nil when the file holds another key (or none).
-  static func load(gitDirectory: String, key: String) -> [Failure]? {
+  /// The failures recorded under `key`, or nil when the file holds another key (or none), or
+  /// the outcome has expired: an event dated in the future fails only until its time comes.
+  static func load(gitDirectory: String, key: String, now: Date = Date()) -> [Failure]? {
     guard let bytes = try? FileSystem.read(path(gitDirectory: gitDirectory)),
-      var reader = BinaryReader(bytes, magic: magic), reader.string() == key
+      var reader = BinaryReader(bytes, magic: magic), reader.string() == key,
+      let expiry = reader.integer(Int64.self), expiry < 0 || Int64(now.timeIntervalSince1970) < expiry
     else { return nil }
     var failures: [Failure] = []
     while !reader.isAtEnd {
@@ -71,10 +73,12 @@ struct AuditOutcomeCache {
     return failures
   }
 
-  /// Records the failures of a full audit (atomically, without fsync: it can be rebuilt).
-  static func save(_ failures: [Failure], key: String, gitDirectory: String) {
+  /// Records the failures of a full audit (atomically, without fsync: it can be rebuilt),
+  /// valid until `expiry` when given.
+  static func save(_ failures: [Failure], key: String, expiry: Date?, gitDirectory: String) {
     var writer = BinaryWriter(magic: magic)
     writer.string(key)
+    writer.integer(expiry.map { Int64($0.timeIntervalSince1970) } ?? -1)
     for failure in failures {
       writer.string(failure.tag)
       writer.string(failure.artifact)

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// The trusted ref is `git config mlx.trustedRef` when set, else the default branch: the
 /// branch `origin/HEAD` names (the local branch of that name when there is one, else the
-/// remote-tracking one), else `init.defaultBranch`, `main` or `master`. Its first-parent
+/// remote-tracking one), else a local branch named `init.defaultBranch`, `main` or `master`. Its first-parent
 /// history is walked once per command; a policy took effect at the committer time of the
 /// first commit that holds it.
 public struct PolicyHistory: Sendable {
@@ -50,19 +50,17 @@ public struct PolicyHistory: Sendable {
   /// the version before (mlx itself never writes an event in the second of the policy it
   /// follows; it waits).
   public func at(_ time: Date) -> Version {
-    var low = 0
-    var high = versions.count
-    while low < high {
-      let middle = (low + high) / 2
-      if versions[middle].since < time { low = middle + 1 } else { high = middle }
+    // The newest version, in first-parent order, committed before `time`: committer times
+    // need not grow along the history (a commit dated in the future must not keep every
+    // later policy out of force).
+    guard let firstPolicy = versions.firstIndex(where: \.hasPolicy) else {
+      return versions.last { $0.since < time } ?? Self.none
     }
-    let found = low == 0 ? nil : versions[low - 1]
+    let found = versions.lastIndex { $0.since < time }
     // An event dated before the first policy is judged by the first policy: a tag's time is
     // a claim, and dating a tag back must not escape the rules.
-    if let firstPolicy = versions.firstIndex(where: \.hasPolicy), low - 1 < firstPolicy {
-      return versions[firstPolicy]
-    }
-    return found ?? Self.none
+    guard let found, found >= firstPolicy else { return versions[firstPolicy] }
+    return versions[found]
   }
 
   /// The version in force now.
@@ -95,10 +93,14 @@ public struct PolicyHistory: Sendable {
       var problem: String?
       var policy = RegistryPolicy()
       if let blob = point.policy {
-        do {
-          policy = try RegistryPolicy(parsing: String(decoding: try repository.blob(blob), as: UTF8.self))
-        } catch let error as RegistryError {
-          problem = error.description
+        if blob == PolicyPoints.notAFile {
+          problem = "\(RegistryPolicy.path) is not a file (a directory or a symbolic link)"
+        } else {
+          do {
+            policy = try RegistryPolicy(parsing: String(decoding: try repository.blob(blob), as: UTF8.self))
+          } catch let error as RegistryError {
+            problem = error.description
+          }
         }
       }
       var signers = fallbackSigners ?? AllowedSigners()
@@ -155,18 +157,21 @@ public struct PolicyHistory: Sendable {
       }
       return (found[0], true)
     }
-    // The default branch: the one origin/HEAD names, else the usual names, each as a local
-    // branch or as origin's (a CI checkout often has only the latter).
-    var names: [String] = []
+    // The default branch as the server named it when the clone was made (origin/HEAD), as
+    // a local branch or as origin's. Remote-tracking refs are never guessed by name: anyone
+    // who can push can create `origin/main` in a repository whose default is `master`.
     if let remoteHead = repository.symbolicTarget(ofReference: "refs/remotes/origin/HEAD") {
-      names.append(String(remoteHead.dropFirst("refs/remotes/origin/".count)))
-    }
-    if let configured = try repository.configValue("init.defaultBranch") { names.append(configured) }
-    names += ["main", "master"]
-    for name in names {
-      for candidate in ["refs/heads/\(name)", "refs/remotes/origin/\(name)"] where exists(candidate) {
+      let name = String(remoteHead.dropFirst("refs/remotes/origin/".count))
+      for candidate in ["refs/heads/\(name)", remoteHead] where exists(candidate) {
         return (candidate, true)
       }
+    }
+    // Else this clone's own branch of a usual name (created here, not pushed here).
+    var names: [String] = []
+    if let configured = try repository.configValue("init.defaultBranch") { names.append(configured) }
+    names += ["main", "master"]
+    for name in names where exists("refs/heads/\(name)") {
+      return ("refs/heads/\(name)", true)
     }
     return (try repository.headCommit() == nil ? nil : "HEAD", false)
   }
@@ -189,6 +194,9 @@ struct PolicyPoints {
 
   private static let magic = "MLXPOL01"
 
+  /// Stands for a policy path that holds no file.
+  static let notAFile = GitOID(hex: String(repeating: "0", count: 40))!
+
   static func read(_ repository: Repository, tip: GitOID) throws -> [Point] {
     let path = repository.gitDirectory + "/mlx/policy-cache"
     let cached = (try? FileSystem.read(path)).flatMap(decode)
@@ -196,9 +204,11 @@ struct PolicyPoints {
     var signersPaths: [GitOID: String] = [:]
     var walked: [Point] = []
     let reached = try repository.walkFirstParents(from: tip, until: cached?.tip) { step in
-      let policy = try step.blobID(RegistryPolicy.path)
+      // A policy path that holds a directory (or a link) is no policy to read: it fails
+      // closed, as one that does not parse (the marker id names no blob).
+      let policy = try step.blobID(RegistryPolicy.path) ?? (try step.hasEntry(RegistryPolicy.path) ? notAFile : nil)
       var signersPath = RegistryPolicy.defaultAllowedSigners
-      if let policy {
+      if let policy, policy != notAFile {
         if signersPaths[policy] == nil {
           let text = String(decoding: try repository.blob(policy), as: UTF8.self)
           signersPaths[policy] = (try? RegistryPolicy(parsing: text))?.allowedSigners ?? RegistryPolicy.defaultAllowedSigners

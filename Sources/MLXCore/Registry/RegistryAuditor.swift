@@ -28,6 +28,10 @@ struct RegistryAuditor {
   let evidence: (_ path: String?, _ commit: String) throws -> ArtifactEvidence
   /// The signature verdict of a tag object.
   let verdict: (RegistryEvent) throws -> SignatureVerdict
+  /// The time of the audit: events dated after it (beyond clock skew) fail.
+  var now = Date()
+  /// How far ahead of this machine's clock another machine's may be.
+  static let clockSkew: TimeInterval = 300
 
   /// What the state keeps of a stage event: enough to order it and name its version.
   struct StageEvent: Sendable, Equatable {
@@ -73,6 +77,8 @@ struct RegistryAuditor {
     var everHeld: Set<String> = []
     /// Passing assignments, in order: what a rollback goes back through.
     var assignments: [StageEvent] = []
+    /// Whether the artifact's last passing event was a deprecation.
+    var deprecated = false
 
     static func key(_ version: String, _ stage: String) -> String { version + "\u{0}" + stage }
 
@@ -99,6 +105,7 @@ struct RegistryAuditor {
     }
 
     mutating func apply(_ event: RegistryEvent) {
+      deprecated = event.kind == .deprecation
       guard let version = event.version else { return }
       switch event.kind {
       case .registration, .deregistration:
@@ -146,18 +153,38 @@ struct RegistryAuditor {
   struct StageHistory {
     private var byCommit: [String: Set<String>] = [:]
     private var byArtifact: [String: Set<String>] = [:]
+    /// Every commit any registration of a version name points at.
+    private var commitsOfVersion: [String: Set<String>] = [:]
 
     init(_ events: [RegistryEvent]) {
-      for event in events where event.kind == .assignment || event.kind == .unassignment {
-        guard let stage = event.stage else { continue }
-        byArtifact[event.artifact, default: []].insert(stage)
-        byCommit[event.artifact + "\u{0}" + event.commit, default: []].insert(stage)
+      for event in events {
+        switch event.kind {
+        case .assignment, .unassignment:
+          guard let stage = event.stage else { continue }
+          byArtifact[event.artifact, default: []].insert(stage)
+          byCommit[event.artifact + "\u{0}" + event.commit, default: []].insert(stage)
+        case .registration, .deregistration:
+          if let version = event.version {
+            commitsOfVersion[event.artifact + "\u{0}" + version, default: []].insert(event.commit)
+          }
+        case .deprecation:
+          break
+        }
       }
     }
 
     func stages(of artifact: String, commit: String? = nil) -> Set<String> {
       guard let commit else { return byArtifact[artifact] ?? [] }
       return byCommit[artifact + "\u{0}" + commit] ?? []
+    }
+
+    /// The stages a registration could hand out or take: those ever assigned at its commit,
+    /// and at every commit any registration of the same version name points at (a name
+    /// registered elsewhere first would take the stages of the version it impersonates).
+    func stages(ofRegistration version: String, artifact: String, commit: String) -> Set<String> {
+      (commitsOfVersion[artifact + "\u{0}" + version] ?? []).union([commit]).reduce(into: Set<String>()) {
+        $0.formUnion(stages(of: artifact, commit: $1))
+      }
     }
   }
 
@@ -307,9 +334,12 @@ struct RegistryAuditor {
       governing = Set(state.stagesHeld(by: nil)).union(stages.stages(of: event.artifact))
         .sorted().compactMap(policy.policy.rule(for:))
     case .registration:
-      if let version, state.explicit.contains(version) {
-        governing = stages.stages(of: event.artifact, commit: event.commit).sorted().compactMap(policy.policy.rule(for:))
-      }
+      // Whatever its date, a registration decides which version later stage events at its
+      // commit belong to, and may re-activate a deprecated artifact: it is judged by the
+      // rules of every stage it could so hand out.
+      var could = version.map { stages.stages(ofRegistration: $0, artifact: event.artifact, commit: event.commit) } ?? []
+      if state.deprecated { could.formUnion(stages.stages(of: event.artifact)) }
+      governing = could.sorted().compactMap(policy.policy.rule(for:))
     }
     checks += conflictChecks(event, version: version, state: state)
     let required = governing.contains { $0.needsSignature }
@@ -358,6 +388,12 @@ struct RegistryAuditor {
 
     checks += claimChecks(event, version: version, policy: policy, recorded: recorded)
     if let order { checks.append(order) }
+    if event.time > now.addingTimeInterval(Self.clockSkew) {
+      checks.append(
+        AuditCheck(
+          .backdated, "time", passed: false,
+          "it is dated \(Timestamp.format(event.time)), in the future: a tag claims no time it was not made at"))
+    }
     if let sameSecond {
       warnings.append("made in the same second as \(sameSecond): GTO may order the two differently")
     }

@@ -18,8 +18,9 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
   case unknownTrustedRef(String)
   case ambiguousTrustedRef(String, candidates: [String])
   case noTrustedRef
+  case versionTooLarge(String)
   case notAnEvent(String)
-  case counterExhausted(artifact: String)
+  case counterExhausted(artifact: String, tag: String)
   case alreadyInStage(artifact: String, version: String, stage: String)
   case badDate(String)
   case approvalNotNeeded(stage: String)
@@ -73,12 +74,15 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
     case .notAnEvent(let name):
       return "\(name) names a registry event, but no annotated tag of that name is here "
         + "(a lightweight tag, or not fetched): CI must not act on it"
+    case .versionTooLarge(let version):
+      return "the next version would be \(version), beyond what tag parsers read (18 digits a part); "
+        + "give --version"
     case .noTrustedRef:
       return "no trusted ref to read the policy from (no main, master or origin's default branch here); "
         + "fetch the default branch or set `git config mlx.trustedRef REF`"
-    case .counterExhausted(let artifact):
-      return "a tag of \(artifact) claims a counter so large no later one can be written; "
-        + "`mlx audit` names it: delete it (`git tag -d`) if it is not yours"
+    case .counterExhausted(let artifact, let tag):
+      return "\(tag) claims a counter so large that no later tag of \(artifact) can be written; "
+        + "delete it (`git tag -d '\(tag)'`, and on the remote) if it is not yours"
     case .unknownTrustedRef(let name):
       return "mlx.trustedRef names '\(name)', which is no branch or ref here; "
         + "fetch it, or fix it with `git config mlx.trustedRef REF`"

@@ -1,7 +1,7 @@
 import Foundation
 
-/// What a signature proves by itself, before anyone asks who may sign: the key (or OpenPGP
-/// signer) that made it over these bytes, or why it is not valid.
+/// What a signature proves by itself, before anyone asks who may sign: the SSH key that made
+/// it over these bytes, or why it is not valid (or not checked: OpenPGP, x509).
 ///
 /// Verifying costs a public-key operation (or a `gpg` run), so verdicts for tag objects are
 /// kept in ``SignatureCache``; who the key may sign as is decided afterwards, against the
@@ -13,18 +13,15 @@ struct SignatureVerdict: Equatable, Sendable {
   var fingerprint: String?
   /// The SSH key that made a valid signature.
   var key: OpenSSHPublicKey?
-  /// The e-mail address gpg reports for a valid OpenPGP signature.
-  var email: String?
   var detail: String?
 
   static let unsigned = SignatureVerdict(status: .unsigned)
 
   init(
     status: SignatureCheck.Status, format: String? = nil, fingerprint: String? = nil,
-    key: OpenSSHPublicKey? = nil, email: String? = nil, detail: String? = nil
+    key: OpenSSHPublicKey? = nil, detail: String? = nil
   ) {
-    (self.status, self.format, self.fingerprint, self.key, self.email, self.detail) =
-      (status, format, fingerprint, key, email, detail)
+    (self.status, self.format, self.fingerprint, self.key, self.detail) = (status, format, fingerprint, key, detail)
   }
 
   /// Checks `signature` over `payload` (namespace `git`, as tags and commits use); `object`
@@ -44,38 +41,14 @@ struct SignatureVerdict: Equatable, Sendable {
         status: .valid, format: "ssh", fingerprint: parsed.publicKey.fingerprint, key: parsed.publicKey)
     }
     if signature.hasPrefix("-----BEGIN PGP") {
-      return verifyOpenPGP(signature, payload: payload)
+      // An OpenPGP signature could only be checked against the local keyring, which no
+      // committed policy controls, and it could never be authorised (the allowed-signers file
+      // lists SSH keys): mlx does not run gpg on what a tag carries.
+      return SignatureVerdict(
+        status: .unverifiable, format: "openpgp",
+        detail: "OpenPGP signatures are not checked: the allowed signers are SSH keys; sign with one")
     }
     return SignatureVerdict(status: .unverifiable, format: "x509", detail: "x509 signatures are not checked")
-  }
-
-  private static func verifyOpenPGP(_ signature: String, payload: [UInt8]) -> SignatureVerdict {
-    let directory = NSTemporaryDirectory() + "mlx-verify-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-    defer { try? FileManager.default.removeItem(atPath: directory) }
-    do {
-      try FileSystem.createDirectories(directory)
-      try FileSystem.write(Array(signature.utf8), atomicallyTo: directory + "/tag.sig")
-      let output = try ExternalProgram.run(
-        "gpg", ["--status-fd=1", "--keyid-format=long", "--verify", directory + "/tag.sig", "-"],
-        input: payload)
-      let status = String(decoding: output.stdout, as: UTF8.self)
-      if status.contains("[GNUPG:] BADSIG") {
-        return SignatureVerdict(status: .invalid, format: "openpgp", detail: "bad OpenPGP signature")
-      }
-      guard let good = status.split(separator: "\n").first(where: { $0.hasPrefix("[GNUPG:] GOODSIG") }) else {
-        return SignatureVerdict(
-          status: .unverifiable, format: "openpgp", detail: "gpg cannot check it (key not in the keyring?)")
-      }
-      var email: String?
-      if let open = good.firstIndex(of: "<"), let close = good.lastIndex(of: ">"), open < close {
-        email = String(good[good.index(after: open)..<close])
-      }
-      let fingerprint = status.split(separator: "\n").first { $0.hasPrefix("[GNUPG:] VALIDSIG") }
-        .flatMap { $0.split(separator: " ").dropFirst(2).first }.map(String.init)
-      return SignatureVerdict(status: .valid, format: "openpgp", fingerprint: fingerprint, email: email)
-    } catch {
-      return SignatureVerdict(status: .unverifiable, format: "openpgp", detail: "gpg is not installed")
-    }
   }
 }
 

@@ -35,7 +35,9 @@ enum ExternalProgram {
     process.standardError = stderr
     try process.run()
     let writer = Thread {
-      stdin.fileHandleForWriting.write(Data(input))
+      // A program may exit before reading all its input: the write then fails with EPIPE
+      // (mlx ignores SIGPIPE), which is not an error of mlx's.
+      try? stdin.fileHandleForWriting.write(contentsOf: Data(input))
       try? stdin.fileHandleForWriting.close()
     }
     writer.start()

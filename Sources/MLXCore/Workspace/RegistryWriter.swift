@@ -62,7 +62,10 @@ final class RegistryWriter {
     tagger = identity
     path = try workspace.artifactPath(artifact, reading: reading, given: options.path)
     nextCounter = snapshot.nextCounter(for: artifact)
-    let times = (snapshot.events + snapshot.replayed).filter { $0.artifact == artifact }.map(\.time)
+    // After every event of the artifact that counts: one that fails the audit (dated in the
+    // future, say) must not hold writes back.
+    let failing = Set(try reading.failingEvents().map(\.tag))
+    let times = snapshot.events.filter { $0.artifact == artifact && !failing.contains($0.tag) }.map(\.time)
     lastSecond = times.max().map { Int64($0.timeIntervalSince1970) } ?? Int64.min
     // Write after the second of the policy in force, so it is the policy that judges.
     if policy.since != .distantPast { lastSecond = max(lastSecond, Int64(policy.since.timeIntervalSince1970)) }
@@ -126,7 +129,8 @@ final class RegistryWriter {
     }
     // Tag parsers (mlx's and GTO's) read counters of up to 18 digits.
     if usesCounter, nextCounter > 999_999_999_999_999_999 - 1 {
-      throw RegistryError.counterExhausted(artifact: artifact)
+      let holder = reading.snapshot.events.filter { $0.artifact == artifact }.max { ($0.counter ?? 0) < ($1.counter ?? 0) }
+      throw RegistryError.counterExhausted(artifact: artifact, tag: holder?.tag ?? "?")
     }
     let name = RegistryTagName(artifact: artifact, action: action, counter: usesCounter ? nextCounter : nil)
     if usesCounter { nextCounter += 1 }

@@ -57,7 +57,10 @@ final class RegistryReading {
       AuditOutcomeCache.Failure(tag: $0.tag, artifact: $0.artifact, status: $0.status, problems: $0.problems)
     }
     failures = failed
-    AuditOutcomeCache.save(failed, key: outcomeKey, gitDirectory: repository.gitDirectory)
+    // Events dated in the future fail until their time comes: the outcome holds until then.
+    let expiry = snapshot.events.map(\.time).filter { $0 > auditor.now.addingTimeInterval(RegistryAuditor.clockSkew) }
+      .min().map { $0.addingTimeInterval(-RegistryAuditor.clockSkew) }
+    AuditOutcomeCache.save(failed, key: outcomeKey, expiry: expiry, gitDirectory: repository.gitDirectory)
     return result
   }
 

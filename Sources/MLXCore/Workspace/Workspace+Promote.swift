@@ -82,10 +82,15 @@ extension Workspace {
       }
       return parsed
     }
-    guard let greatest = taken.compactMap(SemanticVersion.init).max() else {
+    // The next version follows the greatest that counts (passes the audit): a squatter's tag
+    // cannot push version numbers out of range.
+    guard let greatest = writer.state.explicit.compactMap(SemanticVersion.init).max() else {
       return SemanticVersion(major: 0, minor: 0, patch: 1)
     }
-    return greatest.bumped(bump ?? .patch)
+    var next = greatest.bumped(bump ?? .patch)
+    while taken.contains(next.description) { next = next.bumped(.patch) }
+    guard SemanticVersion(next.description) != nil else { throw RegistryError.versionTooLarge(next.description) }
+    return next
   }
 
   // MARK: - Promote

@@ -107,7 +107,12 @@ extension Workspace {
       if policy.rule(for: stage) == nil { throw RegistryError.unknownStage(stage, known: policy.stages.map(\.name)) }
       throw RegistryError.stageNotHeld(artifact: artifact, stage: stage)
     }
-    let path = try artifactPath(artifact, reading: reading, given: nil)
+    // An undeclared artifact's path is what the holder's own tag says, not what any later
+    // event of an open stage claims.
+    let holderEvent = snapshot.events.first { $0.tag == holder.tag }
+    let declared = reading.auditor.declaredPath(artifact, reading.history.current.policy)
+    let claimed = holderEvent?.trailer("Mlx-Path").flatMap { RelativePath.isSafe($0) ? $0 : nil }
+    let path = try declared ?? claimed ?? artifactPath(artifact, reading: reading, given: nil)
     let evidence = try self.evidence(path: path, commit: holder.commit)
     let passed = try reading.history.isTrusted && reading.passes(holder.tag)
     return Deployment(

@@ -4,9 +4,12 @@ import Testing
 @testable import MLXCore
 
 @Suite struct SignatureCheckTests {
-  @Test func anOpenPGPUserIDGrantsNothing() {
-    // gpg reports whatever user id the key's maker wrote, even a wildcard.
-    let verdict = SignatureVerdict(status: .valid, format: "openpgp", fingerprint: "ABC", email: "*")
+  @Test func anOpenPGPSignatureIsNeitherCheckedNorAuthorised() {
+    // gpg would report whatever user id the key's maker wrote, even a wildcard: mlx never
+    // asks it, and no OpenPGP signature grants a principal.
+    let armored = "-----BEGIN PGP SIGNATURE-----\n\nAAAA\n-----END PGP SIGNATURE-----\n"
+    #expect(SignatureVerdict.verify(payload: Array("x".utf8), signature: armored).status == .unverifiable)
+    let verdict = SignatureVerdict(status: .valid, format: "openpgp", fingerprint: "ABC")
     let check = SignatureCheck(verdict, allowedSigners: AllowedSigners(), at: Date())
     #expect(check.status == .valid)
     #expect(check.principals.isEmpty)

@@ -64,11 +64,30 @@ enum Base64Armor {
   }
 
   /// The bytes between `begin` and `end` armour lines; nil when the armour is malformed.
+  ///
+  /// Works on UTF-8 bytes (an audit unwraps one signature per tag): the armour lines must be
+  /// found as bytes, and whitespace between them is ASCII.
   static func unwrap(_ text: String, begin: String, end: String) -> [UInt8]? {
-    guard let header = text.range(of: begin), let footer = text.range(of: end),
-      header.upperBound <= footer.lowerBound
+    let bytes = Array(text.utf8)
+    guard let header = find(Array(begin.utf8), in: bytes, from: 0),
+      let footer = find(Array(end.utf8), in: bytes, from: header + begin.utf8.count)
     else { return nil }
-    let body = text[header.upperBound..<footer.lowerBound].filter { !$0.isWhitespace }
-    return Data(base64Encoded: String(body)).map(Array.init)
+    let body = bytes[(header + begin.utf8.count)..<footer].filter {
+      $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\t")
+    }
+    return Data(base64Encoded: Data(body)).map(Array.init)
+  }
+
+  /// The first position of `needle` in `haystack` at or after `start`.
+  private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+    guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
+    var position = start
+    while position <= haystack.count - needle.count {
+      if haystack[position] == needle[0], haystack[position..<(position + needle.count)].elementsEqual(needle) {
+        return position
+      }
+      position += 1
+    }
+    return nil
   }
 }

@@ -251,6 +251,21 @@ import Testing
     #expect(try repo.mlx("audit").succeeded)
   }
 
+  @Test func wholeNumberMetricsMatchTheirClaimsEveryTime() throws {
+    // `1.0` in mlx.lock, written into the tag as 1.0, read back from the evidence cache as 1.
+    let fixture = try RegistryFixture(gates: [])
+    defer { fixture.remove() }
+    let repo = fixture.repo
+    try fixture.commitModel("perfect weights", accuracy: 1.0, auc: 1.0)
+    #expect(try repo.mlx("promote", "churn", "--to", "dev").succeeded)
+    #expect(try repo.mlx("promote", "churn", "--to", "staging").succeeded)
+    for _ in 0..<2 {
+      let audit = try repo.mlx("audit")
+      #expect(audit.succeeded, "\(audit)")
+      try repo.run("rm", "-f", ".git/mlx/audit-cache")
+    }
+  }
+
   @Test func writesExplainThemselvesAndRefuseWhatIsAlreadyDone() throws {
     let fixture = try RegistryFixture(gates: [])
     defer { fixture.remove() }

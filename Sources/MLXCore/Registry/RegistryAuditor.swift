@@ -572,6 +572,14 @@ struct RegistryAuditor {
     for claim in event.trailers["Mlx-Metric"] ?? [] {
       guard let equals = claim.firstIndex(of: "=") else { continue }
       let key = String(claim[..<equals])
+      let claimedValue = String(claim[claim.index(after: equals)...])
+      // Numbers compare by value: `1.0` in a lock file and `1` after a JSON round trip are one.
+      if let value = recorded.metrics[key], let number = value.number, let claimedNumber = Double(claimedValue),
+        number == claimedNumber
+      {
+        compare("Mlx-Metric", claim, claim, "metric \(key)")
+        continue
+      }
       compare("Mlx-Metric", claim, recorded.metrics[key].map { "\(key)=\($0)" }, "metric \(key)")
     }
     // Mlx-Previous and Mlx-Rollback-From describe the state the writer saw, which a later

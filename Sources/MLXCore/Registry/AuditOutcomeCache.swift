@@ -29,8 +29,8 @@ struct AuditOutcomeCache {
 
   /// The digest of the audit's inputs.
   static func key(
-    snapshot: RegistrySnapshot, history: PolicyHistory, approvals: [Approval], fallbackSigners: String?,
-    shallow: String?
+    references: [RegistrySnapshot.Reference], history: PolicyHistory, approvals: [Approval],
+    fallbackSigners: String?, shallow: String?
   ) -> String {
     var hasher = SHA256()
     func add(_ text: String) {
@@ -46,10 +46,8 @@ struct AuditOutcomeCache {
     // A shallow clone lacks commits the audit looks for; fetching them changes the outcome.
     add(shallow ?? "-")
     for approval in approvals { add(approval.reference + " " + approval.object) }
-    add("events")
-    for event in snapshot.events { add(event.tag + " " + event.object) }
-    add("replayed")
-    for event in snapshot.replayed { add(event.tag + " " + event.object) }
+    add("tags")
+    for reference in references { add(reference.reference + " " + reference.object.hex) }
     return hasher.finalize().map { String(($0 >> 4), radix: 16) + String($0 & 15, radix: 16) }.joined()
   }
 
@@ -136,5 +134,41 @@ struct EvidenceCache {
     try? FileSystem.createDirectories(FileSystem.parent(of: path))
     try? FileSystem.write(writer.bytes, atomicallyTo: path, durable: false)
     added = false
+  }
+}
+
+/// What `mlx registry` shows by default — every artifact's state over the events that count,
+/// and the events skipped — kept in `.git/mlx/registry-view-cache` under the audit's key, so a
+/// read that finds nothing changed lists the tags and hashes their names, and reads no tag
+/// object at all.
+enum RegistryViewCache {
+  struct View: Codable {
+    var states: [ArtifactState]
+    var skipped: [SkippedEvent]
+  }
+
+  private static let magic = "MLXVIW01"
+
+  static func path(gitDirectory: String) -> String { gitDirectory + "/mlx/registry-view-cache" }
+
+  static func load(gitDirectory: String, key: String) -> View? {
+    guard let bytes = try? FileSystem.read(path(gitDirectory: gitDirectory)),
+      var reader = BinaryReader(bytes, magic: magic), reader.string() == key, let json = reader.string()
+    else { return nil }
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .secondsSince1970
+    return try? decoder.decode(View.self, from: Data(json.utf8))
+  }
+
+  static func save(_ view: View, key: String, gitDirectory: String) {
+    let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .secondsSince1970
+    guard let json = try? encoder.encode(view) else { return }
+    var writer = BinaryWriter(magic: magic)
+    writer.string(key)
+    writer.string(String(decoding: json, as: UTF8.self))
+    let path = path(gitDirectory: gitDirectory)
+    try? FileSystem.createDirectories(FileSystem.parent(of: path))
+    try? FileSystem.write(writer.bytes, atomicallyTo: path, durable: false)
   }
 }

@@ -128,17 +128,32 @@ public struct RegistrySnapshot: Sendable {
     self.positions = positions
   }
 
+  /// A tag reference whose name follows GTO's grammar, and the object it points to.
+  struct Reference {
+    let name: RegistryTagName
+    let reference: String
+    let object: GitOID
+  }
+
+  /// Every tag reference whose name follows GTO's grammar: the listing alone, without reading
+  /// a tag object.
+  static func references(_ repository: Repository) throws -> [Reference] {
+    try repository.tagReferences().compactMap { name, target in
+      RegistryTagName(parsing: name).map { Reference(name: $0, reference: name, object: target) }
+    }
+  }
+
   /// Reads every tag whose name follows GTO's grammar. Lightweight tags are ignored, as GTO
   /// ignores them.
-  static func read(_ repository: Repository) throws -> RegistrySnapshot {
+  static func read(_ repository: Repository, references: [Reference]? = nil) throws -> RegistrySnapshot {
     var counters: [String: Int] = [:]
     var tags: [(RegistryTagName, String, GitOID)] = []
-    for (name, target) in try repository.tagReferences() {
-      guard let parsed = RegistryTagName(parsing: name) else { continue }
+    for reference in try references ?? Self.references(repository) {
+      let parsed = reference.name
       if let counter = parsed.counter {
         counters[parsed.artifact] = max(counters[parsed.artifact] ?? 0, counter)
       }
-      tags.append((parsed, name, target))
+      tags.append((parsed, reference.reference, reference.object))
     }
     let all = try readEvents(tags, repository: repository)
     // Sort indices, not the events: moving large structs costs more than comparing them.

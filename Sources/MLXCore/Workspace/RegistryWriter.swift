@@ -48,7 +48,7 @@ final class RegistryWriter {
     policy = reading.history.current
     // A policy read from HEAD for want of a trusted branch could be the promoted commit's own.
     if !reading.history.isTrusted, policy.hasPolicy { throw RegistryError.noTrustedRef }
-    let snapshot = reading.snapshot
+    let snapshot = try reading.snapshot
     let declared = reading.auditor.declaredPath(artifact, policy.policy) != nil
     if !policy.policy.artifacts.isEmpty, !declared, options.path == nil, !snapshot.artifacts.contains(artifact) {
       throw RegistryError.unknownArtifact(artifact, known: policy.policy.artifacts.keys.sorted())
@@ -129,7 +129,7 @@ final class RegistryWriter {
     }
     // Tag parsers (mlx's and GTO's) read counters of up to 18 digits.
     if usesCounter, nextCounter > 999_999_999_999_999_999 - 1 {
-      let holder = reading.snapshot.events.filter { $0.artifact == artifact }.max { ($0.counter ?? 0) < ($1.counter ?? 0) }
+      let holder = try reading.snapshot.events.filter { $0.artifact == artifact }.max { ($0.counter ?? 0) < ($1.counter ?? 0) }
       throw RegistryError.counterExhausted(artifact: artifact, tag: holder?.tag ?? "?")
     }
     let name = RegistryTagName(artifact: artifact, action: action, counter: usesCounter ? nextCounter : nil)
@@ -168,7 +168,7 @@ final class RegistryWriter {
       tag: RegistryCache.Entry(
         target: commit, targetType: "commit", name: raw.name, tagger: raw.tagger, time: raw.time,
         offsetMinutes: raw.offsetMinutes, message: raw.message))
-    var entry = try reading.auditor.judge(event, state: state, stages: reading.stageHistory)
+    var entry = try reading.auditor.judge(event, state: state, stages: try reading.stageHistory())
     if entry.signature.status == .unsigned, entry.signatureRequired {
       entry = entry.explainingMissingKey()
     }

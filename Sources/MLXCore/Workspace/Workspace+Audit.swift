@@ -4,7 +4,8 @@ import Foundation
 /// The registry as the Git objects give it, with the policy history, approvals and the
 /// auditor that judge it; read once per command.
 final class RegistryReading {
-  let snapshot: RegistrySnapshot
+  /// The registry tags, listed: enough for the caches' keys.
+  let references: [RegistrySnapshot.Reference]
   let history: PolicyHistory
   let approvals: [Approval]
   let declarations: [String: RegistryPolicy.Artifact]
@@ -15,11 +16,22 @@ final class RegistryReading {
   private var evidence: EvidenceCache?
   private var audited: (entries: [AuditEntry], states: [String: RegistryAuditor.State])?
   private var failures: [AuditOutcomeCache.Failure]?
+  private var readSnapshot: RegistrySnapshot?
+
+  /// Every registry event, read from the tag objects on first use.
+  var snapshot: RegistrySnapshot {
+    get throws {
+      if let readSnapshot { return readSnapshot }
+      let read = try RegistrySnapshot.read(repository, references: references)
+      readSnapshot = read
+      return read
+    }
+  }
 
   init(workspace: Workspace) throws {
     let repository = workspace.repository
     self.repository = repository
-    snapshot = try RegistrySnapshot.read(repository)
+    references = try RegistrySnapshot.references(repository)
     fallbackSignersText = try workspace.configuredAllowedSignersText()
     history = try PolicyHistory.read(
       repository,
@@ -49,6 +61,7 @@ final class RegistryReading {
   /// Every event judged, once per command.
   func audit() throws -> (entries: [AuditEntry], states: [String: RegistryAuditor.State]) {
     if let audited { return audited }
+    let snapshot = try self.snapshot
     try verifySignatures(of: snapshot.events)
     let result = try auditor.audit(snapshot)
     audited = result
@@ -76,16 +89,24 @@ final class RegistryReading {
     return failures ?? []
   }
 
-  /// The stages each version and artifact was ever assigned, in every event.
-  private(set) lazy var stageHistory = RegistryAuditor.StageHistory(snapshot.events)
+  /// The stages each commit and artifact was ever assigned, in every event.
+  func stageHistory() throws -> RegistryAuditor.StageHistory {
+    if let stages { return stages }
+    let built = RegistryAuditor.StageHistory(try snapshot.events)
+    stages = built
+    return built
+  }
 
-  private lazy var outcomeKey = AuditOutcomeCache.key(
-    snapshot: snapshot, history: history, approvals: approvals, fallbackSigners: fallbackSignersText,
+  private var stages: RegistryAuditor.StageHistory?
+
+  private(set) lazy var outcomeKey = AuditOutcomeCache.key(
+    references: references, history: history, approvals: approvals, fallbackSigners: fallbackSignersText,
     shallow: try? FileSystem.readTextIfPresent(repository.gitDirectory + "/shallow"))
 
   /// The events registry reads count: every one without a policy on the trusted ref, else
   /// those that pass the audit (all of them with `all`). Replayed tags never count.
   func counted(all: Bool) throws -> (snapshot: RegistrySnapshot, skipped: [SkippedEvent]) {
+    let snapshot = try self.snapshot
     guard history.enforces, !all else {
       let replayed = Set(snapshot.replayed.map(\.tag))
       let skipped = replayed.isEmpty ? [] : try failingEvents().filter { replayed.contains($0.tag) }

@@ -103,7 +103,7 @@ extension Workspace {
     let reading = try registryReading()
     let entries = Dictionary(try reading.audit().entries.map { ($0.tag, $0) }) { first, _ in first }
     return try builder.addVersion(
-      artifact: artifact, version: version, events: reading.snapshot.events,
+      artifact: artifact, version: version, events: try reading.snapshot.events,
       path: try artifactPath(artifact, reading: reading, given: nil)
     ) { entries[$0.tag] }
   }
@@ -185,7 +185,7 @@ extension Workspace {
   /// Model versions whose registered bytes were reached, with their registry events.
   private func addRegisteredVersions(reaching reached: [ObjectID: String], to graph: inout LineageGraph) throws {
     let reading = try registryReading()
-    let snapshot = reading.snapshot
+    let snapshot = try reading.snapshot
     var versionDigests: [String: ObjectID] = [:]
     // A version's bytes are its pointer's digest at the registered commit: what the Git
     // objects say, never a tag message's claim.

@@ -70,7 +70,7 @@ extension Workspace {
     if let existing = writer.state.registered.first(where: { $0.value == commit })?.key {
       throw RegistryError.commitAlreadyRegistered(artifact: writer.artifact, commit: commit, version: existing)
     }
-    let snapshot = writer.reading.snapshot
+    let snapshot = try writer.reading.snapshot
     let taken = Set(
       (snapshot.events + snapshot.replayed)
         .filter { $0.artifact == writer.artifact && ($0.kind == .registration || $0.kind == .deregistration) }
@@ -201,8 +201,8 @@ extension Workspace {
   /// Retires the artifact: `NAME@deprecated`, at HEAD.
   public func deprecate(_ artifact: String, options: RegistryWriteOptions) throws -> RegistryReport {
     let writer = try RegistryWriter(workspace: self, artifact: artifact, options: options)
-    guard writer.reading.snapshot.artifacts.contains(artifact) else {
-      throw RegistryError.unknownArtifact(artifact, known: writer.reading.snapshot.artifacts)
+    guard try writer.reading.snapshot.artifacts.contains(artifact) else {
+      throw RegistryError.unknownArtifact(artifact, known: try writer.reading.snapshot.artifacts)
     }
     let commit = try resolveCommit(nil)
     var report = RegistryReport(artifact: artifact, commit: commit)

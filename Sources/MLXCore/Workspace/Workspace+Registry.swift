@@ -69,15 +69,36 @@ extension Workspace {
   /// the trusted ref only events that pass the audit count, unless `all`.
   public func registry(artifact: String? = nil, at time: Date? = nil, all: Bool = false) throws -> RegistryView {
     let reading = try registryReading()
-    let (snapshot, skipped) = try reading.counted(all: all)
-    if let artifact, !snapshot.artifacts.contains(artifact) {
-      throw RegistryError.unknownArtifact(artifact, known: snapshot.artifacts)
+    let view: RegistryViewCache.View
+    if time == nil, !all, let cached = try currentView(reading) {
+      view = cached
+    } else {
+      let (snapshot, skipped) = try reading.counted(all: all)
+      view = RegistryViewCache.View(states: snapshot.artifacts.map { snapshot.state(of: $0, at: time) }, skipped: skipped)
     }
-    let names = artifact.map { [$0] } ?? snapshot.artifacts
+    let known = view.states.map(\.name)
+    if let artifact, !known.contains(artifact) {
+      throw RegistryError.unknownArtifact(artifact, known: known)
+    }
     return RegistryView(
-      artifacts: names.map { snapshot.state(of: $0, at: time) },
+      artifacts: view.states.filter { state in artifact.map { state.name == $0 } ?? true },
       verified: reading.history.enforces && !all,
-      skipped: skipped.filter { entry in artifact.map { entry.artifact == $0 } ?? true })
+      skipped: view.skipped.filter { entry in artifact.map { entry.artifact == $0 } ?? true })
+  }
+
+  /// The registry's state now, over the events that count: from the view cache while nothing
+  /// the audit reads changed, else computed (and cached, unless an event is dated in the
+  /// future, whose failure lasts only until its time).
+  private func currentView(_ reading: RegistryReading) throws -> RegistryViewCache.View? {
+    let gitDirectory = repository.gitDirectory
+    if let cached = RegistryViewCache.load(gitDirectory: gitDirectory, key: reading.outcomeKey) { return cached }
+    let (snapshot, skipped) = try reading.counted(all: false)
+    let view = RegistryViewCache.View(states: snapshot.artifacts.map { snapshot.state(of: $0) }, skipped: skipped)
+    let horizon = Date().addingTimeInterval(RegistryAuditor.clockSkew)
+    if try !reading.snapshot.events.contains(where: { $0.time > horizon }) {
+      RegistryViewCache.save(view, key: reading.outcomeKey, gitDirectory: gitDirectory)
+    }
+    return view
   }
 
   /// Every counted event in chronological order (up to `at`), for all artifacts or one.
@@ -98,20 +119,34 @@ extension Workspace {
   /// the Git objects record them.
   public func which(artifact: String, stage: String, at time: Date? = nil, all: Bool = false) throws -> Deployment {
     let reading = try registryReading()
-    let (snapshot, skipped) = try reading.counted(all: all)
-    guard snapshot.artifacts.contains(artifact) else {
-      throw RegistryError.unknownArtifact(artifact, known: snapshot.artifacts)
-    }
     let policy = reading.history.current.policy
-    guard let holder = snapshot.state(of: artifact, at: time).stages[stage] else {
+    let declared = reading.auditor.declaredPath(artifact, policy)
+    // Now, over what counts, for a declared artifact: the view cache answers.
+    let view = time == nil && !all && declared != nil ? try currentView(reading) : nil
+    let state: ArtifactState
+    let skipped: [SkippedEvent]
+    var snapshot: RegistrySnapshot?
+    if let view {
+      guard let found = view.states.first(where: { $0.name == artifact }) else {
+        throw RegistryError.unknownArtifact(artifact, known: view.states.map(\.name))
+      }
+      (state, skipped) = (found, view.skipped)
+    } else {
+      let counted = try reading.counted(all: all)
+      guard counted.snapshot.artifacts.contains(artifact) else {
+        throw RegistryError.unknownArtifact(artifact, known: counted.snapshot.artifacts)
+      }
+      (state, skipped, snapshot) = (counted.snapshot.state(of: artifact, at: time), counted.skipped, counted.snapshot)
+    }
+    guard let holder = state.stages[stage] else {
       if policy.rule(for: stage) == nil { throw RegistryError.unknownStage(stage, known: policy.stages.map(\.name)) }
       throw RegistryError.stageNotHeld(artifact: artifact, stage: stage)
     }
     // An undeclared artifact's path is what the holder's own tag says, not what any later
     // event of an open stage claims.
-    let holderEvent = snapshot.events.first { $0.tag == holder.tag }
-    let declared = reading.auditor.declaredPath(artifact, reading.history.current.policy)
-    let claimed = holderEvent?.trailer("Mlx-Path").flatMap { RelativePath.isSafe($0) ? $0 : nil }
+    let claimed = snapshot?.events.first { $0.tag == holder.tag }?.trailer("Mlx-Path").flatMap {
+      RelativePath.isSafe($0) ? $0 : nil
+    }
     let path = try declared ?? claimed ?? artifactPath(artifact, reading: reading, given: nil)
     let evidence = try self.evidence(path: path, commit: holder.commit)
     let passed = try reading.history.isTrusted && reading.passes(holder.tag)
@@ -140,7 +175,8 @@ extension Workspace {
     let name = reference.hasPrefix("refs/tags/") ? String(reference.dropFirst(10)) : reference
     let reading = try registryReading()
     let entries = try reading.audit().entries
-    guard let event = (reading.snapshot.events + reading.snapshot.replayed).first(where: { $0.tag == name }),
+    let snapshot = try reading.snapshot
+    guard let event = (snapshot.events + snapshot.replayed).first(where: { $0.tag == name }),
       let entry = entries.first(where: { $0.tag == name })
     else {
       // A registry name with no annotated tag behind it (a lightweight tag, or none): under a

@@ -294,6 +294,20 @@ class Bench:
 
     # MARK: - Registry (issue 5)
 
+    def promotable_versions(self, repo, artifact):
+        """Versions of `artifact` whose registration passes `mlx audit`, none holding dev.
+
+        With no policy, mlx's defaults still require a signature for production, and a version
+        that held production unsigned does not count, so `mlx promote` refuses it."""
+        report = json.loads(self.sh([self.mlx, "audit", "--json"], repo, check=False).stdout)
+        holders = json.loads(self.sh([self.mlx, "registry", "--json"], repo).stdout)
+        in_dev = {entry["stages"]["dev"]["version"] for entry in holders["artifacts"]
+                  if entry["name"] == artifact and "dev" in entry["stages"]}
+        versions = [entry["version"] for entry in report["entries"]
+                    if entry["artifact"] == artifact and entry["event"] == "registration"
+                    and entry["status"] == "ok" and entry["version"] not in in_dev]
+        return sorted(versions, key=lambda v: tuple(int(p) for p in v.lstrip("v").split(".")))
+
     def bench_registry(self, count, gto):
         """Reads and one promotion at `count` tags, mlx and GTO on the same repository."""
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -322,17 +336,19 @@ class Bench:
             self.record(f"{name}, {label} (DVC column: GTO)", times,
                         "mlx < 0.2 s" if count == 10000 else None)
         mlx_promote, gto_assign = [], []
+        promotable = self.promotable_versions(repo, "model-3")
         for rep in range(self.reps if count <= 1000 else 1):
             mlx_promote.append(self.timed(
-                [self.mlx, "promote", f"model-3@v0.0.{rep + 1}", "--to", "dev"], repo))
+                [self.mlx, "promote", f"model-3@{promotable[rep]}", "--to", "dev"], repo))
             gto_assign.append(self.timed(
                 [gto, "assign", "model-4", "--version", f"v0.0.{rep + 1}", "--stage", "dev", "--force"], repo))
         self.record(f"promote, {label} (DVC column: gto assign)", {"mlx": mlx_promote, "dvc": gto_assign})
         if count >= 10000:
             # Right after a promotion: one new, young tag file, looked up through libgit2.
             after = []
+            promotable = self.promotable_versions(repo, "model-5")
             for rep in range(self.reps):
-                self.sh([self.mlx, "promote", f"model-5@v0.0.{rep + 1}", "--to", "dev"], repo)
+                self.sh([self.mlx, "promote", f"model-5@{promotable[rep]}", "--to", "dev"], repo)
                 after.append(self.timed(operations[0][1], repo))
             self.record(f"registry show, {label}, right after a promotion", {"mlx": after}, "mlx < 0.2 s")
             # Cold, as the first read in a fresh clone: no caches under .git/mlx.

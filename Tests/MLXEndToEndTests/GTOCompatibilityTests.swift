@@ -120,4 +120,19 @@ import Testing
     #expect(try repo.git("tag", "-l").contains("models/sub=Net_2#dev#1"))
     try compare(repo, ["show", "--json"], ["registry", "--json", "--gto"])
   }
+
+  @Test func aVersionGTOPutInProductionUnsignedIsNamedWhenItDoesNotCount() throws {
+    let repo = try twoCommits()
+    defer { repo.remove() }
+    let base = 1_767_225_600
+    try gto(repo, at: base, "register", "churn", "HEAD~1")
+    try gto(repo, at: base + 1, "assign", "churn", "--version", "v0.0.1", "--stage", "production")
+    // With no policy, mlx's defaults still want production signed: the version does not count,
+    // and promote says which tag fails and why rather than that the version does not exist.
+    let result = try repo.mlx("promote", "churn@v0.0.1", "--to", "dev")
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("churn@v0.0.1 does not count: its tag churn@v0.0.1 fails the audit"), "\(result)")
+    #expect(result.stderr.contains("production requires a signature"), "\(result)")
+    #expect(try repo.git("tag", "-l", "churn#dev*").isEmpty, "nothing written")
+  }
 }

@@ -6,6 +6,8 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
   case invalidName(String)
   case unknownArtifact(String, known: [String])
   case unknownVersion(artifact: String, version: String)
+  /// The version is registered, but by a tag that fails the audit, so it does not count.
+  case versionFailsAudit(artifact: String, version: String, tag: String, problem: String)
   case versionExists(artifact: String, version: String)
   case commitAlreadyRegistered(artifact: String, commit: String, version: String)
   case badVersion(String)
@@ -49,6 +51,9 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
     case .unknownVersion(let artifact, let version):
       return "\(artifact) has no registered version \(version) (that passes the audit); "
         + "`mlx registry show \(artifact)` lists its versions"
+    case .versionFailsAudit(let artifact, let version, let tag, let problem):
+      return "\(artifact)@\(version) does not count: its tag \(tag) fails the audit (\(problem)); "
+        + "`mlx audit` lists every check"
     case .versionExists(let artifact, let version):
       return "\(artifact)@\(version) is already registered; choose another version or --bump"
     case .commitAlreadyRegistered(let artifact, let commit, let version):

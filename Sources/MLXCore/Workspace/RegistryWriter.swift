@@ -77,6 +77,23 @@ final class RegistryWriter {
     }
   }
 
+  /// The commit of a registered version that counts; a version registered only by a tag that
+  /// fails the audit is named with the failure, so the user is not told it does not exist.
+  func registeredCommit(of version: String) throws -> String {
+    let name = SemanticVersion(version)?.description ?? version
+    if let commit = state.registered[name] { return commit }
+    let failures = try reading.failingEvents()
+    let registration = try reading.snapshot.events.first { event in
+      event.artifact == artifact && event.kind == .registration && event.version == name
+    }
+    if let registration, let failure = failures.first(where: { $0.tag == registration.tag }) {
+      throw RegistryError.versionFailsAudit(
+        artifact: artifact, version: name, tag: registration.tag,
+        problem: failure.problems.first ?? failure.status)
+    }
+    throw RegistryError.unknownVersion(artifact: artifact, version: version)
+  }
+
   /// A note when no path is known for the artifact: its tags then record no digest.
   func pathNote() -> [String] {
     guard path == nil else { return [] }

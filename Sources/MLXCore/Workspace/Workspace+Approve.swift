@@ -38,9 +38,7 @@ extension Workspace {
       throw RegistryError.unknownStage(stage, known: writer.policy.policy.stages.map(\.name))
     }
     guard let parsed = SemanticVersion(version) else { throw RegistryError.badVersion(version) }
-    guard let commit = writer.state.registered[parsed.description] else {
-      throw RegistryError.unknownVersion(artifact: artifact, version: version)
-    }
+    let commit = try writer.registeredCommit(of: parsed.description)
     guard rule.approvals.required > 0 else {
       throw RegistryError.approvalNotNeeded(stage: stage)
     }

@@ -113,10 +113,7 @@ extension Workspace {
     let commit: String
     let chosen: String
     if let version {
-      guard let registered = writer.state.registered[version] else {
-        throw RegistryError.unknownVersion(artifact: artifact, version: version)
-      }
-      (commit, chosen) = (registered, version)
+      (commit, chosen) = (try writer.registeredCommit(of: version), version)
     } else {
       commit = try resolveCommit(revision)
       if let existing = writer.state.registered.first(where: { $0.value == commit })?.key {
@@ -188,9 +185,7 @@ extension Workspace {
   public func deregister(_ artifact: String, version: String, options: RegistryWriteOptions) throws -> RegistryReport {
     let writer = try RegistryWriter(workspace: self, artifact: artifact, options: options)
     guard let parsed = SemanticVersion(version) else { throw RegistryError.badVersion(version) }
-    guard let commit = writer.state.registered[parsed.description] else {
-      throw RegistryError.unknownVersion(artifact: artifact, version: version)
-    }
+    let commit = try writer.registeredCommit(of: parsed.description)
     var report = RegistryReport(artifact: artifact, version: parsed.description, commit: commit)
     try writer.draft(
       .deregister(parsed), commit: commit, summary: "Deregister \(artifact) \(parsed)", trailers: [])

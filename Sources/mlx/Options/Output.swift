@@ -16,21 +16,25 @@ enum Output {
   /// Left-aligned columns separated by two spaces.
   static func table(_ rows: [[String]]) -> String {
     guard let width = rows.map(\.count).max() else { return "" }
+    // Characters counted once per cell: a history of 10,000 events is 50,000 cells.
+    let counts = rows.map { row in row.map(\.count) }
     var widths = [Int](repeating: 0, count: width)
-    for row in rows {
-      for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) }
+    for row in counts {
+      for (column, count) in row.enumerated() { widths[column] = max(widths[column], count) }
     }
-    var text = ""
-    for row in rows {
+    var lines: [String] = []
+    lines.reserveCapacity(rows.count)
+    for (row, rowCounts) in zip(rows, counts) {
+      var line = ""
       for (column, cell) in row.enumerated() {
-        text += cell
+        line += cell
         if column < row.count - 1 {
-          text += String(repeating: " ", count: widths[column] - cell.count + 2)
+          line += String(repeating: " ", count: widths[column] - rowCounts[column] + 2)
         }
       }
-      text += "\n"
+      lines.append(line)
     }
-    return String(text.dropLast())
+    return lines.joined(separator: "\n")
   }
 }
 

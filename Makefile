@@ -2,7 +2,7 @@
 PREFIX ?= /usr/local
 SWIFT ?= swift
 
-.PHONY: all deps build release test demo bench install format clean
+.PHONY: all deps build release test lint demo bench install format clean
 
 all: build
 
@@ -20,6 +20,12 @@ test:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Package.swift
+
+format:
+	$(SWIFT) format format --in-place --recursive --parallel Sources Tests Package.swift
+
 demo: build
 	@examples/demo.sh "$$($(SWIFT) build --show-bin-path)/mlx"
 
@@ -29,9 +35,6 @@ bench: release
 install: release
 	install -d "$(PREFIX)/bin"
 	install -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/mlx" "$(PREFIX)/bin/mlx"
-
-format:
-	$(SWIFT) format -i -r Sources Tests Package.swift
 
 clean:
 	rm -rf .build

@@ -147,7 +147,10 @@ import Testing
       #expect(viaLink.stderr.contains("is outside the repository"))
     }
     #expect(try repo.storeIsSound())
-    #expect(try repo.git("diff", "--cached", "--name-only").split(separator: "\n").allSatisfy { $0.hasPrefix(".mlx/") })
+    #expect(
+      try repo.git("diff", "--cached", "--name-only").split(separator: "\n").allSatisfy {
+        $0.hasPrefix(".mlx/")
+      })
   }
 
   @Test func metadataDirectoriesAreRefused() throws {
@@ -221,7 +224,9 @@ import Testing
     }
     let staged = try repo.git("diff", "--cached", "--name-only")
     #expect(staged.contains("one.bin.mlx") && staged.contains("two.bin.mlx"))
-    #expect(try repo.read(".gitignore") == "/one.bin\n/two.bin\n" || (try repo.read(".gitignore")) == "/two.bin\n/one.bin\n")
+    #expect(
+      try repo.read(".gitignore") == "/one.bin\n/two.bin\n"
+        || (try repo.read(".gitignore")) == "/two.bin\n/one.bin\n")
     #expect(try repo.mlx("verify").succeeded)
   }
 
@@ -249,7 +254,9 @@ import Testing
     #expect(rerun.succeeded, "\(rerun)")
     #expect(try repo.read("big.bin.mlx").contains(try repo.sha256sum("big.bin")))
     let status = try repo.mlx("status", "--json")
-    let states = (try status.json()["artifacts"] as? [[String: Any]])?.map { $0["state"] as? String }
+    let states = (try status.json()["artifacts"] as? [[String: Any]])?.map {
+      $0["state"] as? String
+    }
     #expect(states == ["unchanged", "unchanged"])
     #expect(try repo.mlx("verify").succeeded)
   }

@@ -12,15 +12,19 @@ import Testing
     let repo = fixture.repo
     let made = try ProcessRunner.run(
       ProcessRunner.which("ssh-keygen")!,
-      ["-q", "-t", "ed25519", "-N", "", "-C", "bob@example.com", "-f", fixture.keys("bob")], in: fixture.keys.path)
+      ["-q", "-t", "ed25519", "-N", "", "-C", "bob@example.com", "-f", fixture.keys("bob")],
+      in: fixture.keys.path)
     guard made.succeeded else { throw TestFailure("ssh-keygen: \(made)") }
-    let bob = try fixture.keys.read("bob.pub").split(separator: " ").prefix(2).joined(separator: " ")
+    let bob = try fixture.keys.read("bob.pub").split(separator: " ").prefix(2).joined(
+      separator: " ")
     try repo.write(
-      try repo.read(".mlx/allowed_signers") + "bob@example.com namespaces=\"git\" \(bob)\n", to: ".mlx/allowed_signers")
+      try repo.read(".mlx/allowed_signers") + "bob@example.com namespaces=\"git\" \(bob)\n",
+      to: ".mlx/allowed_signers")
     let from = approvers.isEmpty ? "" : ", from: [\(approvers.joined(separator: ", "))]"
     try repo.write(
       try repo.read(".mlx/policy.yaml").replacingOccurrences(
-        of: "    signature: required\n", with: "    signature: required\n    approvals: {required: 1\(from)}\n"),
+        of: "    signature: required\n",
+        with: "    signature: required\n    approvals: {required: 1\(from)}\n"),
       to: ".mlx/policy.yaml")
     try repo.commitAll("production needs an approval")
     for stage in ["dev", "staging"] {
@@ -53,7 +57,10 @@ import Testing
     let approved = try asBob(fixture, "approve", "churn@v0.0.1", "--stage", "production")
     #expect(approved.succeeded, "\(approved)")
     let pending = try repo.mlx("approvals")
-    #expect(pending.stdout.contains("churn     v0.0.1   production  2/1        alice@example.com, bob@example.com"), "\(pending)")
+    #expect(
+      pending.stdout.contains(
+        "churn     v0.0.1   production  2/1        alice@example.com, bob@example.com"),
+      "\(pending)")
     #expect(pending.stdout.contains("ready"))
 
     let promoted = try repo.mlx("promote", "churn", "--to", "production")
@@ -63,10 +70,15 @@ import Testing
     #expect(try repo.mlx("approvals").stdout.contains("No pending approvals"))
 
     // Stock git verifies the approval; GTO never sees it (it is not under refs/tags/).
-    let reference = try repo.git("for-each-ref", "--format=%(refname) %(taggeremail)", "refs/mlx/approvals/")
-      .split(separator: "\n").first { $0.contains("bob@example.com") }.map { String($0.split(separator: " ")[0]) }
+    let reference = try repo.git(
+      "for-each-ref", "--format=%(refname) %(taggeremail)", "refs/mlx/approvals/"
+    )
+    .split(separator: "\n").first { $0.contains("bob@example.com") }.map {
+      String($0.split(separator: " ")[0])
+    }
     let verified = try repo.run(
-      "git", "-c", "gpg.ssh.allowedSignersFile=.mlx/allowed_signers", "verify-tag", try #require(reference))
+      "git", "-c", "gpg.ssh.allowedSignersFile=.mlx/allowed_signers", "verify-tag",
+      try #require(reference))
     #expect(verified.succeeded, "\(verified)")
     #expect(try repo.git("tag", "-l").contains("approval") == false)
 
@@ -75,7 +87,9 @@ import Testing
     let audit = try repo.mlx("audit", "--json")
     #expect(audit.status == 1)
     let entries = try audit.json()["entries"] as? [[String: Any]] ?? []
-    #expect(entries.first { $0["tag"] as? String == "churn#production#3" }?["status"] as? String == "approvals")
+    #expect(
+      entries.first { $0["tag"] as? String == "churn#production#3" }?["status"] as? String
+        == "approvals")
   }
 
   @Test func anApprovalCountsOnlyForItsVersionAndFromTheListedApprovers() throws {
@@ -85,7 +99,8 @@ import Testing
     // Alice is not among the approvers: mlx writes nothing that would not count.
     let alice = try repo.mlx("approve", "churn@v0.0.1", "--stage", "production")
     #expect(alice.status != 0)
-    #expect(alice.stderr.contains("alice@example.com is not among production's approvers"), "\(alice)")
+    #expect(
+      alice.stderr.contains("alice@example.com is not among production's approvers"), "\(alice)")
     // Mallory's key cannot approve as Bob.
     let forged = try repo.mlx(
       "approve", "churn@v0.0.1", "--stage", "production", "--key", fixture.mallory,
@@ -97,7 +112,9 @@ import Testing
     // Bob approves v0.0.1; v0.0.2 is promoted: the approval is for another commit.
     #expect(try asBob(fixture, "approve", "churn@v0.0.1", "--stage", "production").succeeded)
     try fixture.commitModel("weights v2", accuracy: 0.95, auc: 0.97)
-    for stage in ["dev", "staging"] { #expect(try repo.mlx("promote", "churn", "--to", stage).succeeded) }
+    for stage in ["dev", "staging"] {
+      #expect(try repo.mlx("promote", "churn", "--to", stage).succeeded)
+    }
     let other = try repo.mlx("promote", "churn", "--to", "production")
     #expect(other.status == 1)
     #expect(other.stdout.contains("FAIL  approvals: 0 of 1 required"), "\(other)")
@@ -109,12 +126,15 @@ import Testing
     defer { fixture.remove() }
     let repo = fixture.repo
     try withTemporaryDirectory { remote in
-      _ = try ProcessRunner.run(ProcessRunner.which("git")!, ["init", "-q", "--bare", remote.path], in: remote.path)
+      _ = try ProcessRunner.run(
+        ProcessRunner.which("git")!, ["init", "-q", "--bare", remote.path], in: remote.path)
       try repo.git("remote", "add", "origin", remote.path)
-      let approved = try asBob(fixture, "approve", "churn@v0.0.1", "--stage", "production", "--push")
+      let approved = try asBob(
+        fixture, "approve", "churn@v0.0.1", "--stage", "production", "--push")
       #expect(approved.succeeded, "\(approved)")
       #expect(approved.stdout.contains("Pushed to origin"))
-      let refs = try ProcessRunner.run(ProcessRunner.which("git")!, ["for-each-ref", "refs/mlx/approvals/"], in: remote.path)
+      let refs = try ProcessRunner.run(
+        ProcessRunner.which("git")!, ["for-each-ref", "refs/mlx/approvals/"], in: remote.path)
       #expect(refs.stdout.contains("refs/mlx/approvals/"), "\(refs)")
     }
     // The audit report names the policy's changes, with their authors.

@@ -100,7 +100,8 @@ import Testing
     defer { repo.remove() }
     try repo.mlx("init")
     // Store a hand-made manifest whose entry climbs out of the directory, then point at it.
-    let evil = "mlx-manifest 1\n100644 5 sha256:\(String(repeating: "0", count: 64)) ../../escaped\n"
+    let evil =
+      "mlx-manifest 1\n100644 5 sha256:\(String(repeating: "0", count: 64)) ../../escaped\n"
     try repo.write(evil, to: "evil-manifest")
     try repo.mlx("add", "evil-manifest")
     let digest = try repo.sha256sum("evil-manifest")
@@ -119,7 +120,9 @@ import Testing
     defer { repo.remove() }
     try repo.write("my edit", to: "data/set/a.txt")
     #expect(try !repo.mlx("checkout").succeeded)
-    try repo.write("version: 1\nkind: file\npath: nope\ndigest: sha256:\(String(repeating: "1", count: 64))\nsize: 1\n", to: "nope.mlx")
+    try repo.write(
+      "version: 1\nkind: file\npath: nope\ndigest: sha256:\(String(repeating: "1", count: 64))\nsize: 1\n",
+      to: "nope.mlx")
     #expect(try !repo.mlx("checkout", "nope").succeeded)
     try repo.run("rm", "nope.mlx")
     #expect(try repo.storeIsSound())
@@ -141,7 +144,8 @@ import Testing
 
 /// Flips the last byte of every pack file, which holds the end of the last object written.
 func corruptLastByteOfEveryPack(_ repo: TestRepository) throws {
-  let packs = try FileManager.default.contentsOfDirectory(atPath: repo.directory(".mlx/cache/packs"))
+  let packs = try FileManager.default.contentsOfDirectory(
+    atPath: repo.directory(".mlx/cache/packs"))
   for pack in packs where pack.hasSuffix(".pack") {
     let path = repo.directory(".mlx/cache/packs/\(pack)")
     try repo.run("chmod", "u+w", path)
@@ -180,7 +184,9 @@ func corruptLastByteOfEveryPack(_ repo: TestRepository) throws {
 
     // Either the file is complete or absent; nothing else appears beside it.
     let entries = try FileManager.default.contentsOfDirectory(atPath: repo.path).sorted()
-    #expect(entries.allSatisfy { [".git", ".gitignore", ".mlx", "big.bin", "big.bin.mlx"].contains($0) }, "\(entries)")
+    #expect(
+      entries.allSatisfy { [".git", ".gitignore", ".mlx", "big.bin", "big.bin.mlx"].contains($0) },
+      "\(entries)")
     if repo.exists("big.bin") { #expect(try repo.sha256sum("big.bin") == digest) }
 
     #expect(try repo.mlx("checkout").succeeded)

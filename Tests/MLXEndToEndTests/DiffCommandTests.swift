@@ -29,7 +29,10 @@ import Testing
     #expect(changes["model.bin"]?["change"] as? String == "modified")
     #expect(changes["new.csv"]?["change"] as? String == "added")
     #expect(changes["old.csv"]?["change"] as? String == "removed")
-    #expect(changes["data"]?["files"] as? [String: [String]] == ["added": ["c.txt"], "modified": ["b.txt"], "deleted": []])
+    #expect(
+      changes["data"]?["files"] as? [String: [String]] == [
+        "added": ["c.txt"], "modified": ["b.txt"], "deleted": [],
+      ])
 
     let text = try repo.mlx("diff", "HEAD~1", "HEAD")
     #expect(text.stdout.contains("modified: data (2 B -> 4 B)"))
@@ -56,6 +59,9 @@ import Testing
     try repo.mlx("init")
     let result = try repo.mlx("diff", "no-such-branch", "HEAD")
     #expect(result.status != 0)
-    #expect(result.errorLines == ["Error: unknown revision 'no-such-branch'; use a commit, branch or tag name"])
+    #expect(
+      result.errorLines == [
+        "Error: unknown revision 'no-such-branch'; use a commit, branch or tag name"
+      ])
   }
 }

@@ -8,7 +8,9 @@ import Testing
   /// Runs the real GTO with its clock at `seconds`. GTO writes tags through dulwich, which
   /// takes the tagger time from Python's clock; a committer date in the environment makes
   /// GTO use dulwich rather than libgit2, whose clock cannot be set.
-  private func gto(_ repo: TestRepository, at seconds: Int, _ arguments: String...) throws -> ProcessResult {
+  private func gto(_ repo: TestRepository, at seconds: Int, _ arguments: String...) throws
+    -> ProcessResult
+  {
     _ = try #require(ProcessRunner.which("gto"), "GTO is not installed: pip install gto")
     let script = """
       import sys, time
@@ -31,7 +33,10 @@ import Testing
 
   /// Both tools' output, normalised for comparison (GTO lists history newest first, with
   /// events of one second in its own order).
-  private func compare(_ repo: TestRepository, _ gtoArguments: [String], _ mlxArguments: [String], unordered: Bool = false) throws {
+  private func compare(
+    _ repo: TestRepository, _ gtoArguments: [String], _ mlxArguments: [String],
+    unordered: Bool = false
+  ) throws {
     let theirs = try ProcessRunner.run(ProcessRunner.which("gto")!, gtoArguments, in: repo.path)
     let ours = try repo.mlx(mlxArguments)
     #expect(theirs.succeeded && ours.succeeded, "\(theirs)\n\(ours)")
@@ -42,7 +47,9 @@ import Testing
       a = left.sorted { key($0) < key($1) }
       b = right.sorted { key($0) < key($1) }
     }
-    #expect(NSDictionary(dictionary: ["v": a]).isEqual(to: ["v": b]), "gto \(gtoArguments):\n\(theirs.stdout)\nmlx \(mlxArguments):\n\(ours.stdout)")
+    #expect(
+      NSDictionary(dictionary: ["v": a]).isEqual(to: ["v": b]),
+      "gto \(gtoArguments):\n\(theirs.stdout)\nmlx \(mlxArguments):\n\(ours.stdout)")
   }
 
   /// A repository with two commits for versions to point at.
@@ -67,7 +74,8 @@ import Testing
     try gto(repo, at: base + 4, "assign", "models/sub:net", "--version", "v0.0.1", "--stage", "dev")
     try gto(repo, at: base + 5, "register", "models/sub:net", "HEAD")
     try gto(repo, at: base + 6, "assign", "models/sub:net", "--version", "v0.0.2", "--stage", "dev")
-    try gto(repo, at: base + 7, "assign", "models/sub:net", "--version", "v0.0.2", "--stage", "staging")
+    try gto(
+      repo, at: base + 7, "assign", "models/sub:net", "--version", "v0.0.2", "--stage", "staging")
     try gto(repo, at: base + 8, "deprecate", "models/sub:net", "v0.0.2", "staging")
     try gto(repo, at: base + 9, "deprecate", "models/sub:net", "v0.0.2")
     try gto(repo, at: base + 10, "deprecate", "Churn")
@@ -76,19 +84,23 @@ import Testing
     try gto(repo, at: base + 13, "deprecate", "Retired")
 
     try compare(repo, ["show", "--json"], ["registry", "--json", "--gto"])
-    try compare(repo, ["history", "--json"], ["registry", "history", "--json", "--gto"], unordered: true)
+    try compare(
+      repo, ["history", "--json"], ["registry", "history", "--json", "--gto"], unordered: true)
     for tag in try repo.git("tag", "-l").split(separator: "\n").map(String.init) {
-      try compare(repo, ["check-ref", tag, "--json"], ["registry", "check-ref", tag, "--json", "--gto"])
+      try compare(
+        repo, ["check-ref", tag, "--json"], ["registry", "check-ref", tag, "--json", "--gto"])
     }
     // What GTO says in words, mlx says too.
     let which = try repo.mlx("registry", "which", "models/sub:net#dev", "--json")
     #expect(try which.json()["version"] as? String == "v0.0.1", "v0.0.2 was deregistered: \(which)")
-    #expect(try repo.mlx("registry", "which", "my_model%Prod", "--json").json()["version"] as? String
-      == (try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)),
+    #expect(
+      try repo.mlx("registry", "which", "my_model%Prod", "--json").json()["version"] as? String
+        == (try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)),
       "an assignment without registration names the commit, as in GTO")
     let states = try repo.mlx("registry", "--json").json()["artifacts"] as? [[String: Any]] ?? []
     let churn = states.first { $0["name"] as? String == "Churn" }
-    #expect(churn?["deprecated"] as? Bool == false, "registering after a deprecation reactivates it")
+    #expect(
+      churn?["deprecated"] as? Bool == false, "registering after a deprecation reactivates it")
     #expect(states.first { $0["name"] as? String == "Retired" }?["deprecated"] as? Bool == true)
   }
 
@@ -112,9 +124,12 @@ import Testing
     var minute = 0
     func mlx(_ arguments: String...) throws -> ProcessResult {
       minute += 1
-      return try repo.mlx(arguments, environment: ["GIT_COMMITTER_DATE": String(format: "2026-02-01T10:%02d:00Z", minute)])
+      return try repo.mlx(
+        arguments,
+        environment: ["GIT_COMMITTER_DATE": String(format: "2026-02-01T10:%02d:00Z", minute)])
     }
-    #expect(try mlx("promote", "models/sub:Net_2", "--to", "dev", "--path", "models/model.bin").succeeded)
+    #expect(
+      try mlx("promote", "models/sub:Net_2", "--to", "dev", "--path", "models/model.bin").succeeded)
     #expect(try mlx("promote", "Churn_X", "--to", "dev", "--path", "models/model.bin").succeeded)
     #expect(try mlx("promote", "Churn_X", "--to", "staging").succeeded)
     #expect(try repo.git("tag", "-l").contains("models/sub=Net_2#dev#1"))
@@ -131,7 +146,9 @@ import Testing
     // and promote says which tag fails and why rather than that the version does not exist.
     let result = try repo.mlx("promote", "churn@v0.0.1", "--to", "dev")
     #expect(result.status == 1)
-    #expect(result.stderr.contains("churn@v0.0.1 does not count: its tag churn@v0.0.1 fails the audit"), "\(result)")
+    #expect(
+      result.stderr.contains("churn@v0.0.1 does not count: its tag churn@v0.0.1 fails the audit"),
+      "\(result)")
     #expect(result.stderr.contains("production requires a signature"), "\(result)")
     #expect(try repo.git("tag", "-l", "churn#dev*").isEmpty, "nothing written")
   }

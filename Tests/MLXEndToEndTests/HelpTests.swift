@@ -11,7 +11,8 @@ import Testing
 
   @Test func rootHelpListsEveryCommand() throws {
     try withTemporaryDirectory { directory in
-      let result = try ProcessRunner.run(TestRepository.mlxExecutable, ["--help"], in: directory.path)
+      let result = try ProcessRunner.run(
+        TestRepository.mlxExecutable, ["--help"], in: directory.path)
       #expect(result.succeeded)
       for command in Self.commands {
         #expect(result.stdout.contains("  \(command) "), "missing \(command) in help")

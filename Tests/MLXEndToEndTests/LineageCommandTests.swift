@@ -14,7 +14,8 @@ private struct LineageFixture {
     keys = try TemporaryDirectory(prefix: "mlx-keys")
     for (name, email) in [("alice", "alice@example.com"), ("mallory", "mallory@example.com")] {
       let made = try ProcessRunner.run(
-        ProcessRunner.which("ssh-keygen")!, ["-q", "-t", "ed25519", "-N", "", "-C", email, "-f", keys(name)],
+        ProcessRunner.which("ssh-keygen")!,
+        ["-q", "-t", "ed25519", "-N", "", "-C", email, "-f", keys(name)],
         in: keys.path)
       guard made.succeeded else { throw TestFailure("ssh-keygen: \(made)") }
     }
@@ -84,7 +85,8 @@ private struct LineageFixture {
     try commit("train")
     for (offset, stage) in ["staging", "production"].enumerated() {
       let stamp = String(format: "2026-03-01T10:%02d:00Z", minute + offset)
-      let promoted = try repo.mlx("promote", "churn", "--to", stage, environment: ["GIT_COMMITTER_DATE": stamp])
+      let promoted = try repo.mlx(
+        "promote", "churn", "--to", stage, environment: ["GIT_COMMITTER_DATE": stamp])
       guard promoted.succeeded else { throw TestFailure("promote: \(promoted)") }
     }
   }
@@ -101,7 +103,9 @@ private struct LineageFixture {
     return (result, graph)
   }
 
-  static func nodes(_ graph: [String: Any]) -> [[String: Any]] { graph["nodes"] as? [[String: Any]] ?? [] }
+  static func nodes(_ graph: [String: Any]) -> [[String: Any]] {
+    graph["nodes"] as? [[String: Any]] ?? []
+  }
 
   static func breaks(_ graph: [String: Any]) -> [String] {
     (graph["breaks"] as? [[String: Any]] ?? []).map { $0["kind"] as? String ?? "" }
@@ -135,7 +139,9 @@ private struct LineageFixture {
     #expect(runs.allSatisfy { LineageFixture.field($0, "code")?.hasSuffix("(clean)") == true })
     let params = nodes.first { $0["kind"] as? String == "params" }
     #expect(params.flatMap { LineageFixture.field($0, "params.yaml: train.lr") } == "0.1")
-    let events = nodes.filter { $0["kind"] as? String == "event" }.compactMap { $0["title"] as? String }
+    let events = nodes.filter { $0["kind"] as? String == "event" }.compactMap {
+      $0["title"] as? String
+    }
     #expect(Set(events) == ["churn@v0.0.1", "churn#staging#1", "churn#production#2"])
     let raw = nodes.first { LineageFixture.field($0, "path") == "data/raw.csv" }
     #expect(raw.flatMap { LineageFixture.field($0, "origin") } == "added by hand with mlx add")
@@ -153,7 +159,8 @@ private struct LineageFixture {
     try fixture.trainAndPromote()
     let packs = fixture.repo.directory(".mlx/cache/packs")
     var flipped = false
-    for name in try FileManager.default.contentsOfDirectory(atPath: packs) where name.hasSuffix(".pack") {
+    for name in try FileManager.default.contentsOfDirectory(atPath: packs)
+    where name.hasSuffix(".pack") {
       var data = try Data(contentsOf: URL(fileURLWithPath: "\(packs)/\(name)"))
       guard let range = data.range(of: Data("MLXMODELMARKER".utf8)) else { continue }
       data[range.upperBound + 20] ^= 0xFF
@@ -203,7 +210,9 @@ private struct LineageFixture {
     defer { fixture.remove() }
     try fixture.trainAndPromote()
     let repo = fixture.repo
-    for line in try repo.git("for-each-ref", "--format=%(refname)", "refs/mlx/runs").split(separator: "\n") {
+    for line in try repo.git("for-each-ref", "--format=%(refname)", "refs/mlx/runs").split(
+      separator: "\n")
+    {
       try repo.git("update-ref", "-d", String(line))
     }
     let (result, graph) = try fixture.lineage("churn#production", "--strict")
@@ -216,8 +225,10 @@ private struct LineageFixture {
     defer { fixture.remove() }
     try fixture.trainAndPromote()
     let repo = fixture.repo
-    let head = try repo.git("rev-parse", "churn@v0.0.1^{commit}").trimmingCharacters(in: .whitespacesAndNewlines)
-    try repo.run("git", "-c", "tag.gpgSign=false", "tag", "-a", "-m", "sneaky", "churn#production#9", head)
+    let head = try repo.git("rev-parse", "churn@v0.0.1^{commit}").trimmingCharacters(
+      in: .whitespacesAndNewlines)
+    try repo.run(
+      "git", "-c", "tag.gpgSign=false", "tag", "-a", "-m", "sneaky", "churn#production#9", head)
     let (result, graph) = try fixture.lineage("churn#production", "--strict")
     #expect(result.status == 1)
     #expect(LineageFixture.breaks(graph).contains("unsigned-promotion"))
@@ -228,9 +239,11 @@ private struct LineageFixture {
     defer { fixture.remove() }
     try fixture.trainAndPromote()
     let repo = fixture.repo
-    let head = try repo.git("rev-parse", "churn@v0.0.1^{commit}").trimmingCharacters(in: .whitespacesAndNewlines)
+    let head = try repo.git("rev-parse", "churn@v0.0.1^{commit}").trimmingCharacters(
+      in: .whitespacesAndNewlines)
     try repo.run(
-      "git", "-c", "user.signingkey=\(fixture.mallory)", "tag", "-s", "-m", "forged", "churn#production#9", head)
+      "git", "-c", "user.signingkey=\(fixture.mallory)", "tag", "-s", "-m", "forged",
+      "churn#production#9", head)
     let (result, graph) = try fixture.lineage("churn#production", "--strict")
     #expect(result.status == 1)
     #expect(LineageFixture.breaks(graph).contains("unauthorised-promotion"))
@@ -259,8 +272,11 @@ private struct LineageFixture {
     try fixture.trainAndPromote()
     let (result, graph) = try fixture.lineage("churn#production", "--strict")
     #expect(result.succeeded, "\(graph["breaks"] ?? "")")
-    let raw = LineageFixture.nodes(graph).first { LineageFixture.field($0, "path") == "data/raw.csv" }
-    #expect(raw.flatMap { LineageFixture.field($0, "digest") } == (try repo.sha256sum("data/raw.csv")))
+    let raw = LineageFixture.nodes(graph).first {
+      LineageFixture.field($0, "path") == "data/raw.csv"
+    }
+    #expect(
+      raw.flatMap { LineageFixture.field($0, "digest") } == (try repo.sha256sum("data/raw.csv")))
   }
 
   @Test func codeThatRanButWasNeverCommittedIsDetected() throws {
@@ -294,9 +310,11 @@ private struct LineageFixture {
 
     let (result, graph) = try fixture.lineage("data/raw.csv", "--downstream")
     #expect(result.succeeded, "\(result)")
-    let versions = LineageFixture.nodes(graph).filter { $0["kind"] as? String == "version" }.compactMap { $0["title"] as? String }
+    let versions = LineageFixture.nodes(graph).filter { $0["kind"] as? String == "version" }
+      .compactMap { $0["title"] as? String }
     #expect(Set(versions) == ["churn@v0.0.1", "churn@v0.0.2"])
-    let events = LineageFixture.nodes(graph).filter { $0["kind"] as? String == "event" }.compactMap { $0["title"] as? String }
+    let events = LineageFixture.nodes(graph).filter { $0["kind"] as? String == "event" }.compactMap
+    { $0["title"] as? String }
     #expect(events.contains("churn#production#2"))
   }
 
@@ -333,17 +351,24 @@ private struct LineageFixture {
     defer { fixture.remove() }
     try fixture.trainAndPromote()
     let repo = fixture.repo
-    let result = try repo.mlx("lineage", "churn#production", "--format", "slsa", "--output", "provenance.json")
+    let result = try repo.mlx(
+      "lineage", "churn#production", "--format", "slsa", "--output", "provenance.json")
     #expect(result.succeeded, "\(result)")
     try repo.write(ProvenanceSchemas.statement, to: "statement.schema.json")
     try repo.write(ProvenanceSchemas.provenance, to: "provenance.schema.json")
     let check = try ProcessRunner.run(
       "/bin/sh", ["-c", "python3 -c \"\(ProvenanceSchemas.validator)\""], in: repo.path)
     #expect(check.succeeded, "\(check)")
-    let statement = try #require(try JSONSerialization.jsonObject(with: Data(repo.read("provenance.json").utf8)) as? [String: Any])
+    let statement = try #require(
+      try JSONSerialization.jsonObject(with: Data(repo.read("provenance.json").utf8))
+        as? [String: Any])
     let subject = try #require((statement["subject"] as? [[String: Any]])?.first)
-    #expect((subject["digest"] as? [String: String])?["sha256"] == String(try repo.sha256sum("models/model.bin").dropFirst(7)))
-    let dependencies = ((statement["predicate"] as? [String: Any])?["buildDefinition"] as? [String: Any])?["resolvedDependencies"] as? [[String: Any]] ?? []
+    #expect(
+      (subject["digest"] as? [String: String])?["sha256"]
+        == String(try repo.sha256sum("models/model.bin").dropFirst(7)))
+    let dependencies =
+      ((statement["predicate"] as? [String: Any])?["buildDefinition"] as? [String: Any])?[
+        "resolvedDependencies"] as? [[String: Any]] ?? []
     let names = Set(dependencies.compactMap { $0["name"] as? String })
     #expect(names.isSuperset(of: ["source", "data/prepared", "data/raw.csv", "train.sh"]))
   }
@@ -353,9 +378,11 @@ private struct LineageFixture {
     defer { fixture.remove() }
     try fixture.trainAndPromote()
     let repo = fixture.repo
-    let signed = try repo.mlx("lineage", "churn#production", "--format", "slsa", "--sign", "--output", "envelope.json")
+    let signed = try repo.mlx(
+      "lineage", "churn#production", "--format", "slsa", "--sign", "--output", "envelope.json")
     #expect(signed.succeeded, "\(signed)")
-    let verified = try repo.mlx("verify-provenance", "envelope.json", "--artifact", "models/model.bin")
+    let verified = try repo.mlx(
+      "verify-provenance", "envelope.json", "--artifact", "models/model.bin")
     #expect(verified.succeeded, "\(verified)")
     #expect(verified.stdout.contains("signed by alice@example.com"))
 
@@ -378,30 +405,44 @@ private struct LineageFixture {
       print('verified', statement['subject'][0]['name'])
       """
     try repo.write(script, to: "verify.py")
-    let independent = try repo.run("python3", "verify.py", "envelope.json", fixture.keys("alice.pub"))
+    let independent = try repo.run(
+      "python3", "verify.py", "envelope.json", fixture.keys("alice.pub"))
     #expect(independent.succeeded, "\(independent)")
     #expect(independent.stdout.contains("verified models/model.bin"))
 
     // An edited payload, or a signature by a key the allowed signers do not list, fails.
-    var envelope = try #require(try JSONSerialization.jsonObject(with: Data(repo.read("envelope.json").utf8)) as? [String: Any])
-    let payload = String(decoding: Data(base64Encoded: envelope["payload"] as! String)!, as: UTF8.self)
-    envelope["payload"] = Data(payload.replacingOccurrences(of: "models/model.bin", with: "models/other.bin").utf8).base64EncodedString()
+    var envelope = try #require(
+      try JSONSerialization.jsonObject(with: Data(repo.read("envelope.json").utf8))
+        as? [String: Any])
+    let payload = String(
+      decoding: Data(base64Encoded: envelope["payload"] as! String)!, as: UTF8.self)
+    envelope["payload"] = Data(
+      payload.replacingOccurrences(of: "models/model.bin", with: "models/other.bin").utf8
+    ).base64EncodedString()
     try repo.write(Data(try JSONSerialization.data(withJSONObject: envelope)), to: "edited.json")
     let edited = try repo.mlx("verify-provenance", "edited.json")
     #expect(edited.status == 1)
     #expect(edited.stdout.contains("no signature by a key in the allowed signers"))
-    #expect(try repo.run("python3", "verify.py", "edited.json", fixture.keys("alice.pub")).status != 0)
-    let mallory = try repo.mlx("lineage", "churn#production", "--format", "slsa", "--sign", "--key", fixture.mallory, "--output", "mallory.json")
+    #expect(
+      try repo.run("python3", "verify.py", "edited.json", fixture.keys("alice.pub")).status != 0)
+    let mallory = try repo.mlx(
+      "lineage", "churn#production", "--format", "slsa", "--sign", "--key", fixture.mallory,
+      "--output", "mallory.json")
     #expect(mallory.succeeded)
     #expect(mallory.stderr.contains("the signing key is not in the trusted ref's allowed signers"))
     #expect(try repo.mlx("verify-provenance", "mallory.json").status == 1)
-    #expect(try repo.mlx("verify-provenance", "envelope.json", "--artifact", "train.sh").stdout.contains("is none of the statement's subjects"))
+    #expect(
+      try repo.mlx("verify-provenance", "envelope.json", "--artifact", "train.sh").stdout.contains(
+        "is none of the statement's subjects"))
     // Downstream, with only the envelope and the allowed signers: no repository needed.
     try withTemporaryDirectory { outside in
       try outside.write(try repo.read("envelope.json"), to: "envelope.json")
       let result = try ProcessRunner.run(
         TestRepository.mlxExecutable,
-        ["verify-provenance", "envelope.json", "--allowed-signers", repo.directory(".mlx/allowed_signers")], in: outside.path)
+        [
+          "verify-provenance", "envelope.json", "--allowed-signers",
+          repo.directory(".mlx/allowed_signers"),
+        ], in: outside.path)
       #expect(result.succeeded, "\(result)")
     }
   }

@@ -30,12 +30,14 @@ import Testing
 
   /// A tag as Mallory makes it: unsigned, or signed with her key, at any date.
   private func malloryTag(
-    _ fixture: RegistryFixture, _ name: String, _ commit: String, date: String? = nil, signed: Bool = false,
+    _ fixture: RegistryFixture, _ name: String, _ commit: String, date: String? = nil,
+    signed: Bool = false,
     message: String = "x"
   ) throws {
     var arguments = ["-c", "user.name=Mallory", "-c", "user.email=mallory@example.com"]
     if signed { arguments += ["-c", "user.signingkey=\(fixture.mallory)"] }
-    arguments += ["tag", signed ? "-s" : "-a"] + (signed ? [] : ["--no-sign"]) + ["-m", message, name, commit]
+    arguments +=
+      ["tag", signed ? "-s" : "-a"] + (signed ? [] : ["--no-sign"]) + ["-m", message, name, commit]
     try fixture.repo.git(arguments, environment: date.map { ["GIT_COMMITTER_DATE": $0] } ?? [:])
   }
 
@@ -61,8 +63,10 @@ import Testing
     defer { fixture.remove() }
     let repo = fixture.repo
     // Dated right after v0.0.2's registration, before it held any stage.
-    let registered = try repo.git("for-each-ref", "--format=%(taggerdate:raw)", "refs/tags/churn@v0.0.2")
-      .trimmingCharacters(in: .whitespacesAndNewlines)
+    let registered = try repo.git(
+      "for-each-ref", "--format=%(taggerdate:raw)", "refs/tags/churn@v0.0.2"
+    )
+    .trimmingCharacters(in: .whitespacesAndNewlines)
     try malloryTag(fixture, "churn@v0.0.2!", second, date: registered)
     #expect(try production(repo)["version"] as? String == "v0.0.2")
     #expect(try status(repo, "churn@v0.0.2!") == "unsigned")
@@ -116,7 +120,8 @@ import Testing
     try repo.commitAll("legacy model")
     #expect(try repo.mlx("promote", "fraud", "--to", "dev", "--path", "models/model.bin").succeeded)
     let head = try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
-    try malloryTag(fixture, "fraud#production!#99", head, message: "x\n\nMlx-Path: models/legacy.bin")
+    try malloryTag(
+      fixture, "fraud#production!#99", head, message: "x\n\nMlx-Path: models/legacy.bin")
     let which = try repo.mlx("registry", "which", "fraud#dev", "--json").json()
     #expect(which["path"] as? String == "models/model.bin")
   }
@@ -135,20 +140,33 @@ import Testing
     // A tagger time git accepts but no calendar holds.
     let object = try ProcessRunner.run(
       ProcessRunner.which("git")!, ["mktag"], in: repo.path,
-      input: "object \(head)\ntype commit\ntag churn#dev#7\ntagger M <m@e.com> 9300000000000000 +0000\n\nx\n")
+      input:
+        "object \(head)\ntype commit\ntag churn#dev#7\ntagger M <m@e.com> 9300000000000000 +0000\n\nx\n"
+    )
     #expect(object.succeeded, "\(object)")
-    try repo.git("update-ref", "refs/tags/churn#dev#7", object.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
-    for command in [["registry", "history"], ["audit"], ["audit", "report"], ["promote", "churn", "--to", "staging"]] {
+    try repo.git(
+      "update-ref", "refs/tags/churn#dev#7",
+      object.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+    for command in [
+      ["registry", "history"], ["audit"], ["audit", "report"],
+      ["promote", "churn", "--to", "staging"],
+    ] {
       let result = try repo.mlx(command)
       #expect(result.status != 4 && result.status < 128, "mlx \(command) must not crash: \(result)")
       #expect(!result.stderr.contains("Fatal error"), "\(result)")
     }
     // A tag whose object is a blob.
-    let blob = try ProcessRunner.run(ProcessRunner.which("git")!, ["hash-object", "-w", "--stdin"], in: repo.path, input: "blob")
+    let blob = try ProcessRunner.run(
+      ProcessRunner.which("git")!, ["hash-object", "-w", "--stdin"], in: repo.path, input: "blob")
     let forged = try ProcessRunner.run(
-      ProcessRunner.which("git")!, ["hash-object", "-t", "tag", "-w", "--stdin", "--literally"], in: repo.path,
-      input: "object \(blob.stdout.trimmingCharacters(in: .whitespacesAndNewlines))\ntype commit\ntag churn#dev#8\ntagger M <m@e.com> 1767225600 +0000\n\nx\n")
-    try repo.git("update-ref", "refs/tags/churn#dev#8", forged.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+      ProcessRunner.which("git")!, ["hash-object", "-t", "tag", "-w", "--stdin", "--literally"],
+      in: repo.path,
+      input:
+        "object \(blob.stdout.trimmingCharacters(in: .whitespacesAndNewlines))\ntype commit\ntag churn#dev#8\ntagger M <m@e.com> 1767225600 +0000\n\nx\n"
+    )
+    try repo.git(
+      "update-ref", "refs/tags/churn#dev#8",
+      forged.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
     let audit = try repo.mlx("audit")
     #expect(audit.status == 1)
     #expect(audit.stdout.contains("which is no commit in this repository"), "\(audit)")
@@ -161,9 +179,13 @@ import Testing
     let repo = fixture.repo
     // Mallory's branch lets her key sign anything, and she tags her model for production.
     try repo.git("switch", "-q", "evil")
-    let mallory = try fixture.keys.read("mallory.pub").split(separator: " ").prefix(2).joined(separator: " ")
-    try repo.write("mallory@example.com namespaces=\"git\" \(mallory)\n", to: ".mlx/allowed_signers")
-    try repo.write("version: 1\nartifacts:\n  churn: {path: models/model.bin}\nstages: [dev, staging, production]\n", to: ".mlx/policy.yaml")
+    let mallory = try fixture.keys.read("mallory.pub").split(separator: " ").prefix(2).joined(
+      separator: " ")
+    try repo.write(
+      "mallory@example.com namespaces=\"git\" \(mallory)\n", to: ".mlx/allowed_signers")
+    try repo.write(
+      "version: 1\nartifacts:\n  churn: {path: models/model.bin}\nstages: [dev, staging, production]\n",
+      to: ".mlx/policy.yaml")
     try repo.commitAll("my rules")
     let weakened = try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
     try malloryTag(fixture, "churn#production#7", weakened, signed: true)
@@ -174,7 +196,10 @@ import Testing
       let ci = directory.path + "/ci"
       for arguments in [
         ["init", "-q", ci], ["-C", ci, "remote", "add", "origin", repo.path],
-        ["-C", ci, "fetch", "-q", "origin", "+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"],
+        [
+          "-C", ci, "fetch", "-q", "origin", "+refs/heads/*:refs/remotes/origin/*",
+          "+refs/tags/*:refs/tags/*",
+        ],
         ["-C", ci, "checkout", "-q", "churn#production#7"],
       ] {
         let result = try ProcessRunner.run(git, arguments, in: directory.path)
@@ -183,9 +208,11 @@ import Testing
       let mlx = TestRepository.mlxExecutable
       // No origin/HEAD, no local branch: a remote-tracking `main` could be anyone's push, so
       // nothing is trusted, and HEAD's policy judges nothing that counts.
-      let untrusted = try ProcessRunner.run(mlx, ["registry", "check-ref", "churn#production#7"], in: ci)
+      let untrusted = try ProcessRunner.run(
+        mlx, ["registry", "check-ref", "churn#production#7"], in: ci)
       #expect(untrusted.status == 1, "\(untrusted)")
-      let verified = try ProcessRunner.run(mlx, ["registry", "which", "churn#production", "--json", "--all"], in: ci)
+      let verified = try ProcessRunner.run(
+        mlx, ["registry", "which", "churn#production", "--json", "--all"], in: ci)
       #expect(try verified.json()["verified"] as? Bool == false)
       let audit = try ProcessRunner.run(mlx, ["audit"], in: ci)
       #expect(audit.status == 1)
@@ -193,10 +220,13 @@ import Testing
       let promote = try ProcessRunner.run(mlx, ["promote", "churn", "--to", "dev"], in: ci)
       #expect(promote.stderr.contains("no trusted ref"), "\(promote)")
       // Told which branch is the default (as `git clone` records it), origin/main judges.
-      _ = try ProcessRunner.run(git, ["-C", ci, "remote", "set-head", "origin", "main"], in: directory.path)
-      let check = try ProcessRunner.run(mlx, ["registry", "check-ref", "churn#production#7"], in: ci)
+      _ = try ProcessRunner.run(
+        git, ["-C", ci, "remote", "set-head", "origin", "main"], in: directory.path)
+      let check = try ProcessRunner.run(
+        mlx, ["registry", "check-ref", "churn#production#7"], in: ci)
       #expect(check.status == 1, "origin/main's policy judges: \(check)")
-      let which = try ProcessRunner.run(mlx, ["registry", "which", "churn#production", "--json"], in: ci)
+      let which = try ProcessRunner.run(
+        mlx, ["registry", "which", "churn#production", "--json"], in: ci)
       #expect(try which.json()["version"] as? String == "v0.0.2")
       #expect(try which.json()["verified"] as? Bool == true)
     }
@@ -221,7 +251,9 @@ import Testing
     try repo.git("config", "mlx.trustedRef", "origin/main")
     let result = try repo.mlx("registry")
     #expect(result.status != 0)
-    #expect(result.stderr.contains("could be refs/heads/origin/main or refs/remotes/origin/main"), "\(result)")
+    #expect(
+      result.stderr.contains("could be refs/heads/origin/main or refs/remotes/origin/main"),
+      "\(result)")
   }
 
   @Test func tagsDatedInTheFutureNeitherCountNorHoldWritesBack() throws {

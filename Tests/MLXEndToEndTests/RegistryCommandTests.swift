@@ -11,12 +11,15 @@ struct RegistryFixture {
   var alice: String { keys("alice") }
   var mallory: String { keys("mallory") }
 
-  init(gates: [String] = ["accuracy >= 0.9"], productionSigners: [String] = ["alice@example.com"]) throws {
+  init(gates: [String] = ["accuracy >= 0.9"], productionSigners: [String] = ["alice@example.com"])
+    throws
+  {
     repo = try TestRepository()
     keys = try TemporaryDirectory(prefix: "mlx-keys")
     for (name, email) in [("alice", "alice@example.com"), ("mallory", "mallory@example.com")] {
       let result = try ProcessRunner.run(
-        ProcessRunner.which("ssh-keygen")!, ["-q", "-t", "ed25519", "-N", "", "-C", email, "-f", keys(name)],
+        ProcessRunner.which("ssh-keygen")!,
+        ["-q", "-t", "ed25519", "-N", "", "-C", email, "-f", keys(name)],
         in: keys.path)
       guard result.succeeded else { throw TestFailure("ssh-keygen failed: \(result)") }
     }
@@ -25,10 +28,13 @@ struct RegistryFixture {
     try repo.git("config", "gpg.format", "ssh")
     try repo.git("config", "user.signingkey", alice)
     try repo.mlx("init")
-    let alicePublic = try keys.read("alice.pub").split(separator: " ").prefix(2).joined(separator: " ")
-    try repo.write("alice@example.com namespaces=\"git\" \(alicePublic)\n", to: ".mlx/allowed_signers")
+    let alicePublic = try keys.read("alice.pub").split(separator: " ").prefix(2).joined(
+      separator: " ")
+    try repo.write(
+      "alice@example.com namespaces=\"git\" \(alicePublic)\n", to: ".mlx/allowed_signers")
     let gateList = gates.map { "\"\($0)\"" }.joined(separator: ", ")
-    let productionGates = (gates + ["auc >= current.auc - 0.01"]).map { "\"\($0)\"" }.joined(separator: ", ")
+    let productionGates = (gates + ["auc >= current.auc - 0.01"]).map { "\"\($0)\"" }.joined(
+      separator: ", ")
     let signerList = productionSigners.joined(separator: ", ")
     try repo.write(
       """
@@ -104,7 +110,10 @@ struct RegistryFixture {
       let result = try repo.mlx("promote", "churn", "--to", stage)
       #expect(result.succeeded, "\(result)")
     }
-    #expect(try fixture.tags() == ["churn#dev#1", "churn#production#3", "churn#staging#2", "churn@v0.0.1"])
+    #expect(
+      try fixture.tags() == [
+        "churn#dev#1", "churn#production#3", "churn#staging#2", "churn@v0.0.1",
+      ])
     for tag in try fixture.tags() {
       let verified = try fixture.gitVerify(tag)
       #expect(verified.succeeded, "\(tag): \(verified)")
@@ -136,7 +145,11 @@ struct RegistryFixture {
     try repo.write(String(object[..<start.lowerBound]), to: "payload")
     try repo.write(String(object[start.lowerBound...]), to: "payload.sig")
     let result = try ProcessRunner.run(
-      "/bin/sh", ["-c", "ssh-keygen -Y verify -f .mlx/allowed_signers -I alice@example.com -n git -s payload.sig < payload"],
+      "/bin/sh",
+      [
+        "-c",
+        "ssh-keygen -Y verify -f .mlx/allowed_signers -I alice@example.com -n git -s payload.sig < payload",
+      ],
       in: repo.path)
     #expect(result.succeeded, "\(result)")
     #expect(result.stdout.contains("Good \"git\" signature for alice@example.com"))
@@ -164,23 +177,29 @@ struct RegistryFixture {
     defer { fixture.remove() }
     let repo = fixture.repo
     func history() throws -> [String] {
-      let events = try repo.mlx("registry", "history", "--json").json()["events"] as? [[String: Any]] ?? []
+      let events =
+        try repo.mlx("registry", "history", "--json").json()["events"] as? [[String: Any]] ?? []
       return events.compactMap { $0["tag"] as? String }
     }
-    for stage in ["dev", "staging"] { #expect(try repo.mlx("promote", "churn", "--to", stage).succeeded) }
+    for stage in ["dev", "staging"] {
+      #expect(try repo.mlx("promote", "churn", "--to", stage).succeeded)
+    }
     #expect(try history() == ["churn@v0.0.1", "churn#dev#1", "churn#staging#2"])
     // Deleted with git.
     try repo.git("tag", "-d", "churn#staging#2")
     #expect(try history() == ["churn@v0.0.1", "churn#dev#1"])
     // Created with git (an annotated tag, as GTO writes).
-    try repo.run("git", "-c", "tag.gpgSign=false", "tag", "-a", "-m", "again", "churn#staging#3", "HEAD")
+    try repo.run(
+      "git", "-c", "tag.gpgSign=false", "tag", "-a", "-m", "again", "churn#staging#3", "HEAD")
     #expect(try history().last == "churn#staging#3")
     // Packed into packed-refs, as clone and gc leave them.
     try repo.git("pack-refs", "--all")
     #expect(try history() == ["churn@v0.0.1", "churn#dev#1", "churn#staging#3"])
     // A loose reference rewritten in place to point at another tag object.
-    try repo.run("git", "-c", "tag.gpgSign=false", "tag", "-a", "-m", "moved", "churn#dev#4", "HEAD")
-    let other = try repo.git("rev-parse", "refs/tags/churn#staging#3").trimmingCharacters(in: .whitespacesAndNewlines)
+    try repo.run(
+      "git", "-c", "tag.gpgSign=false", "tag", "-a", "-m", "moved", "churn#dev#4", "HEAD")
+    let other = try repo.git("rev-parse", "refs/tags/churn#staging#3").trimmingCharacters(
+      in: .whitespacesAndNewlines)
     #expect(try history().contains("churn#dev#4"))
     let file = FileHandle(forWritingAtPath: repo.directory(".git/refs/tags/churn#dev#4"))!
     try file.truncate(atOffset: 0)
@@ -193,7 +212,8 @@ struct RegistryFixture {
     #expect(!events.contains { $0["tag"] as? String == "churn#dev#4" })
     #expect(history.stderr.contains("churn#dev#4 (replayed)"), "\(history)")
     let audit = try repo.mlx("audit", "--json").json()["entries"] as? [[String: Any]] ?? []
-    #expect(audit.first { $0["tag"] as? String == "churn#dev#4" }?["status"] as? String == "replayed")
+    #expect(
+      audit.first { $0["tag"] as? String == "churn#dev#4" }?["status"] as? String == "replayed")
   }
 
   @Test func theTaggerIsTheCommitterGitWouldName() throws {
@@ -208,14 +228,17 @@ struct RegistryFixture {
     #expect(refused.stdout.contains("not allowed to sign as bot@example.com"), "\(refused)")
     #expect(try fixture.tags().isEmpty)
     // Once the allowed signers let the key sign as the bot, the bot is the tagger.
-    let alicePublic = try fixture.keys.read("alice.pub").split(separator: " ").prefix(2).joined(separator: " ")
+    let alicePublic = try fixture.keys.read("alice.pub").split(separator: " ").prefix(2).joined(
+      separator: " ")
     try repo.write(
       try repo.read(".mlx/allowed_signers") + "bot@example.com namespaces=\"git\" \(alicePublic)\n",
       to: ".mlx/allowed_signers")
     try repo.commitAll("let the release bot sign")
     #expect(try repo.mlx("register", "churn", environment: ci).succeeded)
-    let tagger = try repo.git("for-each-ref", "--format=%(taggername) %(taggeremail)", "refs/tags/churn@v0.0.1")
-    #expect(tagger.trimmingCharacters(in: .whitespacesAndNewlines) == "Release Bot <bot@example.com>")
+    let tagger = try repo.git(
+      "for-each-ref", "--format=%(taggername) %(taggeremail)", "refs/tags/churn@v0.0.1")
+    #expect(
+      tagger.trimmingCharacters(in: .whitespacesAndNewlines) == "Release Bot <bot@example.com>")
     #expect(try repo.mlx("audit").succeeded)
   }
 
@@ -262,7 +285,8 @@ struct RegistryFixture {
     }
     let result = try repo.mlx("promote", "churn", "--to", "production")
     #expect(result.status == 1)
-    #expect(result.stdout.contains("FAIL  gate auc >= current.auc - 0.01: auc = 0.9, current.auc = 0.95"))
+    #expect(
+      result.stdout.contains("FAIL  gate auc >= current.auc - 0.01: auc = 0.9, current.auc = 0.95"))
   }
 
   @Test func auditReportsForgedUnsignedAndEditedTags() throws {
@@ -277,20 +301,26 @@ struct RegistryFixture {
 
     // 1. Forged: Mallory signs a production tag, claiming to be Alice.
     try repo.run(
-      "git", "-c", "user.signingkey=\(fixture.mallory)", "tag", "-s", "-m", "promote", "churn#production#10", head)
+      "git", "-c", "user.signingkey=\(fixture.mallory)", "tag", "-s", "-m", "promote",
+      "churn#production#10", head)
     // 2. Unsigned production tag.
     try repo.git("tag", "-a", "-m", "promote", "churn#production#11", head)
     // 3. Edited: the message of a signed tag is changed, its signature kept.
     let original = try repo.git("cat-file", "tag", "churn#staging#2")
-    let edited = original.replacingOccurrences(of: "Promote churn v0.0.1 to staging", with: "Promote churn v0.0.1 to staging (approved by the CTO)")
-    let mktag = try ProcessRunner.run(ProcessRunner.which("git")!, ["mktag"], in: repo.path, input: edited)
+    let edited = original.replacingOccurrences(
+      of: "Promote churn v0.0.1 to staging",
+      with: "Promote churn v0.0.1 to staging (approved by the CTO)")
+    let mktag = try ProcessRunner.run(
+      ProcessRunner.which("git")!, ["mktag"], in: repo.path, input: edited)
     #expect(mktag.succeeded, "\(mktag)")
-    try repo.git("tag", "-f", "churn#staging#2", mktag.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+    try repo.git(
+      "tag", "-f", "churn#staging#2", mktag.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
 
     let result = try repo.mlx("audit", "--json")
     #expect(result.status == 1)
     let entries = try #require(try result.json()["entries"] as? [[String: Any]])
-    let status = Dictionary(uniqueKeysWithValues: entries.map { ($0["tag"] as! String, $0["status"] as! String) })
+    let status = Dictionary(
+      uniqueKeysWithValues: entries.map { ($0["tag"] as! String, $0["status"] as! String) })
     #expect(status["churn#production#10"] == "unauthorised")
     #expect(status["churn#production#11"] == "unsigned")
     #expect(status["churn#staging#2"] == "invalid")
@@ -322,10 +352,13 @@ struct RegistryFixture {
     let rollback = try repo.mlx("rollback", "churn", "--stage", "production")
     #expect(rollback.succeeded, "\(rollback)")
     #expect(try holder("production") == "v0.0.1")
-    #expect(try repo.git("cat-file", "-p", "churn#production#7").contains("Mlx-Rollback-From: v0.0.2"))
+    #expect(
+      try repo.git("cat-file", "-p", "churn#production#7").contains("Mlx-Rollback-From: v0.0.2"))
 
     #expect(try repo.mlx("unassign", "churn#dev").succeeded)
-    #expect(try holder("dev") == "v0.0.1", "unassigning v0.0.2 leaves v0.0.1's assignment, as GTO reads it")
+    #expect(
+      try holder("dev") == "v0.0.1",
+      "unassigning v0.0.2 leaves v0.0.1's assignment, as GTO reads it")
     #expect(try repo.mlx("deregister", "churn@v0.0.2").succeeded)
     #expect(try fixture.tags().contains("churn@v0.0.2!"))
     let latest = try repo.mlx("registry", "--json").json()["artifacts"] as? [[String: Any]]
@@ -345,7 +378,9 @@ struct RegistryFixture {
     for (index, content) in ["w1", "w2", "w3"].enumerated() {
       if index > 0 { try fixture.commitModel(content, accuracy: 0.95, auc: 0.96) }
       let stamp = "2026-01-0\(index + 1)T12:00:00Z"
-      #expect(try repo.mlx("promote", "churn", "--to", "dev", environment: ["GIT_COMMITTER_DATE": stamp]).succeeded)
+      #expect(
+        try repo.mlx("promote", "churn", "--to", "dev", environment: ["GIT_COMMITTER_DATE": stamp])
+          .succeeded)
       times.append(stamp)
     }
     for (index, expected) in ["v0.0.1", "v0.0.2", "v0.0.3"].enumerated() {
@@ -364,7 +399,10 @@ struct RegistryFixture {
     defer { fixture.remove() }
     let repo = fixture.repo
     try withTemporaryDirectory { remote in
-      #expect(try ProcessRunner.run(ProcessRunner.which("git")!, ["init", "-q", "--bare", remote.path], in: remote.path).succeeded)
+      #expect(
+        try ProcessRunner.run(
+          ProcessRunner.which("git")!, ["init", "-q", "--bare", remote.path], in: remote.path
+        ).succeeded)
       try repo.git("remote", "add", "origin", remote.path)
       let result = try repo.mlx("promote", "churn", "--to", "dev", "--push")
       #expect(result.succeeded, "\(result)")
@@ -386,37 +424,48 @@ struct RegistryFixture {
       minute += 1
       let stamp = String(format: "2026-02-01T10:%02d:00Z", minute)
       return try ProcessRunner.run(
-        TestRepository.mlxExecutable, arguments, in: repo.path, environment: ["GIT_COMMITTER_DATE": stamp])
+        TestRepository.mlxExecutable, arguments, in: repo.path,
+        environment: ["GIT_COMMITTER_DATE": stamp])
     }
     for stage in ["dev", "staging", "production"] {
       #expect(try mlx("promote", "churn", "--to", stage).succeeded)
     }
     try fixture.commitModel("weights v2", accuracy: 0.95, auc: 0.96)
     #expect(try mlx("promote", "churn", "--to", "dev").succeeded)
-    #expect(try mlx("register", "churn", "--bump", "minor").status != 0, "HEAD is registered already")
+    #expect(
+      try mlx("register", "churn", "--bump", "minor").status != 0, "HEAD is registered already")
     #expect(try mlx("unassign", "churn%staging").succeeded)
     #expect(try mlx("register", "other", "--path", "models/model.bin").succeeded)
 
-    let mlxStates = try #require(try repo.mlx("registry", "--json").json()["artifacts"] as? [[String: Any]])
+    let mlxStates = try #require(
+      try repo.mlx("registry", "--json").json()["artifacts"] as? [[String: Any]])
     let show = try ProcessRunner.run(gto, ["show", "--json"], in: repo.path)
     #expect(show.succeeded, "\(show)")
-    let gtoStates = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: [String: Any]])
+    let gtoStates = try #require(
+      try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: [String: Any]])
     #expect(Set(gtoStates.keys) == Set(mlxStates.map { $0["name"] as! String }))
     for state in mlxStates {
       let name = state["name"] as! String
       let theirs = try #require(gtoStates[name])
       #expect(theirs["version"] as? String == state["latest"] as? String, "\(name)")
-      let stages = (state["stages"] as? [String: [String: Any]] ?? [:]).mapValues { $0["version"] as! String }
+      let stages = (state["stages"] as? [String: [String: Any]] ?? [:]).mapValues {
+        $0["version"] as! String
+      }
       #expect(theirs["stage"] as? [String: String] ?? [:] == stages, "\(name)")
     }
 
     let history = try ProcessRunner.run(gto, ["history", "--json"], in: repo.path)
     #expect(history.succeeded, "\(history)")
-    let gtoEvents = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
-    let mlxEvents = try #require(try repo.mlx("registry", "history", "--json").json()["events"] as? [[String: Any]])
+    let gtoEvents = try #require(
+      try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
+    let mlxEvents = try #require(
+      try repo.mlx("registry", "history", "--json").json()["events"] as? [[String: Any]])
     func key(_ event: [String: Any], tagField: String, kindField: String) -> String {
-      [event[tagField], event[kindField], event["artifact"], event["version"], event["stage"], event["commit"]]
-        .map { value in value == nil || value is NSNull ? "-" : "\(value!)" }.joined(separator: "|")
+      [
+        event[tagField], event[kindField], event["artifact"], event["version"], event["stage"],
+        event["commit"],
+      ]
+      .map { value in value == nil || value is NSNull ? "-" : "\(value!)" }.joined(separator: "|")
     }
     let theirs = Set(gtoEvents.map { key($0, tagField: "ref", kindField: "event") })
     let ours = Set(mlxEvents.map { key($0, tagField: "tag", kindField: "kind") })

@@ -6,17 +6,22 @@ import Testing
 /// comes from Git objects, every event is judged by the policy, and mlx never writes what its
 /// own audit rejects.
 @Suite struct RegistryTrustTests {
-  private func holder(_ repo: TestRepository, _ stage: String, all: Bool = false) throws -> String? {
-    let result = try repo.mlx(["registry", "which", "churn#\(stage)", "--json"] + (all ? ["--all"] : []))
+  private func holder(_ repo: TestRepository, _ stage: String, all: Bool = false) throws -> String?
+  {
+    let result = try repo.mlx(
+      ["registry", "which", "churn#\(stage)", "--json"] + (all ? ["--all"] : []))
     return result.succeeded ? try result.json()["version"] as? String : nil
   }
 
-  private func auditStatus(_ repo: TestRepository) throws -> (exit: Int32, status: [String: String]) {
+  private func auditStatus(_ repo: TestRepository) throws -> (exit: Int32, status: [String: String])
+  {
     let result = try repo.mlx("audit", "--json")
     let entries = try result.json()["entries"] as? [[String: Any]] ?? []
     return (
       result.status,
-      Dictionary(entries.map { ($0["tag"] as! String, $0["status"] as! String) }) { first, _ in first }
+      Dictionary(entries.map { ($0["tag"] as! String, $0["status"] as! String) }) { first, _ in
+        first
+      }
     )
   }
 
@@ -45,7 +50,8 @@ import Testing
     let repo = fixture.repo
     #expect(try holder(repo, "production") == "v0.0.2")
     // An older production tag's object under a new, higher counter: no key needed.
-    try repo.git("update-ref", "refs/tags/churn#production#11", try object(repo, "churn#production#3"))
+    try repo.git(
+      "update-ref", "refs/tags/churn#production#11", try object(repo, "churn#production#3"))
     // A dev tag's object under a production name.
     try repo.git("update-ref", "refs/tags/churn#production#12", try object(repo, "churn#dev#4"))
     #expect(try holder(repo, "production") == "v0.0.2", "replayed tags never count")
@@ -57,7 +63,9 @@ import Testing
     #expect(status["churn#production#12"] == "replayed")
     #expect(status["churn#production#6"] == "ok")
     let text = try repo.mlx("audit")
-    #expect(text.stdout.contains("the tag object was written as 'churn#production#3', not 'churn#production#11'"))
+    #expect(
+      text.stdout.contains(
+        "the tag object was written as 'churn#production#3', not 'churn#production#11'"))
   }
 
   @Test func theVersionComesFromTheCommitNeverTheMessage() throws {
@@ -67,15 +75,23 @@ import Testing
     #expect(try repo.mlx("promote", "churn", "--to", "dev").succeeded)
     // A correctly signed tag on v0.0.1's commit whose message claims v0.1.1.
     let head = try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
-    try repo.write("Promote churn v0.1.1 to dev\n\nMlx-Artifact: churn\nMlx-Version: v0.1.1\nMlx-Stage: dev\n", to: "message.txt")
+    try repo.write(
+      "Promote churn v0.1.1 to dev\n\nMlx-Artifact: churn\nMlx-Version: v0.1.1\nMlx-Stage: dev\n",
+      to: "message.txt")
     try repo.git("tag", "-s", "-F", "message.txt", "churn#dev#2", head)
-    let history = try repo.mlx("registry", "history", "--json", "--all").json()["events"] as? [[String: Any]] ?? []
+    let history =
+      try repo.mlx("registry", "history", "--json", "--all").json()["events"] as? [[String: Any]]
+      ?? []
     let claimed = history.first { $0["tag"] as? String == "churn#dev#2" }
-    #expect(claimed?["version"] as? String == "v0.0.1", "GTO's rule: the version registered at the commit")
+    #expect(
+      claimed?["version"] as? String == "v0.0.1", "GTO's rule: the version registered at the commit"
+    )
     let (exit, status) = try auditStatus(repo)
     #expect(exit == 1)
     #expect(status["churn#dev#2"] == "mismatch")
-    #expect(try repo.mlx("audit").stdout.contains("Mlx-Version claims 'v0.1.1'; the Git objects say 'v0.0.1'"))
+    #expect(
+      try repo.mlx("audit").stdout.contains(
+        "Mlx-Version claims 'v0.1.1'; the Git objects say 'v0.0.1'"))
   }
 
   @Test func aHandSignedPromotionIsJudgedByThePolicyLikeMlxPromote() throws {
@@ -86,16 +102,19 @@ import Testing
     // Correctly signed by Alice with plain git, skipping staging.
     let head = try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
     try repo.git("tag", "-s", "-m", "straight to production", "churn#production#2", head)
-    #expect(try fixture.gitVerify("churn#production#2").succeeded, "git itself accepts the signature")
+    #expect(
+      try fixture.gitVerify("churn#production#2").succeeded, "git itself accepts the signature")
     let (exit, status) = try auditStatus(repo)
     #expect(exit == 1)
     #expect(status["churn#production#2"] == "order")
     #expect(try holder(repo, "production") == nil, "an event that fails the audit is not counted")
-    #expect(try holder(repo, "production", all: true) == "v0.0.1", "--all counts everything, as GTO")
+    #expect(
+      try holder(repo, "production", all: true) == "v0.0.1", "--all counts everything, as GTO")
     // mlx promote refuses the same promotion.
     let promote = try repo.mlx("promote", "churn", "--to", "production")
     #expect(promote.status == 1)
-    #expect(promote.stdout.contains("FAIL  stage order: v0.0.1 must be in staging before production"))
+    #expect(
+      promote.stdout.contains("FAIL  stage order: v0.0.1 must be in staging before production"))
   }
 
   @Test func holdersSignedByKeysOutsideTheAllowedSignersAreNotCounted() throws {
@@ -105,7 +124,9 @@ import Testing
     #expect(try repo.mlx("promote", "churn", "--to", "dev").succeeded)
     try fixture.commitModel("weights v2", accuracy: 0.95, auc: 0.97)
     let head = try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
-    try repo.run("git", "-c", "user.signingkey=\(fixture.mallory)", "tag", "-s", "-m", "mine", "churn#dev#2", head)
+    try repo.run(
+      "git", "-c", "user.signingkey=\(fixture.mallory)", "tag", "-s", "-m", "mine", "churn#dev#2",
+      head)
     #expect(try holder(repo, "dev") == "v0.0.1")
     let which = try repo.mlx("registry", "which", "churn#dev")
     #expect(which.stderr.contains("churn#dev#2 (unauthorised)"), "\(which)")
@@ -134,7 +155,10 @@ import Testing
     #expect(rollback.stdout.contains("production: v0.0.2 → v0.0.1"))
     #expect(try holder(repo, "production") == "v0.0.1")
     let message = try repo.git("cat-file", "-p", "churn#production#7")
-    for trailer in ["Mlx-Digest: sha256:", "Mlx-Run: run-weights-v1", "Mlx-Metric: accuracy=0.93", "Mlx-Rollback-From: v0.0.2"] {
+    for trailer in [
+      "Mlx-Digest: sha256:", "Mlx-Run: run-weights-v1", "Mlx-Metric: accuracy=0.93",
+      "Mlx-Rollback-From: v0.0.2",
+    ] {
       #expect(message.contains(trailer), "missing \(trailer)")
     }
     let (exit, status) = try auditStatus(repo)
@@ -150,7 +174,10 @@ import Testing
     let repo = fixture.repo
     // v0.0.1's auc (0.95) is below v0.0.2's (0.97) minus 0.01: the relative gate fails.
     let policy = try repo.read(".mlx/policy.yaml")
-    try repo.write(policy.replacingOccurrences(of: "    signature: required\n", with: "    signature: required\n    rollback: check-gates\n"), to: ".mlx/policy.yaml")
+    try repo.write(
+      policy.replacingOccurrences(
+        of: "    signature: required\n",
+        with: "    signature: required\n    rollback: check-gates\n"), to: ".mlx/policy.yaml")
     try repo.git("commit", "-qam", "rollbacks re-check the gates")
     let refused = try repo.mlx("rollback", "churn", "--stage", "production")
     #expect(refused.status == 1)
@@ -178,7 +205,9 @@ import Testing
       #expect(result?.succeeded == true, "\(String(describing: result))")
       #expect(result?.stderr.contains("tag already exists") == false)
     }
-    let counters = try fixture.tags().filter { $0.contains("#") }.map { $0.split(separator: "#").last! }
+    let counters = try fixture.tags().filter { $0.contains("#") }.map {
+      $0.split(separator: "#").last!
+    }
     #expect(counters.sorted() == ["1", "2"], "each promotion took its own counter: \(counters)")
     #expect(try repo.mlx("audit").succeeded)
   }
@@ -187,11 +216,14 @@ import Testing
     let fixture = try RegistryFixture(gates: [])
     defer { fixture.remove() }
     let repo = fixture.repo
-    let result = try repo.mlx("register", "churn", environment: ["GIT_COMMITTER_DATE": "@1767225600 +0530"])
+    let result = try repo.mlx(
+      "register", "churn", environment: ["GIT_COMMITTER_DATE": "@1767225600 +0530"])
     #expect(result.succeeded, "\(result)")
-    let tagger = try repo.git("for-each-ref", "--format=%(taggerdate:raw)", "refs/tags/churn@v0.0.1")
+    let tagger = try repo.git(
+      "for-each-ref", "--format=%(taggerdate:raw)", "refs/tags/churn@v0.0.1")
     #expect(tagger.trimmingCharacters(in: .whitespacesAndNewlines) == "1767225600 +0530")
-    let bad = try repo.mlx("register", "churn", "HEAD", environment: ["GIT_COMMITTER_DATE": "next tuesday"])
+    let bad = try repo.mlx(
+      "register", "churn", "HEAD", environment: ["GIT_COMMITTER_DATE": "next tuesday"])
     #expect(bad.status != 0)
     #expect(bad.stderr.contains("GIT_COMMITTER_DATE 'next tuesday' is not a date git accepts"))
   }
@@ -209,13 +241,15 @@ import Testing
     try fixture.commitModel("weights bad", accuracy: 0.1, auc: 0.1)
     let promote = try repo.mlx("promote", "churn", "--to", "staging")
     #expect(promote.status == 1)
-    #expect(promote.stdout.contains("FAIL  gate accuracy >= 0.9"), "main's policy judges: \(promote)")
+    #expect(
+      promote.stdout.contains("FAIL  gate accuracy >= 0.9"), "main's policy judges: \(promote)")
     #expect(promote.stdout.contains("FAIL  stage order"))
     // The audit names the trusted ref and the commit whose policy judged each event.
     let auditRun = try repo.mlx("audit", "--json")
     let audit = try auditRun.json()
     #expect(audit["trusted_ref"] as? String == "refs/heads/main", "\(auditRun)")
-    let mainPolicy = try repo.git("rev-list", "-1", "main", "--", ".mlx/policy.yaml").trimmingCharacters(in: .whitespacesAndNewlines)
+    let mainPolicy = try repo.git("rev-list", "-1", "main", "--", ".mlx/policy.yaml")
+      .trimmingCharacters(in: .whitespacesAndNewlines)
     let entries = audit["entries"] as? [[String: Any]] ?? []
     #expect(entries.allSatisfy { $0["policy_commit"] as? String == mainPolicy })
     let changes = audit["policy_changes"] as? [[String: Any]] ?? []
@@ -235,17 +269,23 @@ import Testing
     defer { fixture.remove() }
     let repo = fixture.repo
     let second = "2026-05-01T12:00:00Z"
-    #expect(try repo.mlx("register", "churn", environment: ["GIT_COMMITTER_DATE": "2026-05-01T11:00:00Z"]).succeeded)
-    #expect(try repo.mlx("promote", "churn", "--to", "dev", environment: ["GIT_COMMITTER_DATE": second]).succeeded)
+    #expect(
+      try repo.mlx("register", "churn", environment: ["GIT_COMMITTER_DATE": "2026-05-01T11:00:00Z"])
+        .succeeded)
+    #expect(
+      try repo.mlx("promote", "churn", "--to", "dev", environment: ["GIT_COMMITTER_DATE": second])
+        .succeeded)
     // A stricter policy (a gate dev's version fails) committed in that same second.
     try repo.write(
-      try repo.read(".mlx/policy.yaml").replacingOccurrences(of: "  - name: dev\n", with: "  - name: dev\n    gates: [\"accuracy >= 0.99\"]\n"),
+      try repo.read(".mlx/policy.yaml").replacingOccurrences(
+        of: "  - name: dev\n", with: "  - name: dev\n    gates: [\"accuracy >= 0.99\"]\n"),
       to: ".mlx/policy.yaml")
     try repo.commitAll("stricter dev", date: second)
     #expect(try repo.mlx("audit").succeeded, "the promotion was judged by the policy before")
     // A promotion made "at" that second is written after it, under the new policy.
     try fixture.commitModel("weights v2", accuracy: 0.995, auc: 0.99)
-    let promoted = try repo.mlx("promote", "churn", "--to", "dev", environment: ["GIT_COMMITTER_DATE": second])
+    let promoted = try repo.mlx(
+      "promote", "churn", "--to", "dev", environment: ["GIT_COMMITTER_DATE": second])
     #expect(promoted.succeeded, "\(promoted)")
     #expect(promoted.stdout.contains("pass  gate accuracy >= 0.99"))
     #expect(try repo.mlx("audit").succeeded)
@@ -283,7 +323,9 @@ import Testing
     // The work tree's policy is not the one that judges until it is committed.
     try repo.write(try repo.read(".mlx/policy.yaml") + "\n", to: ".mlx/policy.yaml")
     let note = try repo.mlx("promote", "churn", "--to", "staging")
-    #expect(note.stderr.contains("the work tree's .mlx/policy.yaml differs from refs/heads/main's"), "\(note)")
+    #expect(
+      note.stderr.contains("the work tree's .mlx/policy.yaml differs from refs/heads/main's"),
+      "\(note)")
     let empty = try TestRepository()
     defer { empty.remove() }
     #expect(try empty.mlx("register", "net").stderr.contains("the repository has no commits yet"))
@@ -300,7 +342,8 @@ import Testing
     #expect(good.succeeded, "\(good)")
     #expect(good.stdout.contains("churn#dev#1: assignment of dev, churn v0.0.1"))
     #expect(try repo.mlx("registry", "check-ref", "churn#dev#1", "--stage").stdout == "dev\n")
-    #expect(try repo.mlx("registry", "check-ref", "churn#dev#1", "--event").stdout == "assignment\n")
+    #expect(
+      try repo.mlx("registry", "check-ref", "churn#dev#1", "--event").stdout == "assignment\n")
     // A hand-made production tag that skips staging: CI must not deploy it.
     let head = try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
     try repo.git("tag", "-s", "-m", "ship it", "churn#production#2", head)
@@ -319,7 +362,8 @@ import Testing
     try repo.mlx("init")
     try repo.write("weights", to: "models/net.bin")
     try repo.mlx("add", "models/net.bin")
-    try repo.write("net:\n  type: model\n  path: models/net.bin\n  description: the net\n", to: "artifacts.yaml")
+    try repo.write(
+      "net:\n  type: model\n  path: models/net.bin\n  description: the net\n", to: "artifacts.yaml")
     try repo.commitAll("model and artifacts.yaml")
     #expect(try repo.mlx("register", "net").succeeded)
     let which = try repo.mlx("registry", "which", "net#dev")
@@ -335,7 +379,8 @@ import Testing
     defer { fixture.remove() }
     let repo = fixture.repo
     try withTemporaryDirectory { remote in
-      _ = try ProcessRunner.run(ProcessRunner.which("git")!, ["init", "-q", "--bare", remote.path], in: remote.path)
+      _ = try ProcessRunner.run(
+        ProcessRunner.which("git")!, ["init", "-q", "--bare", remote.path], in: remote.path)
       try repo.git("remote", "add", "origin", remote.path)
       // The remote already has a different churn@v0.0.1.
       try repo.git("tag", "-a", "-m", "someone else's", "churn@v0.0.1")

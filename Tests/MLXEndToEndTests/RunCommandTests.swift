@@ -94,7 +94,8 @@ private func resetCalls(_ repo: TestRepository) throws {
 
     // The command.
     try resetCalls(repo)
-    let spec = try repo.read("mlx.yaml").replacingOccurrences(of: "echo prepare >>", with: "echo 'prepare' >>")
+    let spec = try repo.read("mlx.yaml").replacingOccurrences(
+      of: "echo prepare >>", with: "echo 'prepare' >>")
     try repo.write(spec, to: "mlx.yaml")
     let command = try repo.mlx("run", "prepare")
     #expect(command.stdout.contains("Running 'prepare': command changed"))
@@ -104,7 +105,8 @@ private func resetCalls(_ repo: TestRepository) throws {
     try resetCalls(repo)
     try repo.run("rm", "models/model.bin")
     let restored = try repo.mlx("run")
-    #expect(restored.stdout.contains("output models/model.bin is missing; restoring it from the store"))
+    #expect(
+      restored.stdout.contains("output models/model.bin is missing; restoring it from the store"))
     #expect(try calls(repo).isEmpty)
     #expect(repo.exists("models/model.bin"))
   }
@@ -151,18 +153,21 @@ private func resetCalls(_ repo: TestRepository) throws {
     defer { repo.remove() }
     #expect(try repo.mlx("run", "prepare").succeeded)
     let preparedLock = try repo.read("mlx.lock")
-    let spec = try repo.read("mlx.yaml").replacingOccurrences(of: "- echo train >> calls.log", with: "- exit 3")
+    let spec = try repo.read("mlx.yaml").replacingOccurrences(
+      of: "- echo train >> calls.log", with: "- exit 3")
     try repo.write(spec, to: "mlx.yaml")
     try repo.write("prepare:\n  suffix: two\ntrain:\n  lr: 0.1\n  epochs: 2\n", to: "params.yaml")
     let result = try repo.mlx("run")
     #expect(result.status == 3)
-    #expect(result.stderr.contains("stage 'train' failed with exit code 3; nothing was recorded for it"))
+    #expect(
+      result.stderr.contains("stage 'train' failed with exit code 3; nothing was recorded for it"))
     let lock = try repo.read("mlx.lock")
     #expect(!lock.contains("  train:"))
     #expect(lock != preparedLock, "prepare's new outputs are recorded")
     #expect(try repo.read("data/prepared/all.csv").hasSuffix("two\n"))
     #expect(!repo.exists("models/model.bin.mlx"))
-    let newest = try #require(try repo.mlx("runs", "--json").json()["runs"] as? [[String: Any]]).first
+    let newest = try #require(try repo.mlx("runs", "--json").json()["runs"] as? [[String: Any]])
+      .first
     let id = try #require(newest?["id"] as? String)
     let record = try repo.git("show", "refs/mlx/runs/\(id):run.json")
     #expect(record.contains("\"exit_status\" : 3"))
@@ -179,7 +184,8 @@ private func resetCalls(_ repo: TestRepository) throws {
     let result = try repo.mlx("run", "--keep-going", "--json")
     #expect(result.status == 1)
     let stages = try #require(try result.json()["stages"] as? [[String: Any]])
-    let statuses = Dictionary(uniqueKeysWithValues: stages.map { ($0["name"] as! String, $0["status"] as! String) })
+    let statuses = Dictionary(
+      uniqueKeysWithValues: stages.map { ($0["name"] as! String, $0["status"] as! String) })
     #expect(statuses == ["broken": "failed", "after": "blocked", "other": "ran"])
     #expect(repo.exists("c.mlx"))
   }
@@ -223,8 +229,10 @@ private func resetCalls(_ repo: TestRepository) throws {
     #expect(try calls(repo) == ["train"], "only the named stage is forced")
 
     var spec = try repo.read("mlx.yaml")
-    spec = spec.replacingOccurrences(of: "    role: train", with: "    role: train\n    always_changed: true")
-    spec = spec.replacingOccurrences(of: "    params: [prepare.suffix]", with: "    params: [prepare.suffix]\n    frozen: true")
+    spec = spec.replacingOccurrences(
+      of: "    role: train", with: "    role: train\n    always_changed: true")
+    spec = spec.replacingOccurrences(
+      of: "    params: [prepare.suffix]", with: "    params: [prepare.suffix]\n    frozen: true")
     try repo.write(spec, to: "mlx.yaml")
     try repo.write("a,b\n9,9\n", to: "data/raw.csv")
     try repo.mlx("add", "data/raw.csv")
@@ -265,15 +273,16 @@ private func resetCalls(_ repo: TestRepository) throws {
   @Test func trainAndEvalSelectStagesByRole() throws {
     let repo = try pipelineRepository()
     defer { repo.remove() }
-    let spec = try repo.read("mlx.yaml") + "\n" + """
-        evaluate:
-          cmd: |
-            mkdir -p metrics && echo '{"auc": 0.8}' > metrics/eval.json && echo evaluate >> calls.log
-          deps: [models/model.bin]
-          metrics: [metrics/eval.json]
-          role: eval
+    let spec =
+      try repo.read("mlx.yaml") + "\n" + """
+          evaluate:
+            cmd: |
+              mkdir -p metrics && echo '{"auc": 0.8}' > metrics/eval.json && echo evaluate >> calls.log
+            deps: [models/model.bin]
+            metrics: [metrics/eval.json]
+            role: eval
 
-      """
+        """
     try repo.write(spec, to: "mlx.yaml")
     #expect(try repo.mlx("train").succeeded)
     #expect(try calls(repo) == ["prepare", "train"])
@@ -295,7 +304,9 @@ private func resetCalls(_ repo: TestRepository) throws {
     #expect(unknown.errorLines.count == 1)
     #expect(unknown.stderr.contains("mlx.yaml:4: stage 'train': unknown key 'outputs'"))
 
-    try repo.write("stages:\n  a: {cmd: x, deps: [b.out], outs: [a.out]}\n  b: {cmd: y, deps: [a.out], outs: [b.out]}\n", to: "mlx.yaml")
+    try repo.write(
+      "stages:\n  a: {cmd: x, deps: [b.out], outs: [a.out]}\n  b: {cmd: y, deps: [a.out], outs: [b.out]}\n",
+      to: "mlx.yaml")
     let cycle = try repo.mlx("run")
     #expect(cycle.stderr.contains("cycle: a -> b -> a"))
 
@@ -305,7 +316,9 @@ private func resetCalls(_ repo: TestRepository) throws {
     try repo.write("stages:\n  a: {cmd: x, deps: [missing.csv], outs: [m]}\n", to: "mlx.yaml")
     let missing = try repo.mlx("run")
     #expect(missing.status == 1)
-    #expect(missing.stderr.contains("stage 'a': dependency missing.csv does not exist and no stage writes it"))
+    #expect(
+      missing.stderr.contains(
+        "stage 'a': dependency missing.csv does not exist and no stage writes it"))
 
     try repo.write("stages:\n  a: {cmd: x, params: [nope.key], outs: [m]}\n", to: "mlx.yaml")
     try repo.write("other: 1\n", to: "params.yaml")
@@ -323,6 +336,7 @@ private func resetCalls(_ repo: TestRepository) throws {
     try repo.write("stages:\n  a: {cmd: 'true', outs: [never-written]}\n", to: "mlx.yaml")
     let result = try repo.mlx("run")
     #expect(result.status == 1)
-    #expect(result.stderr.contains("stage 'a': the command succeeded but did not write never-written"))
+    #expect(
+      result.stderr.contains("stage 'a': the command succeeded but did not write never-written"))
   }
 }

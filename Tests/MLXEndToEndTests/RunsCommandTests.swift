@@ -52,7 +52,8 @@ private func trainingRepository() throws -> TestRepository {
     #expect(commit.contains("Dirty: false"))
 
     let json = try repo.git("show", "refs/mlx/runs/\(id):run.json")
-    let record = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    let record = try #require(
+      try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
     for field in [
       "id", "stages", "user", "platform", "started_at", "ended_at", "duration_seconds",
       "exit_status", "code", "params", "metrics", "mlx_version", "command",

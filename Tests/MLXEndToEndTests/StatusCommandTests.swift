@@ -78,7 +78,9 @@ import Testing
   @Test func malformedPointerNamesFileAndLine() throws {
     let repo = try repository()
     defer { repo.remove() }
-    try repo.write("version: 1\nkind: model\npath: model.bin\ndigest: sha256:abc\nsize: 7\n", to: "model.bin.mlx")
+    try repo.write(
+      "version: 1\nkind: model\npath: model.bin\ndigest: sha256:abc\nsize: 7\n", to: "model.bin.mlx"
+    )
     let result = try repo.mlx("status")
     #expect(result.status != 0)
     #expect(result.errorLines.count == 1)
@@ -99,7 +101,9 @@ import Testing
     let repo = try repository()
     defer { repo.remove() }
     let digest = try repo.sha256sum("model.bin")
-    try repo.write("version: 1\nkind: model\npath: ../../etc/passwd\ndigest: \(digest)\nsize: 7\n", to: "model.bin.mlx")
+    try repo.write(
+      "version: 1\nkind: model\npath: ../../etc/passwd\ndigest: \(digest)\nsize: 7\n",
+      to: "model.bin.mlx")
     let result = try repo.mlx("checkout")
     #expect(result.status != 0)
     #expect(result.stderr.contains("must stay inside the pointer's directory"))

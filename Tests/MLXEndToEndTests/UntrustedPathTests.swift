@@ -42,7 +42,8 @@ import Testing
     let (repo, digest, size) = try repositoryWithPayload()
     defer { repo.remove() }
     try commitPointer(repo, at: pointerPath, path: target, digest: digest, size: size)
-    let hooksBefore = try FileManager.default.contentsOfDirectory(atPath: repo.directory(".git/hooks"))
+    let hooksBefore = try FileManager.default.contentsOfDirectory(
+      atPath: repo.directory(".git/hooks"))
     for arguments in [["checkout"], ["checkout", "--force"], ["status"], ["verify", "-q"]] {
       let result = try repo.mlx(arguments)
       #expect(result.status != 0, "mlx \(arguments): \(result)")
@@ -51,7 +52,8 @@ import Testing
       #expect(result.stderr.contains(".git or .mlx"), "\(result)")
       #expect(!result.stderr.contains("--force"), "never recommends --force: \(result)")
     }
-    let hooksAfter = try FileManager.default.contentsOfDirectory(atPath: repo.directory(".git/hooks"))
+    let hooksAfter = try FileManager.default.contentsOfDirectory(
+      atPath: repo.directory(".git/hooks"))
     #expect(Set(hooksAfter) == Set(hooksBefore))
     #expect(!repo.exists("sub/.Git") && !repo.exists(".GIT") && !repo.exists("deeper"))
     #expect(try repo.read(".mlx/config.yaml").contains("owned") == false)
@@ -61,7 +63,8 @@ import Testing
   @Test func aPointerNamingGitItselfNeverEmptiesIt() throws {
     let (repo, digest, size) = try repositoryWithPayload()
     defer { repo.remove() }
-    try commitPointer(repo, at: "evil.mlx", path: ".git", digest: digest, size: size, executable: false)
+    try commitPointer(
+      repo, at: "evil.mlx", path: ".git", digest: digest, size: size, executable: false)
     let forced = try repo.mlx("checkout", "--force")
     #expect(forced.status != 0)
     #expect(forced.stderr.contains("evil.mlx"))
@@ -109,7 +112,9 @@ import Testing
     let result = try repo.mlx("add", "data")
     #expect(result.status != 0)
     #expect(result.errorLines.count == 1, "\(result)")
-    #expect(result.stderr.contains("data/vendor/.GIT: a tracked directory cannot hold a .git or .mlx entry"))
+    #expect(
+      result.stderr.contains(
+        "data/vendor/.GIT: a tracked directory cannot hold a .git or .mlx entry"))
     #expect(!repo.exists("data.mlx"))
     #expect(try repo.mlx("add", "data/vendor/.GIT/config").stderr.contains("inside .git or .mlx"))
   }
@@ -179,16 +184,21 @@ import Testing
   @Test func aPointerThatLiesAboutItsSizeIsCaught() throws {
     let (repo, digest, size) = try repositoryWithPayload()
     defer { repo.remove() }
-    try commitPointer(repo, at: "tools/payload.sh.mlx", path: "payload.sh", digest: digest, size: size + 100)
+    try commitPointer(
+      repo, at: "tools/payload.sh.mlx", path: "payload.sh", digest: digest, size: size + 100)
     try repo.run("rm", "tools/payload.sh")
     let checkout = try repo.mlx("checkout")
     #expect(checkout.status == 1)
-    #expect(checkout.stderr.contains("tools/payload.sh.mlx records \(size + 100) bytes"), "\(checkout)")
+    #expect(
+      checkout.stderr.contains("tools/payload.sh.mlx records \(size + 100) bytes"), "\(checkout)")
     #expect(checkout.stderr.contains("whose content has \(size)"))
     #expect(!repo.exists("tools/payload.sh"), "nothing is written from a pointer that lies")
     let verify = try repo.mlx("verify", "-q")
     #expect(verify.status == 1)
-    #expect(verify.stdout.contains("size mismatch: tools/payload.sh.mlx: size records \(size + 100), the content has \(size)"), "\(verify)")
+    #expect(
+      verify.stdout.contains(
+        "size mismatch: tools/payload.sh.mlx: size records \(size + 100), the content has \(size)"),
+      "\(verify)")
   }
 
   @Test func aDirectoryPointerThatLiesAboutItsTotalsIsCaught() throws {
@@ -222,11 +232,15 @@ import Testing
     try repo.mlx("add", "carrier.txt")
     let manifestDigest = try repo.sha256sum("carrier.txt")
     try repo.write(
-      "version: 1\nkind: dataset\npath: lies\ndigest: \(manifestDigest)\nsize: 9\nfiles: 1\n", to: "lies.mlx")
+      "version: 1\nkind: dataset\npath: lies\ndigest: \(manifestDigest)\nsize: 9\nfiles: 1\n",
+      to: "lies.mlx")
     let checkout = try repo.mlx("checkout", "lies")
     #expect(checkout.status == 1)
-    #expect(checkout.stderr.contains("the manifest of lies for a.txt records 9 bytes"), "\(checkout)")
+    #expect(
+      checkout.stderr.contains("the manifest of lies for a.txt records 9 bytes"), "\(checkout)")
     #expect(!repo.exists("lies"))
-    #expect(try repo.mlx("verify", "-q").stdout.contains("the manifest's size of a.txt records 9, the content has 4"))
+    #expect(
+      try repo.mlx("verify", "-q").stdout.contains(
+        "the manifest's size of a.txt records 9, the content has 4"))
   }
 }

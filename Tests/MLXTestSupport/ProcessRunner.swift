@@ -17,7 +17,8 @@ public enum ProcessRunner {
   /// change it with `git config` as a user would.
   public static func hermeticEnvironment(extra: [String: String] = [:]) -> [String: String] {
     var environment = ProcessInfo.processInfo.environment
-    for key in environment.keys where key.hasPrefix("GIT_") || key == "MLX_CACHE_DIR" || key == "CI" {
+    for key in environment.keys where key.hasPrefix("GIT_") || key == "MLX_CACHE_DIR" || key == "CI"
+    {
       environment[key] = nil
     }
     environment["GIT_CONFIG_NOSYSTEM"] = "1"

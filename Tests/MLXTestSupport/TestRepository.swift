@@ -20,7 +20,9 @@ public struct TestRepository: Sendable {
   /// event a test makes), so the policy a commit brings is in force for those events.
   public func commitAll(_ message: String, date: String = "2025-12-01T00:00:00Z") throws {
     try git("add", "-A")
-    try git(["commit", "-qm", message], environment: ["GIT_COMMITTER_DATE": date, "GIT_AUTHOR_DATE": date])
+    try git(
+      ["commit", "-qm", message],
+      environment: ["GIT_COMMITTER_DATE": date, "GIT_AUTHOR_DATE": date])
   }
 
   /// The built `mlx` next to the test bundle.
@@ -63,10 +65,13 @@ public struct TestRepository: Sendable {
   @discardableResult
   public func git(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
     guard let git = ProcessRunner.which("git") else {
-      throw TestFailure("the tests need the git program on PATH to cross-check mlx (apt-get install git)")
+      throw TestFailure(
+        "the tests need the git program on PATH to cross-check mlx (apt-get install git)")
     }
     let result = try ProcessRunner.run(git, arguments, in: path, environment: environment)
-    guard result.succeeded else { throw TestFailure("git \(arguments.joined(separator: " ")) failed: \(result)") }
+    guard result.succeeded else {
+      throw TestFailure("git \(arguments.joined(separator: " ")) failed: \(result)")
+    }
     return result.stdout
   }
 

@@ -25,7 +25,8 @@
 struct ReferenceListCache {
   private static let magic = "MLXREF02"
   /// The stamp recorded for a `packed-refs` that does not exist.
-  private static let noFile = FileStatus.Stamp(size: -1, modifiedNanoseconds: -1, changedNanoseconds: -1, inode: 0)
+  private static let noFile = FileStatus.Stamp(
+    size: -1, modifiedNanoseconds: -1, changedNanoseconds: -1, inode: 0)
 
   /// The references named `namespace*`, sorted by name, with their targets.
   /// `now` is the clock's time in seconds (tests pass a later one to trust fresh files).
@@ -52,7 +53,8 @@ struct ReferenceListCache {
       for (name, stamp) in files {
         if let entry = cached.loose[name], entry.stamp == stamp, entry.trusted { continue }
         let entry = LooseEntry(
-          stamp: stamp, target: try repository.directTarget(ofReference: name), trusted: stamp.newestSecond < trusted)
+          stamp: stamp, target: try repository.directTarget(ofReference: name),
+          trusted: stamp.newestSecond < trusted)
         // A young file is looked up on every read; the cache is rewritten only when it learns something.
         if entry != cached.loose[name] {
           state.loose[name] = entry
@@ -61,11 +63,15 @@ struct ReferenceListCache {
       }
     } else {
       let listed = try repository.references(matching: namespace + "*")
-      var targets = Dictionary(listed.map { ($0.name, $0.target) }, uniquingKeysWith: { first, _ in first })
-      state = State(packed: packed, packedTrusted: packed.newestSecond < trusted, packedReferences: [:], loose: [:])
+      var targets = Dictionary(
+        listed.map { ($0.name, $0.target) }, uniquingKeysWith: { first, _ in first })
+      state = State(
+        packed: packed, packedTrusted: packed.newestSecond < trusted, packedReferences: [:],
+        loose: [:])
       for (name, stamp) in files {
-        state.loose[name] = LooseEntry(stamp: stamp, target: targets.removeValue(forKey: name),
-                                       trusted: stamp.newestSecond < trusted)
+        state.loose[name] = LooseEntry(
+          stamp: stamp, target: targets.removeValue(forKey: name),
+          trusted: stamp.newestSecond < trusted)
       }
       state.packedReferences = targets
       changed = true
@@ -98,7 +104,9 @@ struct ReferenceListCache {
     var listing: [(name: String, target: GitOID)] {
       var merged: [(name: String, target: GitOID)] = []
       merged.reserveCapacity(packedReferences.count + loose.count)
-      for (name, target) in packedReferences where loose[name] == nil { merged.append((name, target)) }
+      for (name, target) in packedReferences where loose[name] == nil {
+        merged.append((name, target))
+      }
       for (name, entry) in loose {
         if let target = entry.target { merged.append((name, target)) }
       }
@@ -170,19 +178,24 @@ struct ReferenceListCache {
       guard let size = reader.integer(Int64.self), let modified = reader.integer(Int64.self),
         let changed = reader.integer(Int64.self), let inode = reader.integer(UInt64.self)
       else { return nil }
-      return FileStatus.Stamp(size: size, modifiedNanoseconds: modified, changedNanoseconds: changed, inode: inode)
+      return FileStatus.Stamp(
+        size: size, modifiedNanoseconds: modified, changedNanoseconds: changed, inode: inode)
     }
     guard let packed = stamp(), let packedFlag = reader.integer(UInt8.self),
       let packedCount = reader.integer(UInt32.self)
     else { return nil }
-    var state = State(packed: packed, packedTrusted: packedFlag == 1, packedReferences: [:], loose: [:])
+    var state = State(
+      packed: packed, packedTrusted: packedFlag == 1, packedReferences: [:], loose: [:])
     for _ in 0..<packedCount {
-      guard let name = reader.string(), let hex = reader.string(), let target = GitOID(hex: hex) else { return nil }
+      guard let name = reader.string(), let hex = reader.string(), let target = GitOID(hex: hex)
+      else { return nil }
       state.packedReferences[name] = target
     }
     guard let looseCount = reader.integer(UInt32.self) else { return nil }
     for _ in 0..<looseCount {
-      guard let name = reader.string(), let fileStamp = stamp(), let flags = reader.integer(UInt8.self) else {
+      guard let name = reader.string(), let fileStamp = stamp(),
+        let flags = reader.integer(UInt8.self)
+      else {
         return nil
       }
       var target: GitOID?

@@ -45,7 +45,8 @@ extension Repository {
     guard git_signature_default(&signature, handle) == 0, let signature else { return nil }
     defer { git_signature_free(signature) }
     return GitIdentity(
-      name: name ?? String(cString: signature.pointee.name), email: email ?? String(cString: signature.pointee.email))
+      name: name ?? String(cString: signature.pointee.name),
+      email: email ?? String(cString: signature.pointee.email))
   }
 
   /// The branch HEAD points to (`main`), or nil when HEAD is detached or unborn.
@@ -172,7 +173,9 @@ extension Repository {
   /// there is no such reference, the name is not a valid one, or the reference is symbolic.
   public func directTarget(ofReference name: String) throws -> GitOID? {
     var reference: OpaquePointer?
-    guard git_reference_lookup(&reference, handle, name) == 0, let found = reference else { return nil }
+    guard git_reference_lookup(&reference, handle, name) == 0, let found = reference else {
+      return nil
+    }
     defer { git_reference_free(found) }
     return git_reference_target(found).map(GitOID.init)
   }
@@ -251,7 +254,9 @@ extension Repository {
   /// Walks first parents from `tip`, newest first, until `stop` (not visited) or the root;
   /// returns whether `stop` was reached. One commit and one tree lookup per step.
   @discardableResult
-  func walkFirstParents(from tip: GitOID, until stop: GitOID?, _ visit: (CommitStep) throws -> Void) throws -> Bool {
+  func walkFirstParents(from tip: GitOID, until stop: GitOID?, _ visit: (CommitStep) throws -> Void)
+    throws -> Bool
+  {
     var next: GitOID? = tip
     var seen: Set<String> = []
     while let id = next, seen.insert(id.hex).inserted {
@@ -263,7 +268,8 @@ extension Repository {
       let tree = try makeHandle("git_commit_tree") { git_commit_tree(&$0, commit) }
       defer { git_tree_free(tree) }
       try visit(CommitStep(id: id, time: Int64(git_commit_time(commit)), tree: tree))
-      next = git_commit_parentcount(commit) > 0 ? git_commit_parent_id(commit, 0).map(GitOID.init) : nil
+      next =
+        git_commit_parentcount(commit) > 0 ? git_commit_parent_id(commit, 0).map(GitOID.init) : nil
     }
     return false
   }
@@ -282,7 +288,9 @@ extension Repository {
   /// `refs/remotes/origin/main`), or nil when it is absent or not symbolic.
   public func symbolicTarget(ofReference name: String) -> String? {
     var reference: OpaquePointer?
-    guard git_reference_lookup(&reference, handle, name) == 0, let found = reference else { return nil }
+    guard git_reference_lookup(&reference, handle, name) == 0, let found = reference else {
+      return nil
+    }
     defer { git_reference_free(found) }
     return git_reference_symbolic_target(found).map { String(cString: $0) }
   }

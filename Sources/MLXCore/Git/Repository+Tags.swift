@@ -32,7 +32,8 @@ public struct RawTag: Sendable {
     let newline = UInt8(ascii: "\n")
     // Headers end at the first empty line.
     var headerEnd: Int?
-    for index in 0..<max(0, bytes.count - 1) where bytes[index] == newline && bytes[index + 1] == newline {
+    for index in 0..<max(0, bytes.count - 1)
+    where bytes[index] == newline && bytes[index + 1] == newline {
       headerEnd = index
       break
     }
@@ -83,7 +84,8 @@ public struct RawTag: Sendable {
     let name = text[..<open].trimmingCharacters(in: .whitespaces)
     let email = String(text[text.index(after: open)..<close])
     let fields = text[text.index(after: close)...].split(separator: " ")
-    guard fields.count == 2, let seconds = Int64(fields[0]), Timestamp.representable.contains(seconds),
+    guard fields.count == 2, let seconds = Int64(fields[0]),
+      Timestamp.representable.contains(seconds),
       fields[1].count == 5, fields[1].first == "+" || fields[1].first == "-",
       let hhmm = Int(fields[1].dropFirst()), hhmm / 100 <= 14, hhmm % 100 < 60
     else { return nil }
@@ -99,8 +101,10 @@ nonisolated(unsafe) private let defaultSSHUser = UnsafePointer<CChar>(strdup("gi
 extension Repository {
   /// Every tag reference (`refs/tags/…`) with the object it points to.
   public func tagReferences() throws -> [(name: String, target: GitOID)] {
-    try ReferenceListCache.references(in: self, namespace: "refs/tags/", cacheName: "tag-refs-cache")
-      .map { (String($0.name.dropFirst(10)), $0.target) }
+    try ReferenceListCache.references(
+      in: self, namespace: "refs/tags/", cacheName: "tag-refs-cache"
+    )
+    .map { (String($0.name.dropFirst(10)), $0.target) }
   }
 
   /// The annotated tag object `id`, or nil when `id` is not a tag (a lightweight tag
@@ -139,7 +143,9 @@ extension Repository {
     }
     try check(written, "git_odb_write")
     var created: OpaquePointer?
-    try check(git_reference_create(&created, handle, reference, &oid, 0, "mlx approve"), "git_reference_create")
+    try check(
+      git_reference_create(&created, handle, reference, &oid, 0, "mlx approve"),
+      "git_reference_create")
     git_reference_free(created)
     return GitOID(oid)
   }
@@ -174,7 +180,8 @@ extension Repository {
     let handle = self.handle
     var remoteHandle: OpaquePointer?
     if git_remote_lookup(&remoteHandle, handle, remote) != 0 {
-      try check(git_remote_create_anonymous(&remoteHandle, handle, remote), "git_remote_create_anonymous")
+      try check(
+        git_remote_create_anonymous(&remoteHandle, handle, remote), "git_remote_create_anonymous")
     }
     guard let remoteHandle else { return }
     defer { git_remote_free(remoteHandle) }
@@ -183,7 +190,8 @@ extension Repository {
     let rejections = Rejections()
     var options = git_push_options()
     // The init function sets the version and defaults, so fields added later stay zeroed.
-    try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), "git_push_options_init")
+    try check(
+      git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), "git_push_options_init")
     options.callbacks.payload = Unmanaged.passUnretained(rejections).toOpaque()
     options.callbacks.push_update_reference = { reference, status, payload in
       if let status, let payload {
@@ -204,7 +212,8 @@ extension Repository {
       try check(git_remote_push(remoteHandle, &array, &options), "git_remote_push")
     }
     if let rejected = rejections.messages.first {
-      throw GitError(code: -1, function: "git_remote_push", message: "the remote rejected \(rejected)")
+      throw GitError(
+        code: -1, function: "git_remote_push", message: "the remote rejected \(rejected)")
     }
   }
 }

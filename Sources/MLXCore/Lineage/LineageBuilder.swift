@@ -45,7 +45,8 @@ final class LineageBuilder {
     for event in events {
       let eventID = "event:\(event.tag)"
       var fields = [
-        ("event", event.kind.rawValue), ("tag", event.tag), ("by", "\(event.tagger.name) <\(event.tagger.email)>"),
+        ("event", event.kind.rawValue), ("tag", event.tag),
+        ("by", "\(event.tagger.name) <\(event.tagger.email)>"),
         ("at", Timestamp.format(event.time)),
       ]
       if let stage = event.stage { fields.insert(("stage", stage), at: 1) }
@@ -53,11 +54,17 @@ final class LineageBuilder {
       if let entry = try audit(event) {
         for check in entry.checks where check.kind == .gates {
           let gate = check.name.hasPrefix("gate ") ? String(check.name.dropFirst(5)) : check.name
-          node.fields.append(.init(name: "gate", value: "\(gate): \(check.passed ? "pass" : "FAIL") (\(check.detail))"))
+          node.fields.append(
+            .init(
+              name: "gate", value: "\(gate): \(check.passed ? "pass" : "FAIL") (\(check.detail))"))
         }
         node.fields.append(.init(name: "signature", value: Self.describe(entry)))
-        if let policy = entry.policyCommit { node.fields.append(.init(name: "policy", value: String(policy.prefix(7)))) }
-        if entry.signature.status != .valid { node.status = entry.passed ? .unverified : node.status }
+        if let policy = entry.policyCommit {
+          node.fields.append(.init(name: "policy", value: String(policy.prefix(7))))
+        }
+        if entry.signature.status != .valid {
+          node.status = entry.passed ? .unverified : node.status
+        }
         graph.add(node)
         graph.link(id, eventID, event.kind.rawValue)
         for problem in entry.problems {
@@ -72,10 +79,14 @@ final class LineageBuilder {
     graph.link(id, commitID, "at commit")
     if let path {
       if let digest = try pointerDigest(path, commit: registration.commit) {
-        let artifactID = try addArtifact(path: path, digest: digest, commit: registration.commit, context: nil)
+        let artifactID = try addArtifact(
+          path: path, digest: digest, commit: registration.commit, context: nil)
         graph.link(id, artifactID, "is")
       } else {
-        graph.broken(id, .unproducedArtifact, "\(path) has no mlx pointer at commit \(registration.commit.prefix(7)); the version's bytes cannot be traced")
+        graph.broken(
+          id, .unproducedArtifact,
+          "\(path) has no mlx pointer at commit \(registration.commit.prefix(7)); the version's bytes cannot be traced"
+        )
       }
     }
     return id
@@ -113,7 +124,8 @@ final class LineageBuilder {
         ("message", String(info.message.split(separator: "\n").first ?? "")),
       ]
     }
-    graph.add(LineageNode(id: id, kind: .commit, title: "commit \(commit.prefix(7))", fields: fields))
+    graph.add(
+      LineageNode(id: id, kind: .commit, title: "commit \(commit.prefix(7))", fields: fields))
     return id
   }
 
@@ -121,7 +133,9 @@ final class LineageBuilder {
 
   /// An artifact version: its content checked in the store, and what produced it.
   @discardableResult
-  func addArtifact(path: String, digest: ObjectID, commit: String?, context: RunRecord?) throws -> String {
+  func addArtifact(path: String, digest: ObjectID, commit: String?, context: RunRecord?) throws
+    -> String
+  {
     let id = "artifact:\(path)@\(digest)"
     let isCode = try isCodeFile(path, commit: commit)
     var node = LineageNode(
@@ -136,7 +150,8 @@ final class LineageBuilder {
         graph.broken(id, .corruptObject, "\(path) \(digest.short): \(problem)")
       case .none:
         node.status = .unverified
-        node.notes.append("content not available locally (not in the store), so it could not be re-hashed")
+        node.notes.append(
+          "content not available locally (not in the store), so it could not be re-hashed")
         replace(node)
       }
     }
@@ -155,7 +170,8 @@ final class LineageBuilder {
     case .mismatch(let recorded):
       graph.broken(
         id, .unproducedArtifact,
-        "\(path) is \(digest.short) but the run recorded for it wrote \(recorded.short): bytes no recorded run produced")
+        "\(path) is \(digest.short) but the run recorded for it wrote \(recorded.short): bytes no recorded run produced"
+      )
     }
     return id
   }
@@ -225,12 +241,15 @@ final class LineageBuilder {
     for (name, state) in lock.stages.sorted(by: { $0.key < $1.key }) {
       guard let out = state.outs.first(where: { $0.path == path }), let runID = state.run,
         let record = try record(runID),
-        let written = record.stages.first(where: { $0.name == name })?.outs.first(where: { $0.path == path }),
+        let written = record.stages.first(where: { $0.name == name })?.outs.first(where: {
+          $0.path == path
+        }),
         written.digest != out.digest
       else { continue }
       graph.broken(
         node, .lockMismatch,
-        "mlx.lock at commit \(commit.prefix(7)) says stage \(name) (run \(runID)) wrote \(path) as \(out.digest.short), but the run recorded \(written.digest.short): the lock file was edited")
+        "mlx.lock at commit \(commit.prefix(7)) says stage \(name) (run \(runID)) wrote \(path) as \(out.digest.short), but the run recorded \(written.digest.short): the lock file was edited"
+      )
     }
   }
 
@@ -248,12 +267,19 @@ final class LineageBuilder {
   /// after `mlx run`) and walked upstream in turn. Without one, the commit whose `mlx.lock`
   /// names the run is looked for at HEAD.
   @discardableResult
-  func addRun(_ runID: String, stage: String?, output: (String, ObjectID)?, claimedAt: String?) throws -> String {
+  func addRun(_ runID: String, stage: String?, output: (String, ObjectID)?, claimedAt: String?)
+    throws -> String
+  {
     let id = "run:\(runID)" + (stage.map { ":\($0)" } ?? "")
     guard !graph.nodes.contains(where: { $0.id == id }) else { return id }
     guard let record = try record(runID) else {
-      graph.add(LineageNode(id: id, kind: .run, title: "run \(runID)", fields: [("run", runID)], status: .broken))
-      graph.broken(id, .missingRun, "run \(runID) is named by mlx.lock but refs/mlx/runs/\(runID) does not exist: who ran it, where and on what is unknown")
+      graph.add(
+        LineageNode(
+          id: id, kind: .run, title: "run \(runID)", fields: [("run", runID)], status: .broken))
+      graph.broken(
+        id, .missingRun,
+        "run \(runID) is named by mlx.lock but refs/mlx/runs/\(runID) does not exist: who ran it, where and on what is unknown"
+      )
       return id
     }
     // One stage when walking to an output; every stage that wrote something for a run target.
@@ -271,13 +297,16 @@ final class LineageBuilder {
       ("mlx", record.mlxVersion),
     ]
     for result in results { fields.append(("command", result.cmd)) }
-    let title = "run \(record.id)" + (results.isEmpty ? "" : " (\(results.map(\.name).joined(separator: ", ")))")
+    let title =
+      "run \(record.id)"
+      + (results.isEmpty ? "" : " (\(results.map(\.name).joined(separator: ", ")))")
     graph.add(LineageNode(id: id, kind: .run, title: title, fields: fields))
     if record.code.dirty {
       let files = record.code.uncommitted.map { ": " + $0.joined(separator: ", ") } ?? ""
       graph.broken(
         id, .dirtyRun,
-        "run \(record.id) was made with uncommitted changes to files it does not record\(files): the code it ran is in no commit")
+        "run \(record.id) was made with uncommitted changes to files it does not record\(files): the code it ran is in no commit"
+      )
     }
     if let (path, digest) = output, let result,
       !result.outs.contains(where: { $0.path == path && $0.digest == digest })
@@ -300,13 +329,15 @@ final class LineageBuilder {
     }
     let claimedAt = try claimedAt ?? headClaiming(record.id)
     if claimedAt == nil, let index = graph.nodes.firstIndex(where: { $0.id == id }) {
-      graph.nodes[index].notes.append("no commit's mlx.lock at HEAD names this run: its inputs are not checked against a commit")
+      graph.nodes[index].notes.append(
+        "no commit's mlx.lock at HEAD names this run: its inputs are not checked against a commit")
       if graph.nodes[index].status == .verified { graph.nodes[index].status = .unverified }
     }
     // Inputs a stage of the same run wrote are reached through that stage's own entry.
     let written = Set(results.flatMap { $0.outs.map(\.digest) })
     for dep in results.flatMap(\.deps) where !written.contains(dep.digest) || results.count == 1 {
-      let depID = try addArtifact(path: dep.path, digest: dep.digest, commit: claimedAt, context: record)
+      let depID = try addArtifact(
+        path: dep.path, digest: dep.digest, commit: claimedAt, context: record)
       graph.link(id, depID, "used")
       // An input an earlier stage of this run wrote is checked against that stage instead.
       let writtenInRun = record.stages.contains { stage in
@@ -318,7 +349,8 @@ final class LineageBuilder {
       {
         graph.broken(
           depID, .inputMismatch,
-          "run \(record.id) read \(dep.path) as \(dep.digest.short) but commit \(commit.prefix(7)) records \(recorded.short)")
+          "run \(record.id) read \(dep.path) as \(dep.digest.short) but commit \(commit.prefix(7)) records \(recorded.short)"
+        )
       }
     }
     return id
@@ -344,7 +376,9 @@ final class LineageBuilder {
   func lockFile(at commit: String) throws -> LockFile? {
     if let known = lockFiles[commit] { return known }
     var lock: LockFile?
-    if let oid = GitOID(hex: commit), let bytes = try workspace.repository.file(LockFile.fileName, inCommit: oid) {
+    if let oid = GitOID(hex: commit),
+      let bytes = try workspace.repository.file(LockFile.fileName, inCommit: oid)
+    {
       lock = try? LockFile(parsing: String(decoding: bytes, as: UTF8.self))
     }
     lockFiles[commit] = lock
@@ -360,7 +394,9 @@ final class LineageBuilder {
   /// holds there (code).
   private func recordedDigest(_ path: String, commit: String) throws -> ObjectID? {
     if let digest = try pointerDigest(path, commit: commit) { return digest }
-    guard let oid = GitOID(hex: commit), let bytes = try workspace.repository.file(path, inCommit: oid) else {
+    guard let oid = GitOID(hex: commit),
+      let bytes = try workspace.repository.file(path, inCommit: oid)
+    else {
       return nil
     }
     return ObjectID(hashing: bytes)
@@ -369,7 +405,9 @@ final class LineageBuilder {
   /// Whether `path` is a file Git itself tracks at `commit` (code), not mlx data.
   private func isCodeFile(_ path: String, commit: String?) throws -> Bool {
     guard let commit, let oid = GitOID(hex: commit) else { return false }
-    if try workspace.repository.file(path + PointerFile.suffix, inCommit: oid) != nil { return false }
+    if try workspace.repository.file(path + PointerFile.suffix, inCommit: oid) != nil {
+      return false
+    }
     return try workspace.repository.file(path, inCommit: oid) != nil
   }
 }

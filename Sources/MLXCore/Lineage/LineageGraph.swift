@@ -79,7 +79,10 @@ public struct LineageNode: Codable, Sendable, Equatable {
     public let value: String
   }
 
-  init(id: String, kind: Kind, title: String, fields: [(String, String)] = [], status: Status = .verified) {
+  init(
+    id: String, kind: Kind, title: String, fields: [(String, String)] = [],
+    status: Status = .verified
+  ) {
     self.id = id
     self.kind = kind
     self.title = title

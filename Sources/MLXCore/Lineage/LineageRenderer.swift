@@ -9,7 +9,9 @@ public enum LineageRenderer {
   public static func text(_ graph: LineageGraph, color: Bool) -> String {
     var lines: [String] = []
     var shown: Set<String> = []
-    func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+    func paint(_ text: String, _ code: String) -> String {
+      color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
     func mark(_ node: LineageNode) -> String {
       switch node.status {
       case .verified: paint("✓", "32")
@@ -22,19 +24,24 @@ public enum LineageRenderer {
       let branch = isRoot ? "" : (isLast ? "└─ " : "├─ ")
       let relation = label.map { paint("\($0): ", "2") } ?? ""
       let again = shown.contains(id)
-      lines.append("\(prefix)\(branch)\(relation)\(mark(node)) \(paint(node.title, "1"))\(again ? " (see above)" : "")")
+      lines.append(
+        "\(prefix)\(branch)\(relation)\(mark(node)) \(paint(node.title, "1"))\(again ? " (see above)" : "")"
+      )
       guard !again else { return }
       shown.insert(id)
       let childPrefix = prefix + (isRoot ? "" : (isLast ? "   " : "│  "))
       let detail = childPrefix + (graph.children(of: id).isEmpty ? "   " : "│  ")
-      for field in node.fields where field.name != "path" || (node.kind != .artifact && node.kind != .code) {
+      for field in node.fields
+      where field.name != "path" || (node.kind != .artifact && node.kind != .code) {
         lines.append("\(detail)\(paint(field.name, "2")) \(field.value)")
       }
       for problem in node.problems { lines.append("\(detail)\(paint("BROKEN: \(problem)", "31"))") }
       for note in node.notes { lines.append("\(detail)\(paint("note: \(note)", "33"))") }
       let children = graph.children(of: id)
       for (index, edge) in children.enumerated() {
-        visit(edge.to, label: edge.label, prefix: childPrefix, isLast: index == children.count - 1, isRoot: false)
+        visit(
+          edge.to, label: edge.label, prefix: childPrefix, isLast: index == children.count - 1,
+          isRoot: false)
       }
     }
     visit(graph.root, label: nil, prefix: "", isLast: true, isRoot: true)
@@ -51,7 +58,10 @@ public enum LineageRenderer {
   // MARK: - Graphviz
 
   public static func dot(_ graph: LineageGraph) -> String {
-    var lines = ["digraph lineage {", "  rankdir=LR;", "  node [shape=box, style=rounded, fontname=Helvetica];"]
+    var lines = [
+      "digraph lineage {", "  rankdir=LR;",
+      "  node [shape=box, style=rounded, fontname=Helvetica];",
+    ]
     let ids = Dictionary(uniqueKeysWithValues: graph.nodes.enumerated().map { ($1.id, "n\($0)") })
     for node in graph.nodes {
       let color =
@@ -111,10 +121,13 @@ public enum LineageRenderer {
     }
     for status in [LineageNode.Status.verified, .unverified, .broken] {
       let members = graph.nodes.filter { $0.status == status }.compactMap { ids[$0.id] }
-      if !members.isEmpty { lines.append("  class \(members.joined(separator: ",")) \(status.rawValue)") }
+      if !members.isEmpty {
+        lines.append("  class \(members.joined(separator: ",")) \(status.rawValue)")
+      }
     }
     lines += [
-      "  classDef verified stroke:#2a2,stroke-width:2px", "  classDef unverified stroke:#e90,stroke-width:2px",
+      "  classDef verified stroke:#2a2,stroke-width:2px",
+      "  classDef unverified stroke:#e90,stroke-width:2px",
       "  classDef broken stroke:#d22,stroke-width:3px",
     ]
     return lines.joined(separator: "\n") + "\n"
@@ -126,9 +139,11 @@ public enum Graphviz {
   /// Returns false when `dot` is not installed.
   public static func render(_ dot: String, format: String, to path: String) throws -> Bool {
     guard ExternalProgram.find("dot") != nil else { return false }
-    let result = try ExternalProgram.run("dot", ["-T\(format)", "-o", path], input: Array(dot.utf8))
+    let result = try ExternalProgram.run(
+      "dot", ["-T\(format)", "-o", path], input: Array(dot.utf8))
     guard result.status == 0 else {
-      throw LineageError.renderingFailed(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+      throw LineageError.renderingFailed(
+        result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
     }
     return true
   }

@@ -61,12 +61,20 @@ public struct ProvenanceStatement: Encodable, Sendable {
     let artifacts = graph.nodes.filter { $0.kind == .artifact || $0.kind == .code }
     let rootArtifact =
       graph.node(graph.root).flatMap { root in
-        root.kind == .artifact ? root : graph.children(of: root.id).compactMap { graph.node($0.to) }.first { $0.kind == .artifact }
+        root.kind == .artifact
+          ? root
+          : graph.children(of: root.id).compactMap { graph.node($0.to) }.first {
+            $0.kind == .artifact
+          }
       }
-    guard let rootArtifact, let subjectDigest = rootArtifact.field("digest").flatMap(ObjectID.init(parsing:)) else {
+    guard let rootArtifact,
+      let subjectDigest = rootArtifact.field("digest").flatMap(ObjectID.init(parsing:))
+    else {
       throw LineageError.provenanceNeedsArtifact
     }
-    subject = [ResourceDescriptor(name: rootArtifact.field("path"), digest: ["sha256": subjectDigest.hex])]
+    subject = [
+      ResourceDescriptor(name: rootArtifact.field("path"), digest: ["sha256": subjectDigest.hex])
+    ]
 
     var dependencies: [ResourceDescriptor] = []
     for node in artifacts where node.id != rootArtifact.id {
@@ -78,7 +86,8 @@ public struct ProvenanceStatement: Encodable, Sendable {
     }
     if let commit = record?.code.commit {
       dependencies.insert(
-        ResourceDescriptor(name: "source", uri: "git+commit:\(commit)", digest: ["gitCommit": commit]), at: 0)
+        ResourceDescriptor(
+          name: "source", uri: "git+commit:\(commit)", digest: ["gitCommit": commit]), at: 0)
     }
     let result = record?.stages.first { $0.name == stage } ?? record?.stages.first
     var external: [String: ParamValue] = [:]
@@ -87,7 +96,9 @@ public struct ProvenanceStatement: Encodable, Sendable {
       external["command"] = .string(result.cmd)
       external["params"] = .map(result.params.mapValues { .map($0) })
     }
-    if let record, !record.overrides.isEmpty { external["overrides"] = .list(record.overrides.map(ParamValue.string)) }
+    if let record, !record.overrides.isEmpty {
+      external["overrides"] = .list(record.overrides.map(ParamValue.string))
+    }
     var internalParameters: [String: ParamValue] = [:]
     if let record {
       internalParameters["dirtyTree"] = .bool(record.code.dirty)
@@ -97,7 +108,8 @@ public struct ProvenanceStatement: Encodable, Sendable {
     for (file, values) in (result?.metrics ?? [:]).sorted(by: { $0.key < $1.key }) {
       byproducts.append(
         ResourceDescriptor(
-          name: file, digest: result?.outs.first { $0.path == file }.map { ["sha256": $0.digest.hex] } ?? [:],
+          name: file,
+          digest: result?.outs.first { $0.path == file }.map { ["sha256": $0.digest.hex] } ?? [:],
           annotations: values.mapValues(\.description)))
     }
     byproducts.removeAll { $0.digest.isEmpty }
@@ -108,19 +120,24 @@ public struct ProvenanceStatement: Encodable, Sendable {
         resolvedDependencies: dependencies),
       runDetails: .init(
         builder: .init(
-          id: "mlx://\(record?.platform.host ?? "unknown-host")/\(record?.user.email ?? "unknown-user")",
+          id:
+            "mlx://\(record?.platform.host ?? "unknown-host")/\(record?.user.email ?? "unknown-user")",
           version: ["mlx": record?.mlxVersion ?? MLXVersion.current]),
         metadata: .init(
           invocationId: record?.id ?? "unrecorded",
-          startedOn: record.map { Timestamp.format($0.startedAt) } ?? Timestamp.format(Date(timeIntervalSince1970: 0)),
-          finishedOn: record.map { Timestamp.format($0.endedAt) } ?? Timestamp.format(Date(timeIntervalSince1970: 0))),
+          startedOn: record.map { Timestamp.format($0.startedAt) }
+            ?? Timestamp.format(Date(timeIntervalSince1970: 0)),
+          finishedOn: record.map { Timestamp.format($0.endedAt) }
+            ?? Timestamp.format(Date(timeIntervalSince1970: 0))),
         byproducts: byproducts))
   }
 }
 
 extension Workspace {
   /// The SLSA provenance statement of a target's artifact, from its upstream lineage.
-  public func provenance(of target: LineageTarget, options: LineageOptions = LineageOptions()) throws -> ProvenanceStatement {
+  public func provenance(of target: LineageTarget, options: LineageOptions = LineageOptions())
+    throws -> ProvenanceStatement
+  {
     let graph = try lineage(of: target, options: options)
     let run = graph.nodes.first { $0.kind == .run && $0.status != .broken || $0.kind == .run }
     let record = run?.field("run").flatMap { try? RunStore(repository: repository).load($0) }
@@ -166,17 +183,21 @@ extension Workspace {
     do {
       privateKey = try OpenSSHPrivateKey(contentsOf: path)
     } catch {
-      throw RegistryError.signingFailed("\(error); DSSE signatures need a key file without a passphrase")
+      throw RegistryError.signingFailed(
+        "\(error); DSSE signatures need a key file without a passphrase")
     }
     return try DSSEEnvelope(signing: body, type: DSSEEnvelope.inTotoPayloadType, with: privateKey)
   }
 
   /// Checks a DSSE envelope against the allowed signers of the trusted ref (see
   /// ``ProvenanceVerifier``).
-  public func verifyProvenance(at path: String, artifact: String? = nil) throws -> ProvenanceVerification {
+  public func verifyProvenance(at path: String, artifact: String? = nil) throws
+    -> ProvenanceVerification
+  {
     let history = try PolicyHistory.read(repository, fallbackSigners: nil)
     return try ProvenanceVerifier.verify(
-      envelopeAt: repositoryPathOrAbsolute(path), shownAs: path, allowedSigners: history.current.signers,
+      envelopeAt: repositoryPathOrAbsolute(path), shownAs: path,
+      allowedSigners: history.current.signers,
       signersSource: "the allowed signers of \(history.trustedRef ?? "HEAD")",
       artifact: try artifact.map { (try repositoryPathOrAbsolute($0), $0) })
   }
@@ -185,7 +206,9 @@ extension Workspace {
   /// now: empty when no verifier using them would accept it.
   public func allowedPrincipals(of envelope: DSSEEnvelope) throws -> [String] {
     let signers = try PolicyHistory.read(repository, fallbackSigners: nil).current.signers
-    return envelope.signers(among: signers.entries.map(\.key)).flatMap { signers.principals(for: $0, at: Date()) }
+    return envelope.signers(among: signers.entries.map(\.key)).flatMap {
+      signers.principals(for: $0, at: Date())
+    }
   }
 
   /// An absolute path for a path the user typed, inside the repository or not.
@@ -200,16 +223,21 @@ extension Workspace {
 public enum ProvenanceVerifier {
   /// Reads an ssh-keygen ALLOWED SIGNERS file.
   public static func allowedSigners(at path: String) throws -> AllowedSigners {
-    guard let text = try FileSystem.readTextIfPresent(path) else { throw WorkspaceError.missingFile(path: path) }
+    guard let text = try FileSystem.readTextIfPresent(path) else {
+      throw WorkspaceError.missingFile(path: path)
+    }
     return try AllowedSigners(parsing: text, path: path)
   }
 
   /// - Parameter artifact: the file's path, and how to name it.
   public static func verify(
-    envelopeAt path: String, shownAs shown: String, allowedSigners signers: AllowedSigners, signersSource: String,
+    envelopeAt path: String, shownAs shown: String, allowedSigners signers: AllowedSigners,
+    signersSource: String,
     artifact: (path: String, shownAs: String)?
   ) throws -> ProvenanceVerification {
-    guard let text = try FileSystem.readTextIfPresent(path) else { throw WorkspaceError.missingFile(path: shown) }
+    guard let text = try FileSystem.readTextIfPresent(path) else {
+      throw WorkspaceError.missingFile(path: shown)
+    }
     guard let envelope = try? JSONDecoder().decode(DSSEEnvelope.self, from: Data(text.utf8)) else {
       throw LineageError.notAnEnvelope(path: shown)
     }
@@ -217,7 +245,9 @@ public enum ProvenanceVerifier {
     // A key counts only while the allowed signers grant it a principal (valid-before,
     // namespaces and all).
     let now = Date()
-    let keys = envelope.signers(among: signers.entries.map(\.key)).filter { !signers.principals(for: $0, at: now).isEmpty }
+    let keys = envelope.signers(among: signers.entries.map(\.key)).filter {
+      !signers.principals(for: $0, at: now).isEmpty
+    }
     for key in keys {
       result.keys.append(key.fingerprint)
       result.signers += signers.principals(for: key, at: now)
@@ -226,17 +256,23 @@ public enum ProvenanceVerifier {
       result.problems.append("no signature by a key in \(signersSource) verifies the payload")
     }
     if envelope.payloadType != DSSEEnvelope.inTotoPayloadType {
-      result.problems.append("payload type is '\(envelope.payloadType)', not \(DSSEEnvelope.inTotoPayloadType)")
+      result.problems.append(
+        "payload type is '\(envelope.payloadType)', not \(DSSEEnvelope.inTotoPayloadType)")
     }
     struct Statement: Decodable {
       let _type: String
       let subject: [ProvenanceVerification.Subject]
       let predicateType: String
     }
-    if let body = envelope.body, let statement = try? JSONDecoder().decode(Statement.self, from: Data(body)) {
+    if let body = envelope.body,
+      let statement = try? JSONDecoder().decode(Statement.self, from: Data(body))
+    {
       result.subjects = statement.subject
-      if statement._type != ProvenanceStatement.statementType || statement.predicateType != ProvenanceStatement.predicateType {
-        result.problems.append("the payload is not an in-toto statement with an SLSA provenance predicate")
+      if statement._type != ProvenanceStatement.statementType
+        || statement.predicateType != ProvenanceStatement.predicateType
+      {
+        result.problems.append(
+          "the payload is not an in-toto statement with an SLSA provenance predicate")
       }
     } else {
       result.problems.append("the payload is not an in-toto statement")
@@ -245,7 +281,8 @@ public enum ProvenanceVerifier {
       let (digest, _) = try ContentDigest.ofFile(at: artifact.path, displayPath: artifact.shownAs)
       let hex = String(digest.description.dropFirst(ObjectID.prefix.count))
       if !result.subjects.contains(where: { $0.digest["sha256"] == hex }) {
-        result.problems.append("\(artifact.shownAs) (sha256 \(hex.prefix(12))…) is none of the statement's subjects")
+        result.problems.append(
+          "\(artifact.shownAs) (sha256 \(hex.prefix(12))…) is none of the statement's subjects")
       }
     }
     return result

@@ -1,10 +1,11 @@
+internal import CLinuxShims
+import Dispatch
+
 #if canImport(Glibc)
   import Glibc
 #else
   import Darwin
 #endif
-internal import CLinuxShims
-import Dispatch
 
 /// How a stage's command ended.
 public enum CommandOutcome: Sendable, Equatable {

@@ -65,9 +65,11 @@ public struct LockFile: Equatable, Sendable {
       let container = try decoder.container(keyedBy: CodingKeys.self)
       cmd = try container.decode(String.self, forKey: .cmd)
       deps = try container.decodeIfPresent([Entry].self, forKey: .deps) ?? []
-      params = try container.decodeIfPresent([String: [String: ParamValue]].self, forKey: .params) ?? [:]
+      params =
+        try container.decodeIfPresent([String: [String: ParamValue]].self, forKey: .params) ?? [:]
       outs = try container.decodeIfPresent([Entry].self, forKey: .outs) ?? []
-      metrics = try container.decodeIfPresent([String: [String: ParamValue]].self, forKey: .metrics) ?? [:]
+      metrics =
+        try container.decodeIfPresent([String: [String: ParamValue]].self, forKey: .metrics) ?? [:]
       run = try container.decodeIfPresent(String.self, forKey: .run)
     }
   }
@@ -81,7 +83,8 @@ public struct LockFile: Equatable, Sendable {
     func fail(_ line: Int?, _ problem: String) -> PipelineError {
       .malformed(
         path: path, line: line, stage: nil,
-        problem: "\(problem); restore it with `git checkout -- \(path)` or delete it to rerun every stage")
+        problem:
+          "\(problem); restore it with `git checkout -- \(path)` or delete it to rerun every stage")
     }
     do {
       let root = try YAMLMapping.parse(text)
@@ -132,7 +135,8 @@ public struct LockFile: Equatable, Sendable {
       let entry = YAMLMapping(mapping: mapping)
       let digestText = try entry.requireString("digest")
       guard let digest = ObjectID(parsing: digestText) else {
-        throw YAMLIssue(line: entry.line(of: "digest"), message: "'\(digestText)' is not a sha256 digest")
+        throw YAMLIssue(
+          line: entry.line(of: "digest"), message: "'\(digestText)' is not a sha256 digest")
       }
       guard let size = try entry.integer("size") else {
         throw YAMLIssue(line: entry.line(of: "size"), message: "missing key 'size'")

@@ -51,7 +51,8 @@ public struct PipelineSpec: Sendable {
     for (key, value) in mapping {
       let name = key.scalar?.string ?? ""
       guard Self.isValidName(name) else {
-        throw fail(key.mark?.line, nil, "stage name '\(name)' may use letters, digits, '-', '_' and '.'")
+        throw fail(
+          key.mark?.line, nil, "stage name '\(name)' may use letters, digits, '-', '_' and '.'")
       }
       do {
         stages.append(try Self.parseStage(name: name, node: value))
@@ -68,11 +69,15 @@ public struct PipelineSpec: Sendable {
   /// command, dependencies and outputs are recorded), mlx.lock, a pointer file, a
   /// `.gitignore`, mlx's own settings under `.mlx/`.
   public func recordsContent(of path: String) -> Bool {
-    if path == Self.fileName || path == LockFile.fileName || path.hasSuffix(PointerFile.suffix) { return true }
+    if path == Self.fileName || path == LockFile.fileName || path.hasSuffix(PointerFile.suffix) {
+      return true
+    }
     if path.hasPrefix(".mlx/") { return true }
     if path == ".gitignore" || path.hasSuffix("/.gitignore") { return true }
     for stage in stages {
-      if stage.dependencies.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) { return true }
+      if stage.dependencies.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) {
+        return true
+      }
       if stage.params.contains(where: { $0.file == path }) { return true }
     }
     return false
@@ -86,13 +91,15 @@ public struct PipelineSpec: Sendable {
 
   private static func parseStage(name: String, node: Node) throws(YAMLIssue) -> Stage {
     guard let mapping = node.mapping else {
-      throw YAMLIssue(line: node.mark?.line, message: "a stage must be a mapping with at least 'cmd'")
+      throw YAMLIssue(
+        line: node.mark?.line, message: "a stage must be a mapping with at least 'cmd'")
     }
     let stage = YAMLMapping(mapping: mapping)
     try stage.rejectUnknownKeys(stageKeys)
     let wdirText = try stage.string("wdir") ?? "."
     guard let workingDirectory = resolve(wdirText, in: "") else {
-      throw YAMLIssue(line: stage.line(of: "wdir"), message: "wdir '\(wdirText)' leaves the repository")
+      throw YAMLIssue(
+        line: stage.line(of: "wdir"), message: "wdir '\(wdirText)' leaves the repository")
     }
     func paths(_ key: String, _ items: [(String, Int?)]) throws(YAMLIssue) -> [String] {
       var result: [String] = []
@@ -129,7 +136,8 @@ public struct PipelineSpec: Sendable {
     var role: Stage.Role?
     if let roleText {
       guard let parsed = Stage.Role(rawValue: roleText) else {
-        throw YAMLIssue(line: stage.line(of: "role"), message: "role must be train or eval, not '\(roleText)'")
+        throw YAMLIssue(
+          line: stage.line(of: "role"), message: "role must be train or eval, not '\(roleText)'")
       }
       role = parsed
     }
@@ -225,7 +233,8 @@ public struct PipelineSpec: Sendable {
         let fileName = mapping.keys.first?.scalar?.string,
         let file = resolve(fileName, in: directory)
       else {
-        throw YAMLIssue(line: item.mark?.line, message: "'params' entries are keys or {file: [keys]}")
+        throw YAMLIssue(
+          line: item.mark?.line, message: "'params' entries are keys or {file: [keys]}")
       }
       let keys = mapping.values.first!
       if keys.null != nil || keys.sequence?.isEmpty == true {
@@ -251,7 +260,8 @@ public struct PipelineSpec: Sendable {
   ) throws(YAMLIssue) {
     guard let reserved = RelativePath.reservedComponent(of: path) else { return }
     throw YAMLIssue(
-      line: line, message: "\(key) path '\(item)' is inside a \(reserved) directory, which mlx never writes")
+      line: line,
+      message: "\(key) path '\(item)' is inside a \(reserved) directory, which mlx never writes")
   }
 
   /// Joins `path` to a repository-relative directory and resolves `.` and `..`; nil if the

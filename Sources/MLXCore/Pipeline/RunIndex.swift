@@ -16,7 +16,8 @@ struct RunIndex {
 
     static func == (a: Stage, b: Stage) -> Bool {
       a.name == b.name && a.status == b.status && a.producedBy == b.producedBy
-        && a.deps.map(\.digest) == b.deps.map(\.digest) && a.outs.map(\.digest) == b.outs.map(\.digest)
+        && a.deps.map(\.digest) == b.deps.map(\.digest)
+        && a.outs.map(\.digest) == b.outs.map(\.digest)
     }
 
     var wroteOutputs: Bool { status == "ran" || status == "restored" }
@@ -50,12 +51,14 @@ struct RunIndex {
         let record = try? RunRecord.decoder().decode(RunRecord.self, from: Data(bytes))
       else { continue }
       let run = Run(
-        id: record.id, startedAt: record.startedAt.timeIntervalSince1970, codeCommit: record.code.commit,
+        id: record.id, startedAt: record.startedAt.timeIntervalSince1970,
+        codeCommit: record.code.commit,
         dirty: record.code.dirty, user: record.user.email,
         stages: record.stages.map { stage in
           Stage(
             name: stage.name, status: stage.status.rawValue, producedBy: stage.producedBy,
-            deps: stage.deps.map { ($0.path, $0.digest) }, outs: stage.outs.map { ($0.path, $0.digest) })
+            deps: stage.deps.map { ($0.path, $0.digest) },
+            outs: stage.outs.map { ($0.path, $0.digest) })
         })
       _ = name
       cache[commit.hex] = run
@@ -65,7 +68,8 @@ struct RunIndex {
     if changed || cache.count != references.count {
       let current = Set(references.map(\.target.hex))
       try? FileSystem.createDirectories(FileSystem.parent(of: path))
-      try? FileSystem.write(encode(cache.filter { current.contains($0.key) }), atomicallyTo: path, durable: false)
+      try? FileSystem.write(
+        encode(cache.filter { current.contains($0.key) }), atomicallyTo: path, durable: false)
     }
     index.runs.sort { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
     return index
@@ -122,7 +126,8 @@ struct RunIndex {
       guard let count = reader.integer(UInt32.self) else { return nil }
       var result: [(path: String, digest: ObjectID)] = []
       for _ in 0..<count {
-        guard let path = reader.string(), let text = reader.string(), let digest = ObjectID(parsing: text)
+        guard let path = reader.string(), let text = reader.string(),
+          let digest = ObjectID(parsing: text)
         else { return nil }
         result.append((path, digest))
       }
@@ -139,7 +144,8 @@ struct RunIndex {
         guard let name = reader.string(), let status = reader.string(),
           let producedBy = reader.optionalString(), let deps = entries(), let outs = entries()
         else { return nil }
-        stages.append(Stage(name: name, status: status, producedBy: producedBy, deps: deps, outs: outs))
+        stages.append(
+          Stage(name: name, status: status, producedBy: producedBy, deps: deps, outs: outs))
       }
       runs[commit] = Run(
         id: id, startedAt: Double(bitPattern: started), codeCommit: codeCommit, dirty: dirty == 1,

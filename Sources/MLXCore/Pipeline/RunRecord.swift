@@ -123,7 +123,8 @@ public struct RunRecord: Codable, Sendable, Equatable {
       let text = try decoder.singleValueContainer().decode(String.self)
       guard let date = Timestamp.parse(text) else {
         throw DecodingError.dataCorrupted(
-          .init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not an ISO 8601 time"))
+          .init(
+            codingPath: decoder.codingPath, debugDescription: "'\(text)' is not an ISO 8601 time"))
       }
       return date
     }

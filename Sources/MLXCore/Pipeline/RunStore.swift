@@ -16,11 +16,14 @@ struct RunStore {
   @discardableResult
   func save(_ record: RunRecord) throws -> GitOID {
     let json = try RunRecord.encoder().encode(record)
-    let status = record.exitStatus == 0 ? "succeeded" : "failed with exit status \(record.exitStatus)"
+    let status =
+      record.exitStatus == 0 ? "succeeded" : "failed with exit status \(record.exitStatus)"
     let executed = record.executedStages
-    var message = "mlx run \(record.id): \(executed.isEmpty ? "no stage ran" : executed.joined(separator: ", ")) (\(status))\n\n"
+    var message =
+      "mlx run \(record.id): \(executed.isEmpty ? "no stage ran" : executed.joined(separator: ", ")) (\(status))\n\n"
     message += "Run-Id: \(record.id)\n"
-    message += "Stages: \(record.stages.map { "\($0.name)=\($0.status.rawValue)" }.joined(separator: " "))\n"
+    message +=
+      "Stages: \(record.stages.map { "\($0.name)=\($0.status.rawValue)" }.joined(separator: " "))\n"
     message += "Exit-Status: \(record.exitStatus)\n"
     message += "Code-Commit: \(record.code.commit ?? "none")\n"
     message += "Dirty: \(record.code.dirty)\n"
@@ -34,9 +37,11 @@ struct RunStore {
 
   /// Every run id, newest first (ids sort by time).
   func ids() throws -> [String] {
-    try ReferenceListCache.references(in: repository, namespace: Self.namespace, cacheName: "run-refs-cache")
-      .map { String($0.name.dropFirst(Self.namespace.count)) }
-      .sorted(by: >)
+    try ReferenceListCache.references(
+      in: repository, namespace: Self.namespace, cacheName: "run-refs-cache"
+    )
+    .map { String($0.name.dropFirst(Self.namespace.count)) }
+    .sorted(by: >)
   }
 
   /// The full id for `prefix` (a whole id or its first characters).

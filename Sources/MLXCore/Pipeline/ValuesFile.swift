@@ -16,7 +16,8 @@ enum ValuesFile {
       throw error
     } catch {
       let detail = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
-      throw PipelineError.unreadableValues(path: displayPath, problem: "not valid YAML or JSON: \(detail)")
+      throw PipelineError.unreadableValues(
+        path: displayPath, problem: "not valid YAML or JSON: \(detail)")
     }
   }
 }

@@ -71,7 +71,8 @@ struct DirectoryManifest: Equatable, Sendable {
       guard RelativePath.isSafe(path) else {
         throw ManifestError(line: number + 1, problem: "unsafe path '\(path)'")
       }
-      entries.append(Entry(path: path, digest: digest, size: size, isExecutable: fields[0] == "100755"))
+      entries.append(
+        Entry(path: path, digest: digest, size: size, isExecutable: fields[0] == "100755"))
     }
     self.init(entries: entries)
     guard self.entries == entries, Set(entries.map(\.path)).count == entries.count else {

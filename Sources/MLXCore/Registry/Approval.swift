@@ -36,7 +36,9 @@ public struct Approval: Encodable, Sendable, Equatable {
   init?(reference: String, tag: RawTag) {
     guard tag.targetType == "commit", tag.name.hasPrefix(Self.namePrefix) else { return nil }
     let body = tag.name.dropFirst(Self.namePrefix.count)
-    guard let at = body.firstIndex(of: "@"), let hash = body.lastIndex(of: "#"), at < hash else { return nil }
+    guard let at = body.firstIndex(of: "@"), let hash = body.lastIndex(of: "#"), at < hash else {
+      return nil
+    }
     let artifact = String(body[..<at].map { $0 == "=" ? ":" : $0 })
     let version = String(body[body.index(after: at)..<hash])
     let stage = String(body[body.index(after: hash)...])

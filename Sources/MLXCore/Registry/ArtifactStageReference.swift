@@ -15,7 +15,9 @@ public struct ArtifactStageReference: Equatable, Sendable {
     guard let separator = text.firstIndex(where: { $0 == "#" || $0 == "%" }) else { return nil }
     let artifact = String(text[..<separator])
     let stage = String(text[text.index(after: separator)...])
-    guard RegistryTagName.isValidArtifact(artifact), RegistryTagName.isValidName(stage) else { return nil }
+    guard RegistryTagName.isValidArtifact(artifact), RegistryTagName.isValidName(stage) else {
+      return nil
+    }
     self.init(artifact: artifact, stage: stage)
   }
 }

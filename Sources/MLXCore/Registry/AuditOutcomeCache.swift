@@ -48,7 +48,8 @@ struct AuditOutcomeCache {
     for approval in approvals { add(approval.reference + " " + approval.object) }
     add("tags")
     for reference in references { add(reference.reference + " " + reference.object.hex) }
-    return hasher.finalize().map { String(($0 >> 4), radix: 16) + String($0 & 15, radix: 16) }.joined()
+    return hasher.finalize().map { String(($0 >> 4), radix: 16) + String($0 & 15, radix: 16) }
+      .joined()
   }
 
   /// The failures recorded under `key`, or nil when the file holds another key (or none), or
@@ -56,7 +57,8 @@ struct AuditOutcomeCache {
   static func load(gitDirectory: String, key: String, now: Date = Date()) -> [Failure]? {
     guard let bytes = try? FileSystem.read(path(gitDirectory: gitDirectory)),
       var reader = BinaryReader(bytes, magic: magic), reader.string() == key,
-      let expiry = reader.integer(Int64.self), expiry < 0 || Int64(now.timeIntervalSince1970) < expiry
+      let expiry = reader.integer(Int64.self),
+      expiry < 0 || Int64(now.timeIntervalSince1970) < expiry
     else { return nil }
     var failures: [Failure] = []
     while !reader.isAtEnd {
@@ -101,7 +103,9 @@ struct EvidenceCache {
 
   init(gitDirectory: String) {
     path = gitDirectory + "/mlx/evidence-cache"
-    guard let bytes = try? FileSystem.read(path), var reader = BinaryReader(bytes, magic: Self.magic) else { return }
+    guard let bytes = try? FileSystem.read(path),
+      var reader = BinaryReader(bytes, magic: Self.magic)
+    else { return }
     var loaded: [String: ArtifactEvidence] = [:]
     while !reader.isAtEnd {
       guard let key = reader.string(), let digest = reader.string(), let run = reader.string(),
@@ -128,7 +132,9 @@ struct EvidenceCache {
       writer.string(key)
       writer.string(evidence.digest?.description ?? "")
       writer.string(evidence.run ?? "")
-      let metrics = (try? JSONEncoder().encode(evidence.metrics)).map { String(decoding: $0, as: UTF8.self) }
+      let metrics = (try? JSONEncoder().encode(evidence.metrics)).map {
+        String(decoding: $0, as: UTF8.self)
+      }
       writer.string(metrics ?? "{}")
     }
     try? FileSystem.createDirectories(FileSystem.parent(of: path))
@@ -153,7 +159,8 @@ enum RegistryViewCache {
 
   static func load(gitDirectory: String, key: String) -> View? {
     guard let bytes = try? FileSystem.read(path(gitDirectory: gitDirectory)),
-      var reader = BinaryReader(bytes, magic: magic), reader.string() == key, let json = reader.string()
+      var reader = BinaryReader(bytes, magic: magic), reader.string() == key,
+      let json = reader.string()
     else { return nil }
     let decoder = JSONDecoder()
     decoder.dateDecodingStrategy = .secondsSince1970

@@ -35,7 +35,8 @@ public enum AuditStatus: String, Codable, Sendable, CaseIterable {
 
   /// Most serious first: an entry's status is the first of its failures in this order.
   static let severity: [AuditStatus] = [
-    .policy, .replayed, .invalid, .unauthorised, .unsigned, .mismatch, .conflict, .stage, .order, .gates,
+    .policy, .replayed, .invalid, .unauthorised, .unsigned, .mismatch, .conflict, .stage, .order,
+    .gates,
     .approvals, .counter, .backdated,
   ]
 }

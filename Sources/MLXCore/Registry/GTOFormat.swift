@@ -116,7 +116,8 @@ public enum GTOFormat {
     for state in states where !state.deprecated {
       var holders: [String: String?] = [:]
       for stage in stages { holders[stage] = .some(state.stages[stage]?.version) }
-      result[state.name] = Artifact(version: state.latest, stage: holders, registered: true, active: true)
+      result[state.name] = Artifact(
+        version: state.latest, stage: holders, registered: true, active: true)
     }
     return result
   }
@@ -129,7 +130,8 @@ public enum GTOFormat {
   /// `gto check-ref --json` for one event.
   public static func checkRef(_ event: RegistryEvent) -> CheckRef {
     CheckRef(
-      artifact: event.artifact, createdAt: timestamp(event.time, offsetMinutes: event.offsetMinutes),
+      artifact: event.artifact,
+      createdAt: timestamp(event.time, offsetMinutes: event.offsetMinutes),
       author: event.tagger.name, authorEmail: event.tagger.email,
       message: event.message.trimmingCharacters(in: .whitespacesAndNewlines),
       commitHexsha: event.commit, tag: event.tag, version: event.version, stage: event.stage,
@@ -144,6 +146,7 @@ public enum GTOFormat {
     formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
     let sign = offsetMinutes < 0 ? "-" : "+"
     let minutes = abs(offsetMinutes)
-    return formatter.string(from: date) + sign + String(format: "%02d:%02d", minutes / 60, minutes % 60)
+    return formatter.string(from: date) + sign
+      + String(format: "%02d:%02d", minutes / 60, minutes % 60)
   }
 }

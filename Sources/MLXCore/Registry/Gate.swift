@@ -43,14 +43,18 @@ public struct Gate: Equatable, Sendable, CustomStringConvertible {
   public static func parse(_ text: String) -> Swift.Result<Gate, GateError> {
     let tokens = text.split(whereSeparator: \.isWhitespace).map(String.init)
     guard tokens.count == 3 || tokens.count == 5 else {
-      return .failure(GateError(text: text, problem: "expected 'metric OP value' or 'metric OP current.metric +/- number'"))
+      return .failure(
+        GateError(
+          text: text, problem: "expected 'metric OP value' or 'metric OP current.metric +/- number'"
+        ))
     }
     guard isMetricName(tokens[0]) else {
       return .failure(GateError(text: text, problem: "'\(tokens[0])' is not a metric name"))
     }
     guard let comparison = Comparison(rawValue: tokens[1]) else {
       let known = Comparison.allCases.map(\.rawValue).joined(separator: " ")
-      return .failure(GateError(text: text, problem: "unknown comparison '\(tokens[1])' (use one of \(known))"))
+      return .failure(
+        GateError(text: text, problem: "unknown comparison '\(tokens[1])' (use one of \(known))"))
     }
     let bound: Bound
     if tokens.count == 3, let number = Double(tokens[2]) {
@@ -59,15 +63,22 @@ public struct Gate: Equatable, Sendable, CustomStringConvertible {
       var offset = 0.0
       if tokens.count == 5 {
         guard let amount = Double(tokens[4]), tokens[3] == "+" || tokens[3] == "-" else {
-          return .failure(GateError(text: text, problem: "expected '+ number' or '- number' after \(tokens[2])"))
+          return .failure(
+            GateError(text: text, problem: "expected '+ number' or '- number' after \(tokens[2])"))
         }
         offset = tokens[3] == "+" ? amount : -amount
       }
       bound = .current(metric: String(tokens[2].dropFirst(8)), offset: offset)
     } else {
-      return .failure(GateError(text: text, problem: "'\(tokens[2...].joined(separator: " "))' is not a number or current.METRIC"))
+      return .failure(
+        GateError(
+          text: text,
+          problem: "'\(tokens[2...].joined(separator: " "))' is not a number or current.METRIC"))
     }
-    return .success(Gate(metric: tokens[0], comparison: comparison, bound: bound, text: tokens.joined(separator: " ")))
+    return .success(
+      Gate(
+        metric: tokens[0], comparison: comparison, bound: bound, text: tokens.joined(separator: " ")
+      ))
   }
 
   private static func isMetricName(_ text: String) -> Bool {
@@ -87,7 +98,8 @@ public struct Gate: Equatable, Sendable, CustomStringConvertible {
     candidate: [String: ParamValue], current: [String: ParamValue]?
   ) -> Gate.Result {
     guard let value = candidate[metric]?.number else {
-      return Result(gate: text, passed: false, detail: "metric \(metric) is not recorded for this version")
+      return Result(
+        gate: text, passed: false, detail: "metric \(metric) is not recorded for this version")
     }
     switch bound {
     case .number(let limit):
@@ -96,15 +108,20 @@ public struct Gate: Equatable, Sendable, CustomStringConvertible {
         detail: "\(metric) = \(YAMLText.double(value).trimmedNumber)")
     case .current(let other, let offset):
       guard let current else {
-        return Result(gate: text, passed: true, detail: "no version holds the stage; nothing to compare")
+        return Result(
+          gate: text, passed: true, detail: "no version holds the stage; nothing to compare")
       }
       guard let base = current[other]?.number else {
-        return Result(gate: text, passed: true, detail: "the current holder has no \(other); nothing to compare")
+        return Result(
+          gate: text, passed: true, detail: "the current holder has no \(other); nothing to compare"
+        )
       }
       let limit = base + offset
       return Result(
         gate: text, passed: comparison.holds(value, limit),
-        detail: "\(metric) = \(YAMLText.double(value).trimmedNumber), current.\(other) = \(YAMLText.double(base).trimmedNumber)")
+        detail:
+          "\(metric) = \(YAMLText.double(value).trimmedNumber), current.\(other) = \(YAMLText.double(base).trimmedNumber)"
+      )
     }
   }
 }

@@ -78,9 +78,12 @@ public struct PolicyHistory: Sendable {
 
   /// Reads the history of the trusted ref. `fallbackSigners` is Git's
   /// `gpg.ssh.allowedSignersFile` (local configuration), used where the ref has no file.
-  static func read(_ repository: Repository, fallbackSigners: AllowedSigners?) throws -> PolicyHistory {
+  static func read(_ repository: Repository, fallbackSigners: AllowedSigners?) throws
+    -> PolicyHistory
+  {
     let (reference, isTrusted) = try trustedReference(repository)
-    guard let reference, let tip = try repository.resolveReference(reference) ?? (try? repository.commit(reference))
+    guard let reference,
+      let tip = try repository.resolveReference(reference) ?? (try? repository.commit(reference))
     else {
       return PolicyHistory(trustedRef: nil, isTrusted: false, tip: nil, versions: [], changes: [])
     }
@@ -97,7 +100,8 @@ public struct PolicyHistory: Sendable {
           problem = "\(RegistryPolicy.path) is not a file (a directory or a symbolic link)"
         } else {
           do {
-            policy = try RegistryPolicy(parsing: String(decoding: try repository.blob(blob), as: UTF8.self))
+            policy = try RegistryPolicy(
+              parsing: String(decoding: try repository.blob(blob), as: UTF8.self))
           } catch let error as RegistryError {
             problem = error.description
           }
@@ -125,10 +129,12 @@ public struct PolicyHistory: Sendable {
         let signature = try repository.commitSignature(point.commit)
         changes.append(
           Change(
-            commit: point.commit.hex, time: time, author: try repository.commitInfo(point.commit).author,
+            commit: point.commit.hex, time: time,
+            author: try repository.commitInfo(point.commit).author,
             files: files,
             signature: SignatureCheck(
-              SignatureVerdict.verify(payload: signature?.payload ?? [], signature: signature?.signature, of: "commit"),
+              SignatureVerdict.verify(
+                payload: signature?.payload ?? [], signature: signature?.signature, of: "commit"),
               allowedSigners: before, at: time)))
       }
       versions.append(
@@ -138,12 +144,15 @@ public struct PolicyHistory: Sendable {
       previous = point
     }
     return PolicyHistory(
-      trustedRef: reference, isTrusted: isTrusted, tip: tip.hex, versions: versions, changes: changes)
+      trustedRef: reference, isTrusted: isTrusted, tip: tip.hex, versions: versions,
+      changes: changes)
   }
 
   /// The trusted ref's full name, and whether it is one (false: HEAD, for want of any).
   static func trustedReference(_ repository: Repository) throws -> (String?, Bool) {
-    func exists(_ name: String) -> Bool { (try? repository.resolveReference(name)).flatMap { $0 } != nil }
+    func exists(_ name: String) -> Bool {
+      (try? repository.resolveReference(name)).flatMap { $0 } != nil
+    }
     if let configured = try repository.configValue("mlx.trustedRef"), !configured.isEmpty {
       if configured.hasPrefix("refs/") {
         guard exists(configured) else { throw RegistryError.unknownTrustedRef(configured) }
@@ -168,7 +177,9 @@ public struct PolicyHistory: Sendable {
     }
     // Else this clone's own branch of a usual name (created here, not pushed here).
     var names: [String] = []
-    if let configured = try repository.configValue("init.defaultBranch") { names.append(configured) }
+    if let configured = try repository.configValue("init.defaultBranch") {
+      names.append(configured)
+    }
     names += ["main", "master"]
     for name in names where exists("refs/heads/\(name)") {
       return ("refs/heads/\(name)", true)
@@ -206,17 +217,24 @@ struct PolicyPoints {
     let reached = try repository.walkFirstParents(from: tip, until: cached?.tip) { step in
       // A policy path that holds a directory (or a link) is no policy to read: it fails
       // closed, as one that does not parse (the marker id names no blob).
-      let policy = try step.blobID(RegistryPolicy.path) ?? (try step.hasEntry(RegistryPolicy.path) ? notAFile : nil)
+      let policy =
+        try step.blobID(RegistryPolicy.path)
+        ?? (try step.hasEntry(RegistryPolicy.path) ? notAFile : nil)
       var signersPath = RegistryPolicy.defaultAllowedSigners
       if let policy, policy != notAFile {
         if signersPaths[policy] == nil {
           let text = String(decoding: try repository.blob(policy), as: UTF8.self)
-          signersPaths[policy] = (try? RegistryPolicy(parsing: text))?.allowedSigners ?? RegistryPolicy.defaultAllowedSigners
+          signersPaths[policy] =
+            (try? RegistryPolicy(parsing: text))?.allowedSigners
+            ?? RegistryPolicy.defaultAllowedSigners
         }
         signersPath = signersPaths[policy]!
       }
       let signers = RelativePath.isInside(signersPath) ? try step.blobID(signersPath) : nil
-      walked.append(Point(commit: step.id, time: step.time, policy: policy, signersPath: signersPath, signers: signers))
+      walked.append(
+        Point(
+          commit: step.id, time: step.time, policy: policy, signersPath: signersPath,
+          signers: signers))
     }
     var points = reached ? cached?.points ?? [] : []
     for point in walked.reversed() where points.last.map({ !$0.sameFiles(as: point) }) ?? true {
@@ -243,12 +261,15 @@ struct PolicyPoints {
   }
 
   private static func decode(_ bytes: [UInt8]) -> (tip: GitOID, points: [Point])? {
-    guard var reader = BinaryReader(bytes, magic: magic), let tip = reader.string().flatMap(GitOID.init(hex:))
+    guard var reader = BinaryReader(bytes, magic: magic),
+      let tip = reader.string().flatMap(GitOID.init(hex:))
     else { return nil }
     var points: [Point] = []
     while !reader.isAtEnd {
-      guard let commit = reader.string().flatMap(GitOID.init(hex:)), let time = reader.integer(Int64.self),
-        let policy = reader.string(), let signersPath = reader.string(), let signers = reader.string()
+      guard let commit = reader.string().flatMap(GitOID.init(hex:)),
+        let time = reader.integer(Int64.self),
+        let policy = reader.string(), let signersPath = reader.string(),
+        let signers = reader.string()
       else { return nil }
       points.append(
         Point(

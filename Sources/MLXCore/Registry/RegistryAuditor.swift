@@ -94,7 +94,9 @@ struct RegistryAuditor {
 
     /// Whether a version can hold a stage: registered now, or never registered (a version
     /// named by its commit).
-    func isActive(_ version: String) -> Bool { registered[version] != nil || !explicit.contains(version) }
+    func isActive(_ version: String) -> Bool {
+      registered[version] != nil || !explicit.contains(version)
+    }
 
     /// Who holds `stage`: the version assigned to it last, among the active ones.
     func holder(of stage: String) -> StageEvent? { holders[stage] }
@@ -182,7 +184,9 @@ struct RegistryAuditor {
     /// and at every commit any registration of the same version name points at (a name
     /// registered elsewhere first would take the stages of the version it impersonates).
     func stages(ofRegistration version: String, artifact: String, commit: String) -> Set<String> {
-      (commitsOfVersion[artifact + "\u{0}" + version] ?? []).union([commit]).reduce(into: Set<String>()) {
+      (commitsOfVersion[artifact + "\u{0}" + version] ?? []).union([commit]).reduce(
+        into: Set<String>()
+      ) {
         $0.formUnion(stages(of: artifact, commit: $1))
       }
     }
@@ -196,13 +200,17 @@ struct RegistryAuditor {
   /// fails the weaker event (unsigned, or signed by a key the allowed signers do not grant),
   /// so an event that fails, or an unsigned one, can never make a signed one fail; the second
   /// pass judges again with those findings.
-  func audit(_ snapshot: RegistrySnapshot) throws -> (entries: [AuditEntry], states: [String: State]) {
+  func audit(_ snapshot: RegistrySnapshot) throws -> (
+    entries: [AuditEntry], states: [String: State]
+  ) {
     let stages = StageHistory(snapshot.events)
     let sameSecond = Self.sameSecondTags(snapshot.events)
-    var (entries, states) = try walk(snapshot.events, stages: stages, order: [:], sameSecond: sameSecond)
+    var (entries, states) = try walk(
+      snapshot.events, stages: stages, order: [:], sameSecond: sameSecond)
     let order = Self.orderFailures(snapshot.events, entries: entries)
     if !order.isEmpty {
-      (entries, states) = try walk(snapshot.events, stages: stages, order: order, sameSecond: sameSecond)
+      (entries, states) = try walk(
+        snapshot.events, stages: stages, order: order, sameSecond: sameSecond)
     }
     for event in snapshot.replayed {
       entries.append(replayedEntry(event))
@@ -214,7 +222,8 @@ struct RegistryAuditor {
   }
 
   private func walk(
-    _ events: [RegistryEvent], stages: StageHistory, order: [String: AuditCheck], sameSecond: [String: String]
+    _ events: [RegistryEvent], stages: StageHistory, order: [String: AuditCheck],
+    sameSecond: [String: String]
   ) throws -> (entries: [AuditEntry], states: [String: State]) {
     var entries: [AuditEntry] = []
     var states: [String: State] = [:]
@@ -238,7 +247,9 @@ struct RegistryAuditor {
 
   /// Counters used twice and times that go back against counters, among events that passed
   /// everything else: the finding goes to the weaker event of each pair.
-  static func orderFailures(_ events: [RegistryEvent], entries: [AuditEntry]) -> [String: AuditCheck] {
+  static func orderFailures(_ events: [RegistryEvent], entries: [AuditEntry]) -> [String:
+    AuditCheck]
+  {
     var passing: [String: AuditEntry] = [:]
     for entry in entries where entry.passed { passing[entry.tag] = entry }
     func strength(_ tag: String) -> Int {
@@ -251,7 +262,8 @@ struct RegistryAuditor {
     let counted = events.filter { $0.counter != nil && passing[$0.tag] != nil }
     for (_, group) in Dictionary(grouping: counted, by: \.artifact) {
       // Counters used twice: the strongest keeps it, if it is the only one that strong.
-      for (counter, users) in Dictionary(grouping: group, by: { $0.counter! }) where users.count > 1 {
+      for (counter, users) in Dictionary(grouping: group, by: { $0.counter! }) where users.count > 1
+      {
         let best = users.map { strength($0.tag) }.max()!
         let winners = users.filter { strength($0.tag) == best }
         for user in users where winners.count > 1 || strength(user.tag) < best {
@@ -265,7 +277,9 @@ struct RegistryAuditor {
       }
       // Times against counters: a higher counter with an earlier time than a lower one.
       var latest: RegistryEvent?
-      for event in group.filter({ failures[$0.tag] == nil }).sorted(by: { ($0.counter!, $0.time) < ($1.counter!, $1.time) }) {
+      for event in group.filter({ failures[$0.tag] == nil }).sorted(by: {
+        ($0.counter!, $0.time) < ($1.counter!, $1.time)
+      }) {
         if let earlier = latest, earlier.time > event.time, earlier.counter! < event.counter! {
           if strength(event.tag) > strength(earlier.tag) {
             failures[earlier.tag] = AuditCheck(
@@ -277,7 +291,8 @@ struct RegistryAuditor {
           }
           failures[event.tag] = AuditCheck(
             .backdated, "time", passed: false,
-            "its counter comes after \(earlier.tag), whose time is later: the tag claims an earlier time than it was made at")
+            "its counter comes after \(earlier.tag), whose time is later: the tag claims an earlier time than it was made at"
+          )
           continue
         }
         if latest == nil || event.time > latest!.time { latest = event }
@@ -292,7 +307,8 @@ struct RegistryAuditor {
   /// whole registry's stage history) decides which stages a deregistration, re-registration
   /// or deprecation could take away; `order` is a finding of ``orderFailures(_:entries:)``.
   func judge(
-    _ event: RegistryEvent, state: State, stages: StageHistory, order: AuditCheck? = nil, sameSecond: String? = nil
+    _ event: RegistryEvent, state: State, stages: StageHistory, order: AuditCheck? = nil,
+    sameSecond: String? = nil
   ) throws -> AuditEntry {
     let policy = history.at(event.time)
     var checks: [AuditCheck] = []
@@ -307,7 +323,8 @@ struct RegistryAuditor {
     let version = state.version(of: event)
     let rule = event.stage.flatMap(policy.policy.rule(for:))
     let isRollback =
-      event.kind == .assignment && version.map { state.everHeld.contains(State.key($0, event.stage ?? "")) } == true
+      event.kind == .assignment
+      && version.map { state.everHeld.contains(State.key($0, event.stage ?? "")) } == true
 
     // Which stage rules govern the event: its own stage's, or those of every stage a
     // deregistration, re-registration or deprecation could take away or give back.
@@ -321,15 +338,19 @@ struct RegistryAuditor {
           checks.append(
             AuditCheck(
               .stage, "stage", passed: false,
-              "the policy lists no stage '\(stage)' (stages: \(policy.policy.stages.map(\.name).joined(separator: ", ")))"))
+              "the policy lists no stage '\(stage)' (stages: \(policy.policy.stages.map(\.name).joined(separator: ", ")))"
+            ))
         }
       }
     case .deregistration:
       // The stages held at the version's commit, and at the tag's (they differ only when the
       // tag contradicts the registry, which fails as a conflict anyway).
-      let commits = Set([event.commit] + (version.flatMap { state.versionCommit[$0] }.map { [$0] } ?? []))
-      governing = commits.reduce(Set(state.stagesHeld(by: version))) { $0.union(stages.stages(of: event.artifact, commit: $1)) }
-        .sorted().compactMap(policy.policy.rule(for:))
+      let commits = Set(
+        [event.commit] + (version.flatMap { state.versionCommit[$0] }.map { [$0] } ?? []))
+      governing = commits.reduce(Set(state.stagesHeld(by: version))) {
+        $0.union(stages.stages(of: event.artifact, commit: $1))
+      }
+      .sorted().compactMap(policy.policy.rule(for:))
     case .deprecation:
       governing = Set(state.stagesHeld(by: nil)).union(stages.stages(of: event.artifact))
         .sorted().compactMap(policy.policy.rule(for:))
@@ -337,14 +358,20 @@ struct RegistryAuditor {
       // Whatever its date, a registration decides which version later stage events at its
       // commit belong to, and may re-activate a deprecated artifact: it is judged by the
       // rules of every stage it could so hand out.
-      var could = version.map { stages.stages(ofRegistration: $0, artifact: event.artifact, commit: event.commit) } ?? []
+      var could =
+        version.map {
+          stages.stages(ofRegistration: $0, artifact: event.artifact, commit: event.commit)
+        } ?? []
       if state.deprecated { could.formUnion(stages.stages(of: event.artifact)) }
       governing = could.sorted().compactMap(policy.policy.rule(for:))
     }
     checks += conflictChecks(event, version: version, state: state)
     let required = governing.contains { $0.needsSignature }
-    let signature = SignatureCheck(try verdict(event), allowedSigners: policy.signers, at: event.time)
-    checks += Self.signatureChecks(signature, tagger: event.tagger, required: required, governing: governing, signers: policy.signers)
+    let signature = SignatureCheck(
+      try verdict(event), allowedSigners: policy.signers, at: event.time)
+    checks += Self.signatureChecks(
+      signature, tagger: event.tagger, required: required, governing: governing,
+      signers: policy.signers)
 
     let path = declaredPath(event.artifact, policy.policy) ?? event.trailer("Mlx-Path")
     let recorded = try evidence(path, event.commit)
@@ -363,7 +390,9 @@ struct RegistryAuditor {
         checks.append(
           AuditCheck(
             .order, "stage order", passed: held,
-            held ? "\(version) has been in \(after)" : "\(version) must be in \(after) before \(rule.name)"))
+            held
+              ? "\(version) has been in \(after)"
+              : "\(version) must be in \(after) before \(rule.name)"))
       }
       // Gates, recomputed from what the commits record.
       if !rule.gates.isEmpty {
@@ -377,7 +406,8 @@ struct RegistryAuditor {
           let current = try holder.map { try self.evidence(path, $0.commit).metrics }
           for gate in rule.gates {
             let result = gate.evaluate(candidate: recorded.metrics, current: current)
-            checks.append(AuditCheck(.gates, "gate \(gate.text)", passed: result.passed, result.detail))
+            checks.append(
+              AuditCheck(.gates, "gate \(gate.text)", passed: result.passed, result.detail))
           }
         }
       }
@@ -392,31 +422,51 @@ struct RegistryAuditor {
       checks.append(
         AuditCheck(
           .backdated, "time", passed: false,
-          "it is dated \(Timestamp.format(event.time)), in the future: a tag claims no time it was not made at"))
+          "it is dated \(Timestamp.format(event.time)), in the future: a tag claims no time it was not made at"
+        ))
     }
     if let sameSecond {
       warnings.append("made in the same second as \(sameSecond): GTO may order the two differently")
     }
     return makeEntry(
       event, version: version, signature: signature, required: required, checks: checks,
-      warnings: warnings, policyCommit: policy.hasPolicy ? policy.commit : nil, isRollback: isRollback)
+      warnings: warnings, policyCommit: policy.hasPolicy ? policy.commit : nil,
+      isRollback: isRollback)
   }
 
   /// GTO's one version per commit and one commit per version: a registration or
   /// deregistration that contradicts the registry so far.
-  private func conflictChecks(_ event: RegistryEvent, version: String?, state: State) -> [AuditCheck] {
+  private func conflictChecks(_ event: RegistryEvent, version: String?, state: State)
+    -> [AuditCheck]
+  {
     guard let version else { return [] }
     switch event.kind {
     case .registration:
       if let commit = state.versionCommit[version], commit != event.commit {
-        return [AuditCheck(.conflict, "version", passed: false, "\(version) is registered at commit \(commit.prefix(7)) already; a version has one commit")]
+        return [
+          AuditCheck(
+            .conflict, "version", passed: false,
+            "\(version) is registered at commit \(commit.prefix(7)) already; a version has one commit"
+          )
+        ]
       }
-      if let other = state.versionAtCommit[event.commit], other != version, state.registered[other] != nil {
-        return [AuditCheck(.conflict, "version", passed: false, "commit \(event.commit.prefix(7)) is registered as \(other) already; a commit has one version")]
+      if let other = state.versionAtCommit[event.commit], other != version,
+        state.registered[other] != nil
+      {
+        return [
+          AuditCheck(
+            .conflict, "version", passed: false,
+            "commit \(event.commit.prefix(7)) is registered as \(other) already; a commit has one version"
+          )
+        ]
       }
     case .deregistration:
       if state.registered[version] != event.commit {
-        return [AuditCheck(.conflict, "version", passed: false, "\(version) is not registered at commit \(event.commit.prefix(7))")]
+        return [
+          AuditCheck(
+            .conflict, "version", passed: false,
+            "\(version) is not registered at commit \(event.commit.prefix(7))")
+        ]
       }
     default:
       break
@@ -442,7 +492,8 @@ struct RegistryAuditor {
   private func replayedEntry(_ event: RegistryEvent) -> AuditEntry {
     let check = AuditCheck(
       .replayed, "tag name", passed: false,
-      "the tag object was written as '\(event.recordedName)', not '\(event.tag)': a replayed tag, ignored by every registry read")
+      "the tag object was written as '\(event.recordedName)', not '\(event.tag)': a replayed tag, ignored by every registry read"
+    )
     return makeEntry(
       event, version: event.version, signature: SignatureCheck(status: .unsigned, principals: []),
       required: false, checks: [check], warnings: [],
@@ -460,14 +511,22 @@ struct RegistryAuditor {
   ) -> [AuditCheck] {
     switch signature.status {
     case .invalid:
-      return [AuditCheck(.invalid, "signature", passed: false, "invalid signature: \(signature.detail ?? "does not match the tag")")]
+      return [
+        AuditCheck(
+          .invalid, "signature", passed: false,
+          "invalid signature: \(signature.detail ?? "does not match the tag")")
+      ]
     case .unsigned, .unverifiable:
       guard required else {
         return [AuditCheck(.unsigned, "signature", passed: true, "unsigned; not required here")]
       }
-      let why = signature.status == .unsigned ? "unsigned" : "cannot be checked (\(signature.detail ?? ""))"
+      let why =
+        signature.status == .unsigned ? "unsigned" : "cannot be checked (\(signature.detail ?? ""))"
       let stages = governing.filter(\.needsSignature).map(\.name).joined(separator: ", ")
-      return [AuditCheck(.unsigned, "signature", passed: false, "\(why), but \(stages) requires a signature")]
+      return [
+        AuditCheck(
+          .unsigned, "signature", passed: false, "\(why), but \(stages) requires a signature")
+      ]
     case .valid:
       var checks = [
         AuditCheck(
@@ -476,7 +535,9 @@ struct RegistryAuditor {
       ]
       if signers.entries.isEmpty && !required {
         checks.append(
-          AuditCheck(.unauthorised, "signer", passed: true, "no allowed signers file; the signer is not checked"))
+          AuditCheck(
+            .unauthorised, "signer", passed: true,
+            "no allowed signers file; the signer is not checked"))
         return checks
       }
       guard AllowedSigners.matches(tagger.email, patterns: signature.principals) else {
@@ -484,8 +545,8 @@ struct RegistryAuditor {
           signature.format == "openpgp"
           ? "an OpenPGP signature cannot be authorised: the allowed-signers file lists SSH keys; sign with one"
           : signers.entries.isEmpty
-          ? "no allowed signers file lets any key sign here; commit one and name it in the policy"
-          : "\(signature.fingerprint ?? "the key") is not allowed to sign as \(tagger.email) (add it to the allowed signers file)"
+            ? "no allowed signers file lets any key sign here; commit one and name it in the policy"
+            : "\(signature.fingerprint ?? "the key") is not allowed to sign as \(tagger.email) (add it to the allowed signers file)"
         checks.append(AuditCheck(.unauthorised, "signer", passed: false, detail))
         return checks
       }
@@ -494,11 +555,15 @@ struct RegistryAuditor {
           checks.append(
             AuditCheck(
               .unauthorised, "signer", passed: false,
-              "\(tagger.email) may not act in \(rule.name) (signers: \(rule.signers.joined(separator: ", ")))"))
+              "\(tagger.email) may not act in \(rule.name) (signers: \(rule.signers.joined(separator: ", ")))"
+            ))
           return checks
         }
       }
-      checks.append(AuditCheck(.unauthorised, "signer", passed: true, "\(tagger.email) with \(signature.fingerprint ?? "an allowed key")"))
+      checks.append(
+        AuditCheck(
+          .unauthorised, "signer", passed: true,
+          "\(tagger.email) with \(signature.fingerprint ?? "an allowed key")"))
       return checks
     }
   }
@@ -508,13 +573,17 @@ struct RegistryAuditor {
   /// Distinct approvers, other than the promoter, with a valid signature by an allowed key,
   /// approving this artifact, version and commit for this stage before the promotion.
   private func approvalCheck(
-    _ event: RegistryEvent, version: String, rule: RegistryPolicy.StageRule, policy: PolicyHistory.Version
+    _ event: RegistryEvent, version: String, rule: RegistryPolicy.StageRule,
+    policy: PolicyHistory.Version
   ) -> AuditCheck {
     var approvers: Set<String> = []
     var rejected: [String] = []
     for approval in approvals
-    where approval.artifact == event.artifact && approval.version == version && approval.stage == rule.name {
-      let check = SignatureCheck(approval.verdict, allowedSigners: policy.signers, at: approval.time)
+    where approval.artifact == event.artifact && approval.version == version
+      && approval.stage == rule.name
+    {
+      let check = SignatureCheck(
+        approval.verdict, allowedSigners: policy.signers, at: approval.time)
       let email = approval.approver.email
       if approval.commit != event.commit {
         rejected.append("\(email): approves another commit")
@@ -522,9 +591,12 @@ struct RegistryAuditor {
         rejected.append("\(email): made after the promotion")
       } else if email == event.tagger.email {
         rejected.append("\(email): the promoter cannot approve their own promotion")
-      } else if check.status != .valid || !AllowedSigners.matches(email, patterns: check.principals) {
+      } else if check.status != .valid || !AllowedSigners.matches(email, patterns: check.principals)
+      {
         rejected.append("\(email): not signed by a key allowed to sign as \(email)")
-      } else if !rule.approvals.from.isEmpty && !AllowedSigners.matches(email, patterns: rule.approvals.from) {
+      } else if !rule.approvals.from.isEmpty
+        && !AllowedSigners.matches(email, patterns: rule.approvals.from)
+      {
         rejected.append("\(email): not among the stage's approvers")
       } else {
         approvers.insert(email)
@@ -535,7 +607,8 @@ struct RegistryAuditor {
     if !approvers.isEmpty { detail += " (\(approvers.sorted().joined(separator: ", ")))" }
     if !rejected.isEmpty { detail += "; not counted: " + rejected.joined(separator: "; ") }
     if approvals.isEmpty {
-      detail += "; no approvals here at all: `git clone` does not fetch refs/mlx/approvals/ "
+      detail +=
+        "; no approvals here at all: `git clone` does not fetch refs/mlx/approvals/ "
         + "(`git fetch origin 'refs/mlx/*:refs/mlx/*'`)"
     }
     return AuditCheck(.approvals, "approvals", passed: passed, detail)
@@ -545,7 +618,8 @@ struct RegistryAuditor {
 
   /// The trailers are claims: each is compared with what the Git objects say.
   private func claimChecks(
-    _ event: RegistryEvent, version: String?, policy: PolicyHistory.Version, recorded: ArtifactEvidence
+    _ event: RegistryEvent, version: String?, policy: PolicyHistory.Version,
+    recorded: ArtifactEvidence
   ) -> [AuditCheck] {
     guard !event.trailers.isEmpty else { return [] }
     var checks: [AuditCheck] = []
@@ -556,7 +630,9 @@ struct RegistryAuditor {
       checks.append(
         AuditCheck(
           .mismatch, what, passed: passed,
-          passed ? "\(key) matches the Git objects (\(claimed))" : "\(key) claims '\(claimed)'; the Git objects say '\(actualText)'"))
+          passed
+            ? "\(key) matches the Git objects (\(claimed))"
+            : "\(key) claims '\(claimed)'; the Git objects say '\(actualText)'"))
     }
     compare("Mlx-Artifact", event.trailer("Mlx-Artifact"), event.artifact, "artifact")
     compare("Mlx-Event", event.trailer("Mlx-Event"), event.kind.rawValue, "event")
@@ -574,7 +650,8 @@ struct RegistryAuditor {
       let key = String(claim[..<equals])
       let claimedValue = String(claim[claim.index(after: equals)...])
       // Numbers compare by value: `1.0` in a lock file and `1` after a JSON round trip are one.
-      if let value = recorded.metrics[key], let number = value.number, let claimedNumber = Double(claimedValue),
+      if let value = recorded.metrics[key], let number = value.number,
+        let claimedNumber = Double(claimedValue),
         number == claimedNumber
       {
         compare("Mlx-Metric", claim, claim, "metric \(key)")
@@ -599,7 +676,9 @@ struct RegistryAuditor {
     var result: [String: String] = [:]
     var last: [String: RegistryEvent] = [:]
     for event in events where event.kind == .assignment || event.kind == .unassignment {
-      if let previous = last[event.artifact], previous.time == event.time { result[event.tag] = previous.tag }
+      if let previous = last[event.artifact], previous.time == event.time {
+        result[event.tag] = previous.tag
+      }
       last[event.artifact] = event
     }
     return result

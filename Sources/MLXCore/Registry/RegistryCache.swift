@@ -26,7 +26,9 @@ struct RegistryCache {
   /// Loads the file; a missing or damaged one gives an empty cache.
   static func load(gitDirectory: String) -> RegistryCache {
     var cache = RegistryCache(gitDirectory: gitDirectory)
-    guard let bytes = try? FileSystem.read(cache.path), let entries = decode(bytes) else { return cache }
+    guard let bytes = try? FileSystem.read(cache.path), let entries = decode(bytes) else {
+      return cache
+    }
     cache.entries = entries
     return cache
   }
@@ -70,7 +72,8 @@ struct RegistryCache {
         let offset = reader.integer(Int64.self)
       else { return nil }
       entries[object] = Entry(
-        target: target, targetType: type, name: recorded, tagger: GitIdentity(name: name, email: email),
+        target: target, targetType: type, name: recorded,
+        tagger: GitIdentity(name: name, email: email),
         time: time, offsetMinutes: Int(offset), message: message)
     }
     return entries

@@ -80,10 +80,12 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
       return "\(name) names a registry event, but no annotated tag of that name is here "
         + "(a lightweight tag, or not fetched): CI must not act on it"
     case .versionTooLarge(let version):
-      return "the next version would be \(version), beyond what tag parsers read (18 digits a part); "
+      return
+        "the next version would be \(version), beyond what tag parsers read (18 digits a part); "
         + "give --version"
     case .noTrustedRef:
-      return "no trusted ref to read the policy from (no main, master or origin's default branch here); "
+      return
+        "no trusted ref to read the policy from (no main, master or origin's default branch here); "
         + "fetch the default branch or set `git config mlx.trustedRef REF`"
     case .counterExhausted(let artifact, let tag):
       return "\(tag) claims a counter so large that no later tag of \(artifact) can be written; "
@@ -92,16 +94,19 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
       return "mlx.trustedRef names '\(name)', which is no branch or ref here; "
         + "fetch it, or fix it with `git config mlx.trustedRef REF`"
     case .approvalNotNeeded(let stage):
-      return "the policy requires no approvals for \(stage); add `approvals:` to the stage to use them"
+      return
+        "the policy requires no approvals for \(stage); add `approvals:` to the stage to use them"
     case .approvalUnsigned:
       return "an approval must be signed, and no signing key is set: "
         + "`git config gpg.format ssh` and `git config user.signingkey ~/.ssh/id_ed25519`, or --key"
     case .approvalUnauthorised(let reason):
       return "this approval would not count: \(reason); nothing was written"
     case .badDate(let text):
-      return "GIT_COMMITTER_DATE '\(text)' is not a date git accepts; use ISO 8601, RFC 2822 or '@SECONDS +ZONE'"
+      return
+        "GIT_COMMITTER_DATE '\(text)' is not a date git accepts; use ISO 8601, RFC 2822 or '@SECONDS +ZONE'"
     case .clockBehind(let artifact, let last):
-      return "the last event of \(artifact) is dated \(Timestamp.format(last)), later than this machine's clock; "
+      return
+        "the last event of \(artifact) is dated \(Timestamp.format(last)), later than this machine's clock; "
         + "check the clock (mlx writes one event per second per artifact, after the last)"
     case .pushRejected(let remote, let reason):
       return "the tags were written here, but \(remote) refused them: \(reason); "

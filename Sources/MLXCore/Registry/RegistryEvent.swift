@@ -82,7 +82,9 @@ public struct RegistryEvent: Codable, Sendable, Equatable {
     tagger = tag.tagger
     time = Date(timeIntervalSince1970: TimeInterval(tag.time))
     offsetMinutes = tag.offsetMinutes
-    summary = tag.message.utf8.firstIndex(of: UInt8(ascii: "\n")).map { String(tag.message[..<$0]) } ?? tag.message
+    summary =
+      tag.message.utf8.firstIndex(of: UInt8(ascii: "\n")).map { String(tag.message[..<$0]) }
+      ?? tag.message
     message = tag.message
     trailers = TagMessage.trailers(of: tag.message)
   }
@@ -111,7 +113,8 @@ enum TagMessage {
   static func trailers(of message: String) -> [String: [String]] {
     var result: [String: [String]] = [:]
     var paragraphs: [[Substring.UTF8View.SubSequence]] = [[]]
-    for line in message.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+    for line in message.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+    {
       if !line.isEmpty {
         paragraphs[paragraphs.count - 1].append(line)
       } else if !paragraphs[paragraphs.count - 1].isEmpty {
@@ -122,7 +125,10 @@ enum TagMessage {
     guard paragraphs.count > 1, let paragraph = paragraphs.last else { return result }
     for line in paragraph {
       guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex,
-        line[..<colon].allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7a) || $0 == UInt8(ascii: "-") })
+        line[..<colon].allSatisfy({
+          ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7a)
+            || $0 == UInt8(ascii: "-")
+        })
       else { continue }
       var valueStart = line.index(after: colon)
       while valueStart < line.endIndex, line[valueStart] == UInt8(ascii: " ") {

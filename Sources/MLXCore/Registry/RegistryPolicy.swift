@@ -57,7 +57,10 @@ public struct RegistryPolicy: Sendable, Equatable {
     /// Whether events of this stage must carry a signature.
     public var needsSignature: Bool { requiresSignature || !signers.isEmpty }
 
-    init(name: String, after: String? = nil, requiresSignature: Bool, signers: [String] = [], gates: [Gate] = []) {
+    init(
+      name: String, after: String? = nil, requiresSignature: Bool, signers: [String] = [],
+      gates: [Gate] = []
+    ) {
       (self.name, self.after, self.requiresSignature, self.signers, self.gates) =
         (name, after, requiresSignature, signers, gates)
     }
@@ -122,7 +125,8 @@ public struct RegistryPolicy: Sendable, Equatable {
       }
       if let node = root.node("stages"), node.null == nil {
         guard let sequence = node.sequence else {
-          throw YAMLIssue(line: node.mark?.line, message: "'stages' must be a list, in promotion order")
+          throw YAMLIssue(
+            line: node.mark?.line, message: "'stages' must be a list, in promotion order")
         }
         for item in sequence {
           stages.append(try Self.parseStage(item, known: stages.map(\.name)))
@@ -139,7 +143,8 @@ public struct RegistryPolicy: Sendable, Equatable {
 
   /// GTO's `artifacts.yaml` (`NAME: {type, path, description, …}`), read as artifact
   /// declarations when the policy declares none.
-  static func gtoArtifacts(parsing text: String, path: String = "artifacts.yaml") throws(RegistryError)
+  static func gtoArtifacts(parsing text: String, path: String = "artifacts.yaml")
+    throws(RegistryError)
     -> [String: Artifact]
   {
     var artifacts: [String: Artifact] = [:]
@@ -162,7 +167,9 @@ public struct RegistryPolicy: Sendable, Equatable {
   private static func parseStage(_ node: Node, known: [String]) throws -> StageRule {
     if let name = node.scalar?.string {
       guard RegistryTagName.isValidName(name) else {
-        throw YAMLIssue(line: node.mark?.line, message: "stage name '\(name)' is not valid: \(RegistryError.nameRule)")
+        throw YAMLIssue(
+          line: node.mark?.line,
+          message: "stage name '\(name)' is not valid: \(RegistryError.nameRule)")
       }
       return StageRule(name: name, requiresSignature: ["production", "prod"].contains(name))
     }
@@ -170,14 +177,20 @@ public struct RegistryPolicy: Sendable, Equatable {
       throw YAMLIssue(line: node.mark?.line, message: "a stage is a name or a mapping with 'name'")
     }
     let stage = YAMLMapping(mapping: mapping)
-    try stage.rejectUnknownKeys(["name", "after", "signature", "signers", "gates", "approvals", "rollback"])
+    try stage.rejectUnknownKeys([
+      "name", "after", "signature", "signers", "gates", "approvals", "rollback",
+    ])
     let name = try stage.requireString("name")
     guard RegistryTagName.isValidName(name) else {
-      throw YAMLIssue(line: stage.line(of: "name"), message: "stage name '\(name)' is not valid: \(RegistryError.nameRule)")
+      throw YAMLIssue(
+        line: stage.line(of: "name"),
+        message: "stage name '\(name)' is not valid: \(RegistryError.nameRule)")
     }
     let after = try stage.string("after")
     if let after, !known.contains(after) {
-      throw YAMLIssue(line: stage.line(of: "after"), message: "stage '\(name)': 'after: \(after)' must name an earlier stage")
+      throw YAMLIssue(
+        line: stage.line(of: "after"),
+        message: "stage '\(name)': 'after: \(after)' must name an earlier stage")
     }
     var requiresSignature = ["production", "prod"].contains(name)
     if let signature = try stage.string("signature") {
@@ -185,7 +198,8 @@ public struct RegistryPolicy: Sendable, Equatable {
       case "required": requiresSignature = true
       case "optional": requiresSignature = false
       default:
-        throw YAMLIssue(line: stage.line(of: "signature"), message: "signature must be 'required' or 'optional'")
+        throw YAMLIssue(
+          line: stage.line(of: "signature"), message: "signature must be 'required' or 'optional'")
       }
     }
     let signers = try stringList(stage, "signers")
@@ -194,14 +208,19 @@ public struct RegistryPolicy: Sendable, Equatable {
       switch Gate.parse(text) {
       case .success(let gate): gates.append(gate)
       case .failure(let error):
-        throw YAMLIssue(line: stage.line(of: "gates"), message: "stage '\(name)': gate '\(error.text)': \(error.problem)")
+        throw YAMLIssue(
+          line: stage.line(of: "gates"),
+          message: "stage '\(name)': gate '\(error.text)': \(error.problem)")
       }
     }
-    var rule = StageRule(name: name, after: after, requiresSignature: requiresSignature, signers: signers, gates: gates)
+    var rule = StageRule(
+      name: name, after: after, requiresSignature: requiresSignature, signers: signers, gates: gates
+    )
     if let rollback = try stage.string("rollback") {
       guard let parsed = RollbackRule(rawValue: rollback) else {
         throw YAMLIssue(
-          line: stage.line(of: "rollback"), message: "stage '\(name)': rollback must be 'skip-gates' or 'check-gates'")
+          line: stage.line(of: "rollback"),
+          message: "stage '\(name)': rollback must be 'skip-gates' or 'check-gates'")
       }
       rule.rollback = parsed
     }
@@ -223,10 +242,12 @@ public struct RegistryPolicy: Sendable, Equatable {
       rule.from = try stringList(approvals, "from")
     } else {
       throw YAMLIssue(
-        line: node.mark?.line, message: "stage '\(stage)': approvals must be a number or {required: N, from: [...]}")
+        line: node.mark?.line,
+        message: "stage '\(stage)': approvals must be a number or {required: N, from: [...]}")
     }
     guard rule.required >= 0 else {
-      throw YAMLIssue(line: node.mark?.line, message: "stage '\(stage)': approvals must be 0 or more")
+      throw YAMLIssue(
+        line: node.mark?.line, message: "stage '\(stage)': approvals must be 0 or more")
     }
     return rule
   }

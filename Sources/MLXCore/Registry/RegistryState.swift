@@ -49,7 +49,8 @@ public struct ArtifactState: Codable, Sendable, Equatable {
       guard let version = event.version else { continue }
       switch event.kind {
       case .registration:
-        registered[version] = Version(version: version, commit: event.commit, registeredAt: event.time, stages: [])
+        registered[version] = Version(
+          version: version, commit: event.commit, registeredAt: event.time, stages: [])
         explicit.insert(version)
       case .deregistration:
         registered[version] = nil
@@ -98,7 +99,9 @@ public struct ArtifactState: Codable, Sendable, Equatable {
   }
 
   /// Semantic-version order, with unparsable names (commit ids) first.
-  private static func versionOrder(_ a: (Version, SemanticVersion?), _ b: (Version, SemanticVersion?)) -> Bool {
+  private static func versionOrder(
+    _ a: (Version, SemanticVersion?), _ b: (Version, SemanticVersion?)
+  ) -> Bool {
     switch (a.1, b.1) {
     case (let x?, let y?): x < y
     case (nil, _?): true
@@ -124,7 +127,9 @@ public struct RegistrySnapshot: Sendable {
     self.replayed = replayed
     self.counters = counters
     var positions: [String: [Int]] = [:]
-    for (position, event) in events.enumerated() { positions[event.artifact, default: []].append(position) }
+    for (position, event) in events.enumerated() {
+      positions[event.artifact, default: []].append(position)
+    }
     self.positions = positions
   }
 
@@ -145,7 +150,9 @@ public struct RegistrySnapshot: Sendable {
 
   /// Reads every tag whose name follows GTO's grammar. Lightweight tags are ignored, as GTO
   /// ignores them.
-  static func read(_ repository: Repository, references: [Reference]? = nil) throws -> RegistrySnapshot {
+  static func read(_ repository: Repository, references: [Reference]? = nil) throws
+    -> RegistrySnapshot
+  {
     var counters: [String: Int] = [:]
     var tags: [(RegistryTagName, String, GitOID)] = []
     for reference in try references ?? Self.references(repository) {
@@ -202,9 +209,12 @@ public struct RegistrySnapshot: Sendable {
     var cache = RegistryCache.load(gitDirectory: repository.gitDirectory).entries
     let missing = tags.filter { cache[$0.2.hex] == nil }.map(\.2)
     if !missing.isEmpty {
-      for (object, entry) in try readObjects(missing, repository: repository) { cache[object] = entry }
+      for (object, entry) in try readObjects(missing, repository: repository) {
+        cache[object] = entry
+      }
       let current = Set(tags.map(\.2.hex))
-      RegistryCache.save(cache.filter { current.contains($0.key) }, gitDirectory: repository.gitDirectory)
+      RegistryCache.save(
+        cache.filter { current.contains($0.key) }, gitDirectory: repository.gitDirectory)
     }
     return tags.compactMap { name, reference, object in
       guard let entry = cache[object.hex], entry.targetType == "commit" else { return nil }

@@ -39,7 +39,10 @@ public struct RegistryTagName: Hashable, Sendable, CustomStringConvertible {
     let bytes = text.utf8
     guard let first = bytes.first, let last = bytes.last else { return false }
     return isAlphanumeric(first) && isAlphanumeric(last)
-      && bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "_") }
+      && bytes.allSatisfy {
+        isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "/")
+          || $0 == UInt8(ascii: "_")
+      }
   }
 
   /// Whether `text` is a valid artifact name: a name, or `dir:name` (GTO's `fullname`).
@@ -75,10 +78,13 @@ public struct RegistryTagName: Hashable, Sendable, CustomStringConvertible {
     let bytes = Array(text.utf8)
     let hash = UInt8(ascii: "#")
     let at = UInt8(ascii: "@")
-    guard let split = bytes.firstIndex(where: { $0 == hash || $0 == at }), split > 0 else { return nil }
+    guard let split = bytes.firstIndex(where: { $0 == hash || $0 == at }), split > 0 else {
+      return nil
+    }
     let nameBytes = bytes[..<split]
     guard !nameBytes.contains(UInt8(ascii: ":")) else { return nil }
-    let artifact = String(decoding: nameBytes.map { $0 == UInt8(ascii: "=") ? UInt8(ascii: ":") : $0 }, as: UTF8.self)
+    let artifact = String(
+      decoding: nameBytes.map { $0 == UInt8(ascii: "=") ? UInt8(ascii: ":") : $0 }, as: UTF8.self)
     guard Self.isValidArtifact(artifact) else { return nil }
     var rest = bytes[(split + 1)...]
     var counter: Int?

@@ -34,7 +34,8 @@ public struct SemanticVersion: Comparable, Hashable, Sendable, CustomStringConve
         .map { String(decoding: $0, as: UTF8.self) }
       end = dash
     }
-    let numbers = bytes[1..<end].split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+    let numbers = bytes[1..<end].split(
+      separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
     guard numbers.count == 3 else { return nil }
     var parsed: [Int] = []
     for part in numbers {
@@ -43,19 +44,26 @@ public struct SemanticVersion: Comparable, Hashable, Sendable, CustomStringConve
       else { return nil }
       parsed.append(part.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) })
     }
-    self.init(major: parsed[0], minor: parsed[1], patch: parsed[2], prerelease: prerelease, build: build)
+    self.init(
+      major: parsed[0], minor: parsed[1], patch: parsed[2], prerelease: prerelease, build: build)
   }
 
-  private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+  private static func isDigit(_ byte: UInt8) -> Bool {
+    byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+  }
 
   /// Dot-separated, non-empty identifiers of ASCII letters, digits and `-`; numeric ones
   /// without leading zeros unless `allowLeadingZeros` (build metadata allows them).
   private static func areIdentifiers(_ bytes: ArraySlice<UInt8>, allowLeadingZeros: Bool) -> Bool {
     bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).allSatisfy { part in
       guard !part.isEmpty,
-        part.allSatisfy({ isDigit($0) || ($0 | 0x20 >= UInt8(ascii: "a") && $0 | 0x20 <= UInt8(ascii: "z")) || $0 == UInt8(ascii: "-") })
+        part.allSatisfy({
+          isDigit($0) || ($0 | 0x20 >= UInt8(ascii: "a") && $0 | 0x20 <= UInt8(ascii: "z"))
+            || $0 == UInt8(ascii: "-")
+        })
       else { return false }
-      return allowLeadingZeros || !(part.allSatisfy(isDigit) && part.count > 1 && part.first == UInt8(ascii: "0"))
+      return allowLeadingZeros
+        || !(part.allSatisfy(isDigit) && part.count > 1 && part.first == UInt8(ascii: "0"))
     }
   }
 
@@ -82,7 +90,9 @@ public struct SemanticVersion: Comparable, Hashable, Sendable, CustomStringConve
       return (lhs.major, lhs.minor, lhs.patch) < (rhs.major, rhs.minor, rhs.patch)
     }
     // A pre-release sorts before its release; identifiers compare numerically when numeric.
-    if lhs.prerelease.isEmpty || rhs.prerelease.isEmpty { return !lhs.prerelease.isEmpty && rhs.prerelease.isEmpty }
+    if lhs.prerelease.isEmpty || rhs.prerelease.isEmpty {
+      return !lhs.prerelease.isEmpty && rhs.prerelease.isEmpty
+    }
     for (a, b) in zip(lhs.prerelease, rhs.prerelease) where a != b {
       switch (Int(a), Int(b)) {
       case (let x?, let y?): return x < y
@@ -95,7 +105,9 @@ public struct SemanticVersion: Comparable, Hashable, Sendable, CustomStringConve
   }
 
   public static func == (lhs: SemanticVersion, rhs: SemanticVersion) -> Bool {
-    (lhs.major, lhs.minor, lhs.patch, lhs.prerelease) == (rhs.major, rhs.minor, rhs.patch, rhs.prerelease)
+    (lhs.major, lhs.minor, lhs.patch, lhs.prerelease) == (
+      rhs.major, rhs.minor, rhs.patch, rhs.prerelease
+    )
   }
 
   public func hash(into hasher: inout Hasher) {
@@ -105,7 +117,8 @@ public struct SemanticVersion: Comparable, Hashable, Sendable, CustomStringConve
   public init(from decoder: Decoder) throws {
     let text = try decoder.singleValueContainer().decode(String.self)
     guard let version = SemanticVersion(text) else {
-      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad version \(text)"))
+      throw DecodingError.dataCorrupted(
+        .init(codingPath: decoder.codingPath, debugDescription: "bad version \(text)"))
     }
     self = version
   }

@@ -1,9 +1,10 @@
+import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #else
   import Darwin
 #endif
-import Foundation
 
 /// An `ssh-keygen` ALLOWED SIGNERS file (`gpg.ssh.allowedSignersFile` for git): which
 /// principals each public key may sign as, in which namespaces, and when.
@@ -27,19 +28,26 @@ public struct AllowedSigners: Sendable {
 
   /// Parses the file; `path` names it in errors.
   public init(parsing text: String, path: String) throws(RegistryError) {
-    for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false)
+      .enumerated()
+    {
       let line = rawLine.trimmingCharacters(in: .whitespaces)
       if line.isEmpty || line.hasPrefix("#") { continue }
       var fields = Self.fields(line)
       guard fields.count >= 3 else {
-        throw .invalidPolicy(path: path, line: number + 1, problem: "expected 'principals [options] key-type key'")
+        throw .invalidPolicy(
+          path: path, line: number + 1, problem: "expected 'principals [options] key-type key'")
       }
       let principals = fields.removeFirst().split(separator: ",").map(String.init)
       var options: [String: String] = [:]
-      if !fields[0].hasPrefix("ssh-") && !fields[0].hasPrefix("ecdsa-") && !fields[0].hasPrefix("sk-") {
+      if !fields[0].hasPrefix("ssh-") && !fields[0].hasPrefix("ecdsa-")
+        && !fields[0].hasPrefix("sk-")
+      {
         for option in Self.splitOptions(fields.removeFirst()) {
           let parts = option.split(separator: "=", maxSplits: 1)
-          let value = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) : ""
+          let value =
+            parts.count > 1
+            ? String(parts[1]).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) : ""
           options[parts[0].lowercased()] = value
         }
       }

@@ -36,10 +36,13 @@ public struct DSSEEnvelope: Codable, Sendable, Equatable {
 
   /// Signs `body` with `key`.
   init(signing body: [UInt8], type: String, with key: OpenSSHPrivateKey) throws {
-    let signature = try key.signingKey.signature(for: Self.preAuthenticationEncoding(type: type, body: body))
+    let signature = try key.signingKey.signature(
+      for: Self.preAuthenticationEncoding(type: type, body: body))
     payloadType = type
     payload = Data(body).base64EncodedString()
-    signatures = [Signature(keyid: Self.keyID(of: key.publicKey), sig: Data(signature).base64EncodedString())]
+    signatures = [
+      Signature(keyid: Self.keyID(of: key.publicKey), sig: Data(signature).base64EncodedString())
+    ]
   }
 
   /// The payload's bytes; nil when it is not base64.

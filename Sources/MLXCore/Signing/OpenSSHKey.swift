@@ -85,7 +85,8 @@ struct OpenSSHPrivateKey {
     }
     guard
       let bytes = Base64Armor.unwrap(
-        text, begin: "-----BEGIN OPENSSH PRIVATE KEY-----", end: "-----END OPENSSH PRIVATE KEY-----")
+        text, begin: "-----BEGIN OPENSSH PRIVATE KEY-----", end: "-----END OPENSSH PRIVATE KEY-----"
+      )
     else {
       throw .unsupported(path: path, reason: "not an OpenSSH private key file")
     }

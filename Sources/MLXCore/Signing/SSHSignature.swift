@@ -18,7 +18,8 @@ struct SSHSignature: Equatable {
   init(signing message: [UInt8], with key: OpenSSHPrivateKey, namespace: String = "git") throws {
     publicKey = key.publicKey
     self.namespace = namespace
-    signature = Array(try key.signingKey.signature(for: Self.signedData(message, namespace: namespace)))
+    signature = Array(
+      try key.signingKey.signature(for: Self.signedData(message, namespace: namespace)))
   }
 
   /// Parses armoured text; nil when it is not an Ed25519 SSHSIG with SHA-512.

@@ -56,7 +56,8 @@ enum Base64Armor {
     var lines: [Substring] = []
     var start = encoded.startIndex
     while start < encoded.endIndex {
-      let end = encoded.index(start, offsetBy: width, limitedBy: encoded.endIndex) ?? encoded.endIndex
+      let end =
+        encoded.index(start, offsetBy: width, limitedBy: encoded.endIndex) ?? encoded.endIndex
       lines.append(encoded[start..<end])
       start = end
     }
@@ -73,17 +74,21 @@ enum Base64Armor {
       let footer = find(Array(end.utf8), in: bytes, from: header + begin.utf8.count)
     else { return nil }
     let body = bytes[(header + begin.utf8.count)..<footer].filter {
-      $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\t")
+      $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r")
+        && $0 != UInt8(ascii: "\t")
     }
     return Data(base64Encoded: Data(body)).map(Array.init)
   }
 
   /// The first position of `needle` in `haystack` at or after `start`.
   private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-    guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
+    guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count
+    else { return nil }
     var position = start
     while position <= haystack.count - needle.count {
-      if haystack[position] == needle[0], haystack[position..<(position + needle.count)].elementsEqual(needle) {
+      if haystack[position] == needle[0],
+        haystack[position..<(position + needle.count)].elementsEqual(needle)
+      {
         return position
       }
       position += 1

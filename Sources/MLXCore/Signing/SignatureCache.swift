@@ -18,7 +18,9 @@ struct SignatureCache {
 
   static func load(gitDirectory: String) -> SignatureCache {
     var cache = SignatureCache(gitDirectory: gitDirectory)
-    guard let bytes = try? FileSystem.read(cache.path), let verdicts = decode(bytes) else { return cache }
+    guard let bytes = try? FileSystem.read(cache.path), let verdicts = decode(bytes) else {
+      return cache
+    }
     cache.verdicts = verdicts
     return cache
   }
@@ -74,7 +76,9 @@ struct SignatureCache {
     writer.integer(UInt32(keys.count))
     for key in keys { writer.string(key) }
     for (object, verdict) in verdicts {
-      for text in [object, verdict.status.rawValue, verdict.fingerprint ?? "", verdict.detail ?? ""] {
+      for text in [
+        object, verdict.status.rawValue, verdict.fingerprint ?? "", verdict.detail ?? "",
+      ] {
         writer.string(text)
       }
       writer.integer(verdict.key.map { index[$0.openSSHText]! } ?? -1)
@@ -83,12 +87,15 @@ struct SignatureCache {
   }
 
   private static func decode(_ bytes: [UInt8]) -> [String: SignatureVerdict]? {
-    guard var reader = BinaryReader(bytes, magic: magic), let keyCount = reader.integer(UInt32.self) else {
+    guard var reader = BinaryReader(bytes, magic: magic), let keyCount = reader.integer(UInt32.self)
+    else {
       return nil
     }
     var keys: [OpenSSHPublicKey] = []
     for _ in 0..<keyCount {
-      guard let text = reader.string(), let key = OpenSSHPublicKey(openSSHText: text) else { return nil }
+      guard let text = reader.string(), let key = OpenSSHPublicKey(openSSHText: text) else {
+        return nil
+      }
       keys.append(key)
     }
     var verdicts: [String: SignatureVerdict] = [:]
@@ -101,7 +108,8 @@ struct SignatureCache {
       let key = keyIndex >= 0 ? keys[Int(keyIndex)] : nil
       if status == .valid && key == nil { return nil }
       verdicts[object] = SignatureVerdict(
-        status: status, format: "ssh", fingerprint: fingerprint.isEmpty ? nil : fingerprint, key: key,
+        status: status, format: "ssh", fingerprint: fingerprint.isEmpty ? nil : fingerprint,
+        key: key,
         detail: detail.isEmpty ? nil : detail)
     }
     return verdicts

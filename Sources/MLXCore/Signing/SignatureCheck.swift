@@ -21,12 +21,16 @@ struct SignatureVerdict: Equatable, Sendable {
     status: SignatureCheck.Status, format: String? = nil, fingerprint: String? = nil,
     key: OpenSSHPublicKey? = nil, detail: String? = nil
   ) {
-    (self.status, self.format, self.fingerprint, self.key, self.detail) = (status, format, fingerprint, key, detail)
+    (self.status, self.format, self.fingerprint, self.key, self.detail) = (
+      status, format, fingerprint, key, detail
+    )
   }
 
   /// Checks `signature` over `payload` (namespace `git`, as tags and commits use); `object`
   /// names what was signed in messages.
-  static func verify(payload: [UInt8], signature: String?, of object: String = "tag") -> SignatureVerdict {
+  static func verify(payload: [UInt8], signature: String?, of object: String = "tag")
+    -> SignatureVerdict
+  {
     guard let signature else { return .unsigned }
     if signature.hasPrefix(SSHSignature.begin) {
       guard let parsed = SSHSignature(armored: signature) else {
@@ -35,10 +39,13 @@ struct SignatureVerdict: Equatable, Sendable {
       guard parsed.isValid(for: payload) else {
         return SignatureVerdict(
           status: .invalid, format: "ssh", fingerprint: parsed.publicKey.fingerprint,
-          detail: "the signature does not match the \(object)'s content; the \(object) was altered after signing")
+          detail:
+            "the signature does not match the \(object)'s content; the \(object) was altered after signing"
+        )
       }
       return SignatureVerdict(
-        status: .valid, format: "ssh", fingerprint: parsed.publicKey.fingerprint, key: parsed.publicKey)
+        status: .valid, format: "ssh", fingerprint: parsed.publicKey.fingerprint,
+        key: parsed.publicKey)
     }
     if signature.hasPrefix("-----BEGIN PGP") {
       // An OpenPGP signature could only be checked against the local keyring, which no
@@ -46,9 +53,11 @@ struct SignatureVerdict: Equatable, Sendable {
       // lists SSH keys): mlx does not run gpg on what a tag carries.
       return SignatureVerdict(
         status: .unverifiable, format: "openpgp",
-        detail: "OpenPGP signatures are not checked: the allowed signers are SSH keys; sign with one")
+        detail:
+          "OpenPGP signatures are not checked: the allowed signers are SSH keys; sign with one")
     }
-    return SignatureVerdict(status: .unverifiable, format: "x509", detail: "x509 signatures are not checked")
+    return SignatureVerdict(
+      status: .unverifiable, format: "x509", detail: "x509 signatures are not checked")
   }
 }
 
@@ -75,7 +84,10 @@ public struct SignatureCheck: Codable, Sendable, Equatable {
   public var principals: [String]
   public var detail: String?
 
-  init(status: Status, format: String? = nil, fingerprint: String? = nil, principals: [String], detail: String? = nil) {
+  init(
+    status: Status, format: String? = nil, fingerprint: String? = nil, principals: [String],
+    detail: String? = nil
+  ) {
     (self.status, self.format, self.fingerprint, self.principals, self.detail) =
       (status, format, fingerprint, principals, detail)
   }
@@ -84,7 +96,9 @@ public struct SignatureCheck: Codable, Sendable, Equatable {
   init(_ verdict: SignatureVerdict, allowedSigners: AllowedSigners, at time: Date) {
     // Only SSH keys can be authorised: the allowed-signers file lists SSH keys. An OpenPGP
     // signature's user id is whatever its maker wrote (even `*`), so it grants nothing.
-    let principals = verdict.status == .valid ? verdict.key.map { allowedSigners.principals(for: $0, at: time) } ?? [] : []
+    let principals =
+      verdict.status == .valid
+      ? verdict.key.map { allowedSigners.principals(for: $0, at: time) } ?? [] : []
     self.init(
       status: verdict.status, format: verdict.format, fingerprint: verdict.fingerprint,
       principals: principals, detail: verdict.detail)

@@ -26,7 +26,8 @@ public enum TagSigner: Sendable, Equatable {
       guard let key else { return .none }
       return .openpgp(key: key)
     default:
-      throw RegistryError.signingFailed("gpg.format '\(format)' is not supported; use ssh or openpgp")
+      throw RegistryError.signingFailed(
+        "gpg.format '\(format)' is not supported; use ssh or openpgp")
     }
   }
 
@@ -53,7 +54,8 @@ public enum TagSigner: Sendable, Equatable {
       let output = try ExternalProgram.run("gpg", ["--status-fd=2", "-bsau", key], input: payload)
       guard output.status == 0, output.stderr.contains("[GNUPG:] SIG_CREATED") else {
         let reason = output.stderr.split(separator: "\n").last { !$0.hasPrefix("[GNUPG:]") }
-        throw RegistryError.signingFailed("gpg failed for key \(key): \(reason.map(String.init) ?? "no signature made")")
+        throw RegistryError.signingFailed(
+          "gpg failed for key \(key): \(reason.map(String.init) ?? "no signature made")")
       }
       return String(decoding: output.stdout, as: UTF8.self)
     }
@@ -61,12 +63,14 @@ public enum TagSigner: Sendable, Equatable {
 
   /// `ssh-keygen -Y sign -n git -f KEY FILE`, as git does for keys in ssh-agent.
   private func signWithSSHKeygen(_ payload: [UInt8], key: String) throws -> String {
-    let directory = NSTemporaryDirectory() + "mlx-sign-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    let directory =
+      NSTemporaryDirectory() + "mlx-sign-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     try FileSystem.createDirectories(directory)
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let file = directory + "/payload"
     try FileSystem.write(payload, atomicallyTo: file)
-    let output = try ExternalProgram.run("ssh-keygen", ["-Y", "sign", "-n", "git", "-f", key, file])
+    let output = try ExternalProgram.run(
+      "ssh-keygen", ["-Y", "sign", "-n", "git", "-f", key, file])
     guard output.status == 0, let signature = try FileSystem.readTextIfPresent(file + ".sig") else {
       let reason = output.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
       throw RegistryError.signingFailed("ssh-keygen could not sign with \(key): \(reason)")
@@ -74,4 +78,3 @@ public enum TagSigner: Sendable, Equatable {
     return signature
   }
 }
-

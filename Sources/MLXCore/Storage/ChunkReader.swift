@@ -35,7 +35,8 @@ struct ChunkReader {
           guard let (entry, pack) = store.locate(id) else { throw ObjectStoreError.missing(id) }
           let bytes = try store.readUnverified(entry, pack: pack)
           guard ObjectID(hashing: bytes) == id else {
-            throw ObjectStoreError.corrupt(id, pack: pack, reason: "content does not match its digest")
+            throw ObjectStoreError.corrupt(
+              id, pack: pack, reason: "content does not match its digest")
           }
           return bytes
         }

@@ -1,9 +1,10 @@
+import SystemPackage
+
 #if canImport(Glibc)
   import Glibc
 #else
   import Darwin
 #endif
-import SystemPackage
 
 /// Hashes a file without storing it (for `status` and `checkout`'s checks).
 enum ContentDigest {

@@ -1,10 +1,11 @@
+internal import CLinuxShims
+import Dispatch
+
 #if canImport(Glibc)
   import Glibc
 #else
   import Darwin
 #endif
-internal import CLinuxShims
-import Dispatch
 
 /// Writes one large file front to back (a pack, or a big file being checked out) from a
 /// background thread, bypassing the page cache.

@@ -1,10 +1,11 @@
+import Dispatch
+import SystemPackage
+
 #if canImport(Glibc)
   import Glibc
 #else
   import Darwin
 #endif
-import Dispatch
-import SystemPackage
 
 /// What storing one file produced.
 struct StoredFile: Sendable {

@@ -34,7 +34,8 @@ public final class ObjectStore: @unchecked Sendable {
     let store = ObjectStore(directory: directory)
     try FileSystem.createDirectories(store.packDirectory)
     try FileSystem.createDirectories(store.temporaryDirectory)
-    for entry in try FileSystem.entries(of: store.packDirectory) where entry.name.hasSuffix(".idx") {
+    for entry in try FileSystem.entries(of: store.packDirectory) where entry.name.hasSuffix(".idx")
+    {
       let path = "\(store.packDirectory)/\(entry.name)"
       let index = try PackIndex(
         name: String(entry.name.dropLast(4)), bytes: try FileSystem.read(path), path: path)

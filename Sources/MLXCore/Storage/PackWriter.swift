@@ -1,9 +1,10 @@
+import SystemPackage
+
 #if canImport(Glibc)
   import Glibc
 #else
   import Darwin
 #endif
-import SystemPackage
 
 /// Appends new objects to a fresh pack and publishes it atomically.
 ///
@@ -37,7 +38,6 @@ final class PackWriter: @unchecked Sendable {
   init(store: ObjectStore) {
     self.store = store
   }
-
 
   /// Whether the store or this writer already holds `id`.
   func contains(_ id: ObjectID) -> Bool {

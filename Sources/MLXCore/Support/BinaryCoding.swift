@@ -39,7 +39,9 @@ struct BinaryReader {
     let size = MemoryLayout<T>.size
     guard offset + size <= bytes.count else { return nil }
     defer { offset += size }
-    return bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: T.self)) }
+    return bytes.withUnsafeBytes {
+      T(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: T.self))
+    }
   }
 
   mutating func string() -> String? {

@@ -1,9 +1,10 @@
+import SystemPackage
+
 #if canImport(Glibc)
   import Glibc
 #else
   import Darwin
 #endif
-import SystemPackage
 
 /// An exclusive lock held through `flock(2)` on a lock file.
 ///

@@ -1,9 +1,10 @@
+import SystemPackage
+
 #if canImport(Glibc)
   import Glibc
 #else
   import Darwin
 #endif
-import SystemPackage
 
 /// What `lstat(2)` says about a path, reduced to what mlx compares.
 public struct FileStatus: Equatable, Sendable {
@@ -35,7 +36,9 @@ public struct FileStatus: Equatable, Sendable {
   }
 
   public var stamp: Stamp {
-    Stamp(size: size, modifiedNanoseconds: modifiedNanoseconds, changedNanoseconds: changedNanoseconds, inode: inode)
+    Stamp(
+      size: size, modifiedNanoseconds: modifiedNanoseconds, changedNanoseconds: changedNanoseconds,
+      inode: inode)
   }
 
   init(_ raw: stat) {

@@ -1,9 +1,10 @@
+import SystemPackage
+
 #if canImport(Glibc)
   import Glibc
 #else
   import Darwin
 #endif
-import SystemPackage
 
 /// The file-system operations mlx needs, with errors that name the path.
 ///

@@ -63,7 +63,8 @@ public struct GitDate: Equatable, Sendable {
     guard parts.count == 1 || parts.count == 2 else { return nil }
     let hasAt = parts[0].hasPrefix("@")
     let digits = hasAt ? parts[0].dropFirst() : parts[0]
-    guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let seconds = Int64(digits)
+    guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+      let seconds = Int64(digits)
     else { return nil }
     if parts.count == 1 {
       guard hasAt else { return nil }
@@ -139,7 +140,9 @@ public struct GitDate: Equatable, Sendable {
         return true
       }
       if token.contains(":") { return takeTime(token) }
-      if token.contains("-") || token.contains("/") || token.contains(".") { return takeDate(token) }
+      if token.contains("-") || token.contains("/") || token.contains(".") {
+        return takeDate(token)
+      }
       guard let number = Int(token), token.allSatisfy(\.isNumber) else { return false }
       if token.count == 4, year == nil {
         year = number
@@ -156,8 +159,11 @@ public struct GitDate: Equatable, Sendable {
     private mutating func takeTime(_ token: String) -> Bool {
       guard !hasTime else { return false }
       var text = Substring(token)
-      if let zoneStart = text.firstIndex(where: { $0 == "+" || $0 == "-" || $0 == "Z" || $0 == "z" }) {
-        guard offset == nil, let zone = GitDate.zoneOffset(String(text[zoneStart...])) else { return false }
+      if let zoneStart = text.firstIndex(where: { $0 == "+" || $0 == "-" || $0 == "Z" || $0 == "z" }
+      ) {
+        guard offset == nil, let zone = GitDate.zoneOffset(String(text[zoneStart...])) else {
+          return false
+        }
         offset = zone
         text = text[..<zoneStart]
       }
@@ -200,7 +206,8 @@ public struct GitDate: Equatable, Sendable {
         (1970...9999).contains(year)
       else { return nil }
       var calendar = Calendar(identifier: .gregorian)
-      calendar.timeZone = TimeZone(secondsFromGMT: (offset ?? 0) * 60) ?? TimeZone(identifier: "UTC")!
+      calendar.timeZone =
+        TimeZone(secondsFromGMT: (offset ?? 0) * 60) ?? TimeZone(identifier: "UTC")!
       var components = DateComponents(
         year: year, month: month, day: day, hour: hour, minute: minute, second: second)
       guard let first = calendar.date(from: components) else { return nil }

@@ -1,9 +1,10 @@
+import Dispatch
+
 #if canImport(Glibc)
   import Glibc
 #else
   import Darwin
 #endif
-import Dispatch
 
 /// Receives progress from long operations; implementations must be thread-safe.
 public protocol ProgressReporter: AnyObject, Sendable {
@@ -41,7 +42,8 @@ public final class TerminalProgressBar: ProgressReporter, @unchecked Sendable {
 
   /// True when standard error is a terminal and no CI variable is set: when a bar helps.
   public static var isUseful: Bool {
-    isatty(STDERR_FILENO) == 1 && getenv("CI") == nil && getenv("TERM").map { String(cString: $0) } != "dumb"
+    isatty(STDERR_FILENO) == 1 && getenv("CI") == nil
+      && getenv("TERM").map { String(cString: $0) } != "dumb"
   }
 
   public func begin(_ title: String, total: Int64, unit: ProgressUnit) {

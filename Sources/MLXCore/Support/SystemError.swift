@@ -24,7 +24,8 @@ public struct SystemError: Error, CustomStringConvertible, Equatable, Sendable {
   public var description: String {
     switch errno {
     case .noSuchFileOrDirectory: "\(path): no such file or directory"
-    case .permissionDenied: "\(path): permission denied (\(operation)); check the file's permissions"
+    case .permissionDenied:
+      "\(path): permission denied (\(operation)); check the file's permissions"
     case .noSpace: "\(path): no space left on device (\(operation)); free some space and run again"
     default: "\(path): cannot \(operation): \(errno.description)"
     }

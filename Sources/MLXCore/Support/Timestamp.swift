@@ -1,9 +1,10 @@
+import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #else
   import Darwin
 #endif
-import Foundation
 
 /// ISO 8601 times in UTC with milliseconds (`2026-11-22T10:15:00.123Z`), as run records and
 /// registry events write them; reading also accepts times without fractions.
@@ -60,7 +61,8 @@ public enum Timestamp {
     else { return nil }
     var fraction = 0.0
     if bytes.count > 20 {
-      guard bytes[19] == UInt8(ascii: "."), bytes.count > 21, let digits = number(20..<(bytes.count - 1)),
+      guard bytes[19] == UInt8(ascii: "."), bytes.count > 21,
+        let digits = number(20..<(bytes.count - 1)),
         bytes.count - 21 <= 9
       else { return nil }
       fraction = Double(digits) / pow(10, Double(bytes.count - 21))

@@ -39,11 +39,14 @@ final class PipelineRunner {
     lockFile = try workspace.lockFile()
     statCache = StatCache.load(from: workspace.statCachePath)
     let repository = workspace.repository
-    let unrecorded = try repository.uncommittedChanges().filter { !graph.spec.recordsContent(of: $0) }
+    let unrecorded = try repository.uncommittedChanges().filter {
+      !graph.spec.recordsContent(of: $0)
+    }
     code = RunRecord.CodeState(
       commit: try repository.headCommit()?.hex, branch: repository.currentBranch(),
       dirty: !unrecorded.isEmpty,
-      uncommitted: unrecorded.isEmpty ? nil : Array(unrecorded.prefix(RunRecord.CodeState.uncommittedLimit)))
+      uncommitted: unrecorded.isEmpty
+        ? nil : Array(unrecorded.prefix(RunRecord.CodeState.uncommittedLimit)))
   }
 
   // MARK: - The run
@@ -130,7 +133,9 @@ final class PipelineRunner {
         log("Skipping '\(stage.name)': up to date")
         return result(stage, .skipped, "up to date", started: started, state: previous)
       case .restorable(let problem):
-        return try restore(stage, from: previous, because: "\(problem); restoring it from the store", started: started)
+        return try restore(
+          stage, from: previous, because: "\(problem); restoring it from the store",
+          started: started)
       case .lost(let problem):
         reason = "\(problem) and not in the store"
       }
@@ -143,7 +148,9 @@ final class PipelineRunner {
       cached.outs.allSatisfy({ store.contains($0.digest) })
     {
       let origin = cached.run.map { " (run \($0))" } ?? ""
-      return try restore(stage, from: cached, because: "\(why); restored from the run cache\(origin)", started: started)
+      return try restore(
+        stage, from: cached, because: "\(why); restored from the run cache\(origin)",
+        started: started)
     }
     if options.dryRun {
       log("Would run '\(stage.name)': \(why)")
@@ -151,7 +158,8 @@ final class PipelineRunner {
       return result(stage, .ran, why, started: started, params: params, deps: deps.entries)
     }
     log("Running '\(stage.name)': \(why)")
-    return try execute(stage, because: why, params: params, deps: deps.entries, key: key, started: started)
+    return try execute(
+      stage, because: why, params: params, deps: deps.entries, key: key, started: started)
   }
 
   private func execute(
@@ -171,7 +179,8 @@ final class PipelineRunner {
         failed.exitCode = status
         return failed
       case .signalled(let signal):
-        var stopped = result(stage, .interrupted, reason, started: started, params: params, deps: deps)
+        var stopped = result(
+          stage, .interrupted, reason, started: started, params: params, deps: deps)
         stopped.exitCode = 128 + signal
         return stopped
       }
@@ -201,12 +210,14 @@ final class PipelineRunner {
       if let output = stage.outputs.first(where: { $0.path == entry.path }) {
         artifacts.append(try workspace.adoptOutput(entry, kind: output.kind))
       } else {
-        metricFiles.append(.init(path: entry.path, digest: entry.digest, size: entry.size, isExecutable: false))
+        metricFiles.append(
+          .init(path: entry.path, digest: entry.digest, size: entry.size, isExecutable: false))
       }
     }
     let report = try workspace.restore(artifacts, force: true, progress: SilentProgress())
     if let problem = report.failed.first ?? report.refused.first {
-      throw PipelineError.restoreFailed(stage: stage.name, path: problem.path, reason: problem.reason)
+      throw PipelineError.restoreFailed(
+        stage: stage.name, path: problem.path, reason: problem.reason)
     }
     _ = try workspace.write(metricFiles, statCache: &statCache, progress: SilentProgress())
     lockFile.stages[stage.name] = state
@@ -229,7 +240,9 @@ final class PipelineRunner {
     for path in stage.dependencies {
       if let entry = try currentEntry(path) {
         dependencies.entries.append(entry)
-      } else if options.dryRun, plannedWrites.keys.contains(where: { StageGraph.overlaps($0, path) }) {
+      } else if options.dryRun,
+        plannedWrites.keys.contains(where: { StageGraph.overlaps($0, path) })
+      {
         dependencies.pending.append(path)
       } else {
         throw PipelineError.missingDependency(stage: stage.name, path: path)
@@ -284,21 +297,29 @@ final class PipelineRunner {
   ) -> String? {
     guard let previous else { return "never run" }
     if previous.cmd != stage.commandText { return "command changed" }
-    if let pending = deps.pending.first { return "dependency \(pending) will be written by an earlier stage" }
+    if let pending = deps.pending.first {
+      return "dependency \(pending) will be written by an earlier stage"
+    }
     let before = Dictionary(uniqueKeysWithValues: previous.deps.map { ($0.path, $0) })
     for entry in deps.entries where before[entry.path]?.digest != entry.digest {
-      return before[entry.path] == nil ? "new dependency \(entry.path)" : "dependency \(entry.path) changed"
+      return before[entry.path] == nil
+        ? "new dependency \(entry.path)" : "dependency \(entry.path) changed"
     }
-    if let removed = previous.deps.first(where: { old in !deps.entries.contains { $0.path == old.path } }) {
+    if let removed = previous.deps.first(where: { old in
+      !deps.entries.contains { $0.path == old.path }
+    }) {
       return "dependency \(removed.path) removed"
     }
     for (file, values) in params.sorted(by: { $0.key < $1.key }) {
-      for (key, value) in values.sorted(by: { $0.key < $1.key }) where previous.params[file]?[key] != value {
+      for (key, value) in values.sorted(by: { $0.key < $1.key })
+      where previous.params[file]?[key] != value {
         let old = previous.params[file]?[key].map(\.description) ?? "unset"
         return "param \(key) changed: \(old) -> \(value)"
       }
     }
-    if previous.params.values.reduce(0, { $0 + $1.count }) != params.values.reduce(0, { $0 + $1.count }) {
+    if previous.params.values.reduce(0, { $0 + $1.count })
+      != params.values.reduce(0, { $0 + $1.count })
+    {
       return "params changed"
     }
     let recorded = Set(previous.outs.map(\.path))
@@ -320,7 +341,8 @@ final class PipelineRunner {
     for entry in state.outs {
       let current = try currentEntry(entry.path)
       guard current?.digest != entry.digest else { continue }
-      let description = current == nil ? "output \(entry.path) is missing" : "output \(entry.path) was modified"
+      let description =
+        current == nil ? "output \(entry.path) is missing" : "output \(entry.path) was modified"
       guard store.contains(entry.digest) else { return .lost(description) }
       problem = problem ?? description
     }
@@ -448,7 +470,8 @@ extension Workspace {
       return LockFile.Entry(path: path, digest: digest, size: status.size, files: nil)
     case .directory(let manifest):
       return LockFile.Entry(
-        path: path, digest: manifest.digest, size: manifest.totalSize, files: manifest.entries.count)
+        path: path, digest: manifest.digest, size: manifest.totalSize, files: manifest.entries.count
+      )
     case .missing, .otherKind:
       return nil
     }

@@ -39,7 +39,9 @@ final class RegistryWriter {
   private(set) var drafts: [DraftTag] = []
 
   init(workspace: Workspace, artifact: String, options: RegistryWriteOptions) throws {
-    guard RegistryTagName.isValidArtifact(artifact) else { throw RegistryError.invalidName(artifact) }
+    guard RegistryTagName.isValidArtifact(artifact) else {
+      throw RegistryError.invalidName(artifact)
+    }
     self.workspace = workspace
     self.artifact = artifact
     self.options = options
@@ -50,7 +52,9 @@ final class RegistryWriter {
     if !reading.history.isTrusted, policy.hasPolicy { throw RegistryError.noTrustedRef }
     let snapshot = try reading.snapshot
     let declared = reading.auditor.declaredPath(artifact, policy.policy) != nil
-    if !policy.policy.artifacts.isEmpty, !declared, options.path == nil, !snapshot.artifacts.contains(artifact) {
+    if !policy.policy.artifacts.isEmpty, !declared, options.path == nil,
+      !snapshot.artifacts.contains(artifact)
+    {
       throw RegistryError.unknownArtifact(artifact, known: policy.policy.artifacts.keys.sorted())
     }
     state = try reading.state(of: artifact)
@@ -65,10 +69,13 @@ final class RegistryWriter {
     // After every event of the artifact that counts: one that fails the audit (dated in the
     // future, say) must not hold writes back.
     let failing = Set(try reading.failingEvents().map(\.tag))
-    let times = snapshot.events.filter { $0.artifact == artifact && !failing.contains($0.tag) }.map(\.time)
+    let times = snapshot.events.filter { $0.artifact == artifact && !failing.contains($0.tag) }.map(
+      \.time)
     lastSecond = times.max().map { Int64($0.timeIntervalSince1970) } ?? Int64.min
     // Write after the second of the policy in force, so it is the policy that judges.
-    if policy.since != .distantPast { lastSecond = max(lastSecond, Int64(policy.since.timeIntervalSince1970)) }
+    if policy.since != .distantPast {
+      lastSecond = max(lastSecond, Int64(policy.since.timeIntervalSince1970))
+    }
     if let text = Environment.value("GIT_COMMITTER_DATE"), !text.isEmpty {
       guard let date = GitDate(parsing: text) else { throw RegistryError.badDate(text) }
       fixedDate = date
@@ -137,7 +144,8 @@ final class RegistryWriter {
   /// it passes — counts it in the state later drafts are judged against.
   @discardableResult
   func draft(
-    _ action: RegistryTagName.Action, commit: String, summary: String, trailers extra: [(String, String)]
+    _ action: RegistryTagName.Action, commit: String, summary: String,
+    trailers extra: [(String, String)]
   ) throws -> DraftTag {
     let usesCounter: Bool
     switch action {
@@ -146,10 +154,13 @@ final class RegistryWriter {
     }
     // Tag parsers (mlx's and GTO's) read counters of up to 18 digits.
     if usesCounter, nextCounter > 999_999_999_999_999_999 - 1 {
-      let holder = try reading.snapshot.events.filter { $0.artifact == artifact }.max { ($0.counter ?? 0) < ($1.counter ?? 0) }
+      let holder = try reading.snapshot.events.filter { $0.artifact == artifact }.max {
+        ($0.counter ?? 0) < ($1.counter ?? 0)
+      }
       throw RegistryError.counterExhausted(artifact: artifact, tag: holder?.tag ?? "?")
     }
-    let name = RegistryTagName(artifact: artifact, action: action, counter: usesCounter ? nextCounter : nil)
+    let name = RegistryTagName(
+      artifact: artifact, action: action, counter: usesCounter ? nextCounter : nil)
     if usesCounter { nextCounter += 1 }
     if try workspace.repository.resolveReference("refs/tags/\(name)") != nil {
       throw RegistryError.versionExists(artifact: artifact, version: name.description)
@@ -170,7 +181,8 @@ final class RegistryWriter {
     let message = TagMessage.compose(summary: summary, trailers: trailers)
 
     let date = try nextDate()
-    let payload = "object \(commit)\ntype commit\ntag \(name)\n"
+    let payload =
+      "object \(commit)\ntype commit\ntag \(name)\n"
       + "tagger \(tagger.name) <\(tagger.email)> \(date.seconds) \(date.zone)\n\n" + message
     let signature = try signer.sign(Array(payload.utf8))
     let bytes = Array((payload + (signature ?? "")).utf8)
@@ -202,7 +214,9 @@ final class RegistryWriter {
   /// The tagger time of the next event: after every event of the artifact, one per second.
   private func nextDate() throws -> GitDate {
     if let fixedDate {
-      let date = fixedDate.seconds > lastSecond ? fixedDate : fixedDate.adding(seconds: lastSecond + 1 - fixedDate.seconds)
+      let date =
+        fixedDate.seconds > lastSecond
+        ? fixedDate : fixedDate.adding(seconds: lastSecond + 1 - fixedDate.seconds)
       lastSecond = date.seconds
       return date
     }
@@ -213,7 +227,8 @@ final class RegistryWriter {
         return now
       }
       guard lastSecond - now.seconds < 3 else {
-        throw RegistryError.clockBehind(artifact: artifact, last: Date(timeIntervalSince1970: TimeInterval(lastSecond)))
+        throw RegistryError.clockBehind(
+          artifact: artifact, last: Date(timeIntervalSince1970: TimeInterval(lastSecond)))
       }
       // Wait for the next second, so no two events of the artifact share one.
       let fraction = Date().timeIntervalSince1970.truncatingRemainder(dividingBy: 1)
@@ -253,7 +268,8 @@ final class RegistryWriter {
     }
     if let remote = options.push {
       do {
-        try workspace.repository.push(drafts.map { "refs/tags/\($0.name):refs/tags/\($0.name)" }, to: remote)
+        try workspace.repository.push(
+          drafts.map { "refs/tags/\($0.name):refs/tags/\($0.name)" }, to: remote)
       } catch let error as GitError {
         throw RegistryError.pushRejected(remote: remote, reason: error.message)
       }
@@ -280,7 +296,8 @@ extension AuditEntry {
         return AuditCheck(
           .unsigned, check.name, passed: false,
           "\(stage ?? "this event") requires a signed tag, and no signing key is set: "
-            + "`git config gpg.format ssh` and `git config user.signingkey ~/.ssh/id_ed25519`, or --key")
+            + "`git config gpg.format ssh` and `git config user.signingkey ~/.ssh/id_ed25519`, or --key"
+        )
       }, policyCommit: policyCommit, isRollback: isRollback)
   }
 }

@@ -28,7 +28,9 @@ extension Workspace {
     var text = try FileSystem.readTextIfPresent(absolute(pointerPath))
     let isMissing = text == nil
     if isMissing {
-      text = try repository.indexedContent(of: pointerPath).map { String(decoding: $0, as: UTF8.self) }
+      text = try repository.indexedContent(of: pointerPath).map {
+        String(decoding: $0, as: UTF8.self)
+      }
     }
     guard let text else { return nil }
     let pointer = try PointerFile(parsing: text, pointerPath: display(pointerPath))

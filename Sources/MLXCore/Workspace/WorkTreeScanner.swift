@@ -1,9 +1,10 @@
+import Dispatch
+
 #if canImport(Glibc)
   import Glibc
 #else
   import Darwin
 #endif
-import Dispatch
 
 /// Lists the regular files of a directory, recursively, with their `lstat` data.
 ///

@@ -221,9 +221,12 @@ extension Workspace {
     for position in pending where files[position].status.size >= FileIngester.chunkingThreshold {
       let file = files[position]
       stored.append(
-        (position, try ingester.store(
-          path: absolute(directory + "/" + file.path),
-          displayPath: shown + "/" + file.path)))
+        (
+          position,
+          try ingester.store(
+            path: absolute(directory + "/" + file.path),
+            displayPath: shown + "/" + file.path)
+        ))
     }
     for (position, file) in stored {
       let path = files[position].path

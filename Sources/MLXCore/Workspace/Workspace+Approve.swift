@@ -44,15 +44,19 @@ extension Workspace {
     }
     let (bytes, approval) = try writer.approvalObject(
       version: parsed.description, stage: stage, commit: commit)
-    let check = SignatureCheck(approval.verdict, allowedSigners: writer.policy.signers, at: approval.time)
+    let check = SignatureCheck(
+      approval.verdict, allowedSigners: writer.policy.signers, at: approval.time)
     guard check.status == .valid else { throw RegistryError.approvalUnsigned }
     guard AllowedSigners.matches(approval.approver.email, patterns: check.principals) else {
       throw RegistryError.approvalUnauthorised(
         "\(check.fingerprint ?? "the key") is not allowed to sign as \(approval.approver.email)")
     }
-    if !rule.approvals.from.isEmpty, !AllowedSigners.matches(approval.approver.email, patterns: rule.approvals.from) {
+    if !rule.approvals.from.isEmpty,
+      !AllowedSigners.matches(approval.approver.email, patterns: rule.approvals.from)
+    {
       throw RegistryError.approvalUnauthorised(
-        "\(approval.approver.email) is not among \(stage)'s approvers (\(rule.approvals.from.joined(separator: ", ")))")
+        "\(approval.approver.email) is not among \(stage)'s approvers (\(rule.approvals.from.joined(separator: ", ")))"
+      )
     }
     try repository.createTagObject(bytes, reference: approval.reference)
     var report = ApprovalReport(
@@ -76,7 +80,8 @@ extension Workspace {
     let states = try reading.audit().states
     var groups: [String: [Approval]] = [:]
     for approval in reading.approvals where artifact.map({ approval.artifact == $0 }) ?? true {
-      groups["\(approval.artifact)@\(approval.version)#\(approval.stage)", default: []].append(approval)
+      groups["\(approval.artifact)@\(approval.version)#\(approval.stage)", default: []].append(
+        approval)
     }
     return groups.keys.sorted().compactMap { key in
       guard let first = groups[key]?.first else { return nil }
@@ -84,20 +89,25 @@ extension Workspace {
       var approvers: [String] = []
       var rejected: [String] = []
       for approval in groups[key]! {
-        let check = SignatureCheck(approval.verdict, allowedSigners: policy.signers, at: approval.time)
+        let check = SignatureCheck(
+          approval.verdict, allowedSigners: policy.signers, at: approval.time)
         let email = approval.approver.email
         if check.status != .valid || !AllowedSigners.matches(email, patterns: check.principals) {
           rejected.append("\(email): not signed by a key allowed to sign as \(email)")
-        } else if let from = rule?.approvals.from, !from.isEmpty, !AllowedSigners.matches(email, patterns: from) {
+        } else if let from = rule?.approvals.from, !from.isEmpty,
+          !AllowedSigners.matches(email, patterns: from)
+        {
           rejected.append("\(email): not among the stage's approvers")
         } else if !approvers.contains(email) {
           approvers.append(email)
         }
       }
       let promoted =
-        states[first.artifact]?.everHeld.contains(RegistryAuditor.State.key(first.version, first.stage)) ?? false
+        states[first.artifact]?.everHeld.contains(
+          RegistryAuditor.State.key(first.version, first.stage)) ?? false
       return ApprovalSummary(
-        artifact: first.artifact, version: first.version, stage: first.stage, approvers: approvers.sorted(),
+        artifact: first.artifact, version: first.version, stage: first.stage,
+        approvers: approvers.sorted(),
         rejected: rejected, required: rule?.approvals.required ?? 0, promoted: promoted)
     }
   }
@@ -105,7 +115,8 @@ extension Workspace {
 
 extension RegistryWriter {
   /// The signed approval object for a version and stage, and the approval it reads as.
-  func approvalObject(version: String, stage: String, commit: String) throws -> ([UInt8], Approval) {
+  func approvalObject(version: String, stage: String, commit: String) throws -> ([UInt8], Approval)
+  {
     let name = Approval.recordedName(artifact: artifact, version: version, stage: stage)
     let date = fixedDate ?? GitDate.now()
     let message = TagMessage.compose(
@@ -114,7 +125,8 @@ extension RegistryWriter {
         ("Mlx-Artifact", artifact), ("Mlx-Version", version), ("Mlx-Stage", stage),
         ("Mlx-Event", "approval"), ("Mlx-Tool", "mlx \(MLXVersion.current)"),
       ])
-    let payload = "object \(commit)\ntype commit\ntag \(name)\n"
+    let payload =
+      "object \(commit)\ntype commit\ntag \(name)\n"
       + "tagger \(tagger.name) <\(tagger.email)> \(date.seconds) \(date.zone)\n\n" + message
     guard let signature = try signer.sign(Array(payload.utf8)) else {
       throw RegistryError.approvalUnsigned

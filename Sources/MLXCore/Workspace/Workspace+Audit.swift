@@ -35,14 +35,19 @@ final class RegistryReading {
     fallbackSignersText = try workspace.configuredAllowedSignersText()
     history = try PolicyHistory.read(
       repository,
-      fallbackSigners: try fallbackSignersText.map { try AllowedSigners(parsing: $0, path: "gpg.ssh.allowedSignersFile") })
+      fallbackSigners: try fallbackSignersText.map {
+        try AllowedSigners(parsing: $0, path: "gpg.ssh.allowedSignersFile")
+      })
     approvals = try Self.readApprovals(repository)
-    declarations = history.current.policy.artifacts.isEmpty ? try workspace.gtoArtifacts(history) : [:]
+    declarations =
+      history.current.policy.artifacts.isEmpty ? try workspace.gtoArtifacts(history) : [:]
     auditor = RegistryAuditor(
       history: history, declarations: declarations, approvals: approvals,
       evidence: { [unowned self, unowned workspace] path, commit in
         let key = EvidenceCache.key(path: path, commit: commit)
-        if self.evidence == nil { self.evidence = EvidenceCache(gitDirectory: repository.gitDirectory) }
+        if self.evidence == nil {
+          self.evidence = EvidenceCache(gitDirectory: repository.gitDirectory)
+        }
         if let known = self.evidence?.entries[key] { return known }
         let found = try workspace.evidence(path: path, commit: commit)
         // A missing commit may arrive with the next fetch: never remembered.
@@ -67,13 +72,17 @@ final class RegistryReading {
     audited = result
     evidence?.save()
     let failed = result.entries.filter { !$0.passed }.map {
-      AuditOutcomeCache.Failure(tag: $0.tag, artifact: $0.artifact, status: $0.status, problems: $0.problems)
+      AuditOutcomeCache.Failure(
+        tag: $0.tag, artifact: $0.artifact, status: $0.status, problems: $0.problems)
     }
     failures = failed
     // Events dated in the future fail until their time comes: the outcome holds until then.
-    let expiry = snapshot.events.map(\.time).filter { $0 > auditor.now.addingTimeInterval(RegistryAuditor.clockSkew) }
-      .min().map { $0.addingTimeInterval(-RegistryAuditor.clockSkew) }
-    AuditOutcomeCache.save(failed, key: outcomeKey, expiry: expiry, gitDirectory: repository.gitDirectory)
+    let expiry = snapshot.events.map(\.time).filter {
+      $0 > auditor.now.addingTimeInterval(RegistryAuditor.clockSkew)
+    }
+    .min().map { $0.addingTimeInterval(-RegistryAuditor.clockSkew) }
+    AuditOutcomeCache.save(
+      failed, key: outcomeKey, expiry: expiry, gitDirectory: repository.gitDirectory)
     return result
   }
 
@@ -100,7 +109,8 @@ final class RegistryReading {
   private var stages: RegistryAuditor.StageHistory?
 
   private(set) lazy var outcomeKey = AuditOutcomeCache.key(
-    references: references, history: history, approvals: approvals, fallbackSigners: fallbackSignersText,
+    references: references, history: history, approvals: approvals,
+    fallbackSigners: fallbackSignersText,
     shallow: try? FileSystem.readTextIfPresent(repository.gitDirectory + "/shallow"))
 
   /// The events registry reads count: every one without a policy on the trusted ref, else
@@ -141,11 +151,17 @@ final class RegistryReading {
     var cache = SignatureCache.load(gitDirectory: repository.gitDirectory)
     var missing: [String] = []
     for event in events {
-      if let known = cache.verdicts[event.object] { verdicts[event.object] = known } else { missing.append(event.object) }
+      if let known = cache.verdicts[event.object] {
+        verdicts[event.object] = known
+      } else {
+        missing.append(event.object)
+      }
     }
     guard !missing.isEmpty else { return }
     let gitDirectory = repository.gitDirectory
-    let halves = missing.count > 200 ? [Array(missing[..<(missing.count / 2)]), Array(missing[(missing.count / 2)...])] : [missing]
+    let halves =
+      missing.count > 200
+      ? [Array(missing[..<(missing.count / 2)]), Array(missing[(missing.count / 2)...])] : [missing]
     let results = ConcurrentResults<[(String, SignatureVerdict)]>(count: halves.count)
     DispatchQueue.concurrentPerform(iterations: halves.count) { index in
       results.record(index) {
@@ -184,17 +200,23 @@ extension Workspace {
   /// against the objects, counters, replays.
   public func audit(artifact: String? = nil) throws -> AuditReport {
     let reading = try registryReading()
-    let entries = try reading.audit().entries.filter { entry in artifact.map { entry.artifact == $0 } ?? true }
+    let entries = try reading.audit().entries.filter { entry in
+      artifact.map { entry.artifact == $0 } ?? true
+    }
     return AuditReport(
-      entries: entries, trustedRef: reading.history.trustedRef, policyIsTrusted: reading.history.isTrusted,
+      entries: entries, trustedRef: reading.history.trustedRef,
+      policyIsTrusted: reading.history.isTrusted,
       hasPolicy: reading.history.current.hasPolicy, policyChanges: reading.history.changes)
   }
 
   /// The text of Git's `gpg.ssh.allowedSignersFile`, a file of this machine's
   /// configuration: used where the trusted ref has no allowed-signers file.
   func configuredAllowedSignersText() throws -> String? {
-    guard let configured = try repository.configValue("gpg.ssh.allowedSignersFile") else { return nil }
-    return try FileSystem.readTextIfPresent(configured.hasPrefix("/") ? configured : absolute(configured))
+    guard let configured = try repository.configValue("gpg.ssh.allowedSignersFile") else {
+      return nil
+    }
+    return try FileSystem.readTextIfPresent(
+      configured.hasPrefix("/") ? configured : absolute(configured))
   }
 
   /// GTO's `artifacts.yaml` at the trusted ref, read as artifact declarations when the policy

@@ -42,7 +42,8 @@ public struct AuditSummary: Codable, Sendable {
   /// Events with problems plus versions whose lineage is broken.
   public var problems: Int {
     artifacts.reduce(0) { total, artifact in
-      total + artifact.promotions.filter { $0.status != "ok" }.count + artifact.versions.filter { !$0.verified }.count
+      total + artifact.promotions.filter { $0.status != "ok" }.count
+        + artifact.versions.filter { !$0.verified }.count
     } + (policyIsTrusted || policyChanges.isEmpty ? 0 : 1)
   }
 }
@@ -61,11 +62,14 @@ extension Workspace {
           AuditSummary.Promotion(
             tag: entry.tag, event: entry.event.rawValue, stage: entry.stage, version: entry.version,
             time: entry.time, signer: "\(entry.tagger.name) <\(entry.tagger.email)>",
-            signature: LineageBuilder.describe(entry), status: entry.status, problems: entry.problems))
+            signature: LineageBuilder.describe(entry), status: entry.status,
+            problems: entry.problems))
       }
       // Every version that was ever assigned a stage.
       let promoted = Set(
-        snapshot.events.filter { $0.artifact == name && $0.kind == .assignment }.compactMap { $0.version })
+        snapshot.events.filter { $0.artifact == name && $0.kind == .assignment }.compactMap {
+          $0.version
+        })
       var versions: [AuditSummary.VersionLineage] = []
       for version in state.versions.map(\.version) where promoted.contains(version) {
         let graph = try lineage(of: .version(artifact: name, version: version))
@@ -77,7 +81,8 @@ extension Workspace {
       }
       artifacts.append(
         AuditSummary.Artifact(
-          name: name, stages: state.stages.mapValues(\.version), promotions: promotions, versions: versions))
+          name: name, stages: state.stages.mapValues(\.version), promotions: promotions,
+          versions: versions))
     }
     return AuditSummary(
       generatedAt: Date(), artifacts: artifacts, trustedRef: reading.history.trustedRef,
@@ -112,27 +117,42 @@ public enum AuditReportHTML {
 
       """
     html += "<h2>Policy</h2>\n<p>Read from <code>\(escape(summary.trustedRef ?? "nothing"))</code>"
-    html += summary.policyIsTrusted ? ".</p>\n" : " " + badge(false, "(no trusted ref: nothing can be trusted)") + "</p>\n"
-    html += "<table><tr><th>Commit</th><th>Time</th><th>Author</th><th>Files</th><th>Signature</th></tr>\n"
+    html +=
+      summary.policyIsTrusted
+      ? ".</p>\n" : " " + badge(false, "(no trusted ref: nothing can be trusted)") + "</p>\n"
+    html +=
+      "<table><tr><th>Commit</th><th>Time</th><th>Author</th><th>Files</th><th>Signature</th></tr>\n"
     for change in summary.policyChanges {
       let signed = change.signature.status == .valid && !change.signature.principals.isEmpty
-      html += "<tr><td><code>\(escape(String(change.commit.prefix(12))))</code></td><td>\(escape(Timestamp.format(change.time)))</td>"
+      html +=
+        "<tr><td><code>\(escape(String(change.commit.prefix(12))))</code></td><td>\(escape(Timestamp.format(change.time)))</td>"
         + "<td>\(escape("\(change.author.name) <\(change.author.email)>"))</td><td>\(escape(change.files.joined(separator: ", ")))</td>"
         + "<td>\(badge(signed, signed ? "signed by \(change.signature.principals.joined(separator: ", "))" : change.signature.status.rawValue))</td></tr>\n"
     }
     html += "</table>\n"
     for artifact in summary.artifacts {
       html += "<h2>\(escape(artifact.name))</h2>\n<p>Current stages: "
-      html += artifact.stages.isEmpty ? "none" : artifact.stages.sorted { $0.key < $1.key }
-        .map { "<b>\(escape($0.key))</b> \(escape($0.value))" }.joined(separator: ", ")
-      html += "</p>\n<h3>Registry events</h3>\n<table><tr><th>Time</th><th>Tag</th><th>Event</th><th>Version</th><th>Stage</th><th>Signer</th><th>Signature</th><th>Status</th></tr>\n"
+      html +=
+        artifact.stages.isEmpty
+        ? "none"
+        : artifact.stages.sorted { $0.key < $1.key }
+          .map { "<b>\(escape($0.key))</b> \(escape($0.value))" }.joined(separator: ", ")
+      html +=
+        "</p>\n<h3>Registry events</h3>\n<table><tr><th>Time</th><th>Tag</th><th>Event</th><th>Version</th><th>Stage</th><th>Signer</th><th>Signature</th><th>Status</th></tr>\n"
       for promotion in artifact.promotions {
-        let status = promotion.status == "ok" ? badge(true, "ok") : badge(false, promotion.status) + "<br>" + promotion.problems.map(escape).joined(separator: "<br>")
-        html += "<tr><td>\(escape(Timestamp.format(promotion.time)))</td><td><code>\(escape(promotion.tag))</code></td><td>\(escape(promotion.event))</td><td>\(escape(promotion.version ?? "-"))</td><td>\(escape(promotion.stage ?? "-"))</td><td>\(escape(promotion.signer))</td><td>\(escape(promotion.signature))</td><td>\(status)</td></tr>\n"
+        let status =
+          promotion.status == "ok"
+          ? badge(true, "ok")
+          : badge(false, promotion.status) + "<br>"
+            + promotion.problems.map(escape).joined(separator: "<br>")
+        html +=
+          "<tr><td>\(escape(Timestamp.format(promotion.time)))</td><td><code>\(escape(promotion.tag))</code></td><td>\(escape(promotion.event))</td><td>\(escape(promotion.version ?? "-"))</td><td>\(escape(promotion.stage ?? "-"))</td><td>\(escape(promotion.signer))</td><td>\(escape(promotion.signature))</td><td>\(status)</td></tr>\n"
       }
-      html += "</table>\n<h3>Lineage of promoted versions</h3>\n<table><tr><th>Version</th><th>Stages held</th><th>Lineage</th><th>Breaks</th></tr>\n"
+      html +=
+        "</table>\n<h3>Lineage of promoted versions</h3>\n<table><tr><th>Version</th><th>Stages held</th><th>Lineage</th><th>Breaks</th></tr>\n"
       for version in artifact.versions {
-        html += "<tr><td>\(escape(version.version))</td><td>\(escape(version.stages.joined(separator: ", ")))</td><td>\(badge(version.verified, version.verified ? "complete (\(version.nodes) nodes verified)" : "broken"))</td><td>\(version.breaks.map(escape).joined(separator: "<br>"))</td></tr>\n"
+        html +=
+          "<tr><td>\(escape(version.version))</td><td>\(escape(version.stages.joined(separator: ", ")))</td><td>\(badge(version.verified, version.verified ? "complete (\(version.nodes) nodes verified)" : "broken"))</td><td>\(version.breaks.map(escape).joined(separator: "<br>"))</td></tr>\n"
       }
       html += "</table>\n"
     }

@@ -1,10 +1,11 @@
+import Dispatch
+import SystemPackage
+
 #if canImport(Glibc)
   import Glibc
 #else
   import Darwin
 #endif
-import Dispatch
-import SystemPackage
 
 /// What `mlx checkout` did.
 public struct CheckoutReport: Codable, Sendable {
@@ -49,7 +50,8 @@ extension Workspace {
   ) throws -> CheckoutReport {
     var statCache = StatCache.load(from: statCachePath)
     var report = CheckoutReport()
-    progress.begin("Checking out", total: artifacts.reduce(0) { $0 + $1.pointer.size }, unit: .bytes)
+    progress.begin(
+      "Checking out", total: artifacts.reduce(0) { $0 + $1.pointer.size }, unit: .bytes)
     defer { progress.finish() }
     for artifact in artifacts {
       do {

@@ -55,7 +55,8 @@ extension Workspace {
       switch (old, new) {
       case (nil, _): change = .added
       case (_, nil): change = .removed
-      case (let old?, let new?) where old.digest != new.digest || old.isExecutable != new.isExecutable:
+      case (let old?, let new?)
+      where old.digest != new.digest || old.isExecutable != new.isExecutable:
         change = .modified
       default: continue
       }

@@ -49,12 +49,18 @@ extension Workspace {
   }
 
   /// The lineage of `target`: upstream by default, downstream with `options.downstream`.
-  public func lineage(of target: LineageTarget, options: LineageOptions = LineageOptions()) throws -> LineageGraph {
-    options.downstream ? try downstreamLineage(of: target) : try upstreamLineage(of: target, options: options)
+  public func lineage(of target: LineageTarget, options: LineageOptions = LineageOptions()) throws
+    -> LineageGraph
+  {
+    options.downstream
+      ? try downstreamLineage(of: target) : try upstreamLineage(of: target, options: options)
   }
 
-  private func upstreamLineage(of target: LineageTarget, options: LineageOptions) throws -> LineageGraph {
-    let builder = try LineageBuilder(workspace: self, root: "", direction: .upstream, rehash: options.rehash)
+  private func upstreamLineage(of target: LineageTarget, options: LineageOptions) throws
+    -> LineageGraph
+  {
+    let builder = try LineageBuilder(
+      workspace: self, root: "", direction: .upstream, rehash: options.rehash)
     let root: String
     switch target {
     case .version(let artifact, let version):
@@ -70,14 +76,19 @@ extension Workspace {
       root = try addVersion(artifact, holder.version, to: builder)
     case .path(let path, let revision):
       let commit = try resolveCommit(revision)
-      guard let digest = try builder.pointerDigest(path, commit: commit) ?? (revision == nil ? try artifacts(named: [path]).first?.pointer.digest : nil)
+      guard
+        let digest = try builder.pointerDigest(path, commit: commit)
+          ?? (revision == nil ? try artifacts(named: [path]).first?.pointer.digest : nil)
       else { throw LineageError.notTracked(path: path, revision: revision ?? "HEAD") }
       root = try builder.addArtifact(path: path, digest: digest, commit: commit, context: nil)
     case .commit(let commit):
       root = builder.addCommit(commit)
-      for (name, state) in (try builder.lockFile(at: commit)?.stages ?? [:]).sorted(by: { $0.key < $1.key }) {
+      for (name, state) in (try builder.lockFile(at: commit)?.stages ?? [:]).sorted(by: {
+        $0.key < $1.key
+      }) {
         for out in state.outs {
-          let id = try builder.addArtifact(path: out.path, digest: out.digest, commit: commit, context: nil)
+          let id = try builder.addArtifact(
+            path: out.path, digest: out.digest, commit: commit, context: nil)
           builder.link(root, id, "stage \(name) wrote")
         }
       }
@@ -99,7 +110,9 @@ extension Workspace {
     return graph
   }
 
-  private func addVersion(_ artifact: String, _ version: String, to builder: LineageBuilder) throws -> String {
+  private func addVersion(_ artifact: String, _ version: String, to builder: LineageBuilder) throws
+    -> String
+  {
     let reading = try registryReading()
     let entries = Dictionary(try reading.audit().entries.map { ($0.tag, $0) }) { first, _ in first }
     return try builder.addVersion(
@@ -116,13 +129,17 @@ extension Workspace {
   private func downstreamLineage(of target: LineageTarget) throws -> LineageGraph {
     let (path, digest) = try startingContent(of: target)
     var graph = LineageGraph(direction: .downstream, root: "artifact:\(path)@\(digest)")
-    graph.add(LineageNode(id: graph.root, kind: .artifact, title: path, fields: [("path", path), ("digest", digest.description)]))
+    graph.add(
+      LineageNode(
+        id: graph.root, kind: .artifact, title: path,
+        fields: [("path", path), ("digest", digest.description)]))
     let index = try RunIndex.load(repository)
     var reached: [ObjectID: String] = [digest: graph.root]
     var queue = [digest]
     while let current = queue.popLast() {
       for run in index.runs {
-        for stage in run.stages where stage.wroteOutputs && stage.deps.contains(where: { $0.digest == current }) {
+        for stage in run.stages
+        where stage.wroteOutputs && stage.deps.contains(where: { $0.digest == current }) {
           let runID = "run:\(run.id):\(stage.name)"
           graph.add(
             LineageNode(
@@ -135,7 +152,10 @@ extension Workspace {
           graph.link(reached[current]!, runID, "used by")
           for out in stage.outs {
             let outID = "artifact:\(out.path)@\(out.digest)"
-            graph.add(LineageNode(id: outID, kind: .artifact, title: out.path, fields: [("path", out.path), ("digest", out.digest.description)]))
+            graph.add(
+              LineageNode(
+                id: outID, kind: .artifact, title: out.path,
+                fields: [("path", out.path), ("digest", out.digest.description)]))
             graph.link(runID, outID, "wrote")
             if reached[out.digest] == nil {
               reached[out.digest] = outID
@@ -158,22 +178,31 @@ extension Workspace {
       return (path ?? digest.short, digest)
     case .path(let path, let revision):
       let commit = try resolveCommit(revision)
-      if let oid = GitOID(hex: commit), let bytes = try repository.file(path + PointerFile.suffix, inCommit: oid),
-        let pointer = try? PointerFile(parsing: String(decoding: bytes, as: UTF8.self), pointerPath: path)
+      if let oid = GitOID(hex: commit),
+        let bytes = try repository.file(path + PointerFile.suffix, inCommit: oid),
+        let pointer = try? PointerFile(
+          parsing: String(decoding: bytes, as: UTF8.self), pointerPath: path)
       {
         return (path, pointer.digest)
       }
-      if revision == nil, let artifact = try artifacts(named: [path]).first { return (path, artifact.pointer.digest) }
+      if revision == nil, let artifact = try artifacts(named: [path]).first {
+        return (path, artifact.pointer.digest)
+      }
       throw LineageError.notTracked(path: path, revision: revision ?? "HEAD")
     case .version(let artifact, let version):
-      let deployment = try registry(artifact: artifact).artifacts.first?.versions.first { $0.version == version }
-      guard let deployment, let path = try artifactPath(artifact, reading: registryReading(), given: nil),
+      let deployment = try registry(artifact: artifact).artifacts.first?.versions.first {
+        $0.version == version
+      }
+      guard let deployment,
+        let path = try artifactPath(artifact, reading: registryReading(), given: nil),
         let digest = try evidence(path: path, commit: deployment.commit).digest
       else { throw RegistryError.unknownVersion(artifact: artifact, version: version) }
       return (path, digest)
     case .stage(let artifact, let stage):
       let deployment = try which(artifact: artifact, stage: stage)
-      guard let path = deployment.path, let digest = deployment.digest.flatMap(ObjectID.init(parsing:)) else {
+      guard let path = deployment.path,
+        let digest = deployment.digest.flatMap(ObjectID.init(parsing:))
+      else {
         throw RegistryError.stageNotHeld(artifact: artifact, stage: stage)
       }
       return (path, digest)
@@ -183,7 +212,9 @@ extension Workspace {
   }
 
   /// Model versions whose registered bytes were reached, with their registry events.
-  private func addRegisteredVersions(reaching reached: [ObjectID: String], to graph: inout LineageGraph) throws {
+  private func addRegisteredVersions(
+    reaching reached: [ObjectID: String], to graph: inout LineageGraph
+  ) throws {
     let reading = try registryReading()
     let snapshot = try reading.snapshot
     var versionDigests: [String: ObjectID] = [:]
@@ -191,7 +222,9 @@ extension Workspace {
     // objects say, never a tag message's claim.
     var paths: [String: String?] = [:]
     for event in snapshot.events where event.kind == .registration {
-      if paths[event.artifact] == nil { paths[event.artifact] = try artifactPath(event.artifact, reading: reading, given: nil) }
+      if paths[event.artifact] == nil {
+        paths[event.artifact] = try artifactPath(event.artifact, reading: reading, given: nil)
+      }
       guard let version = event.version, let path = paths[event.artifact] ?? nil,
         let digest = try pointerDigest(path: path, commit: event.commit)
       else { continue }
@@ -200,14 +233,20 @@ extension Workspace {
     for (key, digest) in versionDigests.sorted(by: { $0.key < $1.key }) {
       guard let from = reached[digest] else { continue }
       let versionID = "version:\(key)"
-      graph.add(LineageNode(id: versionID, kind: .version, title: key, fields: [("version", key), ("digest", digest.description)]))
+      graph.add(
+        LineageNode(
+          id: versionID, kind: .version, title: key,
+          fields: [("version", key), ("digest", digest.description)]))
       graph.link(from, versionID, "registered as")
       for event in snapshot.events where "\(event.artifact)@\(event.version ?? "")" == key {
         let eventID = "event:\(event.tag)"
         graph.add(
           LineageNode(
             id: eventID, kind: .event, title: event.tag,
-            fields: [("event", event.kind.rawValue), ("by", event.tagger.email), ("at", Timestamp.format(event.time))]
+            fields: [
+              ("event", event.kind.rawValue), ("by", event.tagger.email),
+              ("at", Timestamp.format(event.time)),
+            ]
               + (event.stage.map { [("stage", $0)] } ?? [])))
         graph.link(versionID, eventID, event.kind.rawValue)
       }
@@ -216,7 +255,9 @@ extension Workspace {
 
   /// Stages in `mlx.lock` at every branch head that read reached content, when their run is
   /// not recorded (runs that are recorded are already in the graph).
-  private func addBranchStages(reaching reached: [ObjectID: String], index: RunIndex, to graph: inout LineageGraph) throws {
+  private func addBranchStages(
+    reaching reached: [ObjectID: String], index: RunIndex, to graph: inout LineageGraph
+  ) throws {
     let known = Set(index.runs.map(\.id))
     for (branch, commit) in try repository.references(matching: "refs/heads/*") {
       guard let bytes = try repository.file(LockFile.fileName, inCommit: commit),
@@ -228,8 +269,10 @@ extension Workspace {
         let id = "stage:\(branch):\(name)"
         graph.add(
           LineageNode(
-            id: id, kind: .run, title: "stage \(name) on \(branch.replacingOccurrences(of: "refs/heads/", with: ""))",
-            fields: [("commit", commit.hex), ("run", state.run ?? "none recorded")], status: .unverified))
+            id: id, kind: .run,
+            title: "stage \(name) on \(branch.replacingOccurrences(of: "refs/heads/", with: ""))",
+            fields: [("commit", commit.hex), ("run", state.run ?? "none recorded")],
+            status: .unverified))
         graph.link(reached[dep.digest]!, id, "used by")
       }
     }

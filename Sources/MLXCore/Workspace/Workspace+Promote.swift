@@ -50,10 +50,12 @@ extension Workspace {
     let writer = try RegistryWriter(workspace: self, artifact: artifact, options: options)
     let commit = try resolveCommit(revision)
     let registration = try plannedRegistration(writer, at: commit, version: version, bump: bump)
-    var report = RegistryReport(artifact: artifact, version: registration.description, commit: commit)
+    var report = RegistryReport(
+      artifact: artifact, version: registration.description, commit: commit)
     report.notes += writer.pathNote()
     if try writer.reading.counted(all: false).snapshot.state(of: artifact).deprecated {
-      report.notes.append("\(artifact) was deprecated; this registration makes it active again, as in GTO")
+      report.notes.append(
+        "\(artifact) was deprecated; this registration makes it active again, as in GTO")
     }
     try writer.draft(
       .register(registration), commit: commit, summary: "Register \(artifact) \(registration)",
@@ -68,12 +70,15 @@ extension Workspace {
     _ writer: RegistryWriter, at commit: String, version: String?, bump: SemanticVersion.Part?
   ) throws -> SemanticVersion {
     if let existing = writer.state.registered.first(where: { $0.value == commit })?.key {
-      throw RegistryError.commitAlreadyRegistered(artifact: writer.artifact, commit: commit, version: existing)
+      throw RegistryError.commitAlreadyRegistered(
+        artifact: writer.artifact, commit: commit, version: existing)
     }
     let snapshot = try writer.reading.snapshot
     let taken = Set(
       (snapshot.events + snapshot.replayed)
-        .filter { $0.artifact == writer.artifact && ($0.kind == .registration || $0.kind == .deregistration) }
+        .filter {
+          $0.artifact == writer.artifact && ($0.kind == .registration || $0.kind == .deregistration)
+        }
         .compactMap(\.version))
     if let version {
       guard let parsed = SemanticVersion(version) else { throw RegistryError.badVersion(version) }
@@ -89,7 +94,9 @@ extension Workspace {
     }
     var next = greatest.bumped(bump ?? .patch)
     while taken.contains(next.description) { next = next.bumped(.patch) }
-    guard SemanticVersion(next.description) != nil else { throw RegistryError.versionTooLarge(next.description) }
+    guard SemanticVersion(next.description) != nil else {
+      throw RegistryError.versionTooLarge(next.description)
+    }
     return next
   }
 
@@ -128,11 +135,14 @@ extension Workspace {
     }
     var report = RegistryReport(artifact: artifact, version: chosen, stage: stage, commit: commit)
     report.previous = writer.state.holder(of: stage)?.version
-    if report.previous == chosen { throw RegistryError.alreadyInStage(artifact: artifact, version: chosen, stage: stage) }
+    if report.previous == chosen {
+      throw RegistryError.alreadyInStage(artifact: artifact, version: chosen, stage: stage)
+    }
     report.notes += try workTreePolicyNote(writer) + writer.pathNote()
     try writer.draft(
       .assign(stage: stage), commit: commit, summary: "Promote \(artifact) \(chosen) to \(stage)",
-      trailers: try writer.evidenceTrailers(at: commit) + writer.gateTrailers(stage: stage, commit: commit)
+      trailers: try writer.evidenceTrailers(at: commit)
+        + writer.gateTrailers(stage: stage, commit: commit)
         + [("Mlx-Previous", report.previous ?? "none")])
     try writer.publish(into: &report)
     return report
@@ -140,7 +150,9 @@ extension Workspace {
 
   /// Gives `stage` back to the version that held it before the current holder, following
   /// the policy's rollback rule; the tag records digest, run and metrics like a promotion.
-  public func rollback(_ artifact: String, stage: String, options: RegistryWriteOptions) throws -> RegistryReport {
+  public func rollback(_ artifact: String, stage: String, options: RegistryWriteOptions) throws
+    -> RegistryReport
+  {
     let writer = try RegistryWriter(workspace: self, artifact: artifact, options: options)
     let state = writer.state
     guard let current = state.holder(of: stage), let currentVersion = current.version else {
@@ -149,10 +161,12 @@ extension Workspace {
     guard
       let earlier = state.assignments.last(where: { event in
         event.stage == stage && event.version != currentVersion
-          && event.version.map { state.registered[$0] != nil || !state.explicit.contains($0) } == true
+          && event.version.map { state.registered[$0] != nil || !state.explicit.contains($0) }
+            == true
       }), let version = earlier.version
     else { throw RegistryError.noEarlierHolder(artifact: artifact, stage: stage) }
-    var report = RegistryReport(artifact: artifact, version: version, stage: stage, commit: earlier.commit)
+    var report = RegistryReport(
+      artifact: artifact, version: version, stage: stage, commit: earlier.commit)
     report.previous = currentVersion
     try writer.draft(
       .assign(stage: stage), commit: earlier.commit,
@@ -166,15 +180,19 @@ extension Workspace {
   // MARK: - Unassign, deregister, deprecate
 
   /// Removes `stage` from the version holding it: `NAME#STAGE!#N`.
-  public func unassign(_ artifact: String, stage: String, options: RegistryWriteOptions) throws -> RegistryReport {
+  public func unassign(_ artifact: String, stage: String, options: RegistryWriteOptions) throws
+    -> RegistryReport
+  {
     let writer = try RegistryWriter(workspace: self, artifact: artifact, options: options)
     guard let holder = writer.state.holder(of: stage), let version = holder.version else {
       throw RegistryError.stageNotHeld(artifact: artifact, stage: stage)
     }
-    var report = RegistryReport(artifact: artifact, version: version, stage: stage, commit: holder.commit)
+    var report = RegistryReport(
+      artifact: artifact, version: version, stage: stage, commit: holder.commit)
     report.previous = version
     try writer.draft(
-      .unassign(stage: stage), commit: holder.commit, summary: "Unassign \(stage) from \(artifact) \(version)",
+      .unassign(stage: stage), commit: holder.commit,
+      summary: "Unassign \(stage) from \(artifact) \(version)",
       trailers: [])
     report.holderAfter = writer.state.holder(of: stage)?.version
     try writer.publish(into: &report)
@@ -182,19 +200,23 @@ extension Workspace {
   }
 
   /// Withdraws a registered version: `NAME@vX.Y.Z!`.
-  public func deregister(_ artifact: String, version: String, options: RegistryWriteOptions) throws -> RegistryReport {
+  public func deregister(_ artifact: String, version: String, options: RegistryWriteOptions) throws
+    -> RegistryReport
+  {
     let writer = try RegistryWriter(workspace: self, artifact: artifact, options: options)
     guard let parsed = SemanticVersion(version) else { throw RegistryError.badVersion(version) }
     let commit = try writer.registeredCommit(of: parsed.description)
     var report = RegistryReport(artifact: artifact, version: parsed.description, commit: commit)
     try writer.draft(
-      .deregister(parsed), commit: commit, summary: "Deregister \(artifact) \(parsed)", trailers: [])
+      .deregister(parsed), commit: commit, summary: "Deregister \(artifact) \(parsed)", trailers: []
+    )
     try writer.publish(into: &report)
     return report
   }
 
   /// Retires the artifact: `NAME@deprecated`, at HEAD.
-  public func deprecate(_ artifact: String, options: RegistryWriteOptions) throws -> RegistryReport {
+  public func deprecate(_ artifact: String, options: RegistryWriteOptions) throws -> RegistryReport
+  {
     let writer = try RegistryWriter(workspace: self, artifact: artifact, options: options)
     guard try writer.reading.snapshot.artifacts.contains(artifact) else {
       throw RegistryError.unknownArtifact(artifact, known: try writer.reading.snapshot.artifacts)
@@ -219,7 +241,9 @@ extension Workspace {
   /// from the trusted ref only.
   func workTreePolicyNote(_ writer: RegistryWriter) throws -> [String] {
     let history = writer.reading.history
-    let local = try FileSystem.readTextIfPresent(absolute(RegistryPolicy.path)).map { Array($0.utf8) }
+    let local = try FileSystem.readTextIfPresent(absolute(RegistryPolicy.path)).map {
+      Array($0.utf8)
+    }
     var trusted: [UInt8]?
     if let tip = history.tip.flatMap(GitOID.init(hex:)) {
       trusted = try repository.file(RegistryPolicy.path, inCommit: tip)

@@ -27,7 +27,9 @@ public struct SkippedEvent: Codable, Sendable, Equatable {
   public let problems: [String]
 
   init(_ failure: AuditOutcomeCache.Failure) {
-    (tag, artifact, status, problems) = (failure.tag, failure.artifact, failure.status, failure.problems)
+    (tag, artifact, status, problems) = (
+      failure.tag, failure.artifact, failure.status, failure.problems
+    )
   }
 }
 
@@ -67,14 +69,17 @@ extension Workspace {
 
   /// The current (or past, with `at`) state of every artifact, or of one. With a policy on
   /// the trusted ref only events that pass the audit count, unless `all`.
-  public func registry(artifact: String? = nil, at time: Date? = nil, all: Bool = false) throws -> RegistryView {
+  public func registry(artifact: String? = nil, at time: Date? = nil, all: Bool = false) throws
+    -> RegistryView
+  {
     let reading = try registryReading()
     let view: RegistryViewCache.View
     if time == nil, !all, let cached = try currentView(reading) {
       view = cached
     } else {
       let (snapshot, skipped) = try reading.counted(all: all)
-      view = RegistryViewCache.View(states: snapshot.artifacts.map { snapshot.state(of: $0, at: time) }, skipped: skipped)
+      view = RegistryViewCache.View(
+        states: snapshot.artifacts.map { snapshot.state(of: $0, at: time) }, skipped: skipped)
     }
     let known = view.states.map(\.name)
     if let artifact, !known.contains(artifact) {
@@ -91,9 +96,12 @@ extension Workspace {
   /// future, whose failure lasts only until its time).
   private func currentView(_ reading: RegistryReading) throws -> RegistryViewCache.View? {
     let gitDirectory = repository.gitDirectory
-    if let cached = RegistryViewCache.load(gitDirectory: gitDirectory, key: reading.outcomeKey) { return cached }
+    if let cached = RegistryViewCache.load(gitDirectory: gitDirectory, key: reading.outcomeKey) {
+      return cached
+    }
     let (snapshot, skipped) = try reading.counted(all: false)
-    let view = RegistryViewCache.View(states: snapshot.artifacts.map { snapshot.state(of: $0) }, skipped: skipped)
+    let view = RegistryViewCache.View(
+      states: snapshot.artifacts.map { snapshot.state(of: $0) }, skipped: skipped)
     let horizon = Date().addingTimeInterval(RegistryAuditor.clockSkew)
     if try !reading.snapshot.events.contains(where: { $0.time > horizon }) {
       RegistryViewCache.save(view, key: reading.outcomeKey, gitDirectory: gitDirectory)
@@ -102,7 +110,8 @@ extension Workspace {
   }
 
   /// Every counted event in chronological order (up to `at`), for all artifacts or one.
-  public func registryHistory(artifact: String? = nil, at time: Date? = nil, all: Bool = false) throws
+  public func registryHistory(artifact: String? = nil, at time: Date? = nil, all: Bool = false)
+    throws
     -> RegistryHistoryView
   {
     let reading = try registryReading()
@@ -117,7 +126,9 @@ extension Workspace {
 
   /// The version in `stage` (now or at `time`), its commit and the model's digest there, as
   /// the Git objects record them.
-  public func which(artifact: String, stage: String, at time: Date? = nil, all: Bool = false) throws -> Deployment {
+  public func which(artifact: String, stage: String, at time: Date? = nil, all: Bool = false) throws
+    -> Deployment
+  {
     let reading = try registryReading()
     let policy = reading.history.current.policy
     let declared = reading.auditor.declaredPath(artifact, policy)
@@ -136,10 +147,14 @@ extension Workspace {
       guard counted.snapshot.artifacts.contains(artifact) else {
         throw RegistryError.unknownArtifact(artifact, known: counted.snapshot.artifacts)
       }
-      (state, skipped, snapshot) = (counted.snapshot.state(of: artifact, at: time), counted.skipped, counted.snapshot)
+      (state, skipped, snapshot) = (
+        counted.snapshot.state(of: artifact, at: time), counted.skipped, counted.snapshot
+      )
     }
     guard let holder = state.stages[stage] else {
-      if policy.rule(for: stage) == nil { throw RegistryError.unknownStage(stage, known: policy.stages.map(\.name)) }
+      if policy.rule(for: stage) == nil {
+        throw RegistryError.unknownStage(stage, known: policy.stages.map(\.name))
+      }
       throw RegistryError.stageNotHeld(artifact: artifact, stage: stage)
     }
     // An undeclared artifact's path is what the holder's own tag says, not what any later
@@ -164,9 +179,12 @@ extension Workspace {
   }
 
   /// `gto history --json`'s shape, over the events a read counts.
-  public func historyInGTOShape(artifact: String? = nil, all: Bool = false) throws -> [GTOFormat.Event] {
+  public func historyInGTOShape(artifact: String? = nil, all: Bool = false) throws -> [GTOFormat
+    .Event]
+  {
     let events = try registryReading().counted(all: all).snapshot.events
-    return GTOFormat.history(events.filter { event in artifact.map { event.artifact == $0 } ?? true })
+    return GTOFormat.history(
+      events.filter { event in artifact.map { event.artifact == $0 } ?? true })
   }
 
   /// What one tag is, as GTO's `check-ref` answers it, with its audit: nil when it is not a
@@ -189,14 +207,18 @@ extension Workspace {
     var resolved = event
     resolved.version = entry.version
     return RefCheck(
-      event: resolved, audit: entry, enforced: reading.history.enforces, policyTrusted: reading.history.isTrusted)
+      event: resolved, audit: entry, enforced: reading.history.enforces,
+      policyTrusted: reading.history.isTrusted)
   }
 
   /// The artifact's path: given, declared in the trusted policy (or GTO's `artifacts.yaml`),
   /// or, for an undeclared artifact, what its latest event claims (`Mlx-Path`).
-  func artifactPath(_ artifact: String, reading: RegistryReading, given: String?) throws -> String? {
+  func artifactPath(_ artifact: String, reading: RegistryReading, given: String?) throws -> String?
+  {
     if let given { return try repositoryPath(for: given) }
-    if let declared = reading.auditor.declaredPath(artifact, reading.history.current.policy) { return declared }
+    if let declared = reading.auditor.declaredPath(artifact, reading.history.current.policy) {
+      return declared
+    }
     // Only events that count may say where the artifact is.
     return try reading.counted(all: false).snapshot.events
       .last { $0.artifact == artifact && $0.trailer("Mlx-Path") != nil }?
@@ -229,7 +251,8 @@ extension Workspace {
     guard RelativePath.isSafe(path), let id = GitOID(hex: commit),
       let bytes = try repository.file(path + PointerFile.suffix, inCommit: id)
     else { return nil }
-    return try? PointerFile(parsing: String(decoding: bytes, as: UTF8.self), pointerPath: path).digest
+    return try? PointerFile(parsing: String(decoding: bytes, as: UTF8.self), pointerPath: path)
+      .digest
   }
 
   /// Parses `--at` times: ISO 8601, or a date (midnight UTC).
@@ -238,7 +261,9 @@ extension Workspace {
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
     formatter.timeZone = TimeZone(identifier: "UTC")
-    for format in ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd"] {
+    for format in [
+      "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd",
+    ] {
       formatter.dateFormat = format
       if let date = formatter.date(from: text) { return date }
     }

@@ -27,7 +27,9 @@ extension Workspace {
     var records = try RunStore(repository: repository).all()
     if let stage {
       records = records.filter { record in
-        record.stages.contains { $0.name == stage && $0.status != .skipped && $0.status != .blocked }
+        record.stages.contains {
+          $0.name == stage && $0.status != .skipped && $0.status != .blocked
+        }
       }
     }
     return limit.map { Array(records.prefix($0)) } ?? records
@@ -60,7 +62,8 @@ extension Workspace {
           artifacts.append(try adoptOutput(entry, kind: output.kind))
         } else {
           metricFiles.append(
-            FileToRestore(path: entry.path, digest: entry.digest, size: entry.size, isExecutable: false))
+            FileToRestore(
+              path: entry.path, digest: entry.digest, size: entry.size, isExecutable: false))
         }
       }
       lockFile.stages[stage.name] = LockFile.StageState(
@@ -179,7 +182,9 @@ extension Workspace {
       let read: (String) throws -> String? = { path in
         if case .revision(let revision) = side {
           let commit = try self.repository.commit(revision)
-          return try self.repository.file(path, inCommit: commit).map { String(decoding: $0, as: UTF8.self) }
+          return try self.repository.file(path, inCommit: commit).map {
+            String(decoding: $0, as: UTF8.self)
+          }
         }
         return try FileSystem.readTextIfPresent(self.absolute(path))
       }

@@ -77,7 +77,9 @@ extension Workspace {
   ) throws -> (missing: [VerifyReport.Problem], mismatched: [VerifyReport.Problem]) {
     var missing: [VerifyReport.Problem] = []
     var mismatched: [VerifyReport.Problem] = []
-    func sizeProblem(_ id: ObjectID, _ pointerPath: String, _ what: String, recorded: Int64, actual: Int64) {
+    func sizeProblem(
+      _ id: ObjectID, _ pointerPath: String, _ what: String, recorded: Int64, actual: Int64
+    ) {
       mismatched.append(
         .init(
           object: id.description, location: pointerPath,
@@ -87,19 +89,24 @@ extension Workspace {
       let pointer = artifact.pointer
       guard store.contains(pointer.digest) else {
         missing.append(
-          .init(object: pointer.digest.description, location: artifact.pointerPath, problem: "not in the store"))
+          .init(
+            object: pointer.digest.description, location: artifact.pointerPath,
+            problem: "not in the store"))
         continue
       }
       guard pointer.isDirectory else {
         let size = try store.contentSize(of: pointer.digest)
         if size != pointer.size {
-          sizeProblem(pointer.digest, artifact.pointerPath, "size", recorded: pointer.size, actual: size)
+          sizeProblem(
+            pointer.digest, artifact.pointerPath, "size", recorded: pointer.size, actual: size)
         }
         continue
       }
       guard let manifest = try? storedManifest(pointer.digest, for: artifact.path) else { continue }
       if manifest.totalSize != pointer.size {
-        sizeProblem(pointer.digest, artifact.pointerPath, "size", recorded: pointer.size, actual: manifest.totalSize)
+        sizeProblem(
+          pointer.digest, artifact.pointerPath, "size", recorded: pointer.size,
+          actual: manifest.totalSize)
       }
       if manifest.entries.count != pointer.fileCount {
         sizeProblem(
@@ -116,7 +123,9 @@ extension Workspace {
         }
         let size = try store.contentSize(of: entry.digest)
         if size != entry.size {
-          sizeProblem(entry.digest, artifact.pointerPath, "the manifest's size of \(entry.path)", recorded: entry.size, actual: size)
+          sizeProblem(
+            entry.digest, artifact.pointerPath, "the manifest's size of \(entry.path)",
+            recorded: entry.size, actual: size)
         }
       }
     }

@@ -68,7 +68,8 @@ enum PipelineCommand {
     if report.dryRun {
       StandardOutput.write("Dry run: nothing was changed\n")
     } else if let id = report.runId {
-      StandardOutput.write("Recorded run \(id) (refs/mlx/runs/\(id)); commit mlx.lock and the pointers with git\n")
+      StandardOutput.write(
+        "Recorded run \(id) (refs/mlx/runs/\(id)); commit mlx.lock and the pointers with git\n")
     } else if report.error == nil {
       StandardOutput.write("Everything is up to date\n")
     }

@@ -3,7 +3,8 @@ import MLXCore
 
 /// Options of the commands that write registry tags.
 struct RegistryWriteFlags: ParsableArguments {
-  @Option(help: "Sign with this SSH key file instead of Git's user.signingkey.", completion: .file())
+  @Option(
+    help: "Sign with this SSH key file instead of Git's user.signingkey.", completion: .file())
   var key: String?
 
   @Option(
@@ -62,14 +63,17 @@ enum RegistryText {
       let subject =
         report.stage.map { "promotion of \(report.artifact)@\(report.version ?? "?") to \($0)" }
         ?? "\(report.artifact)\(report.version.map { "@" + $0 } ?? "")"
-      StandardError.write("Error: \(subject) refused; no tag was written (`mlx audit` would reject it)\n")
+      StandardError.write(
+        "Error: \(subject) refused; no tag was written (`mlx audit` would reject it)\n")
       return
     }
     if let stage = report.stage, let previous = report.previous, let version = report.version,
       !report.tags.isEmpty
     {
       if report.tags.last?.contains("!") == true {
-        Swift.print("\(stage): \(previous) unassigned (\(report.holderAfter.map { "\(stage) now \($0)" } ?? "no version holds \(stage) now"))")
+        Swift.print(
+          "\(stage): \(previous) unassigned (\(report.holderAfter.map { "\(stage) now \($0)" } ?? "no version holds \(stage) now"))"
+        )
       } else if previous != version {
         Swift.print("\(stage): \(previous) → \(version)")
       }

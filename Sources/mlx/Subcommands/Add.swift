@@ -16,7 +16,10 @@ extension MLXCommand {
     @OptionGroup var progress: ProgressOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: "What the paths hold: dataset, features, model or file (default: keep the pointer's kind, else file).")
+    @Option(
+      help:
+        "What the paths hold: dataset, features, model or file (default: keep the pointer's kind, else file)."
+    )
     var kind: ArtifactKind?
 
     @Option(help: "A description to record in the pointer.")
@@ -43,10 +46,12 @@ extension MLXCommand {
         let verb = result.changed ? "Added" : "Unchanged"
         print(
           "\(verb) \(workspace.display(artifact.path)) (\(artifact.pointer.kind.rawValue), "
-            + "\(ByteCount.format(artifact.pointer.size))\(files), \(artifact.pointer.digest.short))")
+            + "\(ByteCount.format(artifact.pointer.size))\(files), \(artifact.pointer.digest.short))"
+        )
       }
       for path in summary.untrackedFromGit {
-        print("Removed \(workspace.display(path)) from Git's index; its content is now in mlx's store")
+        print(
+          "Removed \(workspace.display(path)) from Git's index; its content is now in mlx's store")
       }
       print(
         "Stored \(summary.newObjects) new objects (\(ByteCount.format(summary.newBytes))); "

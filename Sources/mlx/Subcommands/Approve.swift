@@ -36,7 +36,9 @@ extension MLXCommand {
         try Output.json(report)
         return
       }
-      print("Approved \(report.artifact) \(report.version) for \(report.stage) as \(report.approver.email)")
+      print(
+        "Approved \(report.artifact) \(report.version) for \(report.stage) as \(report.approver.email)"
+      )
       print("Wrote \(report.reference) (signed)")
       if let remote = report.pushedTo {
         print("Pushed to \(remote)")
@@ -74,15 +76,18 @@ extension MLXCommand {
       var rows = [["ARTIFACT", "VERSION", "STAGE", "APPROVALS", "APPROVERS", "STATE"]]
       for summary in summaries {
         rows.append([
-          summary.artifact, summary.version, summary.stage, "\(summary.approvers.count)/\(summary.required)",
+          summary.artifact, summary.version, summary.stage,
+          "\(summary.approvers.count)/\(summary.required)",
           summary.approvers.joined(separator: ", "),
-          summary.promoted ? "promoted" : summary.approvers.count >= summary.required ? "ready" : "pending",
+          summary.promoted
+            ? "promoted" : summary.approvers.count >= summary.required ? "ready" : "pending",
         ])
       }
       print(Output.table(rows))
       for summary in summaries where !summary.rejected.isEmpty {
         for reason in summary.rejected {
-          print("  not counted for \(summary.artifact)@\(summary.version)#\(summary.stage): \(reason)")
+          print(
+            "  not counted for \(summary.artifact)@\(summary.version)#\(summary.stage): \(reason)")
         }
       }
     }

@@ -14,7 +14,8 @@ extension MLXCommand {
   struct AuditCheck: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "check",
-      abstract: "Judge every registry event against the policy in force at its time; exit 1 on any failure.",
+      abstract:
+        "Judge every registry event against the policy in force at its time; exit 1 on any failure.",
       discussion: """
         Each event gets one status: ok, or the most serious of policy, replayed, invalid, \
         unauthorised, unsigned, mismatch, conflict, stage, order, gates, approvals, counter, \
@@ -35,17 +36,24 @@ extension MLXCommand {
       if output.json {
         try Output.json(report)
       } else {
-        AuditText.printPolicy(report.trustedRef, trusted: report.policyIsTrusted, changes: report.policyChanges)
+        AuditText.printPolicy(
+          report.trustedRef, trusted: report.policyIsTrusted, changes: report.policyChanges)
         for entry in report.entries {
-          let signature = entry.signature.status == .valid
+          let signature =
+            entry.signature.status == .valid
             ? "signed by \(entry.tagger.email)" : entry.signature.status.rawValue
           let policy = entry.policyCommit.map { ", policy \($0.prefix(7))" } ?? ""
-          print("\(entry.passed ? "ok  " : "FAIL") \(entry.tag)  \(entry.event.rawValue), \(signature)\(policy)\(entry.passed ? "" : "  [\(entry.status)]")")
+          print(
+            "\(entry.passed ? "ok  " : "FAIL") \(entry.tag)  \(entry.event.rawValue), \(signature)\(policy)\(entry.passed ? "" : "  [\(entry.status)]")"
+          )
           for problem in entry.problems { print("       \(problem)") }
           for warning in entry.warnings { print("       warning: \(warning)") }
         }
-        let counts = report.counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-        print("\(report.entries.count) events: \(report.problems) failing\(counts.isEmpty ? "" : " (\(counts))")")
+        let counts = report.counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+          .joined(separator: ", ")
+        print(
+          "\(report.entries.count) events: \(report.problems) failing\(counts.isEmpty ? "" : " (\(counts))")"
+        )
       }
       if !report.isClean { throw ExitCode.failure }
     }
@@ -54,7 +62,9 @@ extension MLXCommand {
   struct AuditReport: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "report",
-      abstract: "Every artifact's promotions with signers and verification, and the lineage of each promoted version.")
+      abstract:
+        "Every artifact's promotions with signers and verification, and the lineage of each promoted version."
+    )
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
@@ -72,20 +82,27 @@ extension MLXCommand {
       if output.json {
         try Output.json(summary)
       } else {
-        AuditText.printPolicy(summary.trustedRef, trusted: summary.policyIsTrusted, changes: summary.policyChanges)
+        AuditText.printPolicy(
+          summary.trustedRef, trusted: summary.policyIsTrusted, changes: summary.policyChanges)
         for artifact in summary.artifacts {
           let stages = artifact.stages.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-          print("\(artifact.name): \(stages.isEmpty ? "in no stage" : stages.joined(separator: " "))")
+          print(
+            "\(artifact.name): \(stages.isEmpty ? "in no stage" : stages.joined(separator: " "))")
           for promotion in artifact.promotions {
-            print("  \(Timestamp.format(promotion.time))  \(promotion.tag)  \(promotion.signer)  signature \(promotion.signature)  \(promotion.status)")
+            print(
+              "  \(Timestamp.format(promotion.time))  \(promotion.tag)  \(promotion.signer)  signature \(promotion.signature)  \(promotion.status)"
+            )
             for problem in promotion.problems { print("      \(problem)") }
           }
           for version in artifact.versions {
-            print("  lineage of \(version.version): \(version.verified ? "complete, \(version.nodes) nodes verified" : "BROKEN")")
+            print(
+              "  lineage of \(version.version): \(version.verified ? "complete, \(version.nodes) nodes verified" : "BROKEN")"
+            )
             for item in version.breaks { print("      \(item)") }
           }
         }
-        print("\(summary.problems) problem(s)\(html.map { "; HTML report written to \($0)" } ?? "")")
+        print(
+          "\(summary.problems) problem(s)\(html.map { "; HTML report written to \($0)" } ?? "")")
       }
       if summary.problems > 0 { throw ExitCode.failure }
     }
@@ -100,10 +117,16 @@ enum AuditText {
       print("No policy: no trusted ref and no commit")
       return
     }
-    print("Policy from \(reference)\(trusted ? "" : " (no trusted ref: nothing can be trusted; set `git config mlx.trustedRef`)")")
+    print(
+      "Policy from \(reference)\(trusted ? "" : " (no trusted ref: nothing can be trusted; set `git config mlx.trustedRef`)")"
+    )
     for change in changes {
-      let signed = change.signature.status == .valid ? "signed (\(change.signature.fingerprint ?? ""))" : change.signature.status.rawValue
-      print("  policy change \(change.commit.prefix(7)) \(Timestamp.format(change.time)) by \(change.author.email), \(signed): \(change.files.joined(separator: ", "))")
+      let signed =
+        change.signature.status == .valid
+        ? "signed (\(change.signature.fingerprint ?? ""))" : change.signature.status.rawValue
+      print(
+        "  policy change \(change.commit.prefix(7)) \(Timestamp.format(change.time)) by \(change.author.email), \(signed): \(change.files.joined(separator: ", "))"
+      )
     }
   }
 }

@@ -37,7 +37,8 @@ extension MLXCommand {
               + "use --force to overwrite, or `mlx add` to keep the changes\n")
         }
         for problem in report.failed {
-          StandardError.write("mlx: cannot restore \(workspace.display(problem.path)): \(problem.reason)\n")
+          StandardError.write(
+            "mlx: cannot restore \(workspace.display(problem.path)): \(problem.reason)\n")
         }
         if report.restored.isEmpty && report.succeeded {
           print("Everything matches its pointer (\(report.unchanged.count) tracked)")

@@ -20,7 +20,8 @@ extension MLXCommand {
 
     func run() throws {
       let workspace = try Workspace.open(at: global.repository, requiringSetup: false)
-      let report = try workspace.deregister(target.artifact, version: target.version!, options: write.options)
+      let report = try workspace.deregister(
+        target.artifact, version: target.version!, options: write.options)
       try RegistryText.print(report, json: output.json)
       if !report.accepted { throw ExitCode.failure }
     }

@@ -35,7 +35,9 @@ extension MLXCommand {
       }
       for entry in diff.entries {
         let sizes = [entry.oldSize, entry.newSize].compactMap { $0.map(ByteCount.format) }
-        print("\(entry.change.rawValue): \(workspace.display(entry.path)) (\(sizes.joined(separator: " -> ")))")
+        print(
+          "\(entry.change.rawValue): \(workspace.display(entry.path)) (\(sizes.joined(separator: " -> ")))"
+        )
         if let files = entry.files {
           let shown = { workspace.display(entry.path + "/" + $0) }
           for path in files.added { print("    added: \(shown(path))") }

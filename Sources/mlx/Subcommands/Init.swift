@@ -16,7 +16,8 @@ extension MLXCommand {
     func run() throws {
       let result = try Workspace.initialize(at: global.repository)
       if result.created {
-        print("Initialized mlx in \(result.root)/.mlx (staged .mlx/config.yaml and .mlx/.gitignore)")
+        print(
+          "Initialized mlx in \(result.root)/.mlx (staged .mlx/config.yaml and .mlx/.gitignore)")
       } else {
         print("mlx is already initialized in \(result.root)/.mlx")
       }

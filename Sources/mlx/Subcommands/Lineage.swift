@@ -6,7 +6,8 @@ extension MLXCommand {
   /// Shows and verifies where a model came from, or what used a dataset.
   struct Lineage: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Trace where a model came from (or, with --downstream, what used some data), checking every link.",
+      abstract:
+        "Trace where a model came from (or, with --downstream, what used some data), checking every link.",
       discussion: """
         TARGET is NAME@vX.Y.Z, NAME#STAGE (or NAME%STAGE), a tracked PATH or PATH@REV, a run \
         id, a sha256: digest, or a commit. Upstream, each link is verified: content re-hashed \
@@ -36,7 +37,10 @@ extension MLXCommand {
     @Flag(help: "Same as --format json.")
     var json = false
 
-    @Option(help: "Write to this file; with --format dot, a .svg/.png/.pdf name is rendered with Graphviz's dot.")
+    @Option(
+      help:
+        "Write to this file; with --format dot, a .svg/.png/.pdf name is rendered with Graphviz's dot."
+    )
     var output: String?
 
     @Flag(help: "Exit 1 when the lineage has any break.")
@@ -45,10 +49,13 @@ extension MLXCommand {
     @Flag(help: "Check that stored content is present without re-hashing it.")
     var noRehash = false
 
-    @Flag(help: "With --format slsa, sign the statement: a DSSE envelope, with the registry's SSH key.")
+    @Flag(
+      help: "With --format slsa, sign the statement: a DSSE envelope, with the registry's SSH key.")
     var sign = false
 
-    @Option(help: "With --sign, the ed25519 key file to sign with (default: Git's user.signingkey).", completion: .file())
+    @Option(
+      help: "With --sign, the ed25519 key file to sign with (default: Git's user.signingkey).",
+      completion: .file())
     var key: String?
 
     func validate() throws {
@@ -75,7 +82,9 @@ extension MLXCommand {
                 + "`mlx verify-provenance` will not accept this envelope until it is\n")
           }
         } else {
-          try emit(try Output.jsonText(try workspace.provenance(of: target, options: options), snakeCase: false))
+          try emit(
+            try Output.jsonText(
+              try workspace.provenance(of: target, options: options), snakeCase: false))
         }
         return
       }
@@ -85,7 +94,8 @@ extension MLXCommand {
       case .dot: try emitDOT(LineageRenderer.dot(graph))
       case .mermaid: try emit(LineageRenderer.mermaid(graph))
       default:
-        try emit(LineageRenderer.text(graph, color: output == nil && TerminalProgressBar.isUseful) + "\n")
+        try emit(
+          LineageRenderer.text(graph, color: output == nil && TerminalProgressBar.isUseful) + "\n")
       }
       if strict && !graph.isVerified { throw ExitCode.failure }
     }
@@ -103,7 +113,11 @@ extension MLXCommand {
         ["svg", "png", "pdf"].contains(suffix)
       else { return try emit(text) }
       let rendered = try Graphviz.render(text, format: suffix, to: output)
-      if !rendered { throw ValidationError("rendering \(output) needs Graphviz's dot (apt-get install graphviz); use --format dot --output lineage.dot instead") }
+      if !rendered {
+        throw ValidationError(
+          "rendering \(output) needs Graphviz's dot (apt-get install graphviz); use --format dot --output lineage.dot instead"
+        )
+      }
     }
   }
 }

@@ -6,7 +6,8 @@ extension MLXCommand {
   /// Compares metrics.
   struct Metrics: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Compare the metrics files of the pipeline between commits, runs and the work tree.",
+      abstract:
+        "Compare the metrics files of the pipeline between commits, runs and the work tree.",
       subcommands: [MetricsDiff.self])
   }
 
@@ -14,7 +15,8 @@ extension MLXCommand {
     static let configuration = CommandConfiguration(
       commandName: "diff",
       abstract: "Show metrics that differ between two commits, runs or the work tree.",
-      discussion: "With no argument, HEAD against the work tree; each side is a revision or a run id.")
+      discussion:
+        "With no argument, HEAD against the work tree; each side is a revision or a run id.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
@@ -23,7 +25,8 @@ extension MLXCommand {
 
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
-      try ValueDiffText.print(try workspace.metricsDiff(from: sides.from, to: sides.to), json: output.json)
+      try ValueDiffText.print(
+        try workspace.metricsDiff(from: sides.from, to: sides.to), json: output.json)
     }
   }
 }

@@ -13,7 +13,8 @@ extension MLXCommand {
     static let configuration = CommandConfiguration(
       commandName: "diff",
       abstract: "Show params that differ between two commits, runs or the work tree.",
-      discussion: "With no argument, HEAD against the work tree; each side is a revision or a run id.")
+      discussion:
+        "With no argument, HEAD against the work tree; each side is a revision or a run id.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
@@ -22,7 +23,8 @@ extension MLXCommand {
 
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
-      try ValueDiffText.print(try workspace.paramsDiff(from: sides.from, to: sides.to), json: output.json)
+      try ValueDiffText.print(
+        try workspace.paramsDiff(from: sides.from, to: sides.to), json: output.json)
     }
   }
 }

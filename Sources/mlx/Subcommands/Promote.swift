@@ -5,7 +5,8 @@ extension MLXCommand {
   /// Assigns a stage to a version, after checking the policy.
   struct Promote: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Promote a version to a stage with a signed tag NAME#STAGE#N, after checking the policy.",
+      abstract:
+        "Promote a version to a stage with a signed tag NAME#STAGE#N, after checking the policy.",
       discussion: """
         Without @VERSION, promotes the version registered at REV (default HEAD), registering \
         one first when there is none. .mlx/policy.yaml decides the checks: the stage a version \
@@ -35,7 +36,8 @@ extension MLXCommand {
     func run() throws {
       let workspace = try Workspace.open(at: global.repository, requiringSetup: false)
       let report = try workspace.promote(
-        target.artifact, version: target.version, to: to, revision: revision, options: write.options)
+        target.artifact, version: target.version, to: to, revision: revision, options: write.options
+      )
       try RegistryText.print(report, json: output.json)
       if !report.accepted { throw ExitCode.failure }
     }

@@ -28,7 +28,9 @@ extension MLXCommand {
     var bump: SemanticVersion.Part?
 
     func validate() throws {
-      if version != nil && bump != nil { throw ValidationError("give --version or --bump, not both") }
+      if version != nil && bump != nil {
+        throw ValidationError("give --version or --bump, not both")
+      }
     }
 
     func run() throws {

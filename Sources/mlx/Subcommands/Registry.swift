@@ -7,7 +7,9 @@ extension MLXCommand {
   struct Registry: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Show the model registry: versions and stages from Git tags (GTO's naming).",
-      subcommands: [RegistryShow.self, RegistryHistory.self, RegistryWhich.self, RegistryCheckRef.self],
+      subcommands: [
+        RegistryShow.self, RegistryHistory.self, RegistryWhich.self, RegistryCheckRef.self,
+      ],
       defaultSubcommand: RegistryShow.self)
   }
 
@@ -46,14 +48,16 @@ extension MLXCommand {
       }
       let states = view.artifacts
       if states.isEmpty {
-        print("The registry is empty; `mlx register NAME` or `mlx promote NAME --to STAGE` starts it.")
+        print(
+          "The registry is empty; `mlx register NAME` or `mlx promote NAME --to STAGE` starts it.")
         return
       }
       if name != nil, let state = states.first {
         var rows = [["VERSION", "COMMIT", "STAGES", "REGISTERED"]]
         for version in state.versions {
           rows.append([
-            version.version, String(version.commit.prefix(7)), version.stages.joined(separator: ", "),
+            version.version, String(version.commit.prefix(7)),
+            version.stages.joined(separator: ", "),
             Timestamp.format(version.registeredAt),
           ])
         }
@@ -109,8 +113,12 @@ extension MLXCommand {
       print(Output.table(rows))
       if let time {
         for state in try workspace.registry(artifact: name, at: time, all: read.all).artifacts {
-          let stages = state.stages.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.version)" }
-          print("At \(Timestamp.format(time)): \(state.name) \(stages.isEmpty ? "in no stage" : stages.joined(separator: " "))")
+          let stages = state.stages.sorted { $0.key < $1.key }.map {
+            "\($0.key)=\($0.value.version)"
+          }
+          print(
+            "At \(Timestamp.format(time)): \(state.name) \(stages.isEmpty ? "in no stage" : stages.joined(separator: " "))"
+          )
         }
       }
     }
@@ -138,7 +146,9 @@ extension MLXCommand {
         try Output.json(deployment)
         return
       }
-      print("\(deployment.artifact)#\(deployment.stage): \(deployment.version)\(deployment.verified ? "" : " (NOT verified: fails `mlx audit`)")")
+      print(
+        "\(deployment.artifact)#\(deployment.stage): \(deployment.version)\(deployment.verified ? "" : " (NOT verified: fails `mlx audit`)")"
+      )
       print("  commit  \(deployment.commit)")
       print("  tag     \(deployment.tag)")
       if let path = deployment.path { print("  path    \(path)") }
@@ -204,7 +214,9 @@ extension MLXCommand {
         if let stage = event.stage { print(stage) }
       } else {
         let stage = event.stage.map { " of \($0)" } ?? ""
-        print("\(event.tag): \(event.kind.rawValue)\(stage), \(event.artifact) \(event.version ?? "-") at \(event.commit.prefix(7)) by \(event.tagger.email)")
+        print(
+          "\(event.tag): \(event.kind.rawValue)\(stage), \(event.artifact) \(event.version ?? "-") at \(event.commit.prefix(7)) by \(event.tagger.email)"
+        )
         print(check.audit.passed ? "audit: ok" : "audit: FAIL [\(check.audit.status)]")
         for problem in check.audit.problems { print("  \(problem)") }
       }
@@ -226,7 +238,6 @@ struct RegistryReadFlags: ParsableArguments {
 
   @Flag(help: "Count every event, including those that fail the audit.")
   var all = false
-
 
   func time() throws -> Date? { try at.map(Workspace.parseTime) }
 }

@@ -24,7 +24,9 @@ extension MLXCommand {
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
       for artifact in try workspace.remove(paths) {
-        print("Stopped tracking \(workspace.display(artifact.path)) (removed \(workspace.display(artifact.pointerPath)))")
+        print(
+          "Stopped tracking \(workspace.display(artifact.path)) (removed \(workspace.display(artifact.pointerPath)))"
+        )
       }
     }
   }

@@ -34,11 +34,14 @@ extension MLXCommand {
     private func resolved() throws -> (String, String) {
       if let reference = ArtifactStageReference(target) {
         if let stage, stage != reference.stage {
-          throw ValidationError("'\(target)' names stage \(reference.stage), --stage names \(stage)")
+          throw ValidationError(
+            "'\(target)' names stage \(reference.stage), --stage names \(stage)")
         }
         return (reference.artifact, reference.stage)
       }
-      guard let stage else { throw ValidationError("name the stage: NAME#STAGE, or NAME --stage STAGE") }
+      guard let stage else {
+        throw ValidationError("name the stage: NAME#STAGE, or NAME --stage STAGE")
+      }
       return (target, stage)
     }
   }

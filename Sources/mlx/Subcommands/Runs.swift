@@ -34,7 +34,9 @@ enum RunText {
     flatten(groups).map { "\($0.key)=\($0.value)" }.joined(separator: " ")
   }
 
-  static func flatten(_ groups: [String: [String: ParamValue]]) -> [(key: String, value: ParamValue)] {
+  static func flatten(_ groups: [String: [String: ParamValue]]) -> [(
+    key: String, value: ParamValue
+  )] {
     var result: [String: ParamValue] = [:]
     for values in groups.values { result.merge(values) { $1 } }
     return result.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
@@ -97,12 +99,20 @@ extension MLXCommand {
       }
       print("Run \(record.id): \(RunText.status(record))")
       print("  user      \(record.user.name) <\(record.user.email)>")
-      print("  host      \(record.platform.host) (\(record.platform.os) \(record.platform.kernel), \(record.platform.architecture))")
-      print("  started   \(RunText.time(record.startedAt)), took \(String(format: "%.2f", record.durationSeconds)) s")
-      print("  code      \(record.code.commit ?? "no commit")\(record.code.dirty ? " (uncommitted changes: \((record.code.uncommitted ?? []).joined(separator: ", ")))" : "")\(record.code.branch.map { " on \($0)" } ?? "")")
+      print(
+        "  host      \(record.platform.host) (\(record.platform.os) \(record.platform.kernel), \(record.platform.architecture))"
+      )
+      print(
+        "  started   \(RunText.time(record.startedAt)), took \(String(format: "%.2f", record.durationSeconds)) s"
+      )
+      print(
+        "  code      \(record.code.commit ?? "no commit")\(record.code.dirty ? " (uncommitted changes: \((record.code.uncommitted ?? []).joined(separator: ", ")))" : "")\(record.code.branch.map { " on \($0)" } ?? "")"
+      )
       print("  command   \(record.command.joined(separator: " "))")
       print("  mlx       \(record.mlxVersion)")
-      if !record.overrides.isEmpty { print("  overrides \(record.overrides.joined(separator: " "))") }
+      if !record.overrides.isEmpty {
+        print("  overrides \(record.overrides.joined(separator: " "))")
+      }
       for stage in record.stages {
         print("  stage \(stage.name): \(stage.status.rawValue) (\(stage.reason))")
         for entry in stage.deps { print("    dep  \(entry.path) \(entry.digest.short)") }
@@ -136,7 +146,9 @@ extension MLXCommand {
       }
       var rows = [["", ""] + records.map(\.id)]
       for (kind, groups) in [("param", records.map(\.params)), ("metric", records.map(\.metrics))] {
-        let columns = groups.map { Dictionary(uniqueKeysWithValues: RunText.flatten($0).map { ($0.key, $0.value) }) }
+        let columns = groups.map {
+          Dictionary(uniqueKeysWithValues: RunText.flatten($0).map { ($0.key, $0.value) })
+        }
         let keys = Set(columns.flatMap(\.keys)).sorted()
         for key in keys {
           let values = columns.map { $0[key]?.description ?? "-" }
@@ -161,7 +173,9 @@ extension MLXCommand {
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
       let record = try workspace.apply(run: id)
-      print("Applied run \(record.id): params files \(record.paramsFiles.keys.sorted().joined(separator: ", ")), outputs of \(record.executedStages.joined(separator: ", "))")
+      print(
+        "Applied run \(record.id): params files \(record.paramsFiles.keys.sorted().joined(separator: ", ")), outputs of \(record.executedStages.joined(separator: ", "))"
+      )
     }
   }
 }

@@ -5,7 +5,8 @@ extension MLXCommand {
   /// Compares the work tree with the pointers.
   struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Show which tracked files and directories changed and which pointers are not committed.",
+      abstract:
+        "Show which tracked files and directories changed and which pointers are not committed.",
       discussion: """
         States: unchanged, modified, deleted (run `mlx checkout` to restore), and "not in \
         cache" when the store lacks the recorded content. Unchanged files are recognised by \
@@ -35,7 +36,9 @@ extension MLXCommand {
       for status in changed {
         var line = "\(status.state.rawValue): \(workspace.display(status.path))"
         if !status.cached { line += " (not in cache)" }
-        if status.pointerState == .deleted { line += " (pointer deleted; `mlx checkout` restores it)" }
+        if status.pointerState == .deleted {
+          line += " (pointer deleted; `mlx checkout` restores it)"
+        }
         print(line)
         if let changes = status.changes {
           let shown = { workspace.display(status.path + "/" + $0) }

@@ -16,7 +16,8 @@ extension MLXCommand {
 
     func run() throws {
       let workspace = try Workspace.open(at: global.repository, requiringSetup: false)
-      let report = try workspace.unassign(target.artifact, stage: target.stage, options: write.options)
+      let report = try workspace.unassign(
+        target.artifact, stage: target.stage, options: write.options)
       try RegistryText.print(report, json: output.json)
       if !report.accepted { throw ExitCode.failure }
     }

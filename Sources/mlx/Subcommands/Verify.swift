@@ -28,7 +28,9 @@ extension MLXCommand {
           print("missing: \(problem.object) needed by \(problem.location): \(problem.problem)")
         }
         for problem in report.mismatched {
-          print("size mismatch: \(problem.location): \(problem.problem); restore it with `git checkout -- \(problem.location)`")
+          print(
+            "size mismatch: \(problem.location): \(problem.problem); restore it with `git checkout -- \(problem.location)`"
+          )
         }
         print(
           "Checked \(report.objectsChecked) objects (\(ByteCount.format(report.bytesChecked))): "

@@ -16,14 +16,18 @@ extension MLXCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: "The envelope, as `mlx lineage TARGET --format slsa --sign` writes it.", completion: .file())
+    @Argument(
+      help: "The envelope, as `mlx lineage TARGET --format slsa --sign` writes it.",
+      completion: .file())
     var file: String
 
-    @Option(help: "Also check that this file is one of the statement's subjects.", completion: .file())
+    @Option(
+      help: "Also check that this file is one of the statement's subjects.", completion: .file())
     var artifact: String?
 
     @Option(
-      help: "Check against this ALLOWED SIGNERS file instead of the repository's trusted policy (no repository needed).",
+      help:
+        "Check against this ALLOWED SIGNERS file instead of the repository's trusted policy (no repository needed).",
       completion: .file())
     var allowedSigners: String?
 
@@ -31,7 +35,8 @@ extension MLXCommand {
       let result: ProvenanceVerification
       if let allowedSigners {
         result = try ProvenanceVerifier.verify(
-          envelopeAt: file, shownAs: file, allowedSigners: try ProvenanceVerifier.allowedSigners(at: allowedSigners),
+          envelopeAt: file, shownAs: file,
+          allowedSigners: try ProvenanceVerifier.allowedSigners(at: allowedSigners),
           signersSource: allowedSigners, artifact: artifact.map { ($0, $0) })
       } else {
         let workspace = try Workspace.open(at: global.repository, requiringSetup: false)
@@ -44,7 +49,9 @@ extension MLXCommand {
           print("subject \(subject.name ?? "-")  sha256:\(subject.digest["sha256"] ?? "?")")
         }
         if !result.signers.isEmpty {
-          print("signed by \(result.signers.joined(separator: ", ")) (\(result.keys.joined(separator: ", ")))")
+          print(
+            "signed by \(result.signers.joined(separator: ", ")) (\(result.keys.joined(separator: ", ")))"
+          )
         }
         for problem in result.problems { print("FAIL \(problem)") }
         print(result.verified ? "Provenance verified." : "Provenance NOT verified.")

@@ -9,7 +9,8 @@ import Testing
   /// Lists tags as `mlx` does, treating every file as old enough to cache.
   private func list(_ repository: Repository) throws -> [String: String] {
     let listed = try ReferenceListCache.references(
-      in: repository, namespace: "refs/tags/", cacheName: "test-refs-cache", now: Int(Date().timeIntervalSince1970) + 3600)
+      in: repository, namespace: "refs/tags/", cacheName: "test-refs-cache",
+      now: Int(Date().timeIntervalSince1970) + 3600)
     return Dictionary(uniqueKeysWithValues: listed.map { ($0.name, $0.target.hex) })
   }
 
@@ -24,10 +25,11 @@ import Testing
 
   private func gitListing(_ fixture: TestRepository) throws -> [String: String] {
     let lines = try fixture.git("for-each-ref", "--format=%(refname) %(objectname)", "refs/tags")
-    return Dictionary(uniqueKeysWithValues: lines.split(separator: "\n").map {
-      let parts = $0.split(separator: " ")
-      return (String(parts[0]), String(parts[1]))
-    })
+    return Dictionary(
+      uniqueKeysWithValues: lines.split(separator: "\n").map {
+        let parts = $0.split(separator: " ")
+        return (String(parts[0]), String(parts[1]))
+      })
   }
 
   @Test func followsEveryChangeGitMakes() throws {
@@ -82,7 +84,8 @@ import Testing
     _ = try list(repository)
 
     // Plant a different target for the unchanged file: a read that trusts the stat returns it.
-    var state = try #require(ReferenceListCache.decode(Array(try Data(contentsOf: URL(fileURLWithPath: cachePath)))))
+    var state = try #require(
+      ReferenceListCache.decode(Array(try Data(contentsOf: URL(fileURLWithPath: cachePath)))))
     let planted = try #require(GitOID(hex: String(repeating: "ab", count: 20)))
     state.loose["refs/tags/old"]?.target = planted
     try Data(ReferenceListCache.encode(state)).write(to: URL(fileURLWithPath: cachePath))
@@ -93,9 +96,11 @@ import Testing
 
     // Read at the real time, the new file is too young to trust and stays marked so.
     let now = Int(Date().timeIntervalSince1970)
-    _ = try ReferenceListCache.references(in: repository, namespace: "refs/tags/", cacheName: "young", now: now)
-    let young = try #require(ReferenceListCache.decode(
-      Array(try Data(contentsOf: URL(fileURLWithPath: fixture.directory(".git/mlx/young"))))))
+    _ = try ReferenceListCache.references(
+      in: repository, namespace: "refs/tags/", cacheName: "young", now: now)
+    let young = try #require(
+      ReferenceListCache.decode(
+        Array(try Data(contentsOf: URL(fileURLWithPath: fixture.directory(".git/mlx/young"))))))
     #expect(young.loose["refs/tags/new"]?.trusted == false)
     #expect(young.loose["refs/tags/new"]?.target != nil)
   }

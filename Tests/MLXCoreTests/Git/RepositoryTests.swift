@@ -13,7 +13,7 @@ import Testing
     let repository = try Repository.discover(from: fixture.directory("sub/dir"))
     #expect(repository.workTree == fixture.path)
     try repository.stage(["sub/dir/file.txt"])
-    #expect(try fixture.git("ls-files", "--stage") .contains("sub/dir/file.txt"))
+    #expect(try fixture.git("ls-files", "--stage").contains("sub/dir/file.txt"))
     #expect(try repository.isIndexed("sub/dir/file.txt"))
     try repository.unstage(["sub/dir/file.txt"])
     #expect(try fixture.git("ls-files").isEmpty)

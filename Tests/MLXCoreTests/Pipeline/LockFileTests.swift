@@ -12,13 +12,17 @@ import Testing
         .init(path: "src/train.py", digest: Self.digest, size: 10, files: nil),
         .init(path: "data/features", digest: Self.digest, size: 20, files: 2),
       ],
-      params: ["params.yaml": ["train.lr": .double(0.1), "train.epochs": .int(3), "name": .string("yes")]],
+      params: [
+        "params.yaml": ["train.lr": .double(0.1), "train.epochs": .int(3), "name": .string("yes")]
+      ],
       outs: [.init(path: "model.pkl", digest: Self.digest, size: 5, files: nil)],
       metrics: ["metrics.json": ["acc": .double(1.0)]], run: "20261122-101500-3f2a9c1e")
     let lock = LockFile(stages: ["train": state, "prepare": state])
     let text = lock.encoded
     #expect(text == LockFile(stages: ["prepare": state, "train": state]).encoded)
-    #expect(text.contains("  prepare:\n    cmd: python3 src/train.py --lr 0.1\n    deps:\n    - path: data/features"))
+    #expect(
+      text.contains(
+        "  prepare:\n    cmd: python3 src/train.py --lr 0.1\n    deps:\n    - path: data/features"))
     #expect(text.contains("        name: \"yes\"\n        train.epochs: 3\n        train.lr: 0.1"))
     #expect(text.contains("        acc: 1.0"))
     #expect(try LockFile(parsing: text) == lock)
@@ -35,7 +39,8 @@ import Testing
 
 @Suite struct ParamValueTests {
   @Test func keepsYAMLTypes() throws {
-    let value = try ParamValue.parse("a: 1.0\nb: 1\nc: \"1\"\nd: true\ne: null\nf: [1, 2.5, x]\ng: {h: 1.0e-3}\n")
+    let value = try ParamValue.parse(
+      "a: 1.0\nb: 1\nc: \"1\"\nd: true\ne: null\nf: [1, 2.5, x]\ng: {h: 1.0e-3}\n")
     let flat = ParamValue.flatten(value)
     #expect(flat["a"] == .double(1.0))
     #expect({ if case .double = flat["a"]! { return true } else { return false } }())

@@ -4,26 +4,27 @@ import Testing
 
 @Suite struct PipelineSpecTests {
   @Test func parsesEveryKey() throws {
-    let spec = try PipelineSpec(parsing: """
-      stages:
-        train:
-          cmd: [python3 train.py, echo done]
-          wdir: src
-          deps: [train.py, ../data/features]
-          params:
-            - train.lr
-            - ../config.yaml: [model.layers]
-            - other.yaml:
-          outs:
-            - ../models/model.pkl: {kind: model}
-            - ../models/extra
-          metrics: [../metrics.json]
-          env: {SEED: "1"}
-          frozen: false
-          always_changed: true
-          role: train
-          desc: fits the model
-      """)
+    let spec = try PipelineSpec(
+      parsing: """
+        stages:
+          train:
+            cmd: [python3 train.py, echo done]
+            wdir: src
+            deps: [train.py, ../data/features]
+            params:
+              - train.lr
+              - ../config.yaml: [model.layers]
+              - other.yaml:
+            outs:
+              - ../models/model.pkl: {kind: model}
+              - ../models/extra
+            metrics: [../metrics.json]
+            env: {SEED: "1"}
+            frozen: false
+            always_changed: true
+            role: train
+            desc: fits the model
+        """)
     let stage = try #require(spec.stage(named: "train"))
     #expect(stage.commands == ["python3 train.py", "echo done"])
     #expect(stage.workingDirectory == "src")
@@ -34,7 +35,10 @@ import Testing
         .init(file: "config.yaml", key: "model.layers"),
         .init(file: "src/other.yaml", key: nil),
       ])
-    #expect(stage.outputs == [.init(path: "models/model.pkl", kind: .model), .init(path: "models/extra", kind: .file)])
+    #expect(
+      stage.outputs == [
+        .init(path: "models/model.pkl", kind: .model), .init(path: "models/extra", kind: .file),
+      ])
     #expect(stage.metrics == ["metrics.json"])
     #expect(stage.environment == ["SEED": "1"])
     #expect(stage.isAlwaysChanged && !stage.isFrozen)
@@ -44,7 +48,10 @@ import Testing
   @Test(arguments: [
     ("stages:\n  a:\n    cmd: x\n    outz: [y]\n", "mlx.yaml:4: stage 'a': unknown key 'outz'"),
     ("stages:\n  a:\n    deps: [x]\n", "stage 'a': missing key 'cmd'"),
-    ("stages:\n  a:\n    cmd: x\n    role: test\n", "mlx.yaml:4: stage 'a': role must be train or eval"),
+    (
+      "stages:\n  a:\n    cmd: x\n    role: test\n",
+      "mlx.yaml:4: stage 'a': role must be train or eval"
+    ),
     ("stages:\n  a:\n    cmd: x\n    outs: [../../y]\n", "leaves the repository"),
     ("stages:\n  a:\n    cmd: x\n    frozen: maybe\n", "'frozen' must be true or false"),
     ("stages: [a, b]\n", "'stages' must map stage names"),
@@ -67,7 +74,8 @@ import Testing
   }
 
   @Test func ordersStagesByTheirDataFlow() throws {
-    let graph = try graph("""
+    let graph = try graph(
+      """
       stages:
         train: {cmd: t, deps: [features/x], outs: [model]}
         featurize: {cmd: f, deps: [prepared], outs: [features]}
@@ -82,7 +90,9 @@ import Testing
 
   @Test func rejectsCycles() throws {
     #expect(throws: PipelineError.cycle(["a", "b", "a"])) {
-      try graph("stages:\n  a: {cmd: x, deps: [b.out], outs: [a.out]}\n  b: {cmd: y, deps: [a.out], outs: [b.out]}\n")
+      try graph(
+        "stages:\n  a: {cmd: x, deps: [b.out], outs: [a.out]}\n  b: {cmd: y, deps: [a.out], outs: [b.out]}\n"
+      )
     }
   }
 

@@ -3,8 +3,8 @@ import Testing
 @testable import MLXCore
 
 @Suite struct PointerFileTests {
-  static let digest = try! #require(
-    ObjectID(parsing: "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"))
+  static let digest = ObjectID(
+    parsing: "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")!
 
   @Test func encodesCanonicalBytes() {
     let pointer = PointerFile(kind: .dataset, path: "train.csv", digest: Self.digest, size: 4)
@@ -35,11 +35,20 @@ import Testing
 
   @Test(arguments: [
     ("version: 2\nkind: file\npath: a\ndigest: \(digest)\nsize: 1\n", "newer than this mlx"),
-    ("version: 1\nkind: weights\npath: a\ndigest: \(digest)\nsize: 1\n", "p.mlx:2: unknown kind 'weights'"),
+    (
+      "version: 1\nkind: weights\npath: a\ndigest: \(digest)\nsize: 1\n",
+      "p.mlx:2: unknown kind 'weights'"
+    ),
     ("version: 1\nkind: file\npath: a\ndigest: md5:abc\nsize: 1\n", "p.mlx:4: digest 'md5:abc'"),
-    ("version: 1\nkind: file\npath: a\ndigest: \(digest.description.uppercased())\nsize: 1\n", "p.mlx:4: digest"),
+    (
+      "version: 1\nkind: file\npath: a\ndigest: \(digest.description.uppercased())\nsize: 1\n",
+      "p.mlx:4: digest"
+    ),
     ("version: 1\nkind: file\npath: a\ndigest: \(digest)\nsize: -1\n", "p.mlx:5: size must be"),
-    ("version: 1\nkind: file\npath: a\ndigest: \(digest)\nsize: 1\nowner: me\n", "p.mlx:6: unknown key 'owner'"),
+    (
+      "version: 1\nkind: file\npath: a\ndigest: \(digest)\nsize: 1\nowner: me\n",
+      "p.mlx:6: unknown key 'owner'"
+    ),
     ("version: 1\nkind: file\npath: ../a\ndigest: \(digest)\nsize: 1\n", "must stay inside"),
     ("version: 1\nkind: file\npath: /etc/passwd\ndigest: \(digest)\nsize: 1\n", "must stay inside"),
     ("version: 1\nkind: file\npath: .git/hooks/x\ndigest: \(digest)\nsize: 1\n", "no .git or .mlx"),

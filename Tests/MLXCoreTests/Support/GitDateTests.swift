@@ -35,7 +35,9 @@ import Testing
     #expect(GitDate(seconds: 0, offsetMinutes: 0).zone == "+0000")
   }
 
-  @Test(arguments: ["", "yesterday", "@", "@12x", "2026-13-01", "2026-01-01T25:00:00Z", "1234 +0000", "+9999"])
+  @Test(arguments: [
+    "", "yesterday", "@", "@12x", "2026-13-01", "2026-01-01T25:00:00Z", "1234 +0000", "+9999",
+  ])
   func rejectsWhatGitRejects(text: String) {
     #expect(GitDate(parsing: text) == nil, "\(text)")
   }

@@ -5,7 +5,7 @@ import Foundation
 /// the run that produced them, that run's inputs against its commit, recursively down to
 /// the data that was added by hand.
 final class LineageBuilder {
-  let workspace: Workspace
+  let repository: Repository
   private(set) var graph: LineageGraph
   private let store: ObjectStore
   private let runs: RunStore
@@ -16,11 +16,14 @@ final class LineageBuilder {
   /// Skip re-hashing stored content (the `--no-rehash` option); presence is still checked.
   let rehash: Bool
 
-  init(workspace: Workspace, root: String, direction: LineageGraph.Direction, rehash: Bool) throws {
-    self.workspace = workspace
+  init(
+    repository: Repository, store: ObjectStore, root: String, direction: LineageGraph.Direction,
+    rehash: Bool
+  ) {
+    self.repository = repository
     graph = LineageGraph(direction: direction, root: root)
-    store = try workspace.store()
-    runs = RunStore(repository: workspace.repository)
+    self.store = store
+    runs = RunStore(repository: repository)
     self.rehash = rehash
   }
 
@@ -117,7 +120,7 @@ final class LineageBuilder {
   func addCommit(_ commit: String) -> String {
     let id = "commit:\(commit)"
     var fields = [("commit", commit)]
-    if let oid = GitOID(hex: commit), let info = try? workspace.repository.commitInfo(oid) {
+    if let oid = GitOID(hex: commit), let info = try? repository.commitInfo(oid) {
       fields += [
         ("author", "\(info.author.name) <\(info.author.email)>"),
         ("date", Timestamp.format(Date(timeIntervalSince1970: TimeInterval(info.time)))),
@@ -255,7 +258,7 @@ final class LineageBuilder {
 
   func runIndex() throws -> RunIndex {
     if let index { return index }
-    let built = try RunIndex.load(workspace.repository)
+    let built = try RunIndex.load(repository)
     index = built
     return built
   }
@@ -358,7 +361,7 @@ final class LineageBuilder {
 
   /// HEAD, when its `mlx.lock` names the run.
   private func headClaiming(_ runID: String) throws -> String? {
-    guard let head = try workspace.repository.headCommit()?.hex,
+    guard let head = try repository.headCommit()?.hex,
       let lock = try lockFile(at: head), lock.stages.values.contains(where: { $0.run == runID })
     else { return nil }
     return head
@@ -377,7 +380,7 @@ final class LineageBuilder {
     if let known = lockFiles[commit] { return known }
     var lock: LockFile?
     if let oid = GitOID(hex: commit),
-      let bytes = try workspace.repository.file(LockFile.fileName, inCommit: oid)
+      let bytes = try repository.file(LockFile.fileName, inCommit: oid)
     {
       lock = try? LockFile(parsing: String(decoding: bytes, as: UTF8.self))
     }
@@ -387,7 +390,7 @@ final class LineageBuilder {
 
   /// The digest of `path`'s mlx pointer at `commit`.
   func pointerDigest(_ path: String, commit: String) throws -> ObjectID? {
-    try workspace.pointerDigest(path: path, commit: commit)
+    try repository.pointerDigest(path: path, commit: commit)
   }
 
   /// What `commit` records for `path`: its pointer's digest, or the SHA-256 of the file Git
@@ -395,7 +398,7 @@ final class LineageBuilder {
   private func recordedDigest(_ path: String, commit: String) throws -> ObjectID? {
     if let digest = try pointerDigest(path, commit: commit) { return digest }
     guard let oid = GitOID(hex: commit),
-      let bytes = try workspace.repository.file(path, inCommit: oid)
+      let bytes = try repository.file(path, inCommit: oid)
     else {
       return nil
     }
@@ -405,9 +408,9 @@ final class LineageBuilder {
   /// Whether `path` is a file Git itself tracks at `commit` (code), not mlx data.
   private func isCodeFile(_ path: String, commit: String?) throws -> Bool {
     guard let commit, let oid = GitOID(hex: commit) else { return false }
-    if try workspace.repository.file(path + PointerFile.suffix, inCommit: oid) != nil {
+    if try repository.file(path + PointerFile.suffix, inCommit: oid) != nil {
       return false
     }
-    return try workspace.repository.file(path, inCommit: oid) != nil
+    return try repository.file(path, inCommit: oid) != nil
   }
 }

@@ -133,19 +133,6 @@ public struct ProvenanceStatement: Encodable, Sendable {
   }
 }
 
-extension Workspace {
-  /// The SLSA provenance statement of a target's artifact, from its upstream lineage.
-  public func provenance(of target: LineageTarget, options: LineageOptions = LineageOptions())
-    throws -> ProvenanceStatement
-  {
-    let graph = try lineage(of: target, options: options)
-    let run = graph.nodes.first { $0.kind == .run && $0.status != .broken || $0.kind == .run }
-    let record = run?.field("run").flatMap { try? RunStore(repository: repository).load($0) }
-    let stage = run?.field("stage")
-    return try ProvenanceStatement(graph: graph, record: record, stage: stage)
-  }
-}
-
 /// What `mlx verify-provenance` found in a DSSE envelope.
 public struct ProvenanceVerification: Codable, Sendable {
   public struct Subject: Codable, Sendable, Equatable {
@@ -164,59 +151,6 @@ public struct ProvenanceVerification: Codable, Sendable {
   public var problems: [String] = []
 }
 
-extension Workspace {
-  /// The provenance statement in a DSSE envelope signed with the registry's signing key
-  /// (`user.signingkey` or `key`), an ed25519 key file mlx can open.
-  public func signedProvenance(
-    of target: LineageTarget, options: LineageOptions = LineageOptions(), key: String? = nil
-  ) throws -> DSSEEnvelope {
-    let statement = try provenance(of: target, options: options)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    let body = Array(try encoder.encode(statement))
-    guard case .ssh(let path) = try TagSigner.configured(repository, key: key) else {
-      throw RegistryError.signingFailed(
-        "signed provenance needs an ed25519 SSH key: `git config gpg.format ssh` and "
-          + "`git config user.signingkey ~/.ssh/id_ed25519`, or --key")
-    }
-    let privateKey: OpenSSHPrivateKey
-    do {
-      privateKey = try OpenSSHPrivateKey(contentsOf: path)
-    } catch {
-      throw RegistryError.signingFailed(
-        "\(error); DSSE signatures need a key file without a passphrase")
-    }
-    return try DSSEEnvelope(signing: body, type: DSSEEnvelope.inTotoPayloadType, with: privateKey)
-  }
-
-  /// Checks a DSSE envelope against the allowed signers of the trusted ref (see
-  /// ``ProvenanceVerifier``).
-  public func verifyProvenance(at path: String, artifact: String? = nil) throws
-    -> ProvenanceVerification
-  {
-    let history = try PolicyHistory.read(repository, fallbackSigners: nil)
-    return try ProvenanceVerifier.verify(
-      envelopeAt: repositoryPathOrAbsolute(path), shownAs: path,
-      allowedSigners: history.current.signers,
-      signersSource: "the allowed signers of \(history.trustedRef ?? "HEAD")",
-      artifact: try artifact.map { (try repositoryPathOrAbsolute($0), $0) })
-  }
-
-  /// The principals the trusted ref's allowed signers grant the key that signed `envelope`,
-  /// now: empty when no verifier using them would accept it.
-  public func allowedPrincipals(of envelope: DSSEEnvelope) throws -> [String] {
-    let signers = try PolicyHistory.read(repository, fallbackSigners: nil).current.signers
-    return envelope.signers(among: signers.entries.map(\.key)).flatMap {
-      signers.principals(for: $0, at: Date())
-    }
-  }
-
-  /// An absolute path for a path the user typed, inside the repository or not.
-  private func repositoryPathOrAbsolute(_ path: String) throws -> String {
-    path.hasPrefix("/") ? path : FileSystem.join(currentDirectory, path)
-  }
-}
-
 /// Checks a DSSE envelope mlx (or any in-toto signer) wrote: a valid signature by a key the
 /// allowed signers list, an in-toto statement with an SLSA predicate, and, with an artifact,
 /// that the file's SHA-256 is one of the statement's subjects. Needs no repository.
@@ -224,7 +158,7 @@ public enum ProvenanceVerifier {
   /// Reads an ssh-keygen ALLOWED SIGNERS file.
   public static func allowedSigners(at path: String) throws -> AllowedSigners {
     guard let text = try FileSystem.readTextIfPresent(path) else {
-      throw WorkspaceError.missingFile(path: path)
+      throw LineageError.missingFile(path: path)
     }
     return try AllowedSigners(parsing: text, path: path)
   }
@@ -236,7 +170,7 @@ public enum ProvenanceVerifier {
     artifact: (path: String, shownAs: String)?
   ) throws -> ProvenanceVerification {
     guard let text = try FileSystem.readTextIfPresent(path) else {
-      throw WorkspaceError.missingFile(path: shown)
+      throw LineageError.missingFile(path: shown)
     }
     guard let envelope = try? JSONDecoder().decode(DSSEEnvelope.self, from: Data(text.utf8)) else {
       throw LineageError.notAnEnvelope(path: shown)

@@ -226,7 +226,7 @@ public struct LockFile: Equatable, Sendable {
       }
       lines.append("      \(YAMLText.string(file)):")
       for name in values.keys.sorted(by: PathOrder.precedes) {
-        lines.append("        \(YAMLText.string(name)): \(YAMLText.value(values[name]!))")
+        lines.append("        \(YAMLText.string(name)): \(values[name]!.yamlFlow)")
       }
     }
   }

@@ -183,3 +183,20 @@ public enum ParamValue: Codable, Sendable, Hashable, CustomStringConvertible {
     return ParamValue(node)
   }
 }
+
+extension ParamValue {
+  /// A value in flow style: scalars as YAML reads them, lists and maps in brackets.
+  var yamlFlow: String {
+    switch self {
+    case .null: return "null"
+    case .bool(let flag): return flag ? "true" : "false"
+    case .int(let number): return String(number)
+    case .double(let number): return YAMLText.double(number)
+    case .string(let text): return YAMLText.string(text)
+    case .list(let items): return "[" + items.map(\.yamlFlow).joined(separator: ", ") + "]"
+    case .map(let entries):
+      let pairs = entries.keys.sorted().map { "\(YAMLText.string($0)): \(entries[$0]!.yamlFlow)" }
+      return "{" + pairs.joined(separator: ", ") + "}"
+    }
+  }
+}

@@ -142,3 +142,17 @@ public struct AuditReport: Codable, Sendable {
     policyChanges = try container.decode([PolicyHistory.Change].self, forKey: .policyChanges)
   }
 }
+
+/// Registry events a read did not count because they fail the audit.
+public struct SkippedEvent: Codable, Sendable, Equatable {
+  public let tag: String
+  public let artifact: String
+  public let status: String
+  public let problems: [String]
+
+  init(_ failure: AuditOutcomeCache.Failure) {
+    (tag, artifact, status, problems) = (
+      failure.tag, failure.artifact, failure.status, failure.problems
+    )
+  }
+}

@@ -15,7 +15,6 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
   case stageNotHeld(artifact: String, stage: String)
   case noEarlierHolder(artifact: String, stage: String)
   case deprecated(artifact: String)
-  case signingFailed(String)
   case unknownTime(String)
   case unknownTrustedRef(String)
   case ambiguousTrustedRef(String, candidates: [String])
@@ -69,8 +68,6 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
       return "no earlier version of \(artifact) held \(stage); nothing to roll back to"
     case .deprecated(let artifact):
       return "\(artifact) is deprecated (\(artifact)@deprecated); it takes no new events"
-    case .signingFailed(let reason):
-      return "cannot sign the tag: \(reason)"
     case .alreadyInStage(let artifact, let version, let stage):
       return "\(artifact) \(version) already holds \(stage); nothing to do"
     case .ambiguousTrustedRef(let name, let candidates):

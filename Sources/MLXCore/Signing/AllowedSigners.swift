@@ -27,7 +27,7 @@ public struct AllowedSigners: Sendable {
   public init() {}
 
   /// Parses the file; `path` names it in errors.
-  public init(parsing text: String, path: String) throws(RegistryError) {
+  public init(parsing text: String, path: String) throws(SigningError) {
     for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false)
       .enumerated()
     {
@@ -35,7 +35,7 @@ public struct AllowedSigners: Sendable {
       if line.isEmpty || line.hasPrefix("#") { continue }
       var fields = Self.fields(line)
       guard fields.count >= 3 else {
-        throw .invalidPolicy(
+        throw .invalidAllowedSigners(
           path: path, line: number + 1, problem: "expected 'principals [options] key-type key'")
       }
       let principals = fields.removeFirst().split(separator: ",").map(String.init)

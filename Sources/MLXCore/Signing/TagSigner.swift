@@ -26,7 +26,7 @@ public enum TagSigner: Sendable, Equatable {
       guard let key else { return .none }
       return .openpgp(key: key)
     default:
-      throw RegistryError.signingFailed(
+      throw SigningError.failed(
         "gpg.format '\(format)' is not supported; use ssh or openpgp")
     }
   }
@@ -54,7 +54,7 @@ public enum TagSigner: Sendable, Equatable {
       let output = try ExternalProgram.run("gpg", ["--status-fd=2", "-bsau", key], input: payload)
       guard output.status == 0, output.stderr.contains("[GNUPG:] SIG_CREATED") else {
         let reason = output.stderr.split(separator: "\n").last { !$0.hasPrefix("[GNUPG:]") }
-        throw RegistryError.signingFailed(
+        throw SigningError.failed(
           "gpg failed for key \(key): \(reason.map(String.init) ?? "no signature made")")
       }
       return String(decoding: output.stdout, as: UTF8.self)
@@ -73,7 +73,7 @@ public enum TagSigner: Sendable, Equatable {
       "ssh-keygen", ["-Y", "sign", "-n", "git", "-f", key, file])
     guard output.status == 0, let signature = try FileSystem.readTextIfPresent(file + ".sig") else {
       let reason = output.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
-      throw RegistryError.signingFailed("ssh-keygen could not sign with \(key): \(reason)")
+      throw SigningError.failed("ssh-keygen could not sign with \(key): \(reason)")
     }
     return signature
   }

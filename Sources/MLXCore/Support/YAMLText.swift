@@ -35,21 +35,6 @@ enum YAMLText {
     return !words.contains(text.lowercased())
   }
 
-  /// A value in flow style: scalars as YAML reads them, lists and maps in brackets.
-  static func value(_ value: ParamValue) -> String {
-    switch value {
-    case .null: return "null"
-    case .bool(let flag): return flag ? "true" : "false"
-    case .int(let number): return String(number)
-    case .double(let number): return double(number)
-    case .string(let text): return string(text)
-    case .list(let items): return "[" + items.map(Self.value).joined(separator: ", ") + "]"
-    case .map(let entries):
-      let pairs = entries.keys.sorted().map { "\(string($0)): \(Self.value(entries[$0]!))" }
-      return "{" + pairs.joined(separator: ", ") + "}"
-    }
-  }
-
   /// A double as YAML 1.1 (and PyYAML) reads it back: always with a decimal point.
   static func double(_ number: Double) -> String {
     if number.isNaN { return ".nan" }

@@ -60,7 +60,7 @@ final class RegistryWriter {
     state = try reading.state(of: artifact)
     signer = try TagSigner.configured(workspace.repository, key: options.key)
     guard let identity = workspace.repository.identity() else {
-      throw RegistryError.signingFailed(
+      throw SigningError.failed(
         "Git does not know who you are; set `git config user.name` and `git config user.email`")
     }
     tagger = identity
@@ -188,7 +188,7 @@ final class RegistryWriter {
     let bytes = Array((payload + (signature ?? "")).utf8)
     let object = Self.objectID(ofTag: bytes)
     guard let raw = RawTag(id: object, bytes: bytes) else {
-      throw RegistryError.signingFailed("the tag could not be read back")
+      throw SigningError.failed("the tag could not be read back")
     }
     let verdict = SignatureVerdict.verify(payload: raw.payload, signature: raw.signature)
     reading.remember(verdict, for: object.hex)

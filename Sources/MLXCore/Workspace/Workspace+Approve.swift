@@ -135,7 +135,7 @@ extension RegistryWriter {
     let object = Self.objectID(ofTag: bytes)
     guard let raw = RawTag(id: object, bytes: bytes),
       let approval = Approval(reference: Approval.namespace + object.hex, tag: raw)
-    else { throw RegistryError.signingFailed("the approval could not be read back") }
+    else { throw SigningError.failed("the approval could not be read back") }
     return (bytes, approval)
   }
 }

@@ -1,25 +1,5 @@
 import Foundation
 
-/// What `mlx lineage` starts from.
-public enum LineageTarget: Sendable, Equatable {
-  case version(artifact: String, version: String)
-  case stage(artifact: String, stage: String)
-  case path(String, revision: String?)
-  case commit(String)
-  case run(String)
-  case digest(ObjectID)
-}
-
-/// Options of `mlx lineage`.
-public struct LineageOptions: Sendable {
-  public var downstream = false
-  /// For `NAME#STAGE`: the version that held the stage at this time.
-  public var at: Date?
-  /// Re-hash stored content on every link (default); off, presence is still checked.
-  public var rehash = true
-  public init() {}
-}
-
 extension Workspace {
   /// Resolves what the user typed: `NAME@vX.Y.Z`, `NAME#STAGE` or `NAME:STAGE`, `PATH[@REV]`,
   /// a run id, a `sha256:` digest, or a commit.
@@ -59,8 +39,9 @@ extension Workspace {
   private func upstreamLineage(of target: LineageTarget, options: LineageOptions) throws
     -> LineageGraph
   {
-    let builder = try LineageBuilder(
-      workspace: self, root: "", direction: .upstream, rehash: options.rehash)
+    let builder = LineageBuilder(
+      repository: repository, store: try store(), root: "", direction: .upstream,
+      rehash: options.rehash)
     let root: String
     switch target {
     case .version(let artifact, let version):
@@ -123,51 +104,13 @@ extension Workspace {
 
   // MARK: - Downstream
 
-  /// Everything that consumed the target's content, directly or through other stages: runs
-  /// (from every run record), the artifacts they wrote, the model versions registered with
-  /// those bytes and their registry events, and stages recorded in `mlx.lock` on any branch.
+  /// Everything that consumed the target's content (see ``DownstreamLineage``).
   private func downstreamLineage(of target: LineageTarget) throws -> LineageGraph {
     let (path, digest) = try startingContent(of: target)
-    var graph = LineageGraph(direction: .downstream, root: "artifact:\(path)@\(digest)")
-    graph.add(
-      LineageNode(
-        id: graph.root, kind: .artifact, title: path,
-        fields: [("path", path), ("digest", digest.description)]))
-    let index = try RunIndex.load(repository)
-    var reached: [ObjectID: String] = [digest: graph.root]
-    var queue = [digest]
-    while let current = queue.popLast() {
-      for run in index.runs {
-        for stage in run.stages
-        where stage.wroteOutputs && stage.deps.contains(where: { $0.digest == current }) {
-          let runID = "run:\(run.id):\(stage.name)"
-          graph.add(
-            LineageNode(
-              id: runID, kind: .run, title: "run \(run.id) (\(stage.name))",
-              fields: [
-                ("run", run.id), ("stage", stage.name), ("by", run.user),
-                ("started", Timestamp.format(Date(timeIntervalSince1970: run.startedAt))),
-                ("code", (run.codeCommit ?? "none") + (run.dirty ? " (dirty)" : " (clean)")),
-              ]))
-          graph.link(reached[current]!, runID, "used by")
-          for out in stage.outs {
-            let outID = "artifact:\(out.path)@\(out.digest)"
-            graph.add(
-              LineageNode(
-                id: outID, kind: .artifact, title: out.path,
-                fields: [("path", out.path), ("digest", out.digest.description)]))
-            graph.link(runID, outID, "wrote")
-            if reached[out.digest] == nil {
-              reached[out.digest] = outID
-              queue.append(out.digest)
-            }
-          }
-        }
-      }
-    }
-    try addRegisteredVersions(reaching: reached, to: &graph)
-    try addBranchStages(reaching: reached, index: index, to: &graph)
-    return graph
+    let walk = DownstreamLineage(
+      repository: repository, index: try RunIndex.load(repository),
+      versions: try registeredVersionContent())
+    return try walk.graph(from: path, digest: digest)
   }
 
   /// The (path, digest) a downstream walk starts from.
@@ -211,16 +154,13 @@ extension Workspace {
     }
   }
 
-  /// Model versions whose registered bytes were reached, with their registry events.
-  private func addRegisteredVersions(
-    reaching reached: [ObjectID: String], to graph: inout LineageGraph
-  ) throws {
+  /// Every registered version's bytes — its pointer's digest at the registered commit, what
+  /// the Git objects say, never a tag message's claim — with the version's registry events.
+  private func registeredVersionContent() throws -> [DownstreamLineage.RegisteredContent] {
     let reading = try registryReading()
     let snapshot = try reading.snapshot
-    var versionDigests: [String: ObjectID] = [:]
-    // A version's bytes are its pointer's digest at the registered commit: what the Git
-    // objects say, never a tag message's claim.
     var paths: [String: String?] = [:]
+    var found: [String: DownstreamLineage.RegisteredContent] = [:]
     for event in snapshot.events where event.kind == .registration {
       if paths[event.artifact] == nil {
         paths[event.artifact] = try artifactPath(event.artifact, reading: reading, given: nil)
@@ -228,84 +168,11 @@ extension Workspace {
       guard let version = event.version, let path = paths[event.artifact] ?? nil,
         let digest = try pointerDigest(path: path, commit: event.commit)
       else { continue }
-      versionDigests["\(event.artifact)@\(version)"] = digest
+      let key = "\(event.artifact)@\(version)"
+      found[key] = .init(
+        name: key, digest: digest,
+        events: snapshot.events.filter { $0.artifact == event.artifact && $0.version == version })
     }
-    for (key, digest) in versionDigests.sorted(by: { $0.key < $1.key }) {
-      guard let from = reached[digest] else { continue }
-      let versionID = "version:\(key)"
-      graph.add(
-        LineageNode(
-          id: versionID, kind: .version, title: key,
-          fields: [("version", key), ("digest", digest.description)]))
-      graph.link(from, versionID, "registered as")
-      for event in snapshot.events where "\(event.artifact)@\(event.version ?? "")" == key {
-        let eventID = "event:\(event.tag)"
-        graph.add(
-          LineageNode(
-            id: eventID, kind: .event, title: event.tag,
-            fields: [
-              ("event", event.kind.rawValue), ("by", event.tagger.email),
-              ("at", Timestamp.format(event.time)),
-            ]
-              + (event.stage.map { [("stage", $0)] } ?? [])))
-        graph.link(versionID, eventID, event.kind.rawValue)
-      }
-    }
-  }
-
-  /// Stages in `mlx.lock` at every branch head that read reached content, when their run is
-  /// not recorded (runs that are recorded are already in the graph).
-  private func addBranchStages(
-    reaching reached: [ObjectID: String], index: RunIndex, to graph: inout LineageGraph
-  ) throws {
-    let known = Set(index.runs.map(\.id))
-    for (branch, commit) in try repository.references(matching: "refs/heads/*") {
-      guard let bytes = try repository.file(LockFile.fileName, inCommit: commit),
-        let lock = try? LockFile(parsing: String(decoding: bytes, as: UTF8.self))
-      else { continue }
-      for (name, state) in lock.stages.sorted(by: { $0.key < $1.key }) {
-        guard let dep = state.deps.first(where: { reached[$0.digest] != nil }) else { continue }
-        if let run = state.run, known.contains(run) { continue }
-        let id = "stage:\(branch):\(name)"
-        graph.add(
-          LineageNode(
-            id: id, kind: .run,
-            title: "stage \(name) on \(branch.replacingOccurrences(of: "refs/heads/", with: ""))",
-            fields: [("commit", commit.hex), ("run", state.run ?? "none recorded")],
-            status: .unverified))
-        graph.link(reached[dep.digest]!, id, "used by")
-      }
-    }
-  }
-}
-
-/// Lineage errors.
-public enum LineageError: Error, CustomStringConvertible, Equatable {
-  case unknownTarget(String)
-  case notTracked(path: String, revision: String)
-  case unknownDigest(ObjectID)
-  case downstreamNeedsData
-  case provenanceNeedsArtifact
-  case renderingFailed(String)
-  case notAnEnvelope(path: String)
-
-  public var description: String {
-    switch self {
-    case .unknownTarget(let text):
-      "'\(text)' is not a version (NAME@vX.Y.Z), a stage (NAME#STAGE), a tracked path, a run id, a digest or a commit"
-    case .notTracked(let path, let revision):
-      "\(path) has no mlx pointer at \(revision)"
-    case .unknownDigest(let digest):
-      "no tracked artifact or recorded run has the content \(digest)"
-    case .downstreamNeedsData:
-      "--downstream starts from data: give a path, a digest, a version or a stage"
-    case .notAnEnvelope(let path):
-      "\(path) is not a DSSE envelope (JSON with payloadType, payload and signatures); "
-        + "write one with `mlx lineage TARGET --format slsa --sign`"
-    case .renderingFailed(let message):
-      "Graphviz's dot failed: \(message)"
-    case .provenanceNeedsArtifact:
-      "a provenance statement needs an artifact with a digest: give a version, a stage, a path or a digest"
-    }
+    return found.values.sorted { $0.name < $1.name }
   }
 }

@@ -19,20 +19,6 @@ public struct Deployment: Codable, Sendable, Equatable {
   public let skipped: [SkippedEvent]
 }
 
-/// Registry events a read did not count because they fail the audit.
-public struct SkippedEvent: Codable, Sendable, Equatable {
-  public let tag: String
-  public let artifact: String
-  public let status: String
-  public let problems: [String]
-
-  init(_ failure: AuditOutcomeCache.Failure) {
-    (tag, artifact, status, problems) = (
-      failure.tag, failure.artifact, failure.status, failure.problems
-    )
-  }
-}
-
 /// What `mlx registry` shows.
 public struct RegistryView: Codable, Sendable {
   public let artifacts: [ArtifactState]
@@ -248,11 +234,7 @@ extension Workspace {
 
   /// The digest the pointer of `path` records at `commit`; nil when there is no valid one.
   func pointerDigest(path: String, commit: String) throws -> ObjectID? {
-    guard RelativePath.isSafe(path), let id = GitOID(hex: commit),
-      let bytes = try repository.file(path + PointerFile.suffix, inCommit: id)
-    else { return nil }
-    return try? PointerFile(parsing: String(decoding: bytes, as: UTF8.self), pointerPath: path)
-      .digest
+    try repository.pointerDigest(path: path, commit: commit)
   }
 
   /// Parses `--at` times: ISO 8601, or a date (midnight UTC).

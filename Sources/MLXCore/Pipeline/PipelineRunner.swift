@@ -4,7 +4,7 @@ import Foundation
 /// restored, or must run; runs it; stores its outputs; updates `mlx.lock`; and finally
 /// writes the run record. One instance per run; the caller holds the workspace lock.
 final class PipelineRunner {
-  private let workspace: Workspace
+  private let workTree: PipelineWorkTree
   private let graph: StageGraph
   private let options: RunOptions
   /// Stages to run even when up to date (`--force` applies to the selected stages only).
@@ -25,10 +25,10 @@ final class PipelineRunner {
   private var entries: [String: LockFile.Entry?] = [:]
 
   init(
-    workspace: Workspace, graph: StageGraph, options: RunOptions, forced: Set<String>,
+    workTree: PipelineWorkTree, graph: StageGraph, options: RunOptions, forced: Set<String>,
     log: @escaping (String) -> Void
   ) throws {
-    self.workspace = workspace
+    self.workTree = workTree
     self.graph = graph
     self.options = options
     self.forced = forced
@@ -36,9 +36,9 @@ final class PipelineRunner {
     startedAt = Date()
     runID = RunRecord.makeID(at: startedAt)
     overrides = try ParamOverrides(parsing: options.overrides)
-    lockFile = try workspace.lockFile()
-    statCache = StatCache.load(from: workspace.statCachePath)
-    let repository = workspace.repository
+    lockFile = try workTree.lockFile()
+    statCache = StatCache.load(from: workTree.statCachePath)
+    let repository = workTree.repository
     let unrecorded = try repository.uncommittedChanges().filter {
       !graph.spec.recordsContent(of: $0)
     }
@@ -81,8 +81,13 @@ final class PipelineRunner {
         if !options.keepGoing { break }
       }
     }
-    try? statCache.save(
-      to: workspace.statCachePath, temporaryDirectory: workspace.temporaryDirectory)
+    do {
+      try statCache.save(
+        to: workTree.statCachePath, temporaryDirectory: workTree.temporaryDirectory)
+    } catch {
+      // Only speed depends on it: the next command hashes again what it would have trusted.
+      StandardError.write("mlx: warning: the stat cache was not saved (\(error))\n")
+    }
     return try finish(failure)
   }
 
@@ -100,13 +105,13 @@ final class PipelineRunner {
     for result in results { params.merge(result.params) { $0.merging($1) { $1 } } }
     let record = RunRecord(
       id: runID, command: options.commandLine, stages: results,
-      user: workspace.repository.identity() ?? GitIdentity(name: "unknown", email: "unknown"),
+      user: workTree.repository.identity() ?? GitIdentity(name: "unknown", email: "unknown"),
       startedAt: startedAt, endedAt: endedAt,
       durationSeconds: endedAt.timeIntervalSince(startedAt), exitStatus: exitStatus, code: code,
       params: params, overrides: options.overrides, metrics: metrics,
       paramsFiles: effectiveParamsTexts(), mlxVersion: MLXVersion.current,
       platform: .current)
-    try RunStore(repository: workspace.repository).save(record)
+    try RunStore(repository: workTree.repository).save(record)
     report.runId = runID
     return report
   }
@@ -123,7 +128,7 @@ final class PipelineRunner {
     let deps = try currentDeps(stage)
     let previous = lockFile.stages[stage.name]
     let key = RunCache.key(for: stage, deps: deps.entries, params: params)
-    let store = try workspace.store()
+    let store = try workTree.store()
 
     var reason = changeReason(stage, previous: previous, deps: deps, params: params)
     let isForced = forced.contains(stage.name)
@@ -170,7 +175,7 @@ final class PipelineRunner {
     entries = [:]  // the commands change the work tree
     for command in stage.commands {
       let outcome = try CommandRunner.run(
-        command, in: workspace.absolute(stage.workingDirectory), environment: environment)
+        command, in: workTree.absolute(stage.workingDirectory), environment: environment)
       switch outcome {
       case .exited(0):
         continue
@@ -188,7 +193,7 @@ final class PipelineRunner {
     let state = try storeOutputs(stage, params: params, deps: deps)
     lockFile.stages[stage.name] = state
     try writeLockFile()
-    try RunCache(store: try workspace.store()).save(state, for: key)
+    try RunCache(store: try workTree.store()).save(state, for: key)
     var ran = result(stage, .ran, reason, started: started, state: state)
     ran.exitCode = 0
     return ran
@@ -204,22 +209,10 @@ final class PipelineRunner {
     }
     log("Restoring '\(stage.name)': \(reason)")
     entries = [:]
-    var artifacts: [TrackedArtifact] = []
-    var metricFiles: [Workspace.FileToRestore] = []
-    for entry in state.outs {
-      if let output = stage.outputs.first(where: { $0.path == entry.path }) {
-        artifacts.append(try workspace.adoptOutput(entry, kind: output.kind))
-      } else {
-        metricFiles.append(
-          .init(path: entry.path, digest: entry.digest, size: entry.size, isExecutable: false))
-      }
+    let outputs = state.outs.map { entry in
+      (entry: entry, kind: stage.outputs.first { $0.path == entry.path }?.kind)
     }
-    let report = try workspace.restore(artifacts, force: true, progress: SilentProgress())
-    if let problem = report.failed.first ?? report.refused.first {
-      throw PipelineError.restoreFailed(
-        stage: stage.name, path: problem.path, reason: problem.reason)
-    }
-    _ = try workspace.write(metricFiles, statCache: &statCache, progress: SilentProgress())
+    try workTree.restoreOutputs(outputs, of: stage.name, statCache: &statCache)
     lockFile.stages[stage.name] = state
     try writeLockFile()
     return result(stage, .restored, reason, started: started, state: state)
@@ -276,7 +269,7 @@ final class PipelineRunner {
 
   private func paramsFile(_ file: String, stage: Stage, key: String?) throws -> ParamValue {
     if let cached = paramsFiles[file] { return cached }
-    guard let tree = try ValuesFile.read(workspace.absolute(file), displayPath: file) else {
+    guard let tree = try ValuesFile.read(workTree.absolute(file), displayPath: file) else {
       throw PipelineError.missingParam(stage: stage.name, file: file, key: key ?? "(any)")
     }
     let effective = overrides.apply(to: tree, file: file)
@@ -286,7 +279,7 @@ final class PipelineRunner {
 
   private func currentEntry(_ path: String) throws -> LockFile.Entry? {
     if let known = entries[path] { return known }
-    let entry = try workspace.entry(for: path, statCache: &statCache)
+    let entry = try workTree.entry(for: path, statCache: &statCache)
     entries[path] = entry
     return entry
   }
@@ -336,7 +329,7 @@ final class PipelineRunner {
   }
 
   private func outputsState(_ state: LockFile.StageState) throws -> OutputsState {
-    let store = try workspace.store()
+    let store = try workTree.store()
     var problem: String?
     for entry in state.outs {
       let current = try currentEntry(entry.path)
@@ -355,30 +348,15 @@ final class PipelineRunner {
   private func storeOutputs(
     _ stage: Stage, params: [String: [String: ParamValue]], deps: [LockFile.Entry]
   ) throws -> LockFile.StageState {
-    let existing = try workspace.artifacts()
-    var targets: [Workspace.AddTarget] = []
-    for output in stage.outputs {
-      guard try FileStatus.of(workspace.absolute(output.path)) != nil else {
-        throw PipelineError.missingOutput(stage: stage.name, path: output.path)
-      }
-      var target = try workspace.addTarget(output.path, shownAs: output.path, existing: existing)
-      target.kind = output.kind
-      targets.append(target)
-    }
-    let summary = try workspace.track(targets, progress: SilentProgress())
-    var outs = summary.results.map { result in
-      LockFile.Entry(
-        path: result.artifact.path, digest: result.artifact.pointer.digest,
-        size: result.artifact.pointer.size, files: result.artifact.pointer.fileCount)
-    }
+    var outs = try workTree.trackOutputs(stage.outputs, of: stage.name)
     var metrics: [String: [String: ParamValue]] = [:]
-    let store = try workspace.store()
+    let store = try workTree.store()
     let writer = store.makeWriter()
     let ingester = FileIngester(
-      writer: writer, codecs: store.codecs, compressionLevel: workspace.compressionLevel,
+      writer: writer, codecs: store.codecs, compressionLevel: workTree.compressionLevel,
       progress: SilentProgress())
     for path in stage.metrics {
-      guard let text = try FileSystem.readTextIfPresent(workspace.absolute(path)) else {
+      guard let text = try FileSystem.readTextIfPresent(workTree.absolute(path)) else {
         throw PipelineError.missingOutput(stage: stage.name, path: path)
       }
       metrics[path] = ParamValue.flatten(try ValuesFile.parse(text, displayPath: path))
@@ -394,9 +372,9 @@ final class PipelineRunner {
 
   private func writeLockFile() throws {
     try FileSystem.write(
-      Array(lockFile.encoded.utf8), atomicallyTo: workspace.absolute(LockFile.fileName),
-      temporaryDirectory: workspace.temporaryDirectory)
-    try workspace.repository.stage([LockFile.fileName])
+      Array(lockFile.encoded.utf8), atomicallyTo: workTree.absolute(LockFile.fileName),
+      temporaryDirectory: workTree.temporaryDirectory)
+    try workTree.repository.stage([LockFile.fileName])
   }
 
   // MARK: - Environment
@@ -418,13 +396,13 @@ final class PipelineRunner {
     }
     let file = PipelineSpec.defaultParamsFile
     if overrides.touches(file), let tree = try? paramsFile(file, stage: stage, key: nil) {
-      let path = workspace.temporaryDirectory + "/params-\(runID).tmp-\(getpid())"
+      let path = workTree.temporaryDirectory + "/params-\(runID).tmp-\(getpid())"
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
       try FileSystem.write(Array(try encoder.encode(tree)), atomicallyTo: path)
       environment["MLX_PARAMS_FILE"] = path
     } else {
-      environment["MLX_PARAMS_FILE"] = workspace.absolute(file)
+      environment["MLX_PARAMS_FILE"] = workTree.absolute(file)
     }
     return environment
   }
@@ -438,7 +416,7 @@ final class PipelineRunner {
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         texts[file] = (try? encoder.encode(tree)).map { String(decoding: $0, as: UTF8.self) + "\n" }
       } else {
-        texts[file] = try? FileSystem.readTextIfPresent(workspace.absolute(file))
+        texts[file] = try? FileSystem.readTextIfPresent(workTree.absolute(file))
       }
     }
     return texts
@@ -456,25 +434,6 @@ final class PipelineRunner {
       durationSeconds: Date().timeIntervalSince(started), deps: state?.deps ?? deps,
       params: state?.params ?? params, outs: state?.outs ?? [], metrics: state?.metrics ?? [:],
       producedBy: state?.run)
-  }
-}
-
-extension Workspace {
-  /// The lock-file entry for a path as it is now (file or directory), or nil when missing.
-  func entry(for path: String, statCache: inout StatCache) throws -> LockFile.Entry? {
-    guard let status = try FileStatus.of(absolute(path)) else { return nil }
-    let content = try currentContent(
-      of: path, asDirectory: status.kind == .directory, statCache: &statCache)
-    switch content {
-    case .file(let digest, let status):
-      return LockFile.Entry(path: path, digest: digest, size: status.size, files: nil)
-    case .directory(let manifest):
-      return LockFile.Entry(
-        path: path, digest: manifest.digest, size: manifest.totalSize, files: manifest.entries.count
-      )
-    case .missing, .otherKind:
-      return nil
-    }
   }
 }
 

@@ -1,0 +1,30 @@
+import Foundation
+
+/// The work tree a pipeline runs in, as ``PipelineRunner`` needs it: where files are, the
+/// object store, and the same storing and restoring `mlx add` and `mlx checkout` do, applied
+/// to a stage's outputs. `Workspace` provides it.
+protocol PipelineWorkTree: AnyObject {
+  var repository: Repository { get }
+  /// Where work-tree writes stage their temporary files.
+  var temporaryDirectory: String { get }
+  /// Where the stat cache is kept between commands.
+  var statCachePath: String { get }
+  /// The zstd level for new objects, or nil for none.
+  var compressionLevel: Int32? { get }
+  func store() throws -> ObjectStore
+  /// An absolute path for a repository-relative one.
+  func absolute(_ relative: String) -> String
+  /// `mlx.lock` as it is in the work tree (empty when absent).
+  func lockFile() throws -> LockFile
+  /// What `path` holds now, as `mlx.lock` records it (file or directory); nil when missing.
+  func entry(for path: String, statCache: inout StatCache) throws -> LockFile.Entry?
+  /// Stores a finished stage's outputs like `mlx add` (pointers and `.gitignore` lines
+  /// written and staged) and returns what `mlx.lock` records for them.
+  func trackOutputs(_ outputs: [Stage.Output], of stage: String) throws -> [LockFile.Entry]
+  /// Writes recorded outputs back from the store, replacing what is there: tracked outputs
+  /// (`kind` given) with their pointers, plain files (metrics) as files.
+  func restoreOutputs(
+    _ outputs: [(entry: LockFile.Entry, kind: ArtifactKind?)], of stage: String,
+    statCache: inout StatCache
+  ) throws
+}

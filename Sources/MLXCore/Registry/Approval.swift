@@ -57,3 +57,29 @@ public struct Approval: Encodable, Sendable, Equatable {
     verdict = SignatureVerdict.verify(payload: tag.payload, signature: tag.signature)
   }
 }
+
+extension RegistryWriter {
+  /// The signed approval object for a version and stage, and the approval it reads as.
+  func approvalObject(version: String, stage: String, commit: String) throws -> ([UInt8], Approval)
+  {
+    let name = Approval.recordedName(artifact: artifact, version: version, stage: stage)
+    let date = fixedDate ?? GitDate.now()
+    let message = TagMessage.compose(
+      summary: "Approve \(artifact) \(version) for \(stage)",
+      trailers: [
+        ("Mlx-Artifact", artifact), ("Mlx-Version", version), ("Mlx-Stage", stage),
+        ("Mlx-Event", "approval"), ("Mlx-Tool", "mlx \(MLXVersion.current)"),
+      ])
+    let payload = TagObject.payload(
+      object: commit, name: name, tagger: tagger, date: date, message: message)
+    guard let signature = try signer.sign(payload) else {
+      throw RegistryError.approvalUnsigned
+    }
+    let bytes = payload + Array(signature.utf8)
+    let object = TagObject.id(of: bytes)
+    guard let raw = RawTag(id: object, bytes: bytes),
+      let approval = Approval(reference: Approval.namespace + object.hex, tag: raw)
+    else { throw SigningError.failed("the approval could not be read back") }
+    return (bytes, approval)
+  }
+}

@@ -1,15 +1,5 @@
 import Foundation
 
-/// What a commit records about an artifact: its pointer's digest, the run that produced it
-/// (from `mlx.lock`), and the metrics recorded at that commit.
-struct ArtifactEvidence: Sendable, Equatable {
-  var digest: ObjectID?
-  var run: String?
-  var metrics: [String: ParamValue] = [:]
-  /// Whether the commit is in the repository at all.
-  var commitExists = true
-}
-
 /// Judges registry events against the policy, whoever wrote them: `mlx audit`, the verified
 /// reads of `mlx registry`, and `mlx promote` before it writes anything all use it, so mlx
 /// never writes what its own audit would reject.

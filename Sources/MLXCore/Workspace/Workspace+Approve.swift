@@ -33,7 +33,7 @@ extension Workspace {
   public func approve(
     _ artifact: String, version: String, stage: String, options: RegistryWriteOptions
   ) throws -> ApprovalReport {
-    let writer = try RegistryWriter(workspace: self, artifact: artifact, options: options)
+    let writer = try registryWriter(artifact, options: options)
     guard let rule = writer.policy.policy.rule(for: stage) else {
       throw RegistryError.unknownStage(stage, known: writer.policy.policy.stages.map(\.name))
     }
@@ -110,32 +110,5 @@ extension Workspace {
         approvers: approvers.sorted(),
         rejected: rejected, required: rule?.approvals.required ?? 0, promoted: promoted)
     }
-  }
-}
-
-extension RegistryWriter {
-  /// The signed approval object for a version and stage, and the approval it reads as.
-  func approvalObject(version: String, stage: String, commit: String) throws -> ([UInt8], Approval)
-  {
-    let name = Approval.recordedName(artifact: artifact, version: version, stage: stage)
-    let date = fixedDate ?? GitDate.now()
-    let message = TagMessage.compose(
-      summary: "Approve \(artifact) \(version) for \(stage)",
-      trailers: [
-        ("Mlx-Artifact", artifact), ("Mlx-Version", version), ("Mlx-Stage", stage),
-        ("Mlx-Event", "approval"), ("Mlx-Tool", "mlx \(MLXVersion.current)"),
-      ])
-    let payload =
-      "object \(commit)\ntype commit\ntag \(name)\n"
-      + "tagger \(tagger.name) <\(tagger.email)> \(date.seconds) \(date.zone)\n\n" + message
-    guard let signature = try signer.sign(Array(payload.utf8)) else {
-      throw RegistryError.approvalUnsigned
-    }
-    let bytes = Array((payload + signature).utf8)
-    let object = Self.objectID(ofTag: bytes)
-    guard let raw = RawTag(id: object, bytes: bytes),
-      let approval = Approval(reference: Approval.namespace + object.hex, tag: raw)
-    else { throw SigningError.failed("the approval could not be read back") }
-    return (bytes, approval)
   }
 }

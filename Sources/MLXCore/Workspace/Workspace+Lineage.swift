@@ -138,7 +138,7 @@ extension Workspace {
       }
       guard let deployment,
         let path = try artifactPath(artifact, reading: registryReading(), given: nil),
-        let digest = try evidence(path: path, commit: deployment.commit).digest
+        let digest = try repository.artifactEvidence(path: path, commit: deployment.commit).digest
       else { throw RegistryError.unknownVersion(artifact: artifact, version: version) }
       return (path, digest)
     case .stage(let artifact, let stage):

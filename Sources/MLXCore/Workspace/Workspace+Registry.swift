@@ -149,7 +149,7 @@ extension Workspace {
       RelativePath.isSafe($0) ? $0 : nil
     }
     let path = try declared ?? claimed ?? artifactPath(artifact, reading: reading, given: nil)
-    let evidence = try self.evidence(path: path, commit: holder.commit)
+    let evidence = try repository.artifactEvidence(path: path, commit: holder.commit)
     let passed = try reading.history.isTrusted && reading.passes(holder.tag)
     return Deployment(
       artifact: artifact, stage: stage, version: holder.version, commit: holder.commit,
@@ -209,27 +209,6 @@ extension Workspace {
     return try reading.counted(all: false).snapshot.events
       .last { $0.artifact == artifact && $0.trailer("Mlx-Path") != nil }?
       .trailer("Mlx-Path").flatMap { RelativePath.isSafe($0) ? $0 : nil }
-  }
-
-  /// What `commit` records about the artifact at `path`: its pointer's digest there, the run
-  /// `mlx.lock` names for it, and every metric `mlx.lock` records.
-  func evidence(path: String?, commit: String) throws -> ArtifactEvidence {
-    var evidence = ArtifactEvidence()
-    guard let id = GitOID(hex: commit), (try? repository.objectType(id)) == "commit" else {
-      evidence.commitExists = false
-      return evidence
-    }
-    if let path { evidence.digest = try pointerDigest(path: path, commit: commit) }
-    if let bytes = try repository.file(LockFile.fileName, inCommit: id),
-      let lock = try? LockFile(parsing: String(decoding: bytes, as: UTF8.self))
-    {
-      for name in lock.stages.keys.sorted() {
-        let state = lock.stages[name]!
-        if let path, state.outs.contains(where: { $0.path == path }) { evidence.run = state.run }
-        for values in state.metrics.values { evidence.metrics.merge(values) { $1 } }
-      }
-    }
-    return evidence
   }
 
   /// The digest the pointer of `path` records at `commit`; nil when there is no valid one.

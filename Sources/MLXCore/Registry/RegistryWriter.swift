@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// A tag ready to write: its complete object bytes, the event they make, and the audit of
@@ -19,7 +18,7 @@ struct DraftTag {
 /// second (mlx waits for the clock when it must), so GTO's time order and mlx's counter
 /// order agree on everything mlx writes.
 final class RegistryWriter {
-  let workspace: Workspace
+  let repository: Repository
   let artifact: String
   let options: RegistryWriteOptions
   let reading: RegistryReading
@@ -38,15 +37,21 @@ final class RegistryWriter {
   let fixedDate: GitDate?
   private(set) var drafts: [DraftTag] = []
 
-  init(workspace: Workspace, artifact: String, options: RegistryWriteOptions) throws {
+  /// Takes the registry lock, then reads the registry with `read`.
+  ///
+  /// - Parameter resolvePath: the artifact's path (given, declared, or claimed by its events).
+  init(
+    repository: Repository, artifact: String, options: RegistryWriteOptions,
+    read: () throws -> RegistryReading, resolvePath: (RegistryReading) throws -> String?
+  ) throws {
     guard RegistryTagName.isValidArtifact(artifact) else {
       throw RegistryError.invalidName(artifact)
     }
-    self.workspace = workspace
+    self.repository = repository
     self.artifact = artifact
     self.options = options
-    lock = try workspace.registryLock()
-    reading = try workspace.registryReading()
+    lock = try Self.lock(repository)
+    reading = try read()
     policy = reading.history.current
     // A policy read from HEAD for want of a trusted branch could be the promoted commit's own.
     if !reading.history.isTrusted, policy.hasPolicy { throw RegistryError.noTrustedRef }
@@ -58,13 +63,13 @@ final class RegistryWriter {
       throw RegistryError.unknownArtifact(artifact, known: policy.policy.artifacts.keys.sorted())
     }
     state = try reading.state(of: artifact)
-    signer = try TagSigner.configured(workspace.repository, key: options.key)
-    guard let identity = workspace.repository.identity() else {
+    signer = try TagSigner.configured(repository, key: options.key)
+    guard let identity = repository.identity() else {
       throw SigningError.failed(
         "Git does not know who you are; set `git config user.name` and `git config user.email`")
     }
     tagger = identity
-    path = try workspace.artifactPath(artifact, reading: reading, given: options.path)
+    path = try resolvePath(reading)
     nextCounter = snapshot.nextCounter(for: artifact)
     // After every event of the artifact that counts: one that fails the audit (dated in the
     // future, say) must not hold writes back.
@@ -112,7 +117,7 @@ final class RegistryWriter {
 
   /// What the commit records for the artifact.
   func evidence(at commit: String) throws -> ArtifactEvidence {
-    try workspace.evidence(path: path, commit: commit)
+    try repository.artifactEvidence(path: path, commit: commit)
   }
 
   /// Trailers recording what the commit holds: digest, run and metrics.
@@ -162,7 +167,7 @@ final class RegistryWriter {
     let name = RegistryTagName(
       artifact: artifact, action: action, counter: usesCounter ? nextCounter : nil)
     if usesCounter { nextCounter += 1 }
-    if try workspace.repository.resolveReference("refs/tags/\(name)") != nil {
+    if try repository.resolveReference("refs/tags/\(name)") != nil {
       throw RegistryError.versionExists(artifact: artifact, version: name.description)
     }
     let version: String?
@@ -181,12 +186,11 @@ final class RegistryWriter {
     let message = TagMessage.compose(summary: summary, trailers: trailers)
 
     let date = try nextDate()
-    let payload =
-      "object \(commit)\ntype commit\ntag \(name)\n"
-      + "tagger \(tagger.name) <\(tagger.email)> \(date.seconds) \(date.zone)\n\n" + message
-    let signature = try signer.sign(Array(payload.utf8))
-    let bytes = Array((payload + (signature ?? "")).utf8)
-    let object = Self.objectID(ofTag: bytes)
+    let payload = TagObject.payload(
+      object: commit, name: name.description, tagger: tagger, date: date, message: message)
+    let signature = try signer.sign(payload)
+    let bytes = payload + Array((signature ?? "").utf8)
+    let object = TagObject.id(of: bytes)
     guard let raw = RawTag(id: object, bytes: bytes) else {
       throw SigningError.failed("the tag could not be read back")
     }
@@ -236,14 +240,6 @@ final class RegistryWriter {
     }
   }
 
-  /// Git's id of a tag object: SHA-1 of `tag LENGTH\0` and the bytes.
-  static func objectID(ofTag bytes: [UInt8]) -> GitOID {
-    var hasher = Insecure.SHA1()
-    hasher.update(data: Array("tag \(bytes.count)\u{0}".utf8))
-    hasher.update(data: bytes)
-    return GitOID(hex: hasher.finalize().map { String(format: "%02x", $0) }.joined())!
-  }
-
   // MARK: - Writing
 
   /// Whether every draft passes the audit.
@@ -262,13 +258,13 @@ final class RegistryWriter {
     report.accepted = accepted
     guard accepted else { return }
     for draft in drafts {
-      try workspace.repository.createTag(fromBuffer: String(decoding: draft.bytes, as: UTF8.self))
+      try repository.createTag(fromBuffer: String(decoding: draft.bytes, as: UTF8.self))
       report.tags.append(draft.name)
       report.signed = report.signed || draft.signed
     }
     if let remote = options.push {
       do {
-        try workspace.repository.push(
+        try repository.push(
           drafts.map { "refs/tags/\($0.name):refs/tags/\($0.name)" }, to: remote)
       } catch let error as GitError {
         throw RegistryError.pushRejected(remote: remote, reason: error.message)
@@ -302,10 +298,10 @@ extension AuditEntry {
   }
 }
 
-extension Workspace {
+extension RegistryWriter {
   /// Holds the registry lock (`.git/mlx/registry.lock`) for a write; waits for another mlx
   /// process writing the registry, saying so.
-  func registryLock() throws -> FileLock {
+  static func lock(_ repository: Repository) throws -> FileLock {
     let directory = repository.gitDirectory + "/mlx"
     try FileSystem.createDirectories(directory)
     return try FileLock(path: directory + "/registry.lock") {

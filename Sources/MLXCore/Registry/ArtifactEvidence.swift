@@ -1,0 +1,34 @@
+import Foundation
+
+/// What a commit records about an artifact: its pointer's digest, the run that produced it
+/// (from `mlx.lock`), and the metrics recorded at that commit.
+struct ArtifactEvidence: Sendable, Equatable {
+  var digest: ObjectID?
+  var run: String?
+  var metrics: [String: ParamValue] = [:]
+  /// Whether the commit is in the repository at all.
+  var commitExists = true
+}
+
+extension Repository {
+  /// What `commit` records about the artifact at `path`: its pointer's digest there, the run
+  /// `mlx.lock` names for it, and every metric `mlx.lock` records.
+  func artifactEvidence(path: String?, commit: String) throws -> ArtifactEvidence {
+    var evidence = ArtifactEvidence()
+    guard let id = GitOID(hex: commit), (try? objectType(id)) == "commit" else {
+      evidence.commitExists = false
+      return evidence
+    }
+    if let path { evidence.digest = try pointerDigest(path: path, commit: commit) }
+    if let bytes = try file(LockFile.fileName, inCommit: id),
+      let lock = try? LockFile(parsing: String(decoding: bytes, as: UTF8.self))
+    {
+      for name in lock.stages.keys.sorted() {
+        let state = lock.stages[name]!
+        if let path, state.outs.contains(where: { $0.path == path }) { evidence.run = state.run }
+        for values in state.metrics.values { evidence.metrics.merge(values) { $1 } }
+      }
+    }
+    return evidence
+  }
+}

@@ -132,6 +132,18 @@ final class LineageBuilder {
     return id
   }
 
+  /// A commit and every output its `mlx.lock` records, each checked like any artifact.
+  func addCommitWithOutputs(_ commit: String) throws -> String {
+    let root = addCommit(commit)
+    for (name, state) in (try lockFile(at: commit)?.stages ?? [:]).sorted(by: { $0.key < $1.key }) {
+      for out in state.outs {
+        let id = try addArtifact(path: out.path, digest: out.digest, commit: commit, context: nil)
+        link(root, id, "stage \(name) wrote")
+      }
+    }
+    return root
+  }
+
   // MARK: - Artifacts
 
   /// An artifact version: its content checked in the store, and what produced it.

@@ -53,6 +53,18 @@ struct RunStore {
     throw PipelineError.ambiguousRun(prefix, matches: matches)
   }
 
+  /// The run `name` names, or nil when it names none; a name several runs share is an error
+  /// unless it is also a revision (`isRevision`), which then wins.
+  func resolveIfRun(_ name: String, isRevision: () -> Bool) throws -> String? {
+    do {
+      return try resolve(name)
+    } catch PipelineError.unknownRun {
+      return nil
+    } catch PipelineError.ambiguousRun where isRevision() {
+      return nil
+    }
+  }
+
   /// The record of run `id` (exact).
   func load(_ id: String) throws -> RunRecord {
     guard let commit = try repository.resolveReference(Self.namespace + id),

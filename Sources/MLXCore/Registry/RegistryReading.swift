@@ -130,6 +130,58 @@ final class RegistryReading {
     return (snapshot.keeping(kept), failing.map(SkippedEvent.init))
   }
 
+  /// The registry's state now, over the events that count: from the view cache while nothing
+  /// the audit reads changed, else computed (and cached, unless an event is dated in the
+  /// future, whose failure lasts only until its time).
+  func currentView() throws -> RegistryViewCache.View {
+    let gitDirectory = repository.gitDirectory
+    if let cached = RegistryViewCache.load(gitDirectory: gitDirectory, key: outcomeKey) {
+      return cached
+    }
+    let (snapshot, skipped) = try counted(all: false)
+    let view = RegistryViewCache.View(
+      states: snapshot.artifacts.map { snapshot.state(of: $0) }, skipped: skipped)
+    let horizon = Date().addingTimeInterval(RegistryAuditor.clockSkew)
+    // Every event, counted or not: one dated in the future fails only until its time.
+    if try !self.snapshot.events.contains(where: { $0.time > horizon }) {
+      RegistryViewCache.save(view, key: outcomeKey, gitDirectory: gitDirectory)
+    }
+    return view
+  }
+
+  /// What one tag is, as GTO's `check-ref` answers it, with its audit: nil when it is not a
+  /// registry tag.
+  func check(tag name: String) throws -> RefCheck? {
+    let entries = try audit().entries
+    let snapshot = try self.snapshot
+    guard let event = (snapshot.events + snapshot.replayed).first(where: { $0.tag == name }),
+      let entry = entries.first(where: { $0.tag == name })
+    else {
+      // A registry name with no annotated tag behind it (a lightweight tag, or none): under a
+      // policy CI must not act on it.
+      if RegistryTagName(parsing: name) != nil, history.enforces {
+        throw RegistryError.notAnEvent(name)
+      }
+      return nil
+    }
+    var resolved = event
+    resolved.version = entry.version
+    return RefCheck(
+      event: resolved, audit: entry, enforced: history.enforces,
+      policyTrusted: history.isTrusted)
+  }
+
+  /// Where an artifact is, as the registry says: declared in the trusted policy (or GTO's
+  /// `artifacts.yaml`), or, for an undeclared artifact, what its latest counted event claims
+  /// (`Mlx-Path`).
+  func path(of artifact: String) throws -> String? {
+    if let declared = auditor.declaredPath(artifact, history.current.policy) { return declared }
+    // Only events that count may say where the artifact is.
+    return try counted(all: false).snapshot.events
+      .last { $0.artifact == artifact && $0.trailer("Mlx-Path") != nil }?
+      .trailer("Mlx-Path").flatMap { RelativePath.isSafe($0) ? $0 : nil }
+  }
+
   /// Whether the event behind `tag` passes the audit.
   func passes(_ tag: String) throws -> Bool {
     try !failingEvents().contains { $0.tag == tag }

@@ -27,7 +27,8 @@ extension Workspace: PipelineWorkTree {
       guard try FileStatus.of(absolute(output.path)) != nil else {
         throw PipelineError.missingOutput(stage: stage, path: output.path)
       }
-      var target = try addTarget(output.path, shownAs: output.path, existing: existing)
+      var target = try AddTarget.check(
+        output.path, shownAs: output.path, existing: existing, in: location)
       target.kind = output.kind
       targets.append(target)
     }
@@ -44,7 +45,7 @@ extension Workspace: PipelineWorkTree {
     statCache: inout StatCache
   ) throws {
     var artifacts: [TrackedArtifact] = []
-    var plainFiles: [FileToRestore] = []
+    var plainFiles: [WorkTreeWriter.File] = []
     for (entry, kind) in outputs {
       if let kind {
         artifacts.append(try adoptOutput(entry, kind: kind))
@@ -57,6 +58,22 @@ extension Workspace: PipelineWorkTree {
     if let problem = report.failed.first ?? report.refused.first {
       throw PipelineError.restoreFailed(stage: stage, path: problem.path, reason: problem.reason)
     }
-    _ = try write(plainFiles, statCache: &statCache, progress: SilentProgress())
+    _ = try workTreeWriter().write(plainFiles, statCache: &statCache, progress: SilentProgress())
+  }
+
+  /// Writes the pointer and `.gitignore` line of a pipeline output and stages them.
+  func adoptOutput(_ entry: LockFile.Entry, kind: ArtifactKind) throws -> TrackedArtifact {
+    let name = String(entry.path.split(separator: "/").last ?? Substring(entry.path))
+    let pointer = PointerFile(
+      kind: kind, path: name, digest: entry.digest, size: entry.size, fileCount: entry.files)
+    let pointerPath = entry.path + PointerFile.suffix
+    try FileSystem.write(
+      Array(pointer.encoded.utf8), atomicallyTo: absolute(pointerPath),
+      temporaryDirectory: temporaryDirectory)
+    let ignorePath = FileSystem.join(FileSystem.parent(of: entry.path), ".gitignore")
+    _ = try GitIgnoreFile.add(
+      name, to: absolute(ignorePath), temporaryDirectory: temporaryDirectory)
+    try repository.stage([pointerPath, ignorePath])
+    return TrackedArtifact(path: entry.path, pointerPath: pointerPath, pointer: pointer)
   }
 }

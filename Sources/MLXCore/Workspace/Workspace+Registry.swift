@@ -1,55 +1,5 @@
 import Foundation
 
-/// What CI deploys for `NAME#STAGE`: the version, its commit, and the model's digest there.
-public struct Deployment: Codable, Sendable, Equatable {
-  public let artifact: String
-  public let stage: String
-  public let version: String
-  public let commit: String
-  public let tag: String
-  public let path: String?
-  /// The digest of the artifact's pointer at the commit (from the Git objects).
-  public let digest: String?
-  /// The run that produced it, from `mlx.lock` at the commit.
-  public let run: String?
-  /// Whether the assignment passed the audit (always true when a policy is enforced and
-  /// `--all` was not given).
-  public let verified: Bool
-  /// Events of the artifact the read did not count.
-  public let skipped: [SkippedEvent]
-}
-
-/// What `mlx registry` shows.
-public struct RegistryView: Codable, Sendable {
-  public let artifacts: [ArtifactState]
-  /// Whether only events that pass the audit were counted (a policy on the trusted ref).
-  public let verified: Bool
-  public let skipped: [SkippedEvent]
-}
-
-/// What `mlx registry check-ref` found: the event a tag makes, and its audit.
-public struct RefCheck: Encodable, Sendable {
-  public let event: RegistryEvent
-  public let audit: AuditEntry
-  /// Whether a policy is enforced.
-  public let enforced: Bool
-  /// Whether the policy was read from a trusted ref (not HEAD, for want of one).
-  public let policyTrusted: Bool
-  /// Whether CI may act on the tag: it passes the audit under a trusted policy, or no policy
-  /// is enforced and it is not a replay.
-  public var trusted: Bool {
-    enforced ? audit.passed && policyTrusted : audit.status != AuditStatus.replayed.rawValue
-  }
-  public var gto: GTOFormat.CheckRef { GTOFormat.checkRef(event) }
-}
-
-/// What `mlx registry history` shows.
-public struct RegistryHistoryView: Codable, Sendable {
-  public let events: [RegistryEvent]
-  public let verified: Bool
-  public let skipped: [SkippedEvent]
-}
-
 extension Workspace {
   // MARK: - Reading
 
@@ -60,8 +10,8 @@ extension Workspace {
   {
     let reading = try registryReading()
     let view: RegistryViewCache.View
-    if time == nil, !all, let cached = try currentView(reading) {
-      view = cached
+    if time == nil, !all {
+      view = try reading.currentView()
     } else {
       let (snapshot, skipped) = try reading.counted(all: all)
       view = RegistryViewCache.View(
@@ -75,24 +25,6 @@ extension Workspace {
       artifacts: view.states.filter { state in artifact.map { state.name == $0 } ?? true },
       verified: reading.history.enforces && !all,
       skipped: view.skipped.filter { entry in artifact.map { entry.artifact == $0 } ?? true })
-  }
-
-  /// The registry's state now, over the events that count: from the view cache while nothing
-  /// the audit reads changed, else computed (and cached, unless an event is dated in the
-  /// future, whose failure lasts only until its time).
-  private func currentView(_ reading: RegistryReading) throws -> RegistryViewCache.View? {
-    let gitDirectory = repository.gitDirectory
-    if let cached = RegistryViewCache.load(gitDirectory: gitDirectory, key: reading.outcomeKey) {
-      return cached
-    }
-    let (snapshot, skipped) = try reading.counted(all: false)
-    let view = RegistryViewCache.View(
-      states: snapshot.artifacts.map { snapshot.state(of: $0) }, skipped: skipped)
-    let horizon = Date().addingTimeInterval(RegistryAuditor.clockSkew)
-    if try !reading.snapshot.events.contains(where: { $0.time > horizon }) {
-      RegistryViewCache.save(view, key: reading.outcomeKey, gitDirectory: gitDirectory)
-    }
-    return view
   }
 
   /// Every counted event in chronological order (up to `at`), for all artifacts or one.
@@ -119,7 +51,7 @@ extension Workspace {
     let policy = reading.history.current.policy
     let declared = reading.auditor.declaredPath(artifact, policy)
     // Now, over what counts, for a declared artifact: the view cache answers.
-    let view = time == nil && !all && declared != nil ? try currentView(reading) : nil
+    let view = time == nil && !all && declared != nil ? try reading.currentView() : nil
     let state: ArtifactState
     let skipped: [SkippedEvent]
     var snapshot: RegistrySnapshot?
@@ -177,24 +109,7 @@ extension Workspace {
   /// registry tag.
   public func checkRef(_ reference: String) throws -> RefCheck? {
     let name = reference.hasPrefix("refs/tags/") ? String(reference.dropFirst(10)) : reference
-    let reading = try registryReading()
-    let entries = try reading.audit().entries
-    let snapshot = try reading.snapshot
-    guard let event = (snapshot.events + snapshot.replayed).first(where: { $0.tag == name }),
-      let entry = entries.first(where: { $0.tag == name })
-    else {
-      // A registry name with no annotated tag behind it (a lightweight tag, or none): under a
-      // policy CI must not act on it.
-      if RegistryTagName(parsing: name) != nil, reading.history.enforces {
-        throw RegistryError.notAnEvent(name)
-      }
-      return nil
-    }
-    var resolved = event
-    resolved.version = entry.version
-    return RefCheck(
-      event: resolved, audit: entry, enforced: reading.history.enforces,
-      policyTrusted: reading.history.isTrusted)
+    return try registryReading().check(tag: name)
   }
 
   /// The artifact's path: given, declared in the trusted policy (or GTO's `artifacts.yaml`),
@@ -202,18 +117,7 @@ extension Workspace {
   func artifactPath(_ artifact: String, reading: RegistryReading, given: String?) throws -> String?
   {
     if let given { return try repositoryPath(for: given) }
-    if let declared = reading.auditor.declaredPath(artifact, reading.history.current.policy) {
-      return declared
-    }
-    // Only events that count may say where the artifact is.
-    return try reading.counted(all: false).snapshot.events
-      .last { $0.artifact == artifact && $0.trailer("Mlx-Path") != nil }?
-      .trailer("Mlx-Path").flatMap { RelativePath.isSafe($0) ? $0 : nil }
-  }
-
-  /// The digest the pointer of `path` records at `commit`; nil when there is no valid one.
-  func pointerDigest(path: String, commit: String) throws -> ObjectID? {
-    try repository.pointerDigest(path: path, commit: commit)
+    return try reading.path(of: artifact)
   }
 
   /// Parses `--at` times: ISO 8601, or a date (midnight UTC).

@@ -4,26 +4,27 @@
 /// ``Repository`` or ``ObjectStore`` themselves.
 public final class Workspace {
   public let repository: Repository
-  /// The work tree's absolute path.
-  public let root: String
   public let configuration: WorkspaceConfiguration
+  /// The work tree: where it is, and where mlx was run from.
+  let location: WorkTreeLocation
+  /// The work tree's absolute path.
+  public var root: String { location.root }
   /// The directory the user ran mlx from, for resolving and printing paths.
-  let currentDirectory: String
+  var currentDirectory: String { location.currentDirectory }
 
   static let metadataDirectoryName = ".mlx"
   var metadataDirectory: String { root + "/" + Self.metadataDirectoryName }
   var stateDirectory: String { metadataDirectory + "/state" }
   var statCachePath: String { stateDirectory + "/stat-cache" }
   /// Where work-tree writes stage their temporary files (`.mlx/tmp`, ignored by Git).
-  var temporaryDirectory: String { metadataDirectory + "/tmp" }
+  var temporaryDirectory: String { location.temporaryDirectory }
 
   private var openedStore: ObjectStore?
 
   init(repository: Repository, configuration: WorkspaceConfiguration, currentDirectory: String) {
     self.repository = repository
-    self.root = repository.workTree
     self.configuration = configuration
-    self.currentDirectory = currentDirectory
+    location = WorkTreeLocation(root: repository.workTree, currentDirectory: currentDirectory)
   }
 
   /// Opens the workspace containing `path` (default: the current directory).
@@ -104,16 +105,27 @@ public final class Workspace {
   // MARK: - Paths
 
   /// An absolute path for a repository-relative one.
-  func absolute(_ relative: String) -> String {
-    relative.isEmpty ? root : root + "/" + relative
-  }
+  func absolute(_ relative: String) -> String { location.absolute(relative) }
 
   /// How to show a repository-relative path to the user: relative to where mlx was run.
-  public func display(_ relative: String) -> String {
-    let here = currentDirectory == root ? "" : String(currentDirectory.dropFirst(root.count + 1))
-    guard currentDirectory.hasPrefix(root), !here.isEmpty else { return relative }
-    if relative.hasPrefix(here + "/") { return String(relative.dropFirst(here.count + 1)) }
-    let depth = here.split(separator: "/").count
-    return String(repeating: "../", count: depth) + relative
+  public func display(_ relative: String) -> String { location.display(relative) }
+
+  // MARK: - The work tree
+
+  /// Reads what is at `path` now (see ``WorkTreeLocation/content(of:asDirectory:statCache:)``).
+  func currentContent(of path: String, asDirectory: Bool, statCache: inout StatCache) throws
+    -> WorkTreeContent
+  {
+    try location.content(of: path, asDirectory: asDirectory, statCache: &statCache)
+  }
+
+  /// The stored manifest of a tracked directory, or nil when it is not in the store.
+  func storedManifest(_ digest: ObjectID, for path: String) throws -> DirectoryManifest? {
+    try location.storedManifest(digest, for: path, in: try store())
+  }
+
+  /// Writes files from the store into the work tree.
+  func workTreeWriter() throws -> WorkTreeWriter {
+    WorkTreeWriter(location: location, store: try store())
   }
 }

@@ -18,9 +18,9 @@ enum WorkTreeContent {
   }
 }
 
-extension Workspace {
+extension WorkTreeLocation {
   /// Reads what is at `path` now, hashing only files the stat cache cannot vouch for.
-  func currentContent(
+  func content(
     of path: String,
     asDirectory: Bool,
     statCache: inout StatCache
@@ -81,8 +81,9 @@ extension Workspace {
   }
 
   /// The stored manifest of a tracked directory, or nil when it is not in the store.
-  func storedManifest(_ digest: ObjectID, for path: String) throws -> DirectoryManifest? {
-    let store = try self.store()
+  func storedManifest(_ digest: ObjectID, for path: String, in store: ObjectStore) throws
+    -> DirectoryManifest?
+  {
     guard store.contains(digest) else { return nil }
     let bytes = try store.readVerifiedBlob(digest)
     do {

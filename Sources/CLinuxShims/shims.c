@@ -21,9 +21,13 @@ int CLinuxShims_startWriteback(int fd, long long offset, long long count) {
 
 #include <signal.h>
 #include <spawn.h>
+#include <unistd.h>
+
+int CLinuxShims_pipeCloseOnExec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 
 int CLinuxShims_spawnInNewGroup(pid_t *pid, const char *path, char *const argv[],
-                                char *const envp[], const char *cwd) {
+                                char *const envp[], const char *cwd, int input, int output,
+                                int error) {
   posix_spawn_file_actions_t actions;
   posix_spawnattr_t attributes;
   int result = posix_spawn_file_actions_init(&actions);
@@ -34,6 +38,9 @@ int CLinuxShims_spawnInNewGroup(pid_t *pid, const char *path, char *const argv[]
     return result;
   }
   if (cwd != NULL) result = posix_spawn_file_actions_addchdir_np(&actions, cwd);
+  if (result == 0 && input >= 0) result = posix_spawn_file_actions_adddup2(&actions, input, 0);
+  if (result == 0 && output >= 0) result = posix_spawn_file_actions_adddup2(&actions, output, 1);
+  if (result == 0 && error >= 0) result = posix_spawn_file_actions_adddup2(&actions, error, 2);
   sigset_t defaults, empty;
   sigemptyset(&empty);
   sigemptyset(&defaults);

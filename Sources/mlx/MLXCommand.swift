@@ -24,7 +24,7 @@ struct MLXCommand: ParsableCommand {
   /// ArgumentParser has no options with an optional value.
   static func main() {
     // A closed pipe (a helper program that exits early, `mlx … | head`) is an error to
-    // handle, not a reason to die; stage commands get the default back (CommandRunner).
+    // handle, not a reason to die; programs mlx starts get the default back (ChildProcess).
     signal(SIGPIPE, SIG_IGN)
     var arguments = Array(CommandLine.arguments.dropFirst())
     var index = 0

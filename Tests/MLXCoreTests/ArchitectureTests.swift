@@ -27,7 +27,7 @@ import Testing
 
   /// Modules only one folder may import: the C libraries and the command-line parser.
   static let importOwners: [String: Set<String>] = [
-    "CGit2": ["Git"], "CZstd": ["Storage"], "CLinuxShims": ["Storage", "Pipeline"],
+    "CGit2": ["Git"], "CZstd": ["Storage"], "CLinuxShims": ["Storage", "Support"],
     "ArgumentParser": [],
   ]
 

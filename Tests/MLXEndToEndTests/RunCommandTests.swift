@@ -190,12 +190,15 @@ private func resetCalls(_ repo: TestRepository) throws {
     #expect(repo.exists("c.mlx"))
   }
 
-  @Test func ctrlCStopsTheCommandsProcessGroup() throws {
+  /// Ctrl-C (SIGINT) or a kill (SIGTERM) of `mlx run` stops the stage command and everything
+  /// it started. Each case sleeps a different time so `pgrep` tells them apart.
+  @Test(arguments: [(SIGINT, Int32(130), 30), (SIGTERM, Int32(143), 31)])
+  func aStoppedRunStopsTheCommandsProcessGroup(signal: Int32, status: Int32, seconds: Int) throws {
     let repo = try TestRepository()
     defer { repo.remove() }
     try repo.mlx("init")
     try repo.write(
-      "stages:\n  slow:\n    cmd: (sleep 30; touch late) & touch started; sleep 30; touch done\n    outs: [done]\n",
+      "stages:\n  slow:\n    cmd: (sleep \(seconds); touch late) & touch started; sleep \(seconds); touch done\n    outs: [done]\n",
       to: "mlx.yaml")
     let process = Process()
     process.executableURL = URL(fileURLWithPath: TestRepository.mlxExecutable)
@@ -205,17 +208,17 @@ private func resetCalls(_ repo: TestRepository) throws {
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
     try process.run()
-    // Wait (bounded) until the command has started, then press Ctrl-C.
+    // Wait (bounded) until the command has started, then stop mlx.
     for _ in 0..<500 where !repo.exists("started") { usleep(10_000) }
     #expect(repo.exists("started"))
-    kill(process.processIdentifier, SIGINT)
+    kill(process.processIdentifier, signal)
     process.waitUntilExit()
-    #expect(process.terminationStatus == 130)
+    #expect(process.terminationStatus == status)
     #expect(!repo.exists("done"))
     let lock = repo.exists("mlx.lock") ? try repo.read("mlx.lock") : ""
     #expect(!lock.contains("slow"))
     // The background child was in the same process group and got the signal too.
-    let survivors = try repo.run("pgrep", "-f", "sleep 30")
+    let survivors = try repo.run("pgrep", "-f", "sleep \(seconds)")
     #expect(!survivors.succeeded, "left running: \(survivors.stdout)")
   }
 

@@ -11,8 +11,13 @@ int CLinuxShims_startWriteback(int fd, long long offset, long long count);
 
 #include <sys/types.h>
 
-/// Starts `path` with `argv` and `envp` in directory `cwd`, as the leader of a new process
-/// group (so a Ctrl-C can be passed on to everything it starts), with default signal
-/// handling and an empty signal mask. Returns 0 and sets *pid, or an errno value.
+/// pipe2(fds, O_CLOEXEC): a pipe whose ends a spawned program does not inherit.
+int CLinuxShims_pipeCloseOnExec(int fds[2]);
+
+/// Starts `path` with `argv` and `envp` in directory `cwd` (NULL: the current one), as the
+/// leader of a new process group (so a Ctrl-C can be passed on to everything it starts),
+/// with default signal handling and an empty signal mask; `input`, `output` and `error`
+/// become its standard streams (-1: inherited). Returns 0 and sets *pid, or an errno value.
 int CLinuxShims_spawnInNewGroup(pid_t *pid, const char *path, char *const argv[],
-                                char *const envp[], const char *cwd);
+                                char *const envp[], const char *cwd, int input, int output,
+                                int error);

@@ -138,8 +138,8 @@ public enum LineageRenderer {
 public enum Graphviz {
   /// Returns false when `dot` is not installed.
   public static func render(_ dot: String, format: String, to path: String) throws -> Bool {
-    guard ExternalProgram.find("dot") != nil else { return false }
-    let result = try ExternalProgram.run(
+    guard ChildProcess.find("dot") != nil else { return false }
+    let result = try ChildProcess.capture(
       "dot", ["-T\(format)", "-o", path], input: Array(dot.utf8))
     guard result.status == 0 else {
       throw LineageError.renderingFailed(

@@ -174,8 +174,9 @@ final class PipelineRunner {
     let environment = try commandEnvironment(stage, params: params)
     entries = [:]  // the commands change the work tree
     for command in stage.commands {
-      let outcome = try CommandRunner.run(
-        command, in: workTree.absolute(stage.workingDirectory), environment: environment)
+      let outcome = try ChildProcess.run(
+        "/bin/sh", ["-c", command], in: workTree.absolute(stage.workingDirectory),
+        environment: environment)
       switch outcome {
       case .exited(0):
         continue

@@ -51,7 +51,7 @@ public enum TagSigner: Sendable, Equatable {
         return try signWithSSHKeygen(payload, key: keyPath)
       }
     case .openpgp(let key):
-      let output = try ExternalProgram.run("gpg", ["--status-fd=2", "-bsau", key], input: payload)
+      let output = try ChildProcess.capture("gpg", ["--status-fd=2", "-bsau", key], input: payload)
       guard output.status == 0, output.stderr.contains("[GNUPG:] SIG_CREATED") else {
         let reason = output.stderr.split(separator: "\n").last { !$0.hasPrefix("[GNUPG:]") }
         throw SigningError.failed(
@@ -69,7 +69,7 @@ public enum TagSigner: Sendable, Equatable {
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let file = directory + "/payload"
     try FileSystem.write(payload, atomicallyTo: file)
-    let output = try ExternalProgram.run(
+    let output = try ChildProcess.capture(
       "ssh-keygen", ["-Y", "sign", "-n", "git", "-f", key, file])
     guard output.status == 0, let signature = try FileSystem.readTextIfPresent(file + ".sig") else {
       let reason = output.stderr.trimmingCharacters(in: .whitespacesAndNewlines)

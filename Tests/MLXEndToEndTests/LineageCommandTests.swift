@@ -460,6 +460,12 @@ private struct LineageFixture {
     #expect(page.contains("churn#production#2") && page.contains("No problems found."))
     let json = try repo.mlx("audit", "report", "--json").json()
     #expect((json["artifacts"] as? [[String: Any]])?.first?["name"] as? String == "churn")
+    // A report that cannot be written is mlx's own one-line error naming the path given.
+    let unwritable = try repo.mlx("audit", "report", "--html", "no/such/dir/audit.html")
+    #expect(unwritable.status == 1)
+    #expect(unwritable.stderr == "Error: no/such/dir/audit.html: no such file or directory\n")
+    let lineage = try repo.mlx("lineage", "churn@v0.0.1", "--output", "no/such/dir/l.txt")
+    #expect(lineage.stderr == "Error: no/such/dir/l.txt: no such file or directory\n")
   }
 }
 

@@ -381,7 +381,14 @@ final class LineageBuilder {
 
   func record(_ runID: String) throws -> RunRecord? {
     if let known = records[runID] { return known }
-    let record = try? runs.load(runID)
+    // A run no record names is a break the caller shows; a record that does not read is an
+    // error naming it (never quietly "missing").
+    var record: RunRecord?
+    do {
+      record = try runs.load(runID)
+    } catch PipelineError.unknownRun {
+      record = nil
+    }
     records[runID] = record
     return record
   }

@@ -109,7 +109,7 @@ final class PipelineRunner {
       startedAt: startedAt, endedAt: endedAt,
       durationSeconds: endedAt.timeIntervalSince(startedAt), exitStatus: exitStatus, code: code,
       params: params, overrides: options.overrides, metrics: metrics,
-      paramsFiles: effectiveParamsTexts(), mlxVersion: MLXVersion.current,
+      paramsFiles: try effectiveParamsTexts(), mlxVersion: MLXVersion.current,
       platform: .current)
     try RunStore(repository: workTree.repository).save(record)
     report.runId = runID
@@ -396,7 +396,8 @@ final class PipelineRunner {
       }
     }
     let file = PipelineSpec.defaultParamsFile
-    if overrides.touches(file), let tree = try? paramsFile(file, stage: stage, key: nil) {
+    if overrides.touches(file) {
+      let tree = try paramsFile(file, stage: stage, key: nil)
       let path = workTree.temporaryDirectory + "/params-\(runID).tmp-\(getpid())"
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
@@ -409,15 +410,15 @@ final class PipelineRunner {
   }
 
   /// The params files the run read, as text, with overrides applied (JSON when overridden).
-  private func effectiveParamsTexts() -> [String: String] {
+  private func effectiveParamsTexts() throws -> [String: String] {
     var texts: [String: String] = [:]
     for (file, tree) in paramsFiles {
       if overrides.touches(file) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        texts[file] = (try? encoder.encode(tree)).map { String(decoding: $0, as: UTF8.self) + "\n" }
+        texts[file] = String(decoding: try encoder.encode(tree), as: UTF8.self) + "\n"
       } else {
-        texts[file] = try? FileSystem.readTextIfPresent(workTree.absolute(file))
+        texts[file] = try FileSystem.readTextIfPresent(workTree.absolute(file))
       }
     }
     return texts

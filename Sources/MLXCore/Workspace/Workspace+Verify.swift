@@ -102,7 +102,17 @@ extension Workspace {
         }
         continue
       }
-      guard let manifest = try? storedManifest(pointer.digest, for: artifact.path) else { continue }
+      let manifest: DirectoryManifest
+      do {
+        guard let stored = try storedManifest(pointer.digest, for: artifact.path) else { continue }
+        manifest = stored
+      } catch let error as ObjectStoreError {
+        mismatched.append(
+          .init(
+            object: pointer.digest.description, location: artifact.pointerPath,
+            problem: error.description))
+        continue
+      }
       if manifest.totalSize != pointer.size {
         sizeProblem(
           pointer.digest, artifact.pointerPath, "size", recorded: pointer.size,

@@ -77,7 +77,7 @@ extension MLXCommand {
       let summary = try workspace.auditSummary()
       if let html {
         let page = AuditReportHTML.render(summary, repository: workspace.root)
-        try Data(page.utf8).write(to: URL(fileURLWithPath: html))
+        try ReportFile.write(page, to: html)
       }
       if output.json {
         try Output.json(summary)

@@ -105,7 +105,7 @@ extension MLXCommand {
         print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
         return
       }
-      try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+      try ReportFile.write(text, to: output)
     }
 
     private func emitDOT(_ text: String) throws {

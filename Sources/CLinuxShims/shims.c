@@ -21,7 +21,16 @@ int CLinuxShims_startWriteback(int fd, long long offset, long long count) {
 
 #include <signal.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <unistd.h>
+
+int CLinuxShims_becomeSubreaper(void) {
+#ifdef PR_SET_CHILD_SUBREAPER
+  return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+#else
+  return -1;
+#endif
+}
 
 int CLinuxShims_pipeCloseOnExec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 

@@ -217,8 +217,13 @@ private func resetCalls(_ repo: TestRepository) throws {
     #expect(!repo.exists("done"))
     let lock = repo.exists("mlx.lock") ? try repo.read("mlx.lock") : ""
     #expect(!lock.contains("slow"))
-    // The background child was in the same process group and got the signal too.
-    let survivors = try repo.run("pgrep", "-f", "sleep \(seconds)")
+    // The background child was in the same process group and got the signal too (a process
+    // may take a moment to go once signalled: wait, bounded).
+    var survivors = try repo.run("pgrep", "-f", "sleep \(seconds)")
+    for _ in 0..<200 where survivors.succeeded {
+      usleep(10_000)
+      survivors = try repo.run("pgrep", "-f", "sleep \(seconds)")
+    }
     #expect(!survivors.succeeded, "left running: \(survivors.stdout)")
   }
 

@@ -11,6 +11,10 @@ int CLinuxShims_startWriteback(int fd, long long offset, long long count);
 
 #include <sys/types.h>
 
+/// prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants become this process's children, so
+/// it can reap what an interrupted command left behind.
+int CLinuxShims_becomeSubreaper(void);
+
 /// pipe2(fds, O_CLOEXEC): a pipe whose ends a spawned program does not inherit.
 int CLinuxShims_pipeCloseOnExec(int fds[2]);
 

@@ -58,6 +58,7 @@ enum ChildProcess {
     _ executable: String, _ arguments: [String], in directory: String? = nil,
     environment: [String: String]? = nil
   ) throws -> Outcome {
+    _ = reaper
     let signals = ForwardedSignals()
     defer { signals.restore() }
     let pid = try spawn(
@@ -75,6 +76,7 @@ enum ChildProcess {
     guard let executable = program.hasPrefix("/") ? program : find(program) else {
       throw SystemError("run", path: program, code: ENOENT)
     }
+    _ = reaper
     let stdin = try Pipe.make(), stdout = try Pipe.make(), stderr = try Pipe.make()
     let signals = ForwardedSignals()
     defer { signals.restore() }
@@ -148,13 +150,28 @@ enum ChildProcess {
     }
     // WIFEXITED / WEXITSTATUS / WTERMSIG are macros; these are their definitions.
     let signal = status & 0x7f
-    if signal != 0 || signals.wasSignalled {
-      // Background jobs of a non-interactive shell ignore SIGINT; stop what is left of the
-      // group so an interrupted program leaves nothing running.
-      kill(-pid, SIGTERM)
-    }
+    if signal != 0 || signals.wasSignalled { stopGroup(pid) }
     return signal == 0 ? .exited((status >> 8) & 0xff) : .signalled(signal)
   }
+
+  /// Stops what is left of an interrupted program's process group: background jobs of a
+  /// non-interactive shell ignore SIGINT, so they get SIGTERM, and SIGKILL if they are still
+  /// there a second later; mlx returns once the group is gone (or after that second).
+  private static func stopGroup(_ group: pid_t) {
+    guard kill(-group, SIGTERM) == 0 else { return }
+    for _ in 0..<100 {
+      // Orphans of the group are mlx's children (it is their subreaper): reap the ones that
+      // have exited, so the group can vanish.
+      while waitpid(-group, nil, WNOHANG) > 0 {}
+      if kill(-group, 0) != 0 { return }
+      usleep(10_000)
+    }
+    kill(-group, SIGKILL)
+    while waitpid(-group, nil, WNOHANG) > 0 {}
+  }
+
+  /// Makes mlx the reaper of its orphaned descendants, once, before it starts anything.
+  private static let reaper: Void = { _ = CLinuxShims_becomeSubreaper() }()
 
   private static func withCStrings<T>(
     _ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> T
@@ -194,8 +211,12 @@ enum ChildProcess {
     sigaddset(&pipeSignal, SIGPIPE)
     pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
     defer {
-      var immediately = timespec(tv_sec: 0, tv_nsec: 0)
-      while sigtimedwait(&pipeSignal, nil, &immediately) == SIGPIPE {}
+      var pending = sigset_t()
+      sigpending(&pending)
+      if sigismember(&pending, SIGPIPE) == 1 {
+        var taken: Int32 = 0
+        sigwait(&pipeSignal, &taken)
+      }
     }
     var offset = 0
     while offset < bytes.count {
@@ -233,17 +254,18 @@ private final class ForwardedSignals: @unchecked Sendable {
   private let queue = DispatchQueue(label: "mlx.signals")
   private var sources: [DispatchSourceSignal] = []
   private var child: pid_t = 0
-  private var received = false
+  /// The last signal that arrived, passed on once the child is known.
+  private var received: Int32?
 
   /// Whether a signal arrived and was passed on.
-  var wasSignalled: Bool { queue.sync { received } }
+  var wasSignalled: Bool { queue.sync { received != nil } }
 
   init() {
     for number in Self.signals {
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
       source.setEventHandler { [self] in
-        received = true
+        received = number
         if child > 0 { kill(-child, number) }
       }
       source.resume()
@@ -251,7 +273,14 @@ private final class ForwardedSignals: @unchecked Sendable {
     }
   }
 
-  func forward(to pid: pid_t) { queue.sync { child = pid } }
+  /// Passes signals on to `pid`'s group from now on, and one that arrived while it was being
+  /// started at once.
+  func forward(to pid: pid_t) {
+    queue.sync {
+      child = pid
+      if let received { kill(-pid, received) }
+    }
+  }
 
   func restore() {
     for source in sources { source.cancel() }

@@ -93,7 +93,7 @@ struct RunIndex {
 
   private static let magic = "MLXRUN01"
 
-  private static func encode(_ runs: [String: Run]) -> [UInt8] {
+  static func encode(_ runs: [String: Run]) -> [UInt8] {
     var writer = BinaryWriter(magic: magic)
     for (commit, run) in runs {
       writer.string(commit)
@@ -119,7 +119,7 @@ struct RunIndex {
     return writer.bytes
   }
 
-  private static func decode(_ bytes: [UInt8]) -> [String: Run]? {
+  static func decode(_ bytes: [UInt8]) -> [String: Run]? {
     guard var reader = BinaryReader(bytes, magic: magic) else { return nil }
     var runs: [String: Run] = [:]
     func entries() -> [(path: String, digest: ObjectID)]? {

@@ -109,7 +109,7 @@ struct EvidenceCache {
     var loaded: [String: ArtifactEvidence] = [:]
     while !reader.isAtEnd {
       guard let key = reader.string(), let digest = reader.string(), let run = reader.string(),
-        let metrics = reader.string(),
+        digest.isEmpty || ObjectID(parsing: digest) != nil, let metrics = reader.string(),
         let values = try? JSONDecoder().decode([String: ParamValue].self, from: Data(metrics.utf8))
       else { return }
       loaded[key] = ArtifactEvidence(

@@ -247,7 +247,7 @@ struct PolicyPoints {
 
   /// `MLXPOL01`, the tip, then per point: commit, time (8 bytes), policy blob (or empty),
   /// allowed-signers path, its blob (or empty).
-  private static func encode(tip: GitOID, points: [Point]) -> [UInt8] {
+  static func encode(tip: GitOID, points: [Point]) -> [UInt8] {
     var writer = BinaryWriter(magic: magic)
     writer.string(tip.hex)
     for point in points {
@@ -260,7 +260,7 @@ struct PolicyPoints {
     return writer.bytes
   }
 
-  private static func decode(_ bytes: [UInt8]) -> (tip: GitOID, points: [Point])? {
+  static func decode(_ bytes: [UInt8]) -> (tip: GitOID, points: [Point])? {
     guard var reader = BinaryReader(bytes, magic: magic),
       let tip = reader.string().flatMap(GitOID.init(hex:))
     else { return nil }
@@ -269,7 +269,8 @@ struct PolicyPoints {
       guard let commit = reader.string().flatMap(GitOID.init(hex:)),
         let time = reader.integer(Int64.self),
         let policy = reader.string(), let signersPath = reader.string(),
-        let signers = reader.string()
+        let signers = reader.string(),
+        [policy, signers].allSatisfy({ $0.isEmpty || GitOID(hex: $0) != nil })
       else { return nil }
       points.append(
         Point(

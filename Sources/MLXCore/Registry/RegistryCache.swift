@@ -47,7 +47,7 @@ struct RegistryCache {
   /// `MLXRGC02`, then per entry: object id, target id, target type, recorded name, tagger
   /// name, tagger e-mail, message (``BinaryWriter`` strings), the time and the zone offset in
   /// minutes (8 bytes each).
-  private static func encode(_ entries: [String: Entry]) -> [UInt8] {
+  static func encode(_ entries: [String: Entry]) -> [UInt8] {
     var writer = BinaryWriter(magic: magic)
     for (object, entry) in entries {
       for text in [
@@ -62,7 +62,7 @@ struct RegistryCache {
     return writer.bytes
   }
 
-  private static func decode(_ bytes: [UInt8]) -> [String: Entry]? {
+  static func decode(_ bytes: [UInt8]) -> [String: Entry]? {
     guard var reader = BinaryReader(bytes, magic: magic) else { return nil }
     var entries: [String: Entry] = [:]
     while !reader.isAtEnd {

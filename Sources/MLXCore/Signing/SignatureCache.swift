@@ -64,7 +64,7 @@ struct SignatureCache {
   /// entry: object id, status, fingerprint, detail (``BinaryWriter`` strings) and the index of
   /// its key (4 bytes; -1 for none). Registries are signed by a few keys, so each is parsed
   /// once however many tags it signed.
-  private static func encode(_ verdicts: [String: SignatureVerdict]) -> [UInt8] {
+  static func encode(_ verdicts: [String: SignatureVerdict]) -> [UInt8] {
     var writer = BinaryWriter(magic: magic)
     var keys: [String] = []
     var index: [String: Int32] = [:]
@@ -86,7 +86,7 @@ struct SignatureCache {
     return writer.bytes
   }
 
-  private static func decode(_ bytes: [UInt8]) -> [String: SignatureVerdict]? {
+  static func decode(_ bytes: [UInt8]) -> [String: SignatureVerdict]? {
     guard var reader = BinaryReader(bytes, magic: magic), let keyCount = reader.integer(UInt32.self)
     else {
       return nil

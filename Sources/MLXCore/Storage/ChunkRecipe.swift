@@ -27,8 +27,10 @@ struct ChunkRecipe: Equatable {
     }
     guard checksum.bytes == Array(bytes[body...]) else { return nil }
     let parsed: [Chunk]? = bytes.withUnsafeBytes { raw in
-      let count = Int(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
-      guard count >= 0, body == 16 + count * 40 else { return nil }
+      let count = Int(
+        truncatingIfNeeded: UInt64(
+          littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+      guard count >= 0, count <= body / 40, body == 16 + count * 40 else { return nil }
       return (0..<count).map { position in
         let slot = UnsafeRawBufferPointer(rebasing: raw[(16 + position * 40)...])
         let length = UInt64(littleEndian: slot.loadUnaligned(fromByteOffset: 32, as: UInt64.self))

@@ -17,9 +17,11 @@ struct PackIndex: Sendable {
       throw ObjectStoreError.corruptIndex(path: path, reason: "not an mlx pack index")
     }
     let declared = bytes.withUnsafeBytes {
-      Int(UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+      Int(
+        truncatingIfNeeded: UInt64(
+          littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
     }
-    guard declared >= 0,
+    guard declared >= 0, declared <= bytes.count / PackFormat.indexEntryLength,
       bytes.count == header + declared * PackFormat.indexEntryLength + trailer
     else {
       throw ObjectStoreError.corruptIndex(path: path, reason: "length does not match its count")

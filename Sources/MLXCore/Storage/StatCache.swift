@@ -66,7 +66,7 @@ struct StatCache {
 
   /// `MLXSTAT2`, the entry count (8 bytes), then per entry: path length (4 bytes), path,
   /// size, modified, changed, inode (8 bytes each, little-endian) and the 32-byte digest.
-  private func encode() -> [UInt8] {
+  func encode() -> [UInt8] {
     var bytes = Self.magic
     bytes.reserveCapacity(entries.count * 96)
     withUnsafeBytes(of: UInt64(entries.count).littleEndian) { bytes.append(contentsOf: $0) }
@@ -85,7 +85,7 @@ struct StatCache {
     return bytes
   }
 
-  private static func decode(_ bytes: [UInt8]) -> [String: Entry]? {
+  static func decode(_ bytes: [UInt8]) -> [String: Entry]? {
     guard bytes.count >= 16, Array(bytes[0..<8]) == magic else { return nil }
     return bytes.withUnsafeBytes { raw -> [String: Entry]? in
       let count = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))

@@ -23,7 +23,7 @@ struct AuditOutcomeCache {
   let key: String
   let failures: [Failure]
 
-  private static let magic = "MLXAUD02"
+  private static let magic = "MLXAUD03"
 
   static func path(gitDirectory: String) -> String { gitDirectory + "/mlx/audit-cache" }
 
@@ -56,19 +56,21 @@ struct AuditOutcomeCache {
   /// the outcome has expired: an event dated in the future fails only until its time comes.
   static func load(gitDirectory: String, key: String, now: Date = Date()) -> [Failure]? {
     guard let bytes = try? FileSystem.read(path(gitDirectory: gitDirectory)),
-      var reader = BinaryReader(bytes, magic: magic), reader.string() == key,
+      var reader = BinaryReader(sealed: bytes, magic: magic), reader.string() == key,
       let expiry = reader.integer(Int64.self),
       expiry < 0 || Int64(now.timeIntervalSince1970) < expiry
     else { return nil }
     var failures: [Failure] = []
     while !reader.isAtEnd {
       guard let tag = reader.string(), let artifact = reader.string(), let status = reader.string(),
-        let problems = reader.string()
+        let count = reader.integer(UInt32.self)
       else { return nil }
-      failures.append(
-        Failure(
-          tag: tag, artifact: artifact, status: status,
-          problems: problems.isEmpty ? [] : problems.split(separator: "\n").map(String.init)))
+      var problems: [String] = []
+      for _ in 0..<count {
+        guard let problem = reader.string() else { return nil }
+        problems.append(problem)
+      }
+      failures.append(Failure(tag: tag, artifact: artifact, status: status, problems: problems))
     }
     return failures
   }
@@ -83,11 +85,13 @@ struct AuditOutcomeCache {
       writer.string(failure.tag)
       writer.string(failure.artifact)
       writer.string(failure.status)
-      writer.string(failure.problems.joined(separator: "\n"))
+      writer.integer(UInt32(failure.problems.count))
+      for problem in failure.problems { writer.string(problem) }
     }
     let path = path(gitDirectory: gitDirectory)
     try? FileSystem.createDirectories(FileSystem.parent(of: path))
-    try? FileSystem.write(writer.bytes, atomicallyTo: path, durable: false)
+    // Sealed: a cut file must not read as fewer failures.
+    try? FileSystem.write(writer.sealed, atomicallyTo: path, durable: false)
   }
 }
 

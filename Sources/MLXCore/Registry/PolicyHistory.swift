@@ -203,7 +203,7 @@ struct PolicyPoints {
     func sameFiles(as other: Point) -> Bool { policy == other.policy && signers == other.signers }
   }
 
-  private static let magic = "MLXPOL01"
+  private static let magic = "MLXPOL02"
 
   /// Stands for a policy path that holds no file.
   static let notAFile = GitOID(hex: String(repeating: "0", count: 40))!
@@ -245,8 +245,9 @@ struct PolicyPoints {
     return points
   }
 
-  /// `MLXPOL01`, the tip, then per point: commit, time (8 bytes), policy blob (or empty),
-  /// allowed-signers path, its blob (or empty).
+  /// `MLXPOL02`, the tip, then per point: commit, time (8 bytes), policy blob (or empty),
+  /// allowed-signers path, its blob (or empty); sealed with a SHA-256 of all of it, so a cut
+  /// file never reads as a history without its latest policies.
   static func encode(tip: GitOID, points: [Point]) -> [UInt8] {
     var writer = BinaryWriter(magic: magic)
     writer.string(tip.hex)
@@ -257,11 +258,11 @@ struct PolicyPoints {
       writer.string(point.signersPath)
       writer.string(point.signers?.hex ?? "")
     }
-    return writer.bytes
+    return writer.sealed
   }
 
   static func decode(_ bytes: [UInt8]) -> (tip: GitOID, points: [Point])? {
-    guard var reader = BinaryReader(bytes, magic: magic),
+    guard var reader = BinaryReader(sealed: bytes, magic: magic),
       let tip = reader.string().flatMap(GitOID.init(hex:))
     else { return nil }
     var points: [Point] = []

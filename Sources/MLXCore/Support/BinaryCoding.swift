@@ -1,3 +1,5 @@
+import Crypto
+
 /// Little-endian binary encoding for mlx's caches (`.git/mlx/*-cache`): integers, and
 /// strings as a 4-byte length and UTF-8 bytes.
 struct BinaryWriter {
@@ -18,6 +20,10 @@ struct BinaryWriter {
     integer(UInt8(text == nil ? 0 : 1))
     if let text { string(text) }
   }
+
+  /// The bytes followed by the SHA-256 of all of them: a reader then tells a whole file from
+  /// a torn or cut one (``BinaryReader/init(sealed:magic:)``).
+  var sealed: [UInt8] { bytes + Array(SHA256.hash(data: bytes)) }
 }
 
 /// Reads what ``BinaryWriter`` wrote; every read returns nil past the end.
@@ -31,6 +37,15 @@ struct BinaryReader {
     guard bytes.count >= header.count, Array(bytes[0..<header.count]) == header else { return nil }
     self.bytes = bytes
     offset = header.count
+  }
+
+  /// Nil unless `bytes` start with `magic` and end with the SHA-256 of everything before
+  /// (``BinaryWriter/sealed``); reads stop before the checksum.
+  init?(sealed bytes: [UInt8], magic: String) {
+    guard bytes.count >= 32 else { return nil }
+    let body = Array(bytes.dropLast(32))
+    guard Array(SHA256.hash(data: body)) == Array(bytes.suffix(32)) else { return nil }
+    self.init(body, magic: magic)
   }
 
   var isAtEnd: Bool { offset >= bytes.count }

@@ -180,15 +180,19 @@ private func writeCache(
   ]
 
   static func documented(expiry: Int64) -> [UInt8] {
-    var bytes = DocumentedBytes(magic: "MLXAUD02")
+    var bytes = DocumentedBytes(magic: "MLXAUD03")
     bytes.string(key)
     bytes.i64(expiry)
-    for text in [
-      "churn@v1.2.0", "churn", "fail", "unsigned tag\nno approval", "churn#prod#1", "churn",
-      "warn", "",
+    for (tag, status, problems) in [
+      ("churn@v1.2.0", "fail", ["unsigned tag", "no approval"]), ("churn#prod#1", "warn", []),
     ] {
-      bytes.string(text)
+      bytes.string(tag)
+      bytes.string("churn")
+      bytes.string(status)
+      bytes.u32(UInt32(problems.count))
+      for problem in problems { bytes.string(problem) }
     }
+    bytes.sha256OfAllBefore()
     return bytes.bytes
   }
 
@@ -217,15 +221,29 @@ private func writeCache(
     }
   }
 
-  /// The failures have no count: a file cut between two of them reads as the ones before.
-  @Test func aFileCutBetweenFailuresReadsTheFirstOnes() throws {
+  /// The failures have no count, so the file is sealed: cut between two failures (and
+  /// re-sealed or not), it never reads as fewer failures.
+  @Test func aFileCutBetweenFailuresIsNotReadAsFewerFailures() throws {
     let whole = Self.documented(expiry: -1)
     var last = DocumentedBytes()
-    for text in ["churn#prod#1", "churn", "warn", ""] { last.string(text) }
+    for text in ["churn#prod#1", "churn", "warn"] { last.string(text) }
+    last.u32(0)
+    let cut = Array(whole.dropLast(32 + last.bytes.count))
     try withGitDirectory { directory, git throws in
-      try writeCache(Array(whole.dropLast(last.bytes.count)), "audit-cache", in: directory)
-      #expect(
-        AuditOutcomeCache.load(gitDirectory: git, key: Self.key) == [Self.failures[0]])
+      try writeCache(cut, "audit-cache", in: directory)
+      #expect(AuditOutcomeCache.load(gitDirectory: git, key: Self.key) == nil)
+      try writeCache(cut + Array(whole.suffix(32)), "audit-cache", in: directory)
+      #expect(AuditOutcomeCache.load(gitDirectory: git, key: Self.key) == nil)
+    }
+  }
+
+  /// A problem may hold a newline; it comes back as written.
+  @Test func problemsComeBackAsWritten() throws {
+    let failure = AuditOutcomeCache.Failure(
+      tag: "t", artifact: "a", status: "mismatch", problems: ["line one\nline two", ""])
+    try withGitDirectory { _, git throws in
+      AuditOutcomeCache.save([failure], key: Self.key, expiry: nil, gitDirectory: git)
+      #expect(AuditOutcomeCache.load(gitDirectory: git, key: Self.key) == [failure])
     }
   }
 
@@ -410,10 +428,11 @@ private func writeCache(
   }
 
   static let documented: [UInt8] = {
-    var bytes = DocumentedBytes(magic: "MLXPOL01")
+    var bytes = DocumentedBytes(magic: "MLXPOL02")
     bytes.string(GitFixture.d.hex)
     point(&bytes, GitFixture.a.hex, 1_767_225_600, GitFixture.b.hex, GitFixture.c.hex)
     point(&bytes, GitFixture.d.hex, -1, "", "")
+    bytes.sha256OfAllBefore()
     return bytes.bytes
   }()
 
@@ -432,12 +451,20 @@ private func writeCache(
   @Test func damagedBytesDecodeAsNil() {
     GitFixture.initializeLibgit2()
     let good = Self.documented
-    var badPolicy = DocumentedBytes(magic: "MLXPOL01")
+    var badPolicy = DocumentedBytes(magic: "MLXPOL02")
     badPolicy.string(GitFixture.d.hex)
     Self.point(&badPolicy, GitFixture.a.hex, 0, "not an object id", "")
-    var badSigners = DocumentedBytes(magic: "MLXPOL01")
+    badPolicy.sha256OfAllBefore()
+    var badSigners = DocumentedBytes(magic: "MLXPOL02")
     badSigners.string(GitFixture.d.hex)
     Self.point(&badSigners, GitFixture.a.hex, 0, "", String(repeating: "z", count: 40))
+    badSigners.sha256OfAllBefore()
+    // Cut after the first point and sealed again by hand: still whole, so it reads; cut and
+    // not sealed again: absent.
+    var firstOnly = DocumentedBytes(magic: "MLXPOL02")
+    firstOnly.string(GitFixture.d.hex)
+    Self.point(&firstOnly, GitFixture.a.hex, 1_767_225_600, GitFixture.b.hex, GitFixture.c.hex)
+    let cut = firstOnly.bytes
     let damaged: [[UInt8]] = [
       Array(good.prefix(7)),
       Array(good.prefix(8 + 4 + 39)),
@@ -448,6 +475,8 @@ private func writeCache(
       FormatFixture.flipping(good, at: 12),
       badPolicy.bytes,
       badSigners.bytes,
+      cut,
+      cut + Array(good.suffix(32)),
     ]
     for bytes in damaged {
       #expect(PolicyPoints.decode(bytes) == nil)

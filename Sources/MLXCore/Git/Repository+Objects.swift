@@ -19,8 +19,15 @@ public struct CommitInfo: Sendable {
 extension GitOID {
   /// Parses 40 hex digits.
   public init?(hex: String) {
+    // Checked here first: libgit2 reports a bad digit through its error state, which needs
+    // the library initialised; 40 hex digits always parse.
+    guard hex.utf8.count == 40,
+      hex.utf8.allSatisfy({
+        (48...57).contains($0) || (97...102).contains($0) || (65...70).contains($0)
+      })
+    else { return nil }
     var oid = git_oid()
-    guard hex.utf8.count == 40, git_oid_fromstr(&oid, hex) == 0 else { return nil }
+    guard git_oid_fromstr(&oid, hex) == 0 else { return nil }
     self.init(oid)
   }
 

@@ -291,6 +291,22 @@ import Testing
     #expect(try repo.mlx("audit").succeeded)
   }
 
+  @Test func aCommitWhoseLockDoesNotParseFailsTheGatesSayingWhy() throws {
+    let fixture = try RegistryFixture()
+    defer { fixture.remove() }
+    let repo = fixture.repo
+    #expect(try repo.mlx("promote", "churn", "--to", "dev").succeeded)
+    try repo.write("version: 1\nstages: [not, a, map\n", to: "mlx.lock")
+    try repo.commitAll("broken lock")
+    #expect(try repo.mlx("promote", "churn", "--to", "dev").succeeded, "dev has no gates")
+    let refused = try repo.mlx("promote", "churn", "--to", "staging")
+    #expect(refused.status == 1)
+    #expect(refused.stdout.contains("mlx.lock at commit"), "\(refused)")
+    #expect(refused.stdout.contains("cannot be read, so its metrics are unknown"), "\(refused)")
+    let lineage = try repo.mlx("lineage", "HEAD")
+    #expect(lineage.stdout.contains("malformed-record"), "\(lineage)")
+  }
+
   @Test func wholeNumberMetricsMatchTheirClaimsEveryTime() throws {
     // `1.0` in mlx.lock, written into the tag as 1.0, read back from the evidence cache as 1.
     let fixture = try RegistryFixture(gates: [])

@@ -401,7 +401,13 @@ final class LineageBuilder {
     if let oid = GitOID(hex: commit),
       let bytes = try repository.file(LockFile.fileName, inCommit: oid)
     {
-      lock = try? LockFile(parsing: String(decoding: bytes, as: UTF8.self))
+      do {
+        lock = try LockFile(parsing: String(decoding: bytes, as: UTF8.self))
+      } catch {
+        graph.broken(
+          addCommit(commit), .malformedRecord,
+          "\(LockFile.fileName) at commit \(commit.prefix(7)) cannot be read: \(error)")
+      }
     }
     lockFiles[commit] = lock
     return lock

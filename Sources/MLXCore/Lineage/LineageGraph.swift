@@ -129,6 +129,8 @@ public struct LineageBreak: Codable, Sendable, Equatable {
     case runMismatch = "run-mismatch"
     /// The lock file names a run for an output the run's record says it wrote differently.
     case lockMismatch = "lock-mismatch"
+    /// A commit's `mlx.lock` does not parse: what it records cannot be checked.
+    case malformedRecord = "malformed-record"
   }
 
   public let node: String

@@ -8,6 +8,9 @@ struct ArtifactEvidence: Sendable, Equatable {
   var metrics: [String: ParamValue] = [:]
   /// Whether the commit is in the repository at all.
   var commitExists = true
+  /// Why the commit's `mlx.lock` could not be read, when it could not (its metrics and run
+  /// are then unknown, not absent).
+  var lockProblem: String?
 }
 
 extension Repository {
@@ -20,9 +23,14 @@ extension Repository {
       return evidence
     }
     if let path { evidence.digest = try pointerDigest(path: path, commit: commit) }
-    if let bytes = try file(LockFile.fileName, inCommit: id),
-      let lock = try? LockFile(parsing: String(decoding: bytes, as: UTF8.self))
-    {
+    if let bytes = try file(LockFile.fileName, inCommit: id) {
+      let lock: LockFile
+      do {
+        lock = try LockFile(parsing: String(decoding: bytes, as: UTF8.self))
+      } catch {
+        evidence.lockProblem = "\(error)"
+        return evidence
+      }
       for name in lock.stages.keys.sorted() {
         let state = lock.stages[name]!
         if let path, state.outs.contains(where: { $0.path == path }) { evidence.run = state.run }

@@ -393,7 +393,18 @@ struct RegistryAuditor {
               "\(version) held \(rule.name) before; the policy's rollback rule skips the gates"))
         } else {
           let holder = state.holder(of: rule.name)
-          let current = try holder.map { try self.evidence(path, $0.commit).metrics }
+          let holderEvidence = try holder.map { try self.evidence(path, $0.commit) }
+          let current = holderEvidence?.metrics
+          for (problem, commit) in [
+            (recorded.lockProblem, event.commit), (holderEvidence?.lockProblem, holder?.commit),
+          ] {
+            guard let problem, let commit else { continue }
+            checks.append(
+              AuditCheck(
+                .gates, "gates", passed: false,
+                "\(LockFile.fileName) at commit \(commit.prefix(12)) cannot be read, so its "
+                  + "metrics are unknown: \(problem)"))
+          }
           for gate in rule.gates {
             let result = gate.evaluate(candidate: recorded.metrics, current: current)
             checks.append(

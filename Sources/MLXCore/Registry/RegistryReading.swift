@@ -51,8 +51,9 @@ final class RegistryReading {
         }
         if let known = self.evidence?.entries[key] { return known }
         let found = try repository.artifactEvidence(path: path, commit: commit)
-        // A missing commit may arrive with the next fetch: never remembered.
-        if found.commitExists { self.evidence?.record(found, for: key) }
+        // A missing commit may arrive with the next fetch, and the cache has no room for a
+        // problem: neither is remembered.
+        if found.commitExists, found.lockProblem == nil { self.evidence?.record(found, for: key) }
         return found
       },
       verdict: { [unowned self, unowned repository] event in

@@ -7,9 +7,10 @@ struct MLXCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "mlx",
     abstract: "Version data and models beside Git, run pipelines, promote and trace models.",
-    discussion:
-      "Run `mlx COMMAND --help` for a command's options. Documentation: docs/ in the mlx repository.",
-    version: MLXVersion.current,
+    discussion: """
+      Run `mlx COMMAND --help` for a command's options, `mlx --version` for the version. \
+      Documentation: docs/ in the mlx repository.
+      """,
     subcommands: [
       Init.self, Add.self, Status.self, Checkout.self, List.self, Diff.self, Verify.self,
       Remove.self,
@@ -27,6 +28,12 @@ struct MLXCommand: ParsableCommand {
     // handle, not a reason to die; programs mlx starts get the default back (ChildProcess).
     signal(SIGPIPE, SIG_IGN)
     var arguments = Array(CommandLine.arguments.dropFirst())
+    // `mlx --version` is handled here rather than by ArgumentParser, which would add a
+    // `--version` flag to every subcommand, beside `mlx register --version vX.Y.Z`.
+    if arguments == ["--version"] {
+      print(MLXVersion.current)
+      return
+    }
     var index = 0
     while index < arguments.count {
       if arguments[index] == "--push",

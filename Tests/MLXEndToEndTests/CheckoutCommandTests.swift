@@ -57,6 +57,48 @@ import Testing
     #expect(!repo.exists("data/set/extra.txt"))
   }
 
+  /// After `git switch`, the data files hold the other branch's content, which is in the
+  /// store: `mlx checkout` switches them without --force, as `dvc checkout` does, and still
+  /// refuses content that is in no pointer and not in the store.
+  @Test func switchingBranchesNeedsNoForce() throws {
+    let repo = try TestRepository()
+    defer { repo.remove() }
+    try repo.mlx("init")
+    try repo.write("v1", to: "data.csv")
+    try repo.write("a1", to: "set/a.txt")
+    try repo.write("b1", to: "set/b.txt")
+    try repo.mlx("add", "data.csv", "set")
+    try repo.commitAll("v1")
+    try repo.git("switch", "-q", "-c", "experiment")
+    try repo.write("v2", to: "data.csv")
+    try repo.write("a2", to: "set/a.txt")
+    try repo.write("c2", to: "set/c.txt")
+    try repo.mlx("add", "data.csv", "set")
+    try repo.commitAll("v2")
+
+    try repo.git("switch", "-q", "main")
+    let back = try repo.mlx("checkout")
+    #expect(back.succeeded, "\(back)")
+    #expect(try repo.read("data.csv") == "v1")
+    #expect(try repo.read("set/a.txt") == "a1")
+    #expect(!repo.exists("set/c.txt"), "a file of the other branch, in the store, is removed")
+    try repo.git("switch", "-q", "experiment")
+    #expect(try repo.mlx("checkout").succeeded)
+    #expect(try repo.read("data.csv") == "v2")
+    #expect(try repo.read("set/c.txt") == "c2")
+
+    // Content in no pointer and not in the store would be lost: refused.
+    try repo.write("local edit", to: "data.csv")
+    try repo.write("new", to: "set/d.txt")
+    let refused = try repo.mlx("checkout")
+    #expect(refused.status == 1)
+    #expect(refused.stderr.contains("not restoring data.csv"), "\(refused)")
+    #expect(refused.stderr.contains("not restoring set"), "\(refused)")
+    #expect(refused.stderr.contains("`mlx add` keeps the changes; --force discards them"))
+    #expect(try repo.read("data.csv") == "local edit")
+    #expect(try repo.read("set/d.txt") == "new")
+  }
+
   @Test func restoresAnExecutableBitChangedByHand() throws {
     let repo = try repository()
     defer { repo.remove() }

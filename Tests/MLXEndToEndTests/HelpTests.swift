@@ -28,6 +28,27 @@ import Testing
       #expect(result.succeeded)
       #expect(result.stdout.contains("OVERVIEW:"))
       #expect(result.stdout.contains("USAGE: mlx \(command)"))
+      // Each option is listed once (a subcommand's own --version once meant two).
+      let listed = result.stdout.components(separatedBy: "OPTIONS:").last ?? ""
+      // Option lines are indented by two spaces; wrapped help text by more.
+      let inOptions = listed.split(separator: "\n").compactMap { line -> String? in
+        guard line.hasPrefix("  -"), !line.hasPrefix("   ") else { return nil }
+        return line.split(separator: " ").first { $0.hasPrefix("--") }.map(String.init)
+      }
+      #expect(Set(inOptions).count == inOptions.count, "\(command): \(inOptions)")
+    }
+  }
+
+  @Test func theVersionIsPrintedByTheRootCommandOnly() throws {
+    try withTemporaryDirectory { directory in
+      let result = try ProcessRunner.run(
+        TestRepository.mlxExecutable, ["--version"], in: directory.path)
+      #expect(result.succeeded)
+      #expect(result.stdout.split(separator: ".").count >= 2, "\(result)")
+      let help = try ProcessRunner.run(
+        TestRepository.mlxExecutable, ["register", "--help"], in: directory.path)
+      let optionLines = help.stdout.split(separator: "\n").filter { $0.hasPrefix("  --version") }
+      #expect(optionLines.count == 1, "\(help.stdout)")
     }
   }
 

@@ -466,6 +466,20 @@ private struct LineageFixture {
     #expect(unwritable.stderr == "Error: no/such/dir/audit.html: no such file or directory\n")
     let lineage = try repo.mlx("lineage", "churn@v0.0.1", "--output", "no/such/dir/l.txt")
     #expect(lineage.stderr == "Error: no/such/dir/l.txt: no such file or directory\n")
+    // The format follows the output's name.
+    #expect(try repo.mlx("lineage", "churn@v0.0.1", "--output", "l.json").succeeded)
+    #expect(try repo.read("l.json").hasPrefix("{"))
+    #expect(try repo.mlx("lineage", "churn@v0.0.1", "--output", "l.dot").succeeded)
+    #expect(try repo.read("l.dot").hasPrefix("digraph"))
+    let svg = try repo.mlx("lineage", "churn@v0.0.1", "--output", "l.svg")
+    if ProcessRunner.which("dot") == nil {
+      #expect(svg.status == 1, "a missing tool is an error, not a usage error: \(svg)")
+      #expect(svg.stderr.hasPrefix("Error: rendering l.svg needs Graphviz's dot"))
+      #expect(!svg.stderr.contains("Usage"))
+    } else {
+      #expect(svg.succeeded, "\(svg)")
+      #expect(try repo.read("l.svg").contains("<svg"))
+    }
   }
 }
 

@@ -28,6 +28,7 @@ public enum LineageError: Error, CustomStringConvertible, Equatable {
   case downstreamNeedsData
   case provenanceNeedsArtifact
   case renderingFailed(String)
+  case graphvizMissing(path: String)
   case notAnEnvelope(path: String)
   case missingFile(path: String)
 
@@ -46,6 +47,9 @@ public enum LineageError: Error, CustomStringConvertible, Equatable {
         + "write one with `mlx lineage TARGET --format slsa --sign`"
     case .missingFile(let path):
       "\(path): no such file or directory; check the path"
+    case .graphvizMissing(let path):
+      "rendering \(path) needs Graphviz's dot: install it (apt-get install graphviz), or write "
+        + "the DOT text with --output lineage.dot"
     case .renderingFailed(let message):
       "Graphviz's dot failed: \(message)"
     case .provenanceNeedsArtifact:

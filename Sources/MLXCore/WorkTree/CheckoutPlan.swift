@@ -14,8 +14,10 @@ enum CheckoutPlan {
 extension WorkTreeLocation {
 
   /// Decides what restoring one artifact writes and removes. Only the files its pointer or
-  /// manifest lists are written, and with `force` only files (never a directory) are
-  /// removed, so no pointer can make mlx delete a tree it did not create. Recorded sizes are
+  /// manifest lists are written, and only files (never a directory) are removed, so no pointer
+  /// can make mlx delete a tree it did not create. A file whose content is in the store is
+  /// replaced (or, inside a tracked directory, removed) without `force`: it can be had back;
+  /// `force` is needed only where content would be lost. Recorded sizes are
   /// checked against the stored content first: a pointer or manifest that lies about a size
   /// writes nothing.
   func checkoutPlan(
@@ -46,6 +48,10 @@ extension WorkTreeLocation {
       case .file(let digest, let status) where digest == pointer.digest:
         return status.isExecutable == pointer.isExecutable
           ? .unchanged : .write([whole], removing: [])
+      case .file(let digest, _) where store.contains(digest):
+        // What is there is in the store (another branch's version, an earlier add): it can
+        // always be had back, so it is replaced, as `dvc checkout` does.
+        return .write([whole], removing: [])
       default:
         return force
           ? .write([whole], removing: content.isOtherKind ? [path] : [])
@@ -74,7 +80,11 @@ extension WorkTreeLocation {
     case .directory(let current):
       let changes = FileChanges(from: manifest, to: current)
       if changes.isEmpty { return .unchanged }
-      let local = changes.added + changes.modified
+      // Files whose content the store holds can be had back; only the others would be lost.
+      let files = Dictionary(uniqueKeysWithValues: current.entries.map { ($0.path, $0.digest) })
+      let local = (changes.added + changes.modified).filter { file in
+        files[file].map { !store.contains($0) } ?? true
+      }
       if !local.isEmpty && !force {
         let sample = local.prefix(3).joined(separator: ", ")
         let more = local.count > 3 ? " and \(local.count - 3) more" : ""

@@ -7,11 +7,13 @@ extension MLXCommand {
     static let configuration = CommandConfiguration(
       abstract: "Restore tracked files and directories from the store to match their pointers.",
       discussion: """
-        Writes missing or outdated files exactly (bytes and executable bit). A file with \
-        changes not recorded in its pointer is left alone unless --force is given; with \
-        --force, files inside a tracked directory that its pointer does not list are deleted. \
-        A directory is never deleted, and no path inside .git or .mlx is ever written. \
-        Exits 1 if anything was left alone or could not be restored.
+        Writes missing or outdated files exactly (bytes and executable bit), as after \
+        `git switch`. A file whose content is in the store (another branch's version) is \
+        replaced: it can be had back. A file with changes in no pointer and not in the store \
+        is left alone unless --force is given; with --force, files inside a tracked directory \
+        that its pointer does not list are deleted. A directory is never deleted, and no path \
+        inside .git or .mlx is ever written. Exits 1 if anything was left alone or could not \
+        be restored.
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -34,7 +36,7 @@ extension MLXCommand {
         for problem in report.refused {
           StandardError.write(
             "mlx: not restoring \(workspace.display(problem.path)): \(problem.reason); "
-              + "use --force to overwrite, or `mlx add` to keep the changes\n")
+              + "`mlx add` keeps the changes; --force discards them\n")
         }
         for problem in report.failed {
           StandardError.write(

@@ -31,16 +31,21 @@ extension MLXCommand {
     @Option(help: "For NAME#STAGE: the version that held the stage at this time.")
     var at: String?
 
-    @Option(help: "Output format: text, json, dot, mermaid or slsa (in-toto + SLSA provenance).")
-    var format: Format = .text
+    @Option(
+      help: """
+        Output format: text, json, dot, mermaid or slsa (in-toto + SLSA provenance). Default: \
+        from the --output name (.svg, .png, .pdf, .dot, .gv: dot; .json: json; .mmd: mermaid), \
+        else text.
+        """)
+    var format: Format?
 
     @Flag(help: "Same as --format json.")
     var json = false
 
     @Option(
       help:
-        "Write to this file; with --format dot, a .svg/.png/.pdf name is rendered with Graphviz's dot."
-    )
+        "Write to this file; a .svg/.png/.pdf name is rendered with Graphviz's dot.",
+      completion: .file())
     var output: String?
 
     @Flag(help: "Exit 1 when the lineage has any break.")
@@ -58,8 +63,20 @@ extension MLXCommand {
       completion: .file())
     var key: String?
 
+    /// The format asked for, or the one the output's name implies.
+    private var effectiveFormat: Format {
+      if json { return .json }
+      if let format { return format }
+      switch output.flatMap({ $0.split(separator: ".").last }).map({ $0.lowercased() }) {
+      case "svg", "png", "pdf", "dot", "gv": return .dot
+      case "json": return .json
+      case "mmd", "mermaid": return .mermaid
+      default: return .text
+      }
+    }
+
     func validate() throws {
-      if (sign || key != nil) && format != .slsa {
+      if (sign || key != nil) && effectiveFormat != .slsa {
         throw ValidationError("--sign signs provenance: add --format slsa")
       }
     }
@@ -71,7 +88,7 @@ extension MLXCommand {
       options.at = try at.map(Workspace.parseTime)
       options.rehash = !noRehash
       let target = try workspace.lineageTarget(self.target)
-      let format = json ? .json : self.format
+      let format = effectiveFormat
       if format == .slsa {
         if sign {
           let envelope = try workspace.signedProvenance(of: target, options: options, key: key)
@@ -109,14 +126,11 @@ extension MLXCommand {
     }
 
     private func emitDOT(_ text: String) throws {
-      guard let output, let suffix = output.split(separator: ".").last.map(String.init),
+      guard let output, let suffix = output.split(separator: ".").last.map({ $0.lowercased() }),
         ["svg", "png", "pdf"].contains(suffix)
       else { return try emit(text) }
-      let rendered = try Graphviz.render(text, format: suffix, to: output)
-      if !rendered {
-        throw ValidationError(
-          "rendering \(output) needs Graphviz's dot (apt-get install graphviz); use --format dot --output lineage.dot instead"
-        )
+      guard try Graphviz.render(text, format: suffix, to: output) else {
+        throw LineageError.graphvizMissing(path: output)
       }
     }
   }

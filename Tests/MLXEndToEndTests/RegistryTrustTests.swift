@@ -305,6 +305,14 @@ import Testing
     #expect(refused.stdout.contains("cannot be read, so its metrics are unknown"), "\(refused)")
     let lineage = try repo.mlx("lineage", "HEAD")
     #expect(lineage.stdout.contains("malformed-record"), "\(lineage)")
+    // A pointer that does not parse at the registered commit is said so too.
+    try repo.write(
+      "version: 1\nkind: model\npath: model.bin\ndigest: nonsense\n", to: "models/model.bin.mlx")
+    try repo.commitAll("broken pointer")
+    #expect(try repo.mlx("register", "churn", "--version", "v0.9.0").succeeded)
+    let version = try repo.mlx("lineage", "churn@v0.9.0")
+    #expect(version.stdout.contains("models/model.bin.mlx at commit"), "\(version)")
+    #expect(version.stdout.contains("malformed-record"), "\(version)")
   }
 
   @Test func wholeNumberMetricsMatchTheirClaimsEveryTime() throws {

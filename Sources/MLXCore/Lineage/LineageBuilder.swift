@@ -414,8 +414,15 @@ final class LineageBuilder {
   }
 
   /// The digest of `path`'s mlx pointer at `commit`.
+  /// A pointer that is there but does not parse is a break on the commit, never "no pointer".
   func pointerDigest(_ path: String, commit: String) throws -> ObjectID? {
-    try repository.pointerDigest(path: path, commit: commit)
+    if let digest = try repository.pointerDigest(path: path, commit: commit) { return digest }
+    if let problem = try repository.pointerProblem(path: path, commit: commit) {
+      graph.broken(
+        addCommit(commit), .malformedRecord,
+        "\(path)\(PointerFile.suffix) at commit \(commit.prefix(7)) cannot be read: \(problem)")
+    }
+    return nil
   }
 
   /// What `commit` records for `path`: its pointer's digest, or the SHA-256 of the file Git

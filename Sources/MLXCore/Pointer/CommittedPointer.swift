@@ -11,4 +11,17 @@ extension Repository {
     return try? PointerFile(parsing: String(decoding: bytes, as: UTF8.self), pointerPath: path)
       .digest
   }
+
+  /// Why `path`'s mlx pointer at `commit` does not parse; nil when it parses or is absent.
+  func pointerProblem(path: String, commit: String) throws -> String? {
+    guard RelativePath.isSafe(path), let id = GitOID(hex: commit),
+      let bytes = try file(path + PointerFile.suffix, inCommit: id)
+    else { return nil }
+    do {
+      _ = try PointerFile(parsing: String(decoding: bytes, as: UTF8.self), pointerPath: path)
+      return nil
+    } catch {
+      return "\(error)"
+    }
+  }
 }

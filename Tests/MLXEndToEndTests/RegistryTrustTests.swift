@@ -313,6 +313,9 @@ import Testing
     let version = try repo.mlx("lineage", "churn@v0.9.0")
     #expect(version.stdout.contains("models/model.bin.mlx at commit"), "\(version)")
     #expect(version.stdout.contains("malformed-record"), "\(version)")
+    let downstream = try repo.mlx("lineage", "models/model.bin", "--downstream")
+    #expect(downstream.status == 1)
+    #expect(downstream.stderr.hasPrefix("Error: at HEAD, models/model.bin"), "\(downstream)")
   }
 
   @Test func wholeNumberMetricsMatchTheirClaimsEveryTime() throws {

@@ -93,9 +93,8 @@ struct DownstreamLineage {
   ) throws {
     let known = Set(index.runs.map(\.id))
     for (branch, commit) in try repository.references(matching: "refs/heads/*") {
-      guard let bytes = try repository.file(LockFile.fileName, inCommit: commit),
-        let lock = try? LockFile(parsing: String(decoding: bytes, as: UTF8.self))
-      else { continue }
+      // A branch whose mlx.lock does not parse records no stage this walk can show.
+      guard case .success(let lock) = try repository.lockFile(inCommit: commit) else { continue }
       for (name, state) in lock.stages.sorted(by: { $0.key < $1.key }) {
         guard let dep = state.deps.first(where: { reached[$0.digest] != nil }) else { continue }
         if let run = state.run, known.contains(run) { continue }

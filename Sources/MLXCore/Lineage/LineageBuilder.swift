@@ -398,16 +398,15 @@ final class LineageBuilder {
   func lockFile(at commit: String) throws -> LockFile? {
     if let known = lockFiles[commit] { return known }
     var lock: LockFile?
-    if let oid = GitOID(hex: commit),
-      let bytes = try repository.file(LockFile.fileName, inCommit: oid)
-    {
-      do {
-        lock = try LockFile(parsing: String(decoding: bytes, as: UTF8.self))
-      } catch {
-        graph.broken(
-          addCommit(commit), .malformedRecord,
-          "\(LockFile.fileName) at commit \(commit.prefix(7)) cannot be read: \(error)")
-      }
+    switch try GitOID(hex: commit).flatMap({ try repository.lockFile(inCommit: $0) }) {
+    case .success(let parsed):
+      lock = parsed
+    case .failure(let error):
+      graph.broken(
+        addCommit(commit), .malformedRecord,
+        "\(LockFile.fileName) at commit \(commit.prefix(7)) cannot be read: \(error)")
+    case nil:
+      break
     }
     lockFiles[commit] = lock
     return lock
@@ -416,13 +415,13 @@ final class LineageBuilder {
   /// The digest of `path`'s mlx pointer at `commit`.
   /// A pointer that is there but does not parse is a break on the commit, never "no pointer".
   func pointerDigest(_ path: String, commit: String) throws -> ObjectID? {
-    if let digest = try repository.pointerDigest(path: path, commit: commit) { return digest }
-    if let problem = try repository.pointerProblem(path: path, commit: commit) {
+    let committed = try repository.committedPointer(path: path, commit: commit)
+    if case .unreadable(let problem) = committed {
       graph.broken(
         addCommit(commit), .malformedRecord,
         "\(path)\(PointerFile.suffix) at commit \(commit.prefix(7)) cannot be read: \(problem)")
     }
-    return nil
+    return committed.digest
   }
 
   /// What `commit` records for `path`: its pointer's digest, or the SHA-256 of the file Git

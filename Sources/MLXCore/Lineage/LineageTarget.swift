@@ -24,6 +24,7 @@ public struct LineageOptions: Sendable {
 public enum LineageError: Error, CustomStringConvertible, Equatable {
   case unknownTarget(String)
   case notTracked(path: String, revision: String)
+  case unreadablePointer(revision: String, problem: String)
   case unknownDigest(ObjectID)
   case downstreamNeedsData
   case provenanceNeedsArtifact
@@ -36,6 +37,8 @@ public enum LineageError: Error, CustomStringConvertible, Equatable {
     switch self {
     case .unknownTarget(let text):
       "'\(text)' is not a version (NAME@vX.Y.Z), a stage (NAME#STAGE), a tracked path, a run id, a digest or a commit"
+    case .unreadablePointer(let revision, let problem):
+      "at \(revision), \(problem)"
     case .notTracked(let path, let revision):
       "\(path) has no mlx pointer at \(revision)"
     case .unknownDigest(let digest):

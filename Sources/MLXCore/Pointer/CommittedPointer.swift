@@ -1,27 +1,38 @@
 import Foundation
 
+/// What a commit holds as the mlx pointer of a path: read once, so a caller can tell a pointer
+/// that is not there from one that does not parse.
+enum CommittedPointer {
+  /// No pointer there, or a path mlx may not read (it could name `.git` or `.mlx`).
+  case absent
+  case pointer(PointerFile)
+  /// A pointer that does not parse, and why.
+  case unreadable(String)
+
+  /// The recorded digest; nil when absent or unreadable.
+  var digest: ObjectID? {
+    if case .pointer(let pointer) = self { return pointer.digest }
+    return nil
+  }
+}
+
 extension Repository {
-  /// The digest `path`'s mlx pointer records at `commit`; nil when the commit has no pointer
-  /// there, when the path is not one mlx may read, or when the pointer does not parse (the
-  /// commit then records no content for the path).
-  func pointerDigest(path: String, commit: String) throws -> ObjectID? {
+  /// The mlx pointer of `path` at `commit`.
+  func committedPointer(path: String, commit: String) throws -> CommittedPointer {
     guard RelativePath.isSafe(path), let id = GitOID(hex: commit),
       let bytes = try file(path + PointerFile.suffix, inCommit: id)
-    else { return nil }
-    return try? PointerFile(parsing: String(decoding: bytes, as: UTF8.self), pointerPath: path)
-      .digest
+    else { return .absent }
+    do {
+      return .pointer(
+        try PointerFile(parsing: String(decoding: bytes, as: UTF8.self), pointerPath: path))
+    } catch {
+      return .unreadable("\(error)")
+    }
   }
 
-  /// Why `path`'s mlx pointer at `commit` does not parse; nil when it parses or is absent.
-  func pointerProblem(path: String, commit: String) throws -> String? {
-    guard RelativePath.isSafe(path), let id = GitOID(hex: commit),
-      let bytes = try file(path + PointerFile.suffix, inCommit: id)
-    else { return nil }
-    do {
-      _ = try PointerFile(parsing: String(decoding: bytes, as: UTF8.self), pointerPath: path)
-      return nil
-    } catch {
-      return "\(error)"
-    }
+  /// The digest `path`'s mlx pointer records at `commit`; nil when there is none or it does
+  /// not parse (the commit then records no content for the path).
+  func pointerDigest(path: String, commit: String) throws -> ObjectID? {
+    try committedPointer(path: path, commit: commit).digest
   }
 }

@@ -23,11 +23,12 @@ extension Repository {
       return evidence
     }
     if let path { evidence.digest = try pointerDigest(path: path, commit: commit) }
-    if let bytes = try file(LockFile.fileName, inCommit: id) {
+    if let read = try lockFile(inCommit: id) {
       let lock: LockFile
-      do {
-        lock = try LockFile(parsing: String(decoding: bytes, as: UTF8.self))
-      } catch {
+      switch read {
+      case .success(let parsed):
+        lock = parsed
+      case .failure(let error):
         evidence.lockProblem = "\(error)"
         return evidence
       }

@@ -34,14 +34,20 @@ extension Workspace {
   ) throws -> CheckoutReport {
     let lock = try self.lock()
     defer { withExtendedLifetime(lock) {} }
-    return try restore(try self.artifacts(named: userPaths), force: force, progress: progress)
+    var statCache = StatCache.load(from: statCachePath)
+    let report = try restore(
+      try self.artifacts(named: userPaths), force: force, statCache: &statCache,
+      progress: progress)
+    try statCache.save(to: statCachePath, temporaryDirectory: temporaryDirectory)
+    return report
   }
 
-  /// Restores artifacts; the caller holds the workspace lock.
+  /// Restores artifacts, recording what it writes in `statCache` (the caller loads and saves
+  /// it once); the caller holds the workspace lock.
   func restore(
-    _ artifacts: [TrackedArtifact], force: Bool, progress: ProgressReporter
+    _ artifacts: [TrackedArtifact], force: Bool, statCache: inout StatCache,
+    progress: ProgressReporter
   ) throws -> CheckoutReport {
-    var statCache = StatCache.load(from: statCachePath)
     var report = CheckoutReport()
     progress.begin(
       "Checking out", total: artifacts.reduce(0) { $0 + $1.pointer.size }, unit: .bytes)
@@ -74,7 +80,6 @@ extension Workspace {
         report.failed.append(.init(path: artifact.path, reason: error.description))
       }
     }
-    try statCache.save(to: statCachePath, temporaryDirectory: temporaryDirectory)
     return report
   }
 }

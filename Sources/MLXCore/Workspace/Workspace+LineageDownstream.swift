@@ -19,13 +19,13 @@ extension Workspace {
       let path = try artifacts().first { $0.pointer.digest == digest }?.path
       return (path ?? digest.short, digest)
     case .path(let path, let revision):
-      let commit = try resolveCommit(revision)
-      if let oid = GitOID(hex: commit),
-        let bytes = try repository.file(path + PointerFile.suffix, inCommit: oid),
-        let pointer = try? PointerFile(
-          parsing: String(decoding: bytes, as: UTF8.self), pointerPath: path)
-      {
+      switch try repository.committedPointer(path: path, commit: try resolveCommit(revision)) {
+      case .pointer(let pointer):
         return (path, pointer.digest)
+      case .unreadable(let problem):
+        throw LineageError.unreadablePointer(revision: revision ?? "HEAD", problem: problem)
+      case .absent:
+        break
       }
       if revision == nil, let artifact = try artifacts(named: [path]).first {
         return (path, artifact.pointer.digest)

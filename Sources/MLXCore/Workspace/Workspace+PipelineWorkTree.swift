@@ -54,7 +54,8 @@ extension Workspace: PipelineWorkTree {
           .init(path: entry.path, digest: entry.digest, size: entry.size, isExecutable: false))
       }
     }
-    let report = try restore(artifacts, force: true, progress: SilentProgress())
+    let report = try restore(
+      artifacts, force: true, statCache: &statCache, progress: SilentProgress())
     if let problem = report.failed.first ?? report.refused.first {
       throw PipelineError.restoreFailed(stage: stage, path: problem.path, reason: problem.reason)
     }

@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include "CLinuxShims.h"
 
@@ -16,6 +17,16 @@ int CLinuxShims_startWriteback(int fd, long long offset, long long count) {
 #else
   (void)fd; (void)offset; (void)count;
   return 0;
+#endif
+}
+
+int CLinuxShims_preallocate(int fd, long long length) {
+#ifdef __linux__
+  return fallocate(fd, 0, 0, (off_t)length);
+#else
+  (void)fd; (void)length;
+  errno = EOPNOTSUPP;
+  return -1;
 #endif
 }
 

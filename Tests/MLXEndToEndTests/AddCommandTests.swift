@@ -85,6 +85,21 @@ import Testing
     #expect(try again.json()["new_objects"] as? Int == 0)
   }
 
+  /// A pointer file deleted after it was staged, with its objects gone from the cache:
+  /// adding the data again writes both back.
+  @Test func addingAgainRestoresADeletedPointerAndLostObjects() throws {
+    let repo = try initialized()
+    defer { repo.remove() }
+    try repo.write(pseudoRandomBytes(count: 600_000, seed: 5), to: "d.bin")
+    try repo.mlx("add", "d.bin")
+    let pointer = try repo.read("d.bin.mlx")
+    try repo.run("rm", "-rf", ".mlx/cache/packs", "d.bin.mlx")
+    let again = try repo.mlx("add", "d.bin")
+    #expect(again.succeeded, "\(again)")
+    #expect(try repo.read("d.bin.mlx") == pointer)
+    #expect(try repo.mlx("verify").succeeded)
+  }
+
   @Test func keepsKindAndDescriptionAcrossReAdds() throws {
     let repo = try initialized()
     defer { repo.remove() }

@@ -40,6 +40,63 @@ import Testing
     #expect(repo.exists("data/big.bin"))
   }
 
+  /// Large files' chunks are stored raw by default; `cache.compress_large_files: true`
+  /// compresses them, and both restore exactly.
+  @Test(arguments: [false, true])
+  func largeTextFilesRestoreWithOrWithoutCompression(compressed: Bool) throws {
+    let repo = try TestRepository()
+    defer { repo.remove() }
+    try repo.mlx("init")
+    if compressed {
+      let config = try repo.read(".mlx/config.yaml")
+      try repo.write(
+        config.replacingOccurrences(
+          of: "compress_large_files: false", with: "compress_large_files: true"),
+        to: ".mlx/config.yaml")
+    }
+    let text = (0..<200_000).map { "\($0),label-\($0 % 7),\($0 * 31 % 1000)\n" }.joined()
+    try repo.write(text, to: "table.csv")
+    let digest = try repo.sha256sum("table.csv")
+    try repo.mlx("add", "table.csv")
+    let stored = try repo.mlx("verify")
+    #expect(stored.succeeded, "\(stored)")
+    let packs = try FileManager.default.contentsOfDirectory(
+      atPath: repo.directory(".mlx/cache/packs"))
+    let packBytes = try packs.reduce(0) { total, name in
+      total
+        + (try FileManager.default.attributesOfItem(
+          atPath: repo.directory(".mlx/cache/packs/\(name)"))[.size] as? Int ?? 0)
+    }
+    if compressed {
+      #expect(packBytes < text.utf8.count / 2)
+    } else {
+      #expect(packBytes > text.utf8.count)
+    }
+    try repo.run("rm", "table.csv")
+    #expect(try repo.mlx("checkout").succeeded)
+    #expect(try repo.sha256sum("table.csv") == digest)
+  }
+
+  @Test func aTruncatedPackIsReportedAndNothingIsWritten() throws {
+    let repo = try repository()
+    defer { repo.remove() }
+    let packs = try FileManager.default.contentsOfDirectory(
+      atPath: repo.directory(".mlx/cache/packs"))
+    for name in packs where name.hasSuffix(".pack") {
+      let path = repo.directory(".mlx/cache/packs/\(name)")
+      try repo.run("chmod", "u+w", path)
+      try repo.run("truncate", "-s", "1M", path)
+    }
+    try repo.run("rm", "data/big.bin")
+    let result = try repo.mlx("checkout", "data/big.bin")
+    #expect(result.status == 1, "\(result)")
+    #expect(result.errorLines.count == 1)
+    #expect(result.stderr.contains("data/big.bin") && result.stderr.contains("pack is truncated"))
+    #expect(!repo.exists("data/big.bin"))
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: repo.directory(".mlx/tmp"))
+    #expect(leftovers.isEmpty, "\(leftovers)")
+  }
+
   @Test func refusesToOverwriteLocalChangesWithoutForce() throws {
     let repo = try repository()
     defer { repo.remove() }

@@ -9,6 +9,10 @@ int CLinuxShims_openFlagDirect(void);
 /// sync_file_range(fd, offset, count, SYNC_FILE_RANGE_WRITE): start writing back a range.
 int CLinuxShims_startWriteback(int fd, long long offset, long long count);
 
+/// fallocate(fd, 0, 0, length): reserve a new file's blocks before writing it. Returns 0, or
+/// -1 with errno (EOPNOTSUPP where the file system cannot, ENOSPC when the disk is full).
+int CLinuxShims_preallocate(int fd, long long length);
+
 #include <sys/types.h>
 
 /// prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants become this process's children, so

@@ -354,7 +354,7 @@ final class PipelineRunner {
     let store = try workTree.store()
     let writer = store.makeWriter()
     let ingester = FileIngester(
-      writer: writer, codecs: store.codecs, compressionLevel: workTree.compressionLevel,
+      writer: writer, codecs: store.codecs, compression: workTree.compression,
       progress: SilentProgress())
     for path in stage.metrics {
       guard let text = try FileSystem.readTextIfPresent(workTree.absolute(path)) else {

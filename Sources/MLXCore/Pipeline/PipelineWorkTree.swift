@@ -9,8 +9,8 @@ protocol PipelineWorkTree: AnyObject {
   var temporaryDirectory: String { get }
   /// Where the stat cache is kept between commands.
   var statCachePath: String { get }
-  /// The zstd level for new objects, or nil for none.
-  var compressionLevel: Int32? { get }
+  /// Which new objects to compress.
+  var compression: CompressionPolicy { get }
   func store() throws -> ObjectStore
   /// An absolute path for a repository-relative one.
   func absolute(_ relative: String) -> String

@@ -18,7 +18,8 @@ struct StoredFile: Sendable {
 }
 
 /// Stores files in the object store: hashes them, cuts large ones into content-defined chunks,
-/// compresses what pays, and appends new objects to a ``PackWriter``.
+/// compresses what the ``CompressionPolicy`` asks for and pays, and appends new objects to a
+/// ``PackWriter``.
 ///
 /// Large files go through a ``ChunkPipeline``, which reads them once and keeps every core busy.
 final class FileIngester: Sendable {
@@ -27,17 +28,16 @@ final class FileIngester: Sendable {
 
   let writer: PackWriter
   let codecs: ZstdContextPool
-  /// The zstd level for new objects; nil stores everything raw.
-  let compressionLevel: Int32?
+  let compression: CompressionPolicy
   let progress: ProgressReporter
 
   init(
-    writer: PackWriter, codecs: ZstdContextPool, compressionLevel: Int32?,
+    writer: PackWriter, codecs: ZstdContextPool, compression: CompressionPolicy,
     progress: ProgressReporter
   ) {
     self.writer = writer
     self.codecs = codecs
-    self.compressionLevel = compressionLevel
+    self.compression = compression
     self.progress = progress
   }
 
@@ -60,7 +60,7 @@ final class FileIngester: Sendable {
   func storeBlob(_ bytes: [UInt8]) throws -> ObjectID {
     try bytes.withUnsafeBytes { raw in
       let id = ObjectID(hashing: raw)
-      try append(id, kind: .blob, raw: raw)
+      try append(id, kind: .blob, raw: raw, level: compression.level(isChunk: false))
       return id
     }
   }
@@ -97,8 +97,9 @@ final class FileIngester: Sendable {
     _ descriptor: FileDescriptor,
     displayPath: String
   ) throws -> (ObjectID, Int64) {
+    let level = compression.level(isChunk: true)
     let pipeline = ChunkPipeline(progress: progress) { [self] id, chunk in
-      try append(id, kind: .blob, raw: chunk)
+      try append(id, kind: .blob, raw: chunk, level: level)
     }
     let result = try pipeline.run(descriptor, displayPath: displayPath)
     if result.chunks.count == 1 {
@@ -114,10 +115,12 @@ final class FileIngester: Sendable {
 
   // MARK: - Compression
 
-  /// Appends an object unless present, compressed when that saves at least a tenth.
-  private func append(_ id: ObjectID, kind: ObjectKind, raw: UnsafeRawBufferPointer) throws {
+  /// Appends an object unless present, compressed at `level` when that saves at least a tenth.
+  private func append(
+    _ id: ObjectID, kind: ObjectKind, raw: UnsafeRawBufferPointer, level: Int32?
+  ) throws {
     if writer.contains(id) { return }
-    guard let level = compressionLevel, raw.count >= 64 else {
+    guard let level, raw.count >= 64 else {
       try writer.append(id, kind: kind, raw: raw, compressed: nil)
       return
     }

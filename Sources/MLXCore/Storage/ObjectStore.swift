@@ -19,6 +19,7 @@ public final class ObjectStore: @unchecked Sendable {
   private let lock = Mutex()
   private var indexes: [PackIndex] = []
   private var packDescriptors: [String: Int32] = [:]
+  private var packMappings: [String: UnsafeRawBufferPointer] = [:]
   let codecs = ZstdContextPool()
 
   private init(directory: String) {
@@ -27,6 +28,9 @@ public final class ObjectStore: @unchecked Sendable {
 
   deinit {
     for descriptor in packDescriptors.values { close(descriptor) }
+    for mapping in packMappings.values {
+      munmap(UnsafeMutableRawPointer(mutating: mapping.baseAddress), mapping.count)
+    }
   }
 
   /// Opens (creating if needed) the store at `directory` and loads its pack indexes.
@@ -87,37 +91,37 @@ public final class ObjectStore: @unchecked Sendable {
 
   /// The uncompressed bytes of a located object, not yet checked against its id.
   func readUnverified(_ entry: PackEntry, pack: String) throws -> [UInt8] {
-    let descriptor = try packDescriptor(pack)
-    let stored = try [UInt8](unsafeUninitializedCapacity: Int(entry.storedLength)) {
-      buffer, count in
-      var done = 0
-      let start = off_t(entry.offset) + off_t(PackFormat.recordHeaderLength)
-      while done < buffer.count {
-        let n = pread(
-          descriptor, buffer.baseAddress! + done, buffer.count - done, start + off_t(done))
-        if n < 0 && errno == EINTR { continue }
-        guard n > 0 else {
-          throw ObjectStoreError.corrupt(entry.id, pack: pack, reason: "pack is truncated")
-        }
-        done += n
-      }
-      count = done
+    try [UInt8](unsafeUninitializedCapacity: Int(entry.contentLength)) { buffer, count in
+      try readUnverified(entry, pack: pack, into: UnsafeMutableRawBufferPointer(buffer))
+      count = buffer.count
     }
+  }
+
+  /// Reads a located object's uncompressed bytes into `destination`, which holds exactly
+  /// `entry.contentLength` bytes; they are not yet checked against the object's id.
+  func readUnverified(
+    _ entry: PackEntry, pack: String, into destination: UnsafeMutableRawBufferPointer
+  ) throws {
+    let descriptor = try packDescriptor(pack)
+    let start = Int64(entry.offset) + Int64(PackFormat.recordHeaderLength)
+    let packPath = "\(packDirectory)/\(pack).pack"
     switch entry.encoding {
     case .raw:
-      return stored
+      let count = try FileSystem.readFully(descriptor, into: destination, at: start, path: packPath)
+      guard count == destination.count else {
+        throw ObjectStoreError.corrupt(entry.id, pack: pack, reason: "pack is truncated")
+      }
     case .zstd:
-      return try [UInt8](unsafeUninitializedCapacity: Int(entry.rawLength)) { buffer, count in
-        do {
-          try codecs.withDecompressor { decompressor in
-            try stored.withUnsafeBytes {
-              try decompressor.decompress($0, into: UnsafeMutableRawBufferPointer(buffer))
-            }
-          }
-        } catch let error as ZstdError {
-          throw ObjectStoreError.corrupt(entry.id, pack: pack, reason: error.message)
-        }
-        count = buffer.count
+      let stored = try [UInt8](unsafeUninitializedCapacity: Int(entry.storedLength)) {
+        buffer, count in
+        count = try FileSystem.readFully(
+          descriptor, into: UnsafeMutableRawBufferPointer(buffer), at: start, path: packPath)
+      }
+      guard stored.count == Int(entry.storedLength) else {
+        throw ObjectStoreError.corrupt(entry.id, pack: pack, reason: "pack is truncated")
+      }
+      try stored.withUnsafeBytes {
+        try decompress($0, of: entry, pack: pack, into: destination)
       }
     }
   }
@@ -164,11 +168,30 @@ public final class ObjectStore: @unchecked Sendable {
     }
   }
 
+  /// Writes the content `id` names into `descriptor`, a new empty file, from offset 0, on
+  /// every core for a chunked file. Every byte is checked against its id before it is
+  /// written; when this throws, the file holds part of the content and callers discard it.
+  public func writeContent(of id: ObjectID, to descriptor: Int32, displayPath: String) throws {
+    guard let (entry, pack) = locate(id) else { throw ObjectStoreError.missing(id) }
+    if entry.kind == .blob {
+      let bytes = try readVerifiedBlob(id)
+      try bytes.withUnsafeBytes {
+        try FileSystem.writeFully(descriptor, $0, at: 0, path: displayPath)
+      }
+      return
+    }
+    guard let recipe = ChunkRecipe(decoding: try readUnverified(entry, pack: pack)) else {
+      throw ObjectStoreError.malformedRecipe(id)
+    }
+    try ChunkedFileWriter(store: self, recipe: recipe).write(
+      to: descriptor, displayPath: displayPath)
+  }
+
   /// The length of the content `id` names: a blob's bytes, or a chunked file's whole length.
   /// - Throws: ``ObjectStoreError/missing(_:)``, or ``ObjectStoreError/malformedRecipe(_:)``.
   public func contentSize(of id: ObjectID) throws -> Int64 {
     guard let (entry, _) = locate(id) else { throw ObjectStoreError.missing(id) }
-    if entry.kind == .blob { return Int64(entry.rawLength) }
+    if entry.kind == .blob { return Int64(entry.contentLength) }
     return try recipe(of: id)?.totalLength ?? Int64(entry.rawLength)
   }
 
@@ -200,6 +223,55 @@ public final class ObjectStore: @unchecked Sendable {
       // Never ask for more than 256 MiB at once; later reads ask again as they go.
       let length = min(span.end - span.start, 256 << 20)
       _ = posix_fadvise(descriptor, off_t(span.start), off_t(length), POSIX_FADV_WILLNEED)
+    }
+  }
+
+  /// A located object's stored bytes (compressed or not), read in place from the pack mapped
+  /// into memory, not yet checked against its id. Valid while the store lives.
+  ///
+  /// Packs are never modified once published, so the mapping stays valid; the object's range
+  /// is checked against the pack's length when mapped, so a truncated pack is an error here
+  /// rather than a fault on first touch.
+  func mappedStoredBytes(_ entry: PackEntry, pack: String) throws -> UnsafeRawBufferPointer {
+    let mapping = try packMapping(pack)
+    let start = entry.offset + UInt64(PackFormat.recordHeaderLength)
+    guard start <= UInt64(mapping.count), entry.storedLength <= UInt64(mapping.count) - start
+    else {
+      throw ObjectStoreError.corrupt(entry.id, pack: pack, reason: "pack is truncated")
+    }
+    return UnsafeRawBufferPointer(
+      rebasing: mapping[Int(start)..<Int(start + entry.storedLength)])
+  }
+
+  /// Decompresses a zstd-stored object into `destination` (exactly its raw length).
+  func decompress(
+    _ stored: UnsafeRawBufferPointer, of entry: PackEntry, pack: String,
+    into destination: UnsafeMutableRawBufferPointer
+  ) throws {
+    do {
+      try codecs.withDecompressor { try $0.decompress(stored, into: destination) }
+    } catch let error as ZstdError {
+      throw ObjectStoreError.corrupt(entry.id, pack: pack, reason: error.message)
+    }
+  }
+
+  private func packMapping(_ pack: String) throws -> UnsafeRawBufferPointer {
+    let descriptor = try packDescriptor(pack)
+    return try lock.withLock {
+      if let mapping = packMappings[pack] { return mapping }
+      let path = "\(packDirectory)/\(pack).pack"
+      var status = stat()
+      guard fstat(descriptor, &status) == 0 else { throw SystemError.last("stat", path: path) }
+      let length = Int(status.st_size)
+      guard length > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+      guard let base = mmap(nil, length, PROT_READ, MAP_SHARED, descriptor, 0),
+        base != MAP_FAILED
+      else {
+        throw SystemError.last("map", path: path)
+      }
+      let mapping = UnsafeRawBufferPointer(start: base, count: length)
+      packMappings[pack] = mapping
+      return mapping
     }
   }
 

@@ -23,6 +23,11 @@ struct PackEntry: Sendable {
   var rawLength: UInt64
   var kind: ObjectKind
   var encoding: ObjectEncoding
+
+  /// The length of the object's bytes once read: a raw object is its stored bytes (for a
+  /// chunk recipe the raw length may give the file's length instead), a compressed one
+  /// decompresses to its raw length.
+  var contentLength: UInt64 { encoding == .raw ? storedLength : rawLength }
 }
 
 /// The byte layout of packs and pack indexes, documented in docs/formats.md.

@@ -181,6 +181,41 @@ enum FileSystem {
     rmdir(path) == 0
   }
 
+  /// Reads exactly `buffer.count` bytes at `offset`; returns fewer only at the end of the file.
+  static func readFully(
+    _ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64,
+    path: String
+  ) throws -> Int {
+    var done = 0
+    while done < buffer.count {
+      let count = pread(
+        descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw SystemError.last("read", path: path)
+      }
+      if count == 0 { break }
+      done += count
+    }
+    return done
+  }
+
+  /// Writes all of `bytes` at `offset`.
+  static func writeFully(
+    _ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64, path: String
+  ) throws {
+    var done = 0
+    while done < bytes.count {
+      let count = pwrite(
+        descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw SystemError.last("write", path: path)
+      }
+      done += count
+    }
+  }
+
   static func setExecutable(_ isExecutable: Bool, descriptor: Int32, path: String) throws {
     var raw = stat()
     guard fstat(descriptor, &raw) == 0 else {

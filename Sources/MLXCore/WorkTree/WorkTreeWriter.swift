@@ -68,33 +68,18 @@ struct WorkTreeWriter {
   ) throws -> FileStatus {
     let destination = root + "/" + file.path
     let temporary = TemporaryFiles.path(in: temporaryDirectory, beside: destination)
-    if file.size >= Int64(DirectFileWriter.blockSize) {
-      let writer = try DirectFileWriter(path: temporary, mode: 0o666)
-      do {
-        try store.streamContent(of: file.digest) { try writer.append($0) }
-        try FileSystem.setExecutable(
-          file.isExecutable, descriptor: writer.rawDescriptor, path: file.path)
-        try writer.finish(sync: false)
-      } catch {
-        writer.abandon()
-        throw error
-      }
-    } else {
-      let descriptor = try FileSystem.open(
-        temporary, .writeOnly, options: [.create, .exclusiveCreate],
-        permissions: .init(rawValue: 0o666))
-      do {
-        try store.streamContent(of: file.digest) { bytes in
-          _ = try Errno.wrap("write", path: file.path) { try descriptor.writeAll(bytes) }
-        }
-        try FileSystem.setExecutable(
-          file.isExecutable, descriptor: descriptor.rawValue, path: file.path)
-        try descriptor.close()
-      } catch {
-        try? descriptor.close()
-        unlink(temporary)
-        throw error
-      }
+    let descriptor = try FileSystem.open(
+      temporary, .writeOnly, options: [.create, .exclusiveCreate],
+      permissions: .init(rawValue: 0o666))
+    do {
+      try store.writeContent(of: file.digest, to: descriptor.rawValue, displayPath: file.path)
+      try FileSystem.setExecutable(
+        file.isExecutable, descriptor: descriptor.rawValue, path: file.path)
+      try descriptor.close()
+    } catch {
+      try? descriptor.close()
+      unlink(temporary)
+      throw error
     }
     if rename(temporary, destination) != 0 {
       let code = errno

@@ -54,7 +54,7 @@ extension Workspace {
     let store = try self.store()
     let writer = store.makeWriter()
     let ingester = FileIngester(
-      writer: writer, codecs: store.codecs, compressionLevel: compressionLevel,
+      writer: writer, codecs: store.codecs, compression: compression,
       progress: progress)
 
     let total = targets.reduce(Int64(0)) { $0 + $1.byteCount }
@@ -78,9 +78,11 @@ extension Workspace {
     for (target, pointer) in stored {
       let pointerPath = target.path + PointerFile.suffix
       let changed = target.previous?.pointer != pointer
-      if changed {
+      // The pointer file itself may be gone or edited even when the recorded one is the same.
+      let encoded = pointer.encoded
+      if try changed || FileSystem.readTextIfPresent(absolute(pointerPath)) != encoded {
         try FileSystem.write(
-          Array(pointer.encoded.utf8), atomicallyTo: absolute(pointerPath),
+          Array(encoded.utf8), atomicallyTo: absolute(pointerPath),
           temporaryDirectory: temporaryDirectory)
       }
       let parent = FileSystem.parent(of: target.path)

@@ -97,9 +97,11 @@ public final class Workspace {
     return lock
   }
 
-  /// The zstd level for new objects, or nil for none.
-  var compressionLevel: Int32? {
-    configuration.compressionLevel > 0 ? Int32(configuration.compressionLevel) : nil
+  /// Which new objects to compress, from the configuration.
+  var compression: CompressionPolicy {
+    CompressionPolicy(
+      level: configuration.compressionLevel > 0 ? Int32(configuration.compressionLevel) : nil,
+      compressesLargeFiles: configuration.compressesLargeFiles)
   }
 
   // MARK: - Paths

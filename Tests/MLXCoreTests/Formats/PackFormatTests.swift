@@ -179,7 +179,7 @@ enum PackFixture {
       let writer = store.makeWriter()
       for text in ["hello", "world"] {
         let raw = Array(text.utf8)
-        try raw.withUnsafeBytes {
+        _ = try raw.withUnsafeBytes {
           try writer.append(ObjectID(hashing: raw), kind: .blob, raw: $0, compressed: nil)
         }
       }

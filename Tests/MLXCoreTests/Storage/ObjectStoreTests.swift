@@ -15,7 +15,9 @@ import Testing
       let store = try ObjectStore.open(at: directory("store"))
       let writer = store.makeWriter()
       let ingester = FileIngester(
-        writer: writer, codecs: store.codecs, compressionLevel: 3, progress: SilentProgress())
+        writer: writer, codecs: store.codecs,
+        compression: CompressionPolicy(level: 3, compressesLargeFiles: true),
+        progress: SilentProgress())
       let textFile = try ingester.store(path: directory("text.csv"), displayPath: "text.csv")
       let randomFile = try ingester.store(path: directory("random.bin"), displayPath: "random.bin")
       #expect(!store.contains(textFile.digest), "objects are invisible before commit")
@@ -28,6 +30,32 @@ import Testing
         try reopened.streamContent(of: file.digest) { rebuilt.append(contentsOf: $0) }
         #expect(rebuilt == expected)
         #expect(file.digest == ObjectID(hashing: Array(expected)))
+      }
+    }
+  }
+
+  @Test func largeFilesAreStoredRawAndSmallOnesCompressedByDefault() throws {
+    try withTemporaryDirectory { directory in
+      let small = Data(String(repeating: "row,1,2,3\n", count: 10_000).utf8)
+      let large = Data((0..<300_000).map { "\($0),label-\($0 % 7)\n" }.joined().utf8)
+      try directory.write(small, to: "small.csv")
+      try directory.write(large, to: "large.csv")
+      let store = try ObjectStore.open(at: directory("store"))
+      let ingester = FileIngester(
+        writer: store.makeWriter(), codecs: store.codecs,
+        compression: CompressionPolicy(level: 1), progress: SilentProgress())
+      let smallFile = try ingester.store(path: directory("small.csv"), displayPath: "small.csv")
+      let largeFile = try ingester.store(path: directory("large.csv"), displayPath: "large.csv")
+      try ingester.writer.commit()
+
+      let smallEntry = try #require(store.locate(smallFile.digest)?.entry)
+      #expect(smallEntry.encoding == .zstd)
+      #expect(smallEntry.storedLength * 10 < smallEntry.rawLength)
+      let recipe = try #require(try store.recipe(of: largeFile.digest))
+      #expect(recipe.chunks.count > 1)
+      for chunk in recipe.chunks {
+        let entry = try #require(store.locate(chunk.id)?.entry)
+        #expect(entry.encoding == .raw && entry.storedLength == entry.rawLength)
       }
     }
   }
@@ -46,7 +74,7 @@ import Testing
     try withTemporaryDirectory { directory in
       let store = try ObjectStore.open(at: directory("store"))
       let ingester = FileIngester(
-        writer: store.makeWriter(), codecs: store.codecs, compressionLevel: nil,
+        writer: store.makeWriter(), codecs: store.codecs, compression: .none,
         progress: SilentProgress())
       _ = try ingester.storeBlob(Array("hello".utf8))
       let index = try #require(try ingester.writer.commit().first)

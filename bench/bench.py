@@ -167,7 +167,7 @@ class Bench:
                 times[tool].append(self.timed(command, repo))
                 sizes[tool].append(self.store_bytes(tool, repo) / (1 << 20))
                 shutil.rmtree(repo)
-        if target and self.disk_seconds is not None:
+        if store_size and target and self.disk_seconds is not None:
             target += f", or mlx <= {1.15 * self.disk_seconds:.2f} s (1.15 x dd)"
         self.record(f"add {label}", times, target)
         if store_size:

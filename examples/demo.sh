@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The end-to-end example `make demo` runs, in a fresh Git repository:
-# version data with mlx, train and evaluate a classifier, rerun with caching, restore files.
+# version data with mlx, train and evaluate a classifier, rerun with caching, promote, trace,
+# restore files, and share them through a remote with a fresh clone.
 # Usage: examples/demo.sh PATH/TO/mlx
 set -euo pipefail
 
@@ -83,4 +84,20 @@ step mlx verify
 # Where did the production model come from? Every link is checked.
 step mlx lineage classifier#production --strict
 
-printf '\nThe demo repository is in %s\n' "$demo"
+# Share the data through a directory remote (a mounted share in a team): CI's check finds it
+# missing, a push sends it, and a fresh clone pulls it.
+remote="$demo-remote"
+rm -rf "$remote" "$demo-clone"
+mkdir -p "$remote"
+step mlx remote add --default shared "$remote"
+git add -A && git commit -qm "Share data through a directory remote"
+step mlx status --remote || true
+step mlx push
+step mlx status --remote --rev HEAD
+step git clone -q "$demo" "$demo-clone"
+cd "$demo-clone"
+step mlx pull
+step mlx verify
+cd "$demo"
+
+printf '\nThe demo repository is in %s, its clone in %s-clone\n' "$demo" "$demo"

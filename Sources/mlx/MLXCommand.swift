@@ -13,7 +13,7 @@ struct MLXCommand: ParsableCommand {
       """,
     subcommands: [
       Init.self, Add.self, Status.self, Checkout.self, List.self, Diff.self, Verify.self,
-      Remove.self,
+      Remove.self, Remote.self, Push.self, Fetch.self, Pull.self,
       Run.self, Train.self, Eval.self, Runs.self, Metrics.self, Params.self,
       Register.self, Promote.self, Rollback.self, Unassign.self, Deregister.self, Deprecate.self,
       Approve.self, Approvals.self,
@@ -21,8 +21,9 @@ struct MLXCommand: ParsableCommand {
     ]
   )
 
-  /// Runs the command line, letting `--push` stand without a remote (it then means origin):
-  /// ArgumentParser has no options with an optional value.
+  /// Runs the command line, letting `--push` stand without a remote (it then means origin)
+  /// and `--remote` without a name (the default remote): ArgumentParser has no options with
+  /// an optional value.
   static func main() {
     // A closed pipe (a helper program that exits early, `mlx … | head`) is an error to
     // handle, not a reason to die; programs mlx starts get the default back (ChildProcess).
@@ -36,10 +37,13 @@ struct MLXCommand: ParsableCommand {
     }
     var index = 0
     while index < arguments.count {
-      if arguments[index] == "--push",
-        index + 1 == arguments.count || arguments[index + 1].hasPrefix("-")
-      {
+      let hasValue = index + 1 < arguments.count && !arguments[index + 1].hasPrefix("-")
+      if arguments[index] == "--push" && !hasValue {
         arguments.insert("origin", at: index + 1)
+      }
+      // `--remote` alone means the default remote (`mlx status --remote`).
+      if arguments[index] == "--remote" && !hasValue {
+        arguments.insert("", at: index + 1)
       }
       index += 1
     }

@@ -12,6 +12,7 @@ import Testing
     ("Git", ["Support"]),
     ("Signing", ["Support", "Git"]),
     ("Pointer", ["Support", "Storage", "Git"]),
+    ("Remote", ["Support", "Storage", "Git", "Pointer"]),
     ("WorkTree", ["Support", "Storage", "Git", "Pointer"]),
     ("Pipeline", ["Support", "Storage", "Git", "Pointer"]),
     ("Registry", ["Support", "Storage", "Git", "Signing", "Pointer", "Pipeline"]),
@@ -19,8 +20,8 @@ import Testing
     (
       "Workspace",
       [
-        "Support", "Storage", "Git", "Signing", "Pointer", "WorkTree", "Pipeline", "Registry",
-        "Lineage",
+        "Support", "Storage", "Git", "Signing", "Pointer", "Remote", "WorkTree", "Pipeline",
+        "Registry", "Lineage",
       ]
     ),
   ]

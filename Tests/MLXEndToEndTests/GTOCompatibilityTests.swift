@@ -8,6 +8,7 @@ import Testing
   /// Runs the real GTO with its clock at `seconds`. GTO writes tags through dulwich, which
   /// takes the tagger time from Python's clock; a committer date in the environment makes
   /// GTO use dulwich rather than libgit2, whose clock cannot be set.
+  @discardableResult
   private func gto(_ repo: TestRepository, at seconds: Int, _ arguments: String...) throws
     -> ProcessResult
   {

@@ -14,6 +14,15 @@ public struct TestRepository: Sendable {
     try git("config", "user.email", "author@example.com")
   }
 
+  /// A `git clone` of `source` (its committed files, no mlx cache), with the same identity.
+  public init(cloning source: TestRepository) throws {
+    directory = try TemporaryDirectory()
+    try source.git("clone", "-q", source.path, path)
+    try git("config", "commit.gpgsign", "false")
+    try git("config", "user.name", "Test Author")
+    try git("config", "user.email", "author@example.com")
+  }
+
   public func remove() { directory.remove() }
 
   /// Commits everything with author and committer dates of `date` (before any registry

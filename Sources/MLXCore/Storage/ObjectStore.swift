@@ -18,19 +18,12 @@ public final class ObjectStore: @unchecked Sendable {
 
   private let lock = Mutex()
   private var indexes: [PackIndex] = []
-  private var packDescriptors: [String: Int32] = [:]
-  private var packMappings: [String: UnsafeRawBufferPointer] = [:]
+  let files: PackFiles
   let codecs = ZstdContextPool()
 
   private init(directory: String) {
     self.directory = directory
-  }
-
-  deinit {
-    for descriptor in packDescriptors.values { close(descriptor) }
-    for mapping in packMappings.values {
-      munmap(UnsafeMutableRawPointer(mutating: mapping.baseAddress), mapping.count)
-    }
+    files = PackFiles(packDirectory: directory + "/packs")
   }
 
   /// Opens (creating if needed) the store at `directory` and loads its pack indexes.
@@ -51,6 +44,11 @@ public final class ObjectStore: @unchecked Sendable {
 
   func register(_ index: PackIndex) {
     lock.withLock { indexes.append(index) }
+  }
+
+  /// Removes the index named `name` from lookups (a staged pack discarded or re-indexed).
+  func unregister(named name: String) {
+    lock.withLock { indexes.removeAll { $0.name == name } }
   }
 
   /// A writer for new objects; call `commit()` on it to publish them.
@@ -102,9 +100,9 @@ public final class ObjectStore: @unchecked Sendable {
   func readUnverified(
     _ entry: PackEntry, pack: String, into destination: UnsafeMutableRawBufferPointer
   ) throws {
-    let descriptor = try packDescriptor(pack)
+    let descriptor = try files.descriptor(pack)
     let start = Int64(entry.offset) + Int64(PackFormat.recordHeaderLength)
-    let packPath = "\(packDirectory)/\(pack).pack"
+    let packPath = files.path(of: pack)
     switch entry.encoding {
     case .raw:
       let count = try FileSystem.readFully(descriptor, into: destination, at: start, path: packPath)
@@ -122,6 +120,23 @@ public final class ObjectStore: @unchecked Sendable {
       }
       try stored.withUnsafeBytes {
         try decompress($0, of: entry, pack: pack, into: destination)
+      }
+    }
+  }
+
+  /// Checks one located object on its own: a blob against its id, a chunk recipe against
+  /// its checksum (its chunks, and the whole file, are checked by ``streamContent``).
+  func check(_ entry: PackEntry, pack: String) throws {
+    let bytes = try readUnverified(entry, pack: pack)
+    switch entry.kind {
+    case .blob:
+      guard ObjectID(hashing: bytes) == entry.id else {
+        throw ObjectStoreError.corrupt(
+          entry.id, pack: pack, reason: "content does not match its digest")
+      }
+    case .chunked:
+      guard ChunkRecipe(decoding: bytes) != nil else {
+        throw ObjectStoreError.malformedRecipe(entry.id)
       }
     }
   }
@@ -219,7 +234,7 @@ public final class ObjectStore: @unchecked Sendable {
       spans[pack] = (min(span.start, entry.offset), max(span.end, end))
     }
     for (pack, span) in spans {
-      guard let descriptor = try? packDescriptor(pack) else { continue }
+      guard let descriptor = try? files.descriptor(pack) else { continue }
       // Never ask for more than 256 MiB at once; later reads ask again as they go.
       let length = min(span.end - span.start, 256 << 20)
       _ = posix_fadvise(descriptor, off_t(span.start), off_t(length), POSIX_FADV_WILLNEED)
@@ -233,7 +248,7 @@ public final class ObjectStore: @unchecked Sendable {
   /// is checked against the pack's length when mapped, so a truncated pack is an error here
   /// rather than a fault on first touch.
   func mappedStoredBytes(_ entry: PackEntry, pack: String) throws -> UnsafeRawBufferPointer {
-    let mapping = try packMapping(pack)
+    let mapping = try files.mapping(pack)
     let start = entry.offset + UInt64(PackFormat.recordHeaderLength)
     guard start <= UInt64(mapping.count), entry.storedLength <= UInt64(mapping.count) - start
     else {
@@ -252,39 +267,6 @@ public final class ObjectStore: @unchecked Sendable {
       try codecs.withDecompressor { try $0.decompress(stored, into: destination) }
     } catch let error as ZstdError {
       throw ObjectStoreError.corrupt(entry.id, pack: pack, reason: error.message)
-    }
-  }
-
-  private func packMapping(_ pack: String) throws -> UnsafeRawBufferPointer {
-    let descriptor = try packDescriptor(pack)
-    return try lock.withLock {
-      if let mapping = packMappings[pack] { return mapping }
-      let path = "\(packDirectory)/\(pack).pack"
-      var status = stat()
-      guard fstat(descriptor, &status) == 0 else { throw SystemError.last("stat", path: path) }
-      let length = Int(status.st_size)
-      guard length > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-      guard let base = mmap(nil, length, PROT_READ, MAP_SHARED, descriptor, 0),
-        base != MAP_FAILED
-      else {
-        throw SystemError.last("map", path: path)
-      }
-      let mapping = UnsafeRawBufferPointer(start: base, count: length)
-      packMappings[pack] = mapping
-      return mapping
-    }
-  }
-
-  private func packDescriptor(_ pack: String) throws -> Int32 {
-    try lock.withLock {
-      if let descriptor = packDescriptors[pack] { return descriptor }
-      let path = "\(packDirectory)/\(pack).pack"
-      let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-      guard descriptor >= 0 else {
-        throw SystemError.last("open", path: path)
-      }
-      packDescriptors[pack] = descriptor
-      return descriptor
     }
   }
 }

@@ -135,6 +135,13 @@ enum FileSystem {
     }
   }
 
+  /// Flushes the file at `path` to disk.
+  static func syncFile(at path: String) throws {
+    let descriptor = try open(path, .readOnly)
+    defer { try? descriptor.close() }
+    try sync(descriptor, path: path)
+  }
+
   /// Makes a rename or a new entry in `path`'s directory durable.
   static func syncDirectory(containing path: String) throws {
     let directory = parent(of: path)
@@ -179,6 +186,33 @@ enum FileSystem {
   @discardableResult
   static func removeEmptyDirectory(_ path: String) -> Bool {
     rmdir(path) == 0
+  }
+
+  /// Copies the regular file at `source` into the new file `destination` (mode 0444), flushed
+  /// to disk when `durable`. The destination is removed again when the copy fails.
+  static func copyFile(from source: String, to destination: String, durable: Bool) throws {
+    let input = try open(source, .readOnly)
+    defer { try? input.close() }
+    let output = try open(
+      destination, .writeOnly, options: [.create, .exclusiveCreate],
+      permissions: FilePermissions(rawValue: 0o444))
+    do {
+      let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4 << 20, alignment: 64)
+      defer { buffer.deallocate() }
+      while true {
+        let count = try Errno.wrap("read", path: source) { try input.read(into: buffer) }
+        if count == 0 { break }
+        _ = try Errno.wrap("write", path: destination) {
+          try output.writeAll(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        }
+      }
+      if durable { try sync(output, path: destination) }
+      try output.close()
+    } catch {
+      try? output.close()
+      unlink(destination)
+      throw error
+    }
   }
 
   /// Reads exactly `buffer.count` bytes at `offset`; returns fewer only at the end of the file.

@@ -20,6 +20,8 @@ public struct WorkspaceConfiguration: Equatable, Sendable {
   public var compressionLevel = Self.defaultCompressionLevel
   /// Whether the chunks of large files are compressed too (at `compressionLevel`).
   public var compressesLargeFiles = false
+  /// Remotes by name, as configured (a remote in `config.local.yaml` replaces the same name).
+  public var remotes: [RemoteSpec] = []
 
   public init() {}
 
@@ -68,10 +70,44 @@ public struct WorkspaceConfiguration: Equatable, Sendable {
           compressesLargeFiles = compresses
         }
       }
+      if let remotes = try yaml.mapping("remotes") {
+        try applyRemotes(remotes)
+      }
     } catch let issue as YAMLIssue {
       throw fail(issue)
     } catch {
       throw fail(YAMLIssue(line: nil, message: "\(error)"))
+    }
+  }
+
+  private mutating func applyRemotes(_ yaml: YAMLMapping) throws(YAMLIssue) {
+    for name in yaml.keys {
+      guard RemoteSpec.isValidName(name) else {
+        throw YAMLIssue(
+          line: yaml.line(of: name), message: RemoteError.invalidName(name).description)
+      }
+      guard let settings = try yaml.mapping(name) else {
+        throw YAMLIssue(line: yaml.line(of: name), message: "remote '\(name)' needs a 'url:'")
+      }
+      try settings.rejectUnknownKeys(["url", "default"], in: " under remote '\(name)'")
+      let url = try settings.requireString("url")
+      do {
+        _ = try RemoteLocation(url: url)
+      } catch {
+        throw YAMLIssue(line: settings.line(of: "url"), message: error.description)
+      }
+      let spec = RemoteSpec(
+        name: name, url: url, isDefault: try settings.boolean("default") ?? false)
+      if let existing = remotes.firstIndex(where: { $0.name == name }) {
+        remotes[existing] = spec
+      } else {
+        remotes.append(spec)
+      }
+      if spec.isDefault {
+        for index in remotes.indices where remotes[index].name != name {
+          remotes[index].isDefault = false
+        }
+      }
     }
   }
 }

@@ -11,6 +11,10 @@ extension MLXCommand {
         States: unchanged, modified, deleted (run `mlx checkout` to restore), and "not in \
         cache" when the store lacks the recorded content. Unchanged files are recognised by \
         their stat data, without hashing. Exits 0 whatever the state; use --json in scripts.
+
+        With --remote [NAME], instead lists the tracked artifacts whose content the remote \
+        lacks (at --rev, or in the work tree), reading only the remote's listing and indexes, \
+        never its data, and exits 1 when any is missing: a check for CI.
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -19,8 +23,22 @@ extension MLXCommand {
     @Argument(help: "Limit to these tracked paths.", completion: .file())
     var paths: [String] = []
 
+    @Option(
+      name: .customLong("remote"),
+      help: "Check that this remote (default: the default remote) holds the content.")
+    var remote: String?
+
+    @Option(help: "With --remote: the pointers at this revision instead of the work tree's.")
+    var rev: String?
+
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
+      if let remote {
+        return try checkRemote(workspace, remote: remote.isEmpty ? nil : remote)
+      }
+      guard rev == nil else {
+        throw ValidationError("--rev goes with --remote; `mlx diff` compares revisions")
+      }
       let statuses = try workspace.status(of: paths)
       if output.json {
         try Output.json(["artifacts": statuses])
@@ -59,6 +77,22 @@ extension MLXCommand {
       } else if changed.isEmpty {
         print("\(statuses.count) tracked, all unchanged")
       }
+    }
+
+    private func checkRemote(_ workspace: Workspace, remote: String?) throws {
+      let report = try workspace.remoteStatus(paths, remote: remote, revision: rev)
+      if output.json {
+        try Output.json(report)
+      } else {
+        for missing in report.missing {
+          print(
+            "missing on \(report.remote): \(workspace.display(missing.path)) (\(missing.digest.short))"
+          )
+        }
+        let present = report.artifacts - report.missing.count
+        print("\(present) of \(report.artifacts) tracked artifacts are on remote \(report.remote)")
+      }
+      if !report.missing.isEmpty { throw ExitCode.failure }
     }
   }
 }

@@ -1,0 +1,45 @@
+/// A remote that cannot be used, or an object it should hold but does not, said so that the
+/// user knows what to do.
+public enum RemoteError: Error, CustomStringConvertible, Equatable, Sendable {
+  /// No remote of that name in `.mlx/config.yaml` or `config.local.yaml`.
+  case unknownRemote(String, known: [String])
+  /// No `-r` and no remote marked as the default.
+  case noDefaultRemote
+  case invalidURL(String, reason: String)
+  case invalidName(String)
+  case duplicateName(String)
+  /// The remote directory does not exist (it is never created implicitly: a typo would
+  /// otherwise scatter data).
+  case unreachable(String, reason: String)
+  /// A completion marker, index or pack on the remote that does not check out.
+  case damaged(remote: String, key: String, reason: String)
+  /// Objects the pointers need that neither the local store nor the remote holds.
+  case missingObjects(remote: String, ids: [ObjectID])
+
+  public var description: String {
+    switch self {
+    case .unknownRemote(let name, let known):
+      let list = known.isEmpty ? "none is configured" : "known: " + known.joined(separator: ", ")
+      return "no remote named '\(name)' (\(list)); add one with `mlx remote add \(name) URL`"
+    case .noDefaultRemote:
+      return "no default remote; name one with -r NAME, or mark one with "
+        + "`mlx remote default NAME`"
+    case .invalidURL(let url, let reason):
+      return "remote URL '\(url)' \(reason)"
+    case .invalidName(let name):
+      return "'\(name)' is not a usable remote name: use letters, digits, '-', '_' and '.'"
+    case .duplicateName(let name):
+      return "a remote named '\(name)' exists already; change it with `mlx remote modify`"
+    case .unreachable(let location, let reason):
+      return "remote \(location) \(reason)"
+    case .damaged(let remote, let key, let reason):
+      return "remote \(remote): \(key) is damaged (\(reason)); push again from a clone that "
+        + "has the data"
+    case .missingObjects(let remote, let ids):
+      let shown = ids.prefix(3).map { "sha256:\($0.hex)" }.joined(separator: ", ")
+      let more = ids.count > 3 ? " and \(ids.count - 3) more" : ""
+      return "\(ids.count) object\(ids.count == 1 ? " is" : "s are") in neither the cache nor "
+        + "remote \(remote) (\(shown)\(more)); push them from a clone that has the data"
+    }
+  }
+}

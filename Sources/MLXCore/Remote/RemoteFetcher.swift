@@ -1,0 +1,149 @@
+import Dispatch
+
+#if canImport(Glibc)
+  import Glibc
+#else
+  import Darwin
+#endif
+
+/// Brings the objects some content needs from a remote into the local store.
+///
+/// Packs holding missing objects are downloaded whole into the store's `tmp/` and staged:
+/// readable by this process only. Every object in them is checked against its id, and every
+/// chunked file is rebuilt from its chunks and checked against the file's digest, before any
+/// staged pack is published into the store; on any failure all of them are discarded. A
+/// directory's files, and a chunked file's chunks, are found in the manifest and recipe
+/// fetched first, so a fetch takes as many rounds as the content has levels.
+struct RemoteFetcher {
+  let store: ObjectStore
+  let storage: RemoteStorage
+  let remoteName: String
+
+  func fetch(
+    _ roots: [ObjectClosure.Root], catalog: RemoteCatalog, progress: ProgressReporter
+  ) throws -> TransferTotals {
+    var totals = TransferTotals()
+    var staged: [(index: PackIndex, remotePack: String)] = []
+    do {
+      var closure = try ObjectClosure(roots, in: store)
+      let before = closure.objects.count
+      // Roots, a directory's files, a file's chunks: each round fetches one level.
+      for _ in 0..<4 where !closure.absent.isEmpty {
+        var packs: [RemoteCatalog.Pack] = []
+        for id in closure.absent {
+          guard let (_, pack) = catalog.locate(id) else { continue }
+          if !packs.contains(where: { $0.name == pack.name }) { packs.append(pack) }
+        }
+        if packs.isEmpty { break }
+        for pack in packs {
+          let index = try download(pack, progress: progress)
+          staged.append((index, pack.name))
+          totals.bytes += Int64(pack.marker.packLength)
+        }
+        closure = try ObjectClosure(roots, in: store)
+      }
+      guard closure.absent.isEmpty else {
+        throw RemoteError.missingObjects(remote: remoteName, ids: closure.absent)
+      }
+      let kept = try checkWholeFiles(in: staged)
+      try store.publishStaged(keeping: kept)
+      totals.objects = kept.values.reduce(0) { $0 + $1.count }
+      totals.alreadyPresent = before
+      return totals
+    } catch {
+      store.discardStaged()
+      throw error
+    }
+  }
+
+  /// Downloads one pack and its index, stages them, and checks every object in the pack.
+  private func download(_ pack: RemoteCatalog.Pack, progress: ProgressReporter) throws
+    -> PackIndex
+  {
+    // A name of its own here: the store may hold an earlier copy of the same remote pack.
+    let localName = "pack-" + Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255) })
+    let packPath = TemporaryFiles.path(in: store.temporaryDirectory, beside: localName)
+    let indexPath = TemporaryFiles.path(in: store.temporaryDirectory, beside: localName)
+    progress.begin("Fetching \(pack.name)", total: Int64(pack.marker.packLength), unit: .bytes)
+    defer { progress.finish() }
+    try storage.download(RemoteLayout.packKey(pack.name), to: packPath)
+    progress.advance(by: Int64(pack.marker.packLength))
+    let size = try FileStatus.of(packPath)?.size ?? -1
+    guard size == Int64(pack.marker.packLength) else {
+      unlink(packPath)
+      throw RemoteError.damaged(
+        remote: remoteName, key: RemoteLayout.packKey(pack.name),
+        reason: "\(size) bytes where its marker says \(pack.marker.packLength)")
+    }
+    let indexBytes = try storage.read(RemoteLayout.indexKey(pack.name))
+    guard ObjectID(hashing: indexBytes) == pack.marker.indexDigest else {
+      unlink(packPath)
+      throw RemoteError.damaged(
+        remote: remoteName, key: RemoteLayout.indexKey(pack.name),
+        reason: "it is not the index its marker names")
+    }
+    try FileSystem.write(indexBytes, atomicallyTo: indexPath, mode: 0o444, durable: false)
+    let index = try store.stage(name: localName, packPath: packPath, indexPath: indexPath)
+    try check(index, remotePack: pack.name)
+    return index
+  }
+
+  /// Checks every object of a staged pack on all cores.
+  private func check(_ index: PackIndex, remotePack: String) throws {
+    let entries = index.entries
+    let results = ConcurrentResults<Bool>(count: entries.count)
+    let store = self.store
+    let name = index.name
+    let key = RemoteLayout.packKey(remotePack)
+    let remoteName = self.remoteName
+    DispatchQueue.concurrentPerform(iterations: entries.count) { position in
+      results.record(position) {
+        let entry = entries[position]
+        // No object mlx writes comes near this; a larger claim would only exhaust memory.
+        guard entry.contentLength <= 1 << 30 else {
+          throw RemoteError.damaged(
+            remote: remoteName, key: key,
+            reason: "an entry claims \(entry.contentLength) bytes for one object")
+        }
+        do {
+          try store.check(entry, pack: name)
+        } catch let error as ObjectStoreError {
+          throw RemoteError.damaged(remote: remoteName, key: key, reason: error.description)
+        }
+        return true
+      }
+    }
+    _ = try results.values()
+  }
+
+  /// Rebuilds every chunked file the staged packs describe and checks it against its digest:
+  /// a recipe's checksum shows it is whole, not that its chunks make the file it names. A
+  /// recipe whose chunks are in packs this fetch did not need is left out of the store's
+  /// index (its bytes stay, unused): only what was checked enters the store. Returns, per
+  /// staged pack, the entries to keep.
+  private func checkWholeFiles(in staged: [(index: PackIndex, remotePack: String)]) throws
+    -> [String: [PackEntry]]
+  {
+    var kept: [String: [PackEntry]] = [:]
+    for (index, remotePack) in staged {
+      var entries: [PackEntry] = []
+      for entry in index.entries {
+        if entry.kind == .chunked {
+          guard let recipe = try store.recipe(of: entry.id),
+            recipe.chunks.allSatisfy({ store.contains($0.id) })
+          else { continue }
+          do {
+            try store.streamContent(of: entry.id, rehashWhole: true) { _ in }
+          } catch let error as ObjectStoreError {
+            throw RemoteError.damaged(
+              remote: remoteName, key: RemoteLayout.packKey(remotePack),
+              reason: error.description)
+          }
+        }
+        entries.append(entry)
+      }
+      kept[index.name] = entries
+    }
+    return kept
+  }
+}

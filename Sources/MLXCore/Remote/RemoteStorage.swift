@@ -1,0 +1,16 @@
+/// The few operations mlx needs from a place that keeps bytes under keys: a directory today,
+/// an object store tomorrow. Keys are relative, `/`-separated (`packs/pack-….idx`).
+protocol RemoteStorage: Sendable {
+  /// Where the storage is, for messages.
+  var displayName: String { get }
+  /// The keys directly under `prefix` (which ends in `/`), with their sizes in bytes.
+  func list(prefix: String) throws -> [(key: String, size: Int64)]
+  /// A small object's bytes.
+  func read(_ key: String) throws -> [UInt8]
+  /// Copies the object at `key` into the new local file `path`.
+  func download(_ key: String, to path: String) throws
+  /// Stores the local file at `path` under `key`; the key appears only once complete.
+  func upload(file path: String, to key: String) throws
+  /// Stores `bytes` under `key`; the key appears only once complete.
+  func write(_ bytes: [UInt8], to key: String) throws
+}

@@ -1,0 +1,100 @@
+/// `mlx remote`: the remotes in `.mlx/config.yaml` (shared) and `config.local.yaml` (this
+/// machine only), and opening one.
+extension Workspace {
+  /// The configured remotes, the local file's over the committed one's.
+  public var remotes: [RemoteSpec] { configuration.remotes }
+
+  public func addRemote(_ name: String, url: String, makeDefault: Bool, local: Bool) throws {
+    guard RemoteSpec.isValidName(name) else { throw RemoteError.invalidName(name) }
+    _ = try RemoteLocation(url: url)
+    try editRemotes(local: local) { remotes in
+      guard !remotes.contains(where: { $0.name == name }) else {
+        throw RemoteError.duplicateName(name)
+      }
+      if makeDefault { for index in remotes.indices { remotes[index].isDefault = false } }
+      remotes.append(RemoteSpec(name: name, url: url, isDefault: makeDefault))
+    }
+  }
+
+  public func modifyRemote(_ name: String, url: String, local: Bool) throws {
+    _ = try RemoteLocation(url: url)
+    try editRemotes(local: local) { remotes in
+      guard let index = remotes.firstIndex(where: { $0.name == name }) else {
+        throw RemoteError.unknownRemote(name, known: remotes.map(\.name))
+      }
+      remotes[index].url = url
+    }
+  }
+
+  public func removeRemote(_ name: String, local: Bool) throws {
+    try editRemotes(local: local) { remotes in
+      guard remotes.contains(where: { $0.name == name }) else {
+        throw RemoteError.unknownRemote(name, known: remotes.map(\.name))
+      }
+      remotes.removeAll { $0.name == name }
+    }
+  }
+
+  public func setDefaultRemote(_ name: String, local: Bool) throws {
+    try editRemotes(local: local) { remotes in
+      guard remotes.contains(where: { $0.name == name }) else {
+        throw RemoteError.unknownRemote(name, known: remotes.map(\.name))
+      }
+      for index in remotes.indices { remotes[index].isDefault = remotes[index].name == name }
+    }
+  }
+
+  /// Applies `edit` to the remotes of one configuration file and writes it back, after
+  /// checking that the result still loads.
+  private func editRemotes(local: Bool, _ edit: (inout [RemoteSpec]) throws -> Void) throws {
+    let lock = try self.lock()
+    defer { withExtendedLifetime(lock) {} }
+    let name = local ? "config.local.yaml" : "config.yaml"
+    let path = metadataDirectory + "/" + name
+    let text = try FileSystem.readTextIfPresent(path) ?? ""
+    var current = WorkspaceConfiguration()
+    try current.apply(text, path: ".mlx/" + name)
+    var remotes = current.remotes
+    try edit(&remotes)
+    let updated = RemotesBlock.replacing(in: text, with: remotes)
+    var check = WorkspaceConfiguration()
+    try check.apply(updated, path: ".mlx/" + name)
+    try FileSystem.write(
+      Array(updated.utf8), atomicallyTo: path, temporaryDirectory: temporaryDirectory)
+  }
+
+  /// A remote ready to use: its settings, its storage, and its catalog's cache folder.
+  struct OpenRemote {
+    var spec: RemoteSpec
+    var storage: RemoteStorage
+    var cacheFolder: String
+
+    func catalog() throws -> RemoteCatalog {
+      try RemoteCatalog.load(from: storage, remoteName: spec.name, cacheFolder: cacheFolder)
+    }
+  }
+
+  /// The remote named `name`, or the default one.
+  func openRemote(_ name: String?) throws -> OpenRemote {
+    let spec: RemoteSpec
+    if let name {
+      guard let named = remotes.first(where: { $0.name == name }) else {
+        throw RemoteError.unknownRemote(name, known: remotes.map(\.name))
+      }
+      spec = named
+    } else {
+      guard
+        let chosen = remotes.first(where: \.isDefault) ?? (remotes.count == 1 ? remotes[0] : nil)
+      else { throw RemoteError.noDefaultRemote }
+      spec = chosen
+    }
+    let location = try spec.location()
+    let storage: RemoteStorage
+    switch location {
+    case .directory(let path): storage = try DirectoryRemote(root: path)
+    }
+    return OpenRemote(
+      spec: spec, storage: storage,
+      cacheFolder: RemoteLayout.cacheFolder(for: location, in: try store()))
+  }
+}

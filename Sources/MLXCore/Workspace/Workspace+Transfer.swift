@@ -1,0 +1,113 @@
+/// What `mlx push` or `mlx fetch` did.
+public struct TransferReport: Codable, Sendable {
+  public var remote: String
+  /// Tracked artifacts whose content was considered.
+  public var artifacts: Int
+  public var totals: TransferTotals
+}
+
+/// What `mlx pull` did: the fetch, then the checkout.
+public struct PullReport: Codable, Sendable {
+  public var fetch: TransferReport
+  public var checkout: CheckoutReport
+}
+
+/// What `mlx status --remote` found: the artifacts whose content the remote lacks.
+public struct RemoteStatusReport: Codable, Sendable {
+  public struct Missing: Codable, Sendable, Equatable {
+    public var path: String
+    public var digest: ObjectID
+  }
+
+  public var remote: String
+  public var revision: String?
+  public var artifacts: Int
+  public var missing: [Missing]
+}
+
+/// `mlx push`, `fetch`, `pull` and `status --remote`: content between the store and a remote.
+extension Workspace {
+  public func push(
+    _ paths: [String], remote name: String?, revision: String?, progress: ProgressReporter
+  ) throws -> TransferReport {
+    let remote = try openRemote(name)
+    let roots = try contentRoots(paths, revision: revision)
+    let store = try self.store()
+    let catalog = try remote.catalog()
+    let closure = try ObjectClosure(roots.map { $0.root }, in: store)
+    let lacking = closure.absent.filter { !catalog.contains($0) }
+    guard lacking.isEmpty else {
+      throw RemoteError.missingObjects(remote: remote.spec.name, ids: lacking)
+    }
+    let pusher = RemotePusher(
+      store: store, storage: remote.storage, remoteName: remote.spec.name,
+      cacheFolder: remote.cacheFolder)
+    var totals = try pusher.push(closure.objects, catalog: catalog, progress: progress)
+    totals.alreadyPresent += closure.absent.count
+    return TransferReport(remote: remote.spec.name, artifacts: roots.count, totals: totals)
+  }
+
+  public func fetch(
+    _ paths: [String], remote name: String?, revision: String?, progress: ProgressReporter
+  ) throws -> TransferReport {
+    let remote = try openRemote(name)
+    let roots = try contentRoots(paths, revision: revision)
+    let fetcher = RemoteFetcher(
+      store: try store(), storage: remote.storage, remoteName: remote.spec.name)
+    let totals = try fetcher.fetch(
+      roots.map { $0.root }, catalog: try remote.catalog(), progress: progress)
+    return TransferReport(remote: remote.spec.name, artifacts: roots.count, totals: totals)
+  }
+
+  /// Fetches what the work tree's pointers need, then checks those paths out.
+  public func pull(
+    _ paths: [String], remote name: String?, force: Bool, progress: ProgressReporter
+  ) throws -> PullReport {
+    let fetched = try fetch(paths, remote: name, revision: nil, progress: progress)
+    let checkedOut = try checkout(paths, force: force, progress: progress)
+    return PullReport(fetch: fetched, checkout: checkedOut)
+  }
+
+  /// The artifacts whose content the remote lacks, from its listing and indexes only: a
+  /// remote holds an object only with everything it refers to, so the pointers' own digests
+  /// tell, and no data is read.
+  public func remoteStatus(_ paths: [String], remote name: String?, revision: String?) throws
+    -> RemoteStatusReport
+  {
+    let remote = try openRemote(name)
+    let roots = try contentRoots(paths, revision: revision)
+    let catalog = try remote.catalog()
+    let missing = roots.filter { !catalog.contains($0.root.digest) }.map {
+      RemoteStatusReport.Missing(path: $0.path, digest: $0.root.digest)
+    }
+    return RemoteStatusReport(
+      remote: remote.spec.name, revision: revision, artifacts: roots.count, missing: missing)
+  }
+
+  /// The content the pointers name: in `revision`'s tree, or in the work tree; limited to
+  /// `paths` when some are given.
+  func contentRoots(_ paths: [String], revision: String?) throws
+    -> [(path: String, root: ObjectClosure.Root)]
+  {
+    guard let revision else {
+      return try artifacts(named: paths).map {
+        (
+          $0.path,
+          ObjectClosure.Root(digest: $0.pointer.digest, isDirectory: $0.pointer.isDirectory)
+        )
+      }
+    }
+    let wanted = try paths.map { try repositoryPath(for: $0) }
+    var roots: [(path: String, root: ObjectClosure.Root)] = []
+    for (pointerPath, bytes) in try repository.blobs(at: revision, withSuffix: PointerFile.suffix) {
+      let path = String(pointerPath.dropLast(PointerFile.suffix.count))
+      guard wanted.isEmpty || wanted.contains(where: { path == $0 || path.hasPrefix($0 + "/") })
+      else { continue }
+      let pointer = try PointerFile(
+        parsing: String(decoding: bytes, as: UTF8.self), pointerPath: "\(revision):\(pointerPath)")
+      roots.append(
+        (path, ObjectClosure.Root(digest: pointer.digest, isDirectory: pointer.isDirectory)))
+    }
+    return roots
+  }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import MLXCore
+
+/// Options push, fetch and pull share.
+struct TransferOptions: ParsableArguments {
+  @Option(name: [.short, .long], help: "The remote to use (default: the default remote).")
+  var remote: String?
+
+  @Argument(help: "Tracked paths (default: all).", completion: .file())
+  var paths: [String] = []
+
+  /// The remote's name; nil for the default (`--remote` given alone arrives as "").
+  var remoteName: String? { remote.flatMap { $0.isEmpty ? nil : $0 } }
+}
+
+extension MLXCommand {
+  struct Push: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Upload the content the pointers need to a remote.",
+      discussion: """
+        Sends what the remote lacks as one new pack, every object checked against its id \
+        first. The upload becomes visible only once whole (pack, then index, then a marker), \
+        so a push killed half-way leaves nothing a reader counts; run it again to send what \
+        is still missing. With --rev, the pointers of that commit instead of the work tree's.
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var progress: ProgressOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var transfer: TransferOptions
+    @Option(help: "Push the content of the pointers at this revision.")
+    var rev: String?
+
+    func run() throws {
+      let workspace = try Workspace.open(at: global.repository)
+      let report = try workspace.push(
+        transfer.paths, remote: transfer.remoteName, revision: rev, progress: progress.reporter)
+      if output.json { return try Output.json(report) }
+      print(
+        "Pushed \(report.totals.objects) objects (\(ByteCount.format(report.totals.bytes))) to "
+          + "\(report.remote); \(report.totals.alreadyPresent) were there already")
+    }
+  }
+
+  struct Fetch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Download the content the pointers need from a remote into the store.",
+      discussion: """
+        Every downloaded object is checked against its id, and every chunked file against \
+        its digest, before it enters the store. The work tree is not touched: `mlx pull` \
+        fetches and checks out.
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var progress: ProgressOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var transfer: TransferOptions
+    @Option(help: "Fetch the content of the pointers at this revision.")
+    var rev: String?
+
+    func run() throws {
+      let workspace = try Workspace.open(at: global.repository)
+      let report = try workspace.fetch(
+        transfer.paths, remote: transfer.remoteName, revision: rev, progress: progress.reporter)
+      if output.json { return try Output.json(report) }
+      print(
+        "Fetched \(report.totals.objects) objects (\(ByteCount.format(report.totals.bytes))) "
+          + "from \(report.remote)")
+    }
+  }
+
+  struct Pull: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Fetch the content the work tree's pointers need, then check it out.",
+      discussion: "Exits 1 if anything could not be checked out, as `mlx checkout` does.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var progress: ProgressOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var transfer: TransferOptions
+    @Flag(help: "Overwrite local changes.")
+    var force = false
+
+    func run() throws {
+      let workspace = try Workspace.open(at: global.repository)
+      let report = try workspace.pull(
+        transfer.paths, remote: transfer.remoteName, force: force, progress: progress.reporter)
+      if output.json {
+        try Output.json(report)
+      } else {
+        print(
+          "Fetched \(report.fetch.totals.objects) objects "
+            + "(\(ByteCount.format(report.fetch.totals.bytes))) from \(report.fetch.remote)")
+        for path in report.checkout.restored { print("Restored \(workspace.display(path))") }
+        for problem in report.checkout.refused {
+          StandardError.write(
+            "mlx: not restoring \(workspace.display(problem.path)): \(problem.reason); "
+              + "`mlx add` keeps the changes; --force discards them\n")
+        }
+        for problem in report.checkout.failed {
+          StandardError.write(
+            "mlx: cannot restore \(workspace.display(problem.path)): \(problem.reason)\n")
+        }
+      }
+      if !report.checkout.succeeded { throw ExitCode.failure }
+    }
+  }
+}

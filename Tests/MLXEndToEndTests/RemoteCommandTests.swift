@@ -1,0 +1,281 @@
+import Foundation
+import MLXTestSupport
+import Testing
+
+/// `mlx remote`, `push`, `fetch`, `pull` and `status --remote` with a directory remote.
+@Suite struct RemoteCommandTests {
+  /// A repository tracking a large file, a small file and a directory, committed, with a
+  /// default directory remote that exists and is empty.
+  private func project() throws -> (repo: TestRepository, remote: TemporaryDirectory) {
+    let repo = try TestRepository()
+    let remote = try TemporaryDirectory()
+    try repo.mlx("init")
+    try repo.write(pseudoRandomBytes(count: 3 << 20, seed: 41), to: "data/big.bin")
+    try repo.write("id,label\n1,a\n", to: "data/small.csv")
+    try repo.write("x", to: "images/a.txt")
+    try repo.write("y", to: "images/deeper/b.txt")
+    try repo.mlx("add", "data/big.bin", "data/small.csv", "images")
+    let added = try repo.mlx("remote", "add", "--default", "shared", remote.path)
+    #expect(added.succeeded, "\(added)")
+    try repo.commitAll("track data")
+    return (repo, remote)
+  }
+
+  @Test func remotesAreKeptInTheConfigurationWithItsComments() throws {
+    let repo = try TestRepository()
+    defer { repo.remove() }
+    try repo.mlx("init")
+    let before = try repo.read(".mlx/config.yaml")
+    #expect(try repo.mlx("remote", "add", "one", "/srv/one").succeeded)
+    #expect(try repo.mlx("remote", "add", "--default", "two", "file:///srv/two").succeeded)
+    let config = try repo.read(".mlx/config.yaml")
+    #expect(config.hasPrefix(before))
+    #expect(
+      config.hasSuffix(
+        "remotes:\n  one:\n    url: /srv/one\n  two:\n    url: file:///srv/two\n    default: true\n"
+      ))
+
+    #expect(try repo.mlx("remote", "default", "one").succeeded)
+    #expect(try repo.mlx("remote", "modify", "two", "/srv/elsewhere").succeeded)
+    let listed = try repo.mlx("remote", "list", "--json")
+    #expect(listed.stdout.contains("\"url\" : \"/srv/elsewhere\""))
+    let lines = try repo.mlx("remote", "list").stdout.split(separator: "\n")
+    #expect(lines.count == 2)
+    #expect(lines[0].hasPrefix("one ") && lines[0].hasSuffix("(default)"))
+    #expect(lines[1].hasPrefix("two ") && lines[1].hasSuffix("/srv/elsewhere"))
+
+    #expect(try repo.mlx("remote", "remove", "two").succeeded)
+    #expect(try repo.mlx("remote", "remove", "one").succeeded)
+    #expect(try repo.read(".mlx/config.yaml") == before)
+
+    #expect(try repo.mlx("remote", "add", "--local", "mine", "/srv/mine").succeeded)
+    #expect(try repo.read(".mlx/config.local.yaml").contains("mine:"))
+    #expect(try repo.read(".mlx/config.yaml") == before)
+  }
+
+  @Test(arguments: [
+    ("bad name", "/srv/x", "not a usable remote name"),
+    ("ok", "relative/path", "not an absolute path"),
+    ("ok", "s3://bucket/prefix", "is an S3 bucket"),
+    ("ok", "ftp://host/x", "scheme mlx does not know"),
+  ])
+  func badRemotesAreRefused(name: String, url: String, message: String) throws {
+    let repo = try TestRepository()
+    defer { repo.remove() }
+    try repo.mlx("init")
+    let result = try repo.mlx("remote", "add", name, url)
+    #expect(result.status != 0)
+    #expect(result.errorLines.count == 1)
+    #expect(result.stderr.contains(message), "\(result)")
+  }
+
+  @Test func pushThenPullIntoAFreshClone() throws {
+    let (repo, remote) = try project()
+    defer {
+      repo.remove()
+      remote.remove()
+    }
+    let before = try repo.mlx("status", "--remote")
+    #expect(before.status == 1)
+    #expect(before.stdout.contains("missing on shared: data/big.bin"))
+    #expect(before.stdout.contains("0 of 3 tracked artifacts are on remote shared"))
+
+    let pushed = try repo.mlx("push", "--json")
+    #expect(pushed.succeeded, "\(pushed)")
+    let totals = try #require(try pushed.json()["totals"] as? [String: Any])
+    #expect((totals["objects"] as? Int ?? 0) > 5)
+    let again = try repo.mlx("push", "--json")
+    #expect((try again.json()["totals"] as? [String: Any])?["objects"] as? Int == 0)
+    let after = try repo.mlx("status", "--remote", "shared")
+    #expect(after.succeeded, "\(after)")
+    #expect(after.stdout.contains("3 of 3 tracked artifacts are on remote shared"))
+
+    let clone = try TestRepository(cloning: repo)
+    defer { clone.remove() }
+    #expect(try clone.mlx("status", "--remote").succeeded)
+    let pulled = try clone.mlx("pull")
+    #expect(pulled.succeeded, "\(pulled)")
+    for path in ["data/big.bin", "data/small.csv", "images/a.txt", "images/deeper/b.txt"] {
+      #expect(try clone.sha256sum(path) == (try repo.sha256sum(path)))
+    }
+    #expect(try clone.mlx("verify").succeeded)
+    let nothing = try clone.mlx("fetch", "--json")
+    #expect((try nothing.json()["totals"] as? [String: Any])?["objects"] as? Int == 0)
+  }
+
+  /// A pack fetched for one file may hold a chunked file whose other chunks are in a pack
+  /// this fetch did not need: that file stays out of the store until it can be checked.
+  @Test func onlyCheckedFilesEnterTheStore() throws {
+    let (repo, remote) = try project()
+    defer {
+      repo.remove()
+      remote.remove()
+    }
+    #expect(try repo.mlx("push").succeeded)
+    // Change the end of the large file and the small file; push both as a second pack.
+    var big = pseudoRandomBytes(count: 3 << 20, seed: 41)
+    big.append(pseudoRandomBytes(count: 1 << 20, seed: 43))
+    try repo.write(big, to: "data/big.bin")
+    try repo.write("id,label\n1,b\n", to: "data/small.csv")
+    try repo.mlx("add", "data/big.bin", "data/small.csv")
+    try repo.commitAll("second version")
+    #expect(try repo.mlx("push").succeeded)
+
+    let clone = try TestRepository(cloning: repo)
+    defer { clone.remove() }
+    #expect(try clone.mlx("pull", "data/small.csv").succeeded)
+    #expect(try clone.read("data/small.csv") == "id,label\n1,b\n")
+    // What is there is sound; the large file's recipe waits for its chunks.
+    let partial = try clone.mlx("verify")
+    #expect(partial.stdout.contains("0 corrupt, 2 missing"), "\(partial)")
+    #expect(partial.stdout.contains("needed by data/big.bin.mlx"), "\(partial)")
+    let status = try clone.mlx("status", "--json", "data/big.bin")
+    #expect(status.stdout.contains("\"cached\" : false"), "\(status)")
+
+    #expect(try clone.mlx("pull", "data/big.bin").succeeded)
+    #expect(try clone.sha256sum("data/big.bin") == (try repo.sha256sum("data/big.bin")))
+    #expect(try clone.mlx("verify").succeeded)
+  }
+
+  @Test func anOlderRevisionCanBePushedAndChecked() throws {
+    let (repo, remote) = try project()
+    defer {
+      repo.remove()
+      remote.remove()
+    }
+    try repo.write("id,label\n1,a\n2,b\n", to: "data/small.csv")
+    try repo.mlx("add", "data/small.csv")
+    try repo.commitAll("more rows")
+    #expect(try repo.mlx("push", "--rev", "HEAD~1").succeeded)
+    #expect(try repo.mlx("status", "--remote", "--rev", "HEAD~1").succeeded)
+    let head = try repo.mlx("status", "--remote", "--rev", "HEAD")
+    #expect(head.status == 1)
+    #expect(head.stdout.contains("missing on shared: data/small.csv"))
+  }
+
+  @Test func aDamagedRemotePackIsRefusedAndNothingEntersTheStore() throws {
+    let (repo, remote) = try project()
+    defer {
+      repo.remove()
+      remote.remove()
+    }
+    #expect(try repo.mlx("push").succeeded)
+    let packs = try FileManager.default.contentsOfDirectory(atPath: remote.path + "/packs")
+    let pack = try #require(packs.first { $0.hasSuffix(".pack") })
+    let packPath = remote.path + "/packs/" + pack
+    chmod(packPath, 0o644)
+    let handle = try FileHandle(forUpdating: URL(fileURLWithPath: packPath))
+    try handle.seek(toOffset: 1000)
+    let byte = try #require(try handle.read(upToCount: 1)?.first)
+    try handle.seek(toOffset: 1000)
+    try handle.write(contentsOf: Data([byte ^ 0x01]))
+    try handle.close()
+
+    let clone = try TestRepository(cloning: repo)
+    defer { clone.remove() }
+    let pulled = try clone.mlx("pull")
+    #expect(pulled.status == 1)
+    #expect(pulled.errorLines.count == 1)
+    #expect(pulled.stderr.contains("remote shared: packs/\(pack) is damaged"), "\(pulled)")
+    #expect(!clone.exists("data/big.bin"))
+    let stored =
+      (try? FileManager.default.contentsOfDirectory(
+        atPath: clone.directory(".mlx/cache/packs"))) ?? []
+    #expect(stored.isEmpty, "\(stored)")
+    let leftovers =
+      (try? FileManager.default.contentsOfDirectory(
+        atPath: clone.directory(".mlx/cache/tmp"))) ?? []
+    #expect(leftovers.isEmpty, "\(leftovers)")
+  }
+
+  @Test func aPushWithoutItsMarkerCountsForNothingAndIsSentAgain() throws {
+    let (repo, remote) = try project()
+    defer {
+      repo.remove()
+      remote.remove()
+    }
+    #expect(try repo.mlx("push").succeeded)
+    // As a push killed after its pack and index, before its marker.
+    let packs = try FileManager.default.contentsOfDirectory(atPath: remote.path + "/packs")
+    for name in packs where name.hasSuffix(".ready") {
+      try FileManager.default.removeItem(atPath: remote.path + "/packs/" + name)
+    }
+    try repo.run("rm", "-rf", ".mlx/cache/remotes")
+    #expect(try repo.mlx("status", "--remote").status == 1)
+    let clone = try TestRepository(cloning: repo)
+    defer { clone.remove() }
+    let failed = try clone.mlx("pull")
+    #expect(failed.status == 1)
+    #expect(failed.stderr.contains("in neither the cache nor remote shared"), "\(failed)")
+
+    #expect(try repo.mlx("push").succeeded)
+    #expect(try repo.mlx("status", "--remote").succeeded)
+    #expect(try clone.mlx("pull").succeeded)
+    #expect(try clone.sha256sum("data/big.bin") == (try repo.sha256sum("data/big.bin")))
+  }
+
+  @Test func killedPushIsCompletedByRunningItAgain() throws {
+    let (repo, remote) = try project()
+    defer {
+      repo.remove()
+      remote.remove()
+    }
+    try repo.write(pseudoRandomBytes(count: 40 << 20, seed: 42), to: "model.bin")
+    try repo.mlx("add", "model.bin")
+    try repo.commitAll("model")
+    for delay in [2_000, 30_000, 120_000] {
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: TestRepository.mlxExecutable)
+      process.arguments = ["push"]
+      process.currentDirectoryURL = repo.directory.url
+      process.environment = ProcessRunner.hermeticEnvironment()
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      usleep(useconds_t(delay))
+      kill(process.processIdentifier, SIGKILL)
+      process.waitUntilExit()
+    }
+    #expect(try repo.mlx("push").succeeded)
+    #expect(try repo.mlx("status", "--remote").succeeded)
+    let clone = try TestRepository(cloning: repo)
+    defer { clone.remove() }
+    #expect(try clone.mlx("pull").succeeded)
+    #expect(try clone.sha256sum("model.bin") == (try repo.sha256sum("model.bin")))
+    let leftovers = try FileManager.default.contentsOfDirectory(
+      atPath: repo.directory(".mlx/cache/tmp")
+    )
+    .filter { !$0.isEmpty }
+    // Temporary files of killed pushes go at the next open of the store.
+    #expect(leftovers.isEmpty, "\(leftovers)")
+  }
+
+  @Test func unusableRemotesAreClearErrors() throws {
+    let (repo, remote) = try project()
+    defer { repo.remove() }
+    remote.remove()
+    let gone = try repo.mlx("push")
+    #expect(gone.status == 1)
+    #expect(gone.errorLines.count == 1)
+    #expect(gone.stderr.contains("does not exist; create the directory first"), "\(gone)")
+    let unknown = try repo.mlx("push", "-r", "nowhere")
+    #expect(unknown.stderr.contains("no remote named 'nowhere' (known: shared)"))
+    try repo.mlx("remote", "remove", "shared")
+    let none = try repo.mlx("fetch")
+    #expect(none.stderr.contains("no default remote"), "\(none)")
+  }
+
+  @Test func pushRefusesContentNoOneHas() throws {
+    let (repo, remote) = try project()
+    defer {
+      repo.remove()
+      remote.remove()
+    }
+    try repo.run("rm", "-rf", ".mlx/cache")
+    let result = try repo.mlx("push")
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("in neither the cache nor remote shared"), "\(result)")
+    let listing = (try? FileManager.default.contentsOfDirectory(atPath: remote.path)) ?? []
+    #expect(!listing.contains("packs"), "\(listing)")
+  }
+}

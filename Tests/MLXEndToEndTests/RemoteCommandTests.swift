@@ -279,3 +279,114 @@ import Testing
     #expect(!listing.contains("packs"), "\(listing)")
   }
 }
+
+/// A hostile or damaged remote: mlx reads no special file, no more than a marker states, and
+/// counts no pack whose files are not all there.
+@Suite struct HostileRemoteTests {
+  private func pushed() throws -> (repo: TestRepository, remote: TemporaryDirectory, pack: String) {
+    let repo = try TestRepository()
+    let remote = try TemporaryDirectory()
+    try repo.mlx("init")
+    try repo.write(pseudoRandomBytes(count: 2 << 20, seed: 51), to: "big.bin")
+    try repo.mlx("add", "big.bin")
+    try repo.mlx("remote", "add", "--default", "shared", remote.path)
+    try repo.commitAll("track")
+    #expect(try repo.mlx("push").succeeded)
+    let names = try FileManager.default.contentsOfDirectory(atPath: remote.path + "/packs")
+    let pack = try #require(names.first { $0.hasSuffix(".pack") }).dropLast(5)
+    return (repo, remote, remote.path + "/packs/" + pack)
+  }
+
+  @Test func aPackThatIsADeviceIsNotReadWithoutEnd() throws {
+    let (repo, remote, pack) = try pushed()
+    defer {
+      repo.remove()
+      remote.remove()
+    }
+    try FileManager.default.removeItem(atPath: pack + ".pack")
+    try FileManager.default.createSymbolicLink(
+      atPath: pack + ".pack", withDestinationPath: "/dev/zero")
+    let clone = try TestRepository(cloning: repo)
+    defer { clone.remove() }
+    // Not a regular file: the pack does not count, so the content is missing.
+    let status = try clone.mlx("status", "--remote")
+    #expect(status.status == 1)
+    let pulled = try clone.mlx("pull")
+    #expect(pulled.status == 1)
+    #expect(pulled.errorLines.count == 1, "\(pulled)")
+    let leftovers =
+      (try? FileManager.default.contentsOfDirectory(
+        atPath: clone.directory(".mlx/cache/tmp"))) ?? []
+    #expect(leftovers.isEmpty, "\(leftovers)")
+  }
+
+  @Test func anIndexThatIsAFIFODoesNotHang() throws {
+    let (repo, remote, pack) = try pushed()
+    defer {
+      repo.remove()
+      remote.remove()
+    }
+    try FileManager.default.removeItem(atPath: pack + ".idx")
+    #expect(mkfifo(pack + ".idx", 0o644) == 0)
+    let clone = try TestRepository(cloning: repo)
+    defer { clone.remove() }
+    let status = try clone.mlx("status", "--remote")
+    #expect(status.status == 1, "\(status)")
+    #expect(status.stdout.contains("missing on shared: big.bin"))
+  }
+
+  @Test func aMarkerWithoutItsPackOrIndexDoesNotCount() throws {
+    let (repo, remote, pack) = try pushed()
+    defer {
+      repo.remove()
+      remote.remove()
+    }
+    try FileManager.default.moveItem(atPath: pack + ".pack", toPath: remote.path + "/aside")
+    #expect(try repo.mlx("status", "--remote").status == 1)
+    try FileManager.default.moveItem(atPath: remote.path + "/aside", toPath: pack + ".pack")
+    #expect(try repo.mlx("status", "--remote").succeeded)
+    try FileManager.default.removeItem(atPath: pack + ".idx")
+    try repo.run("rm", "-rf", ".mlx/cache/remotes")
+    let result = try repo.mlx("status", "--remote")
+    #expect(result.status == 1)
+    #expect(result.stderr.isEmpty, "\(result)")
+    // Pushing again makes a complete pack.
+    #expect(try repo.mlx("push").succeeded)
+    #expect(try repo.mlx("status", "--remote").succeeded)
+  }
+
+  @Test func remotesInsideTheRepositoryAreRefusedAndLinksAreFollowed() throws {
+    let (repo, remote, _) = try pushed()
+    defer {
+      repo.remove()
+      remote.remove()
+    }
+    for inside in [".mlx/cache", ".git", "."] {
+      try repo.mlx("remote", "add", "inside", repo.directory(inside))
+      let result = try repo.mlx("push", "-r", "inside")
+      #expect(result.status == 1)
+      #expect(result.stderr.contains("is inside this repository"), "\(result)")
+      try repo.mlx("remote", "remove", "inside")
+    }
+    let link = try TemporaryDirectory()
+    defer { link.remove() }
+    try FileManager.default.createSymbolicLink(
+      atPath: link.path + "/share", withDestinationPath: remote.path)
+    try repo.mlx("remote", "add", "linked", link.path + "/share")
+    let status = try repo.mlx("status", "--remote", "linked")
+    #expect(status.succeeded, "\(status)")
+  }
+
+  @Test func pathsNamedWithRevMustBeTrackedThere() throws {
+    let (repo, remote, _) = try pushed()
+    defer {
+      repo.remove()
+      remote.remove()
+    }
+    for command in [["status", "--remote"], ["push"], ["fetch"]] {
+      let result = try repo.mlx(command + ["--rev", "HEAD", "nosuch"])
+      #expect(result.status == 1)
+      #expect(result.stderr.contains("nosuch is not tracked by mlx at HEAD"), "\(result)")
+    }
+  }
+}

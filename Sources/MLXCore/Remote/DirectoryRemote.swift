@@ -15,6 +15,8 @@ struct DirectoryRemote: RemoteStorage {
   var displayName: String { root }
 
   init(root: String) throws {
+    // A share is often reached through a symbolic link; use the directory it names.
+    let root = FileSystem.realPath(root) ?? root
     guard let status = try FileStatus.of(root) else {
       throw RemoteError.unreachable(root, reason: "does not exist; create the directory first")
     }
@@ -38,12 +40,46 @@ struct DirectoryRemote: RemoteStorage {
     }
   }
 
-  func read(_ key: String) throws -> [UInt8] {
-    try FileSystem.read(path(key))
+  func read(_ key: String, maximumLength: Int) throws -> [UInt8] {
+    let (descriptor, size) = try openRegularFile(key)
+    defer { close(descriptor) }
+    guard size <= Int64(maximumLength) else {
+      throw RemoteError.unreachable(
+        path(key), reason: "holds \(size) bytes, more than the \(maximumLength) it may")
+    }
+    var bytes = [UInt8](repeating: 0, count: Int(size))
+    let count = try bytes.withUnsafeMutableBytes {
+      try FileSystem.readFully(descriptor, into: $0, at: 0, path: path(key))
+    }
+    bytes.removeSubrange(count...)
+    return bytes
   }
 
-  func download(_ key: String, to destination: String) throws {
-    try FileSystem.copyFile(from: path(key), to: destination, durable: false)
+  func download(_ key: String, length: UInt64, to destination: String) throws {
+    let (descriptor, size) = try openRegularFile(key)
+    defer { close(descriptor) }
+    guard size == Int64(length) else {
+      throw RemoteError.unreachable(
+        path(key), reason: "holds \(size) bytes where its marker says \(length)")
+    }
+    try FileSystem.copy(from: descriptor, length: size, source: path(key), to: destination)
+  }
+
+  /// Opens a key's file for reading, refusing anything but a regular file (a FIFO would
+  /// block, a device never end); symbolic links are followed.
+  private func openRegularFile(_ key: String) throws -> (Int32, Int64) {
+    let descriptor = open(path(key), O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    guard descriptor >= 0 else { throw SystemError.last("open", path: path(key)) }
+    do {
+      let status = try FileStatus.of(descriptor: descriptor, path: path(key))
+      guard status.kind == .regular else {
+        throw RemoteError.unreachable(path(key), reason: "is not a regular file")
+      }
+      return (descriptor, status.size)
+    } catch {
+      close(descriptor)
+      throw error
+    }
   }
 
   func upload(file source: String, to key: String) throws {

@@ -21,12 +21,20 @@ struct RemoteCatalog {
     from storage: RemoteStorage, remoteName: String, cacheFolder: String
   ) throws -> RemoteCatalog {
     let keys = try storage.list(prefix: RemoteLayout.packFolder)
+    var sizes: [String: Int64] = [:]
+    for (key, size) in keys { sizes[key] = size }
     let names = keys.compactMap { RemoteLayout.packName(of: $0.key, extension: "ready") }
     try FileSystem.createDirectories(cacheFolder)
     var packs: [Pack] = []
     for name in names.sorted() {
-      packs.append(
-        try loadPack(name, from: storage, remoteName: remoteName, cacheFolder: cacheFolder))
+      // A marker without its index or pack (a share that syncs files out of order, a pack
+      // deleted by hand) does not count: its objects are not there to fetch.
+      guard sizes[RemoteLayout.indexKey(name)] != nil,
+        let packSize = sizes[RemoteLayout.packKey(name)]
+      else { continue }
+      let pack = try loadPack(name, from: storage, remoteName: remoteName, cacheFolder: cacheFolder)
+      guard UInt64(max(0, packSize)) == pack.marker.packLength else { continue }
+      packs.append(pack)
     }
     return RemoteCatalog(packs: packs, keys: keys)
   }
@@ -45,12 +53,15 @@ struct RemoteCatalog {
       return Pack(name: name, marker: marker, index: index)
     }
     let markerKey = RemoteLayout.markerKey(name)
-    guard let marker = RemoteLayout.Marker(decoding: try storage.read(markerKey)) else {
+    guard
+      let marker = RemoteLayout.Marker(
+        decoding: try storage.read(markerKey, maximumLength: RemoteLayout.markerLength))
+    else {
       throw RemoteError.damaged(
         remote: remoteName, key: markerKey, reason: "not an mlx completion marker")
     }
     let indexKey = RemoteLayout.indexKey(name)
-    let indexBytes = try storage.read(indexKey)
+    let indexBytes = try storage.read(indexKey, maximumLength: RemoteLayout.largestIndex)
     guard ObjectID(hashing: indexBytes) == marker.indexDigest else {
       throw RemoteError.damaged(
         remote: remoteName, key: indexKey, reason: "it is not the index its marker names")

@@ -33,13 +33,28 @@ public enum RemoteError: Error, CustomStringConvertible, Equatable, Sendable {
     case .unreachable(let location, let reason):
       return "remote \(location) \(reason)"
     case .damaged(let remote, let key, let reason):
-      return "remote \(remote): \(key) is damaged (\(reason)); push again from a clone that "
-        + "has the data"
+      return "remote \(remote): \(key) is damaged (\(reason)); remove that pack's .pack, .idx "
+        + "and .ready from the remote, then push again from a clone that has the data"
     case .missingObjects(let remote, let ids):
       let shown = ids.prefix(3).map { "sha256:\($0.hex)" }.joined(separator: ", ")
       let more = ids.count > 3 ? " and \(ids.count - 3) more" : ""
       return "\(ids.count) object\(ids.count == 1 ? " is" : "s are") in neither the cache nor "
         + "remote \(remote) (\(shown)\(more)); push them from a clone that has the data"
+    }
+  }
+}
+
+extension ObjectStoreError {
+  /// What is wrong with an object, without the advice for a local store: for messages about
+  /// a remote's pack, whose objects a user does not add again.
+  var problem: String {
+    switch self {
+    case .missing(let id): "object \(id) is missing"
+    case .corrupt(let id, _, let reason): "object \(id): \(reason)"
+    case .corruptIndex(_, let reason): "index: \(reason)"
+    case .malformedRecipe(let id): "object \(id) is a malformed chunk list"
+    case .sizeMismatch(let id, _, let recorded, let actual):
+      "object \(id) records \(recorded) bytes and has \(actual)"
     }
   }
 }

@@ -66,7 +66,8 @@ struct RemoteFetcher {
     let indexPath = TemporaryFiles.path(in: store.temporaryDirectory, beside: localName)
     progress.begin("Fetching \(pack.name)", total: Int64(pack.marker.packLength), unit: .bytes)
     defer { progress.finish() }
-    try storage.download(RemoteLayout.packKey(pack.name), to: packPath)
+    try storage.download(
+      RemoteLayout.packKey(pack.name), length: pack.marker.packLength, to: packPath)
     progress.advance(by: Int64(pack.marker.packLength))
     let size = try FileStatus.of(packPath)?.size ?? -1
     guard size == Int64(pack.marker.packLength) else {
@@ -75,7 +76,8 @@ struct RemoteFetcher {
         remote: remoteName, key: RemoteLayout.packKey(pack.name),
         reason: "\(size) bytes where its marker says \(pack.marker.packLength)")
     }
-    let indexBytes = try storage.read(RemoteLayout.indexKey(pack.name))
+    let indexBytes = try storage.read(
+      RemoteLayout.indexKey(pack.name), maximumLength: RemoteLayout.largestIndex)
     guard ObjectID(hashing: indexBytes) == pack.marker.indexDigest else {
       unlink(packPath)
       throw RemoteError.damaged(
@@ -100,7 +102,7 @@ struct RemoteFetcher {
       results.record(position) {
         let entry = entries[position]
         // No object mlx writes comes near this; a larger claim would only exhaust memory.
-        guard entry.contentLength <= 1 << 30 else {
+        guard entry.contentLength <= 256 << 20, entry.storedLength <= 256 << 20 else {
           throw RemoteError.damaged(
             remote: remoteName, key: key,
             reason: "an entry claims \(entry.contentLength) bytes for one object")
@@ -108,7 +110,7 @@ struct RemoteFetcher {
         do {
           try store.check(entry, pack: name)
         } catch let error as ObjectStoreError {
-          throw RemoteError.damaged(remote: remoteName, key: key, reason: error.description)
+          throw RemoteError.damaged(remote: remoteName, key: key, reason: error.problem)
         }
         return true
       }
@@ -137,7 +139,7 @@ struct RemoteFetcher {
           } catch let error as ObjectStoreError {
             throw RemoteError.damaged(
               remote: remoteName, key: RemoteLayout.packKey(remotePack),
-              reason: error.description)
+              reason: error.problem)
           }
         }
         entries.append(entry)

@@ -8,6 +8,8 @@
 enum RemoteLayout {
   static let packFolder = "packs/"
   static let markerLength = 80
+  /// The largest index mlx reads: 4 million objects.
+  static let largestIndex = 256 << 20
 
   static func packKey(_ name: String) -> String { packFolder + name + ".pack" }
   static func indexKey(_ name: String) -> String { packFolder + name + ".idx" }

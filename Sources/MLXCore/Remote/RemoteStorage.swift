@@ -5,10 +5,11 @@ protocol RemoteStorage: Sendable {
   var displayName: String { get }
   /// The keys directly under `prefix` (which ends in `/`), with their sizes in bytes.
   func list(prefix: String) throws -> [(key: String, size: Int64)]
-  /// A small object's bytes.
-  func read(_ key: String) throws -> [UInt8]
-  /// Copies the object at `key` into the new local file `path`.
-  func download(_ key: String, to path: String) throws
+  /// A small object's bytes; an error when it holds more than `maximumLength`.
+  func read(_ key: String, maximumLength: Int) throws -> [UInt8]
+  /// Copies the object at `key`, which must hold exactly `length` bytes, into the new local
+  /// file `path`.
+  func download(_ key: String, length: UInt64, to path: String) throws
   /// Stores the local file at `path` under `key`; the key appears only once complete.
   func upload(file path: String, to key: String) throws
   /// Stores `bytes` under `key`; the key appears only once complete.

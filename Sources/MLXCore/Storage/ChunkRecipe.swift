@@ -12,6 +12,8 @@ struct ChunkRecipe: Equatable {
   }
 
   static let magic = Array("MLXRCP01".utf8)
+  /// The longest chunk a recipe may list (mlx's chunker cuts at 4 MiB).
+  static let largestChunk: UInt64 = 1 << 32
   var chunks: [Chunk]
 
   /// The file's length.
@@ -31,11 +33,16 @@ struct ChunkRecipe: Equatable {
         truncatingIfNeeded: UInt64(
           littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
       guard count >= 0, count <= body / 40, body == 16 + count * 40 else { return nil }
-      return (0..<count).map { position in
+      var chunks: [Chunk] = []
+      chunks.reserveCapacity(count)
+      for position in 0..<count {
         let slot = UnsafeRawBufferPointer(rebasing: raw[(16 + position * 40)...])
         let length = UInt64(littleEndian: slot.loadUnaligned(fromByteOffset: 32, as: UInt64.self))
-        return Chunk(id: ObjectID(bytes: slot), length: Int(length))
+        // No chunk mlx cuts passes 4 MiB; a length past 4 GiB is damage, and could overflow.
+        guard length <= Self.largestChunk else { return nil }
+        chunks.append(Chunk(id: ObjectID(bytes: slot), length: Int(length)))
       }
+      return chunks
     }
     guard let parsed else { return nil }
     chunks = parsed

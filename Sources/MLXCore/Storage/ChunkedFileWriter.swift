@@ -73,7 +73,9 @@ struct ChunkedFileWriter {
     guard let (entry, pack) = store.locate(chunk.id) else {
       throw ObjectStoreError.missing(chunk.id)
     }
-    guard entry.kind == .blob, entry.contentLength == UInt64(chunk.length) else {
+    guard entry.kind == .blob, entry.contentLength == UInt64(chunk.length),
+      entry.contentLength <= ObjectStore.largestObjectInMemory
+    else {
       throw ObjectStoreError.corrupt(
         chunk.id, pack: pack, reason: "its length does not match the file's recipe")
     }

@@ -87,10 +87,20 @@ public final class ObjectStore: @unchecked Sendable {
 
   // MARK: - Reading
 
+  /// The most bytes one object may hold when read into memory: chunks are at most 4 MiB,
+  /// whole files under 256 KiB; only a manifest or chunk list of millions of entries comes
+  /// near. A larger claim is damage (or a hostile index), not a reason to exhaust memory.
+  static let largestObjectInMemory: UInt64 = 1 << 30
+
   /// The uncompressed bytes of a located object, not yet checked against its id.
   func readUnverified(_ entry: PackEntry, pack: String) throws -> [UInt8] {
-    try [UInt8](unsafeUninitializedCapacity: Int(entry.contentLength)) { buffer, count in
-      try readUnverified(entry, pack: pack, into: UnsafeMutableRawBufferPointer(buffer))
+    let stored = try mappedStoredBytes(entry, pack: pack)
+    guard entry.contentLength <= Self.largestObjectInMemory else {
+      throw ObjectStoreError.corrupt(
+        entry.id, pack: pack, reason: "it records \(entry.contentLength) bytes")
+    }
+    return try [UInt8](unsafeUninitializedCapacity: Int(entry.contentLength)) { buffer, count in
+      try decode(stored, of: entry, pack: pack, into: UnsafeMutableRawBufferPointer(buffer))
       count = buffer.count
     }
   }
@@ -100,27 +110,24 @@ public final class ObjectStore: @unchecked Sendable {
   func readUnverified(
     _ entry: PackEntry, pack: String, into destination: UnsafeMutableRawBufferPointer
   ) throws {
-    let descriptor = try files.descriptor(pack)
-    let start = Int64(entry.offset) + Int64(PackFormat.recordHeaderLength)
-    let packPath = files.path(of: pack)
+    try decode(try mappedStoredBytes(entry, pack: pack), of: entry, pack: pack, into: destination)
+  }
+
+  /// Copies (raw) or decompresses (zstd) an object's stored bytes into `destination`.
+  private func decode(
+    _ stored: UnsafeRawBufferPointer, of entry: PackEntry, pack: String,
+    into destination: UnsafeMutableRawBufferPointer
+  ) throws {
     switch entry.encoding {
     case .raw:
-      let count = try FileSystem.readFully(descriptor, into: destination, at: start, path: packPath)
-      guard count == destination.count else {
+      guard stored.count == destination.count else {
         throw ObjectStoreError.corrupt(entry.id, pack: pack, reason: "pack is truncated")
+      }
+      if let base = stored.baseAddress, !stored.isEmpty {
+        destination.baseAddress!.copyMemory(from: base, byteCount: stored.count)
       }
     case .zstd:
-      let stored = try [UInt8](unsafeUninitializedCapacity: Int(entry.storedLength)) {
-        buffer, count in
-        count = try FileSystem.readFully(
-          descriptor, into: UnsafeMutableRawBufferPointer(buffer), at: start, path: packPath)
-      }
-      guard stored.count == Int(entry.storedLength) else {
-        throw ObjectStoreError.corrupt(entry.id, pack: pack, reason: "pack is truncated")
-      }
-      try stored.withUnsafeBytes {
-        try decompress($0, of: entry, pack: pack, into: destination)
-      }
+      try decompress(stored, of: entry, pack: pack, into: destination)
     }
   }
 

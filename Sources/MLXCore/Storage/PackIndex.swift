@@ -34,7 +34,27 @@ struct PackIndex: Sendable {
       throw ObjectStoreError.corruptIndex(path: path, reason: "checksum mismatch")
     }
     count = declared
+    // A checksum shows the index is whole, not that its writer was honest: offsets and
+    // lengths past any real pack would overflow the arithmetic that reads the object.
+    let limit = Self.largestOffset
+    let impossible = bytes.withUnsafeBytes { raw in
+      (0..<declared).contains { position in
+        let slot = header + position * PackFormat.indexEntryLength
+        func word(_ offset: Int) -> UInt64 {
+          UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: slot + offset, as: UInt64.self))
+        }
+        return word(32) > limit || word(40) > limit || word(48) > limit
+      }
+    }
+    guard !impossible else {
+      throw ObjectStoreError.corruptIndex(
+        path: path, reason: "an entry has an impossible offset or length")
+    }
   }
+
+  /// No offset or length in an index may pass 2^48 bytes (256 TiB), so sums of them never
+  /// overflow; no real pack comes near.
+  static let largestOffset: UInt64 = 1 << 48
 
   /// The entry at sorted position `position`.
   func entry(at position: Int) -> PackEntry {

@@ -193,18 +193,36 @@ enum FileSystem {
   static func copyFile(from source: String, to destination: String, durable: Bool) throws {
     let input = try open(source, .readOnly)
     defer { try? input.close() }
+    let size = try FileStatus.of(descriptor: input.rawValue, path: source).size
+    try copy(from: input.rawValue, length: size, source: source, to: destination, durable: durable)
+  }
+
+  /// Copies exactly `length` bytes from the open `descriptor` (named `source` in errors) into
+  /// the new file `destination` (mode 0444); never more, so a file that grows, or a device,
+  /// cannot fill the disk. The destination is removed again when the copy fails.
+  static func copy(
+    from descriptor: Int32, length: Int64, source: String, to destination: String,
+    durable: Bool = false
+  ) throws {
     let output = try open(
       destination, .writeOnly, options: [.create, .exclusiveCreate],
       permissions: FilePermissions(rawValue: 0o444))
     do {
       let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4 << 20, alignment: 64)
       defer { buffer.deallocate() }
-      while true {
-        let count = try Errno.wrap("read", path: source) { try input.read(into: buffer) }
-        if count == 0 { break }
+      var done: Int64 = 0
+      while done < length {
+        let want = Int(min(Int64(buffer.count), length - done))
+        let count = try readFully(
+          descriptor, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]), at: done,
+          path: source)
+        guard count == want else {
+          throw SystemError("read", path: source, code: EIO)
+        }
         _ = try Errno.wrap("write", path: destination) {
           try output.writeAll(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
+        done += Int64(count)
       }
       if durable { try sync(output, path: destination) }
       try output.close()

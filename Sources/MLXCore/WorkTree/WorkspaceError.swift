@@ -11,6 +11,8 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
   case unsupportedFileName(path: String)
   case pointerGiven(path: String)
   case notTracked(path: String)
+  /// No pointer for the path (or under it) in that revision's tree.
+  case notTrackedAt(path: String, revision: String)
   case invalidConfiguration(path: String, line: Int?, problem: String)
   case unknownRevision(revision: String)
   case noCommits
@@ -41,6 +43,8 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
       "\(path): file names with control characters (such as newlines) cannot be tracked; rename it"
     case .pointerGiven(let path):
       "\(path) is an mlx pointer file; give the data path without '.mlx'"
+    case .notTrackedAt(let path, let revision):
+      "\(path) is not tracked by mlx at \(revision); `mlx ls` lists what is tracked"
     case .notTracked(let path):
       "\(path) is not tracked by mlx (no \(path).mlx pointer); run `mlx add \(path)` first"
     case .invalidConfiguration(let path, let line, let problem):

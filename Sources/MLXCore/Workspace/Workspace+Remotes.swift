@@ -91,7 +91,15 @@ extension Workspace {
     let location = try spec.location()
     let storage: RemoteStorage
     switch location {
-    case .directory(let path): storage = try DirectoryRemote(root: path)
+    case .directory(let path):
+      // A remote inside the work tree, `.git`, `.mlx` or the cache would write into them.
+      let real = FileSystem.realPath(path) ?? path
+      for inside in [root, try store().directory]
+      where real == inside || real.hasPrefix(inside + "/") {
+        throw RemoteError.unreachable(
+          path, reason: "is inside this repository or its cache; a remote must be outside both")
+      }
+      storage = try DirectoryRemote(root: path)
     }
     return OpenRemote(
       spec: spec, storage: storage,

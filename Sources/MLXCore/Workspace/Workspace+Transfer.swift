@@ -108,6 +108,10 @@ extension Workspace {
       roots.append(
         (path, ObjectClosure.Root(digest: pointer.digest, isDirectory: pointer.isDirectory)))
     }
+    for path in wanted
+    where !roots.contains(where: { $0.path == path || $0.path.hasPrefix(path + "/") }) {
+      throw WorkspaceError.notTrackedAt(path: display(path), revision: revision)
+    }
     return roots
   }
 }

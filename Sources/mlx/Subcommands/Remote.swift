@@ -27,7 +27,10 @@ extension MLXCommand {
   struct RemoteAdd: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "add", abstract: "Add a remote.",
-      discussion: "The directory must exist; mlx never creates it, so a typo is an error.")
+      discussion: """
+        Push, fetch and pull need the directory to exist: mlx never creates it, so a typo is \
+        an error rather than a new, empty remote.
+        """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var file: RemoteFileOption

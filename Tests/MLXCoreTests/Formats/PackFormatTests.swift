@@ -281,13 +281,13 @@ enum PackFixture {
       kind: .blob, encoding: .raw),
     PackEntry(
       id: FormatFixture.objectID(PackFixture.hello), offset: 16, storedLength: 3,
-      rawLength: 0x0102_0304_0506_0708, kind: .chunked, encoding: .zstd),
+      rawLength: 0x0304_0506_0708, kind: .chunked, encoding: .zstd),
   ]
 
   /// Entries sorted by id (`hello`'s id sorts before `world`'s), whatever the order given.
   static let documented = PackFixture.index([
     PackFixture.indexEntry(
-      id: PackFixture.hello, offset: 16, stored: 3, raw: 0x0102_0304_0506_0708, kind: 2,
+      id: PackFixture.hello, offset: 16, stored: 3, raw: 0x0304_0506_0708, kind: 2,
       encoding: 1),
     PackFixture.indexEntry(id: PackFixture.world, offset: 77, stored: 5, raw: 5, kind: 1),
   ])

@@ -80,3 +80,25 @@ import Testing
     #expect(configuration.remotes == remotes)
   }
 }
+
+@Suite struct ImpossibleIndexEntryTests {
+  /// An index whose checksum holds but whose entry points past any real pack is refused
+  /// when read, before any arithmetic on it can overflow.
+  @Test(arguments: [UInt64(1) << 63, UInt64.max - 8, UInt64(1) << 49])
+  func offsetsPastAnyPackAreRefused(offset: UInt64) {
+    let entry = PackEntry(
+      id: ObjectID(hashing: Array("x".utf8)), offset: offset, storedLength: 1, rawLength: 1,
+      kind: .blob, encoding: .raw)
+    let bytes = PackFormat.encodeIndex([entry])
+    #expect {
+      _ = try PackIndex(name: "pack-x", bytes: bytes, path: "x.idx")
+    } throws: { error in
+      "\(error)".contains("impossible offset or length")
+    }
+  }
+
+  @Test func recipesWithHugeChunksAreMalformed() {
+    let chunk = ChunkRecipe.Chunk(id: ObjectID(hashing: Array("x".utf8)), length: 1 << 40)
+    #expect(ChunkRecipe(decoding: ChunkRecipe(chunks: [chunk]).encoded) == nil)
+  }
+}

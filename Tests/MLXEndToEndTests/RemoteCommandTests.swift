@@ -55,6 +55,8 @@ import Testing
 
   @Test(arguments: [
     ("bad name", "/srv/x", "not a usable remote name"),
+    ("true", "/srv/x", "not a usable remote name"),
+    ("9lives", "/srv/x", "not a usable remote name"),
     ("ok", "relative/path", "not an absolute path"),
     ("ok", "s3://bucket/prefix", "is an S3 bucket"),
     ("ok", "ftp://host/x", "scheme mlx does not know"),

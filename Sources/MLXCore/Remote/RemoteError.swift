@@ -27,7 +27,8 @@ public enum RemoteError: Error, CustomStringConvertible, Equatable, Sendable {
     case .invalidURL(let url, let reason):
       return "remote URL '\(url)' \(reason)"
     case .invalidName(let name):
-      return "'\(name)' is not a usable remote name: use letters, digits, '-', '_' and '.'"
+      return "'\(name)' is not a usable remote name: start with a letter, then use letters, "
+        + "digits, '-', '_' and '.' (not a YAML word such as true or null)"
     case .duplicateName(let name):
       return "a remote named '\(name)' exists already; change it with `mlx remote modify`"
     case .unreachable(let location, let reason):

@@ -17,9 +17,18 @@ public struct RemoteSpec: Codable, Equatable, Sendable {
     self.isDefault = isDefault
   }
 
-  /// Names are keys in YAML and words on a command line: keep them plain.
+  /// Words YAML readers turn into something other than a string when unquoted.
+  private static let yamlWords: Set<String> = [
+    "true", "false", "yes", "no", "on", "off", "y", "n", "null",
+  ]
+
+  /// Names are keys in YAML and words on a command line: keep them plain. A name starts
+  /// with a letter, so no YAML reader takes it for a number, and is not a YAML keyword.
   static func isValidName(_ name: String) -> Bool {
-    !name.isEmpty && name.count <= 64 && !name.hasPrefix("-") && !name.hasPrefix(".")
+    guard let first = name.utf8.first, (first | 0x20) >= 0x61, (first | 0x20) <= 0x7A else {
+      return false
+    }
+    return name.count <= 64 && !yamlWords.contains(name.lowercased())
       && name.utf8.allSatisfy { byte in
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A)
           || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x5F || byte == 0x2E

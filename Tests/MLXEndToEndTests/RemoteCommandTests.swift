@@ -392,3 +392,44 @@ import Testing
     }
   }
 }
+
+@Suite struct ConcurrentFetchTests {
+  /// Two fetches in one clone: the second waits for the first and then has nothing to bring,
+  /// so the store holds the content once.
+  @Test func twoFetchesAtOnceStoreTheContentOnce() throws {
+    let repo = try TestRepository()
+    let remote = try TemporaryDirectory()
+    defer {
+      repo.remove()
+      remote.remove()
+    }
+    try repo.mlx("init")
+    try repo.write(pseudoRandomBytes(count: 8 << 20, seed: 61), to: "big.bin")
+    try repo.mlx("add", "big.bin")
+    try repo.mlx("remote", "add", "--default", "shared", remote.path)
+    try repo.commitAll("track")
+    #expect(try repo.mlx("push").succeeded)
+
+    let clone = try TestRepository(cloning: repo)
+    defer { clone.remove() }
+    let processes = (0..<2).map { _ in
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: TestRepository.mlxExecutable)
+      process.arguments = ["fetch"]
+      process.currentDirectoryURL = clone.directory.url
+      process.environment = ProcessRunner.hermeticEnvironment()
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      return process
+    }
+    for process in processes { try process.run() }
+    for process in processes { process.waitUntilExit() }
+    #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+    let packs = try FileManager.default.contentsOfDirectory(
+      atPath: clone.directory(".mlx/cache/packs")
+    ).filter { $0.hasSuffix(".pack") }
+    #expect(packs.count == 1, "\(packs)")
+    #expect(try clone.mlx("checkout").succeeded)
+    #expect(try clone.sha256sum("big.bin") == (try repo.sha256sum("big.bin")))
+  }
+}

@@ -47,7 +47,32 @@ extension Workspace {
     return TransferReport(remote: remote.spec.name, artifacts: roots.count, totals: totals)
   }
 
+  /// Downloads what the pointers need. Holds the workspace lock, so a second fetch in the
+  /// same clone waits and then finds the objects the first one brought.
   public func fetch(
+    _ paths: [String], remote name: String?, revision: String?, progress: ProgressReporter
+  ) throws -> TransferReport {
+    let lock = try self.lock()
+    defer { withExtendedLifetime(lock) {} }
+    return try fetchHoldingLock(paths, remote: name, revision: revision, progress: progress)
+  }
+
+  /// Fetches what the work tree's pointers need, then checks those paths out, under one
+  /// hold of the workspace lock.
+  public func pull(
+    _ paths: [String], remote name: String?, force: Bool, progress: ProgressReporter
+  ) throws -> PullReport {
+    let lock = try self.lock()
+    defer { withExtendedLifetime(lock) {} }
+    let fetched = try fetchHoldingLock(paths, remote: name, revision: nil, progress: progress)
+    var statCache = StatCache.load(from: statCachePath)
+    let checkedOut = try restore(
+      try artifacts(named: paths), force: force, statCache: &statCache, progress: progress)
+    try statCache.save(to: statCachePath, temporaryDirectory: temporaryDirectory)
+    return PullReport(fetch: fetched, checkout: checkedOut)
+  }
+
+  private func fetchHoldingLock(
     _ paths: [String], remote name: String?, revision: String?, progress: ProgressReporter
   ) throws -> TransferReport {
     let remote = try openRemote(name)
@@ -57,15 +82,6 @@ extension Workspace {
     let totals = try fetcher.fetch(
       roots.map { $0.root }, catalog: try remote.catalog(), progress: progress)
     return TransferReport(remote: remote.spec.name, artifacts: roots.count, totals: totals)
-  }
-
-  /// Fetches what the work tree's pointers need, then checks those paths out.
-  public func pull(
-    _ paths: [String], remote name: String?, force: Bool, progress: ProgressReporter
-  ) throws -> PullReport {
-    let fetched = try fetch(paths, remote: name, revision: nil, progress: progress)
-    let checkedOut = try checkout(paths, force: force, progress: progress)
-    return PullReport(fetch: fetched, checkout: checkedOut)
   }
 
   /// The artifacts whose content the remote lacks, from its listing and indexes only: a

@@ -222,17 +222,7 @@ import Testing
     for name in ["one", "two"] {
       try repo.write(pseudoRandomBytes(count: 3 << 20, seed: UInt64(name.count)), to: "\(name).bin")
     }
-    let processes = try ["one", "two"].map { name -> Process in
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: TestRepository.mlxExecutable)
-      process.arguments = ["add", "\(name).bin"]
-      process.currentDirectoryURL = repo.directory.url
-      process.environment = ProcessRunner.hermeticEnvironment()
-      process.standardOutput = FileHandle.nullDevice
-      process.standardError = FileHandle.nullDevice
-      try process.run()
-      return process
-    }
+    let processes = try ["one", "two"].map { try repo.launchMLX("add", "\($0).bin") }
     for process in processes {
       process.waitUntilExit()
       #expect(process.terminationStatus == 0)
@@ -251,14 +241,7 @@ import Testing
     defer { repo.remove() }
     try repo.write(pseudoRandomBytes(count: 24 << 20, seed: 3), to: "big.bin")
     try repo.write("small", to: "small/a.txt")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: TestRepository.mlxExecutable)
-    process.arguments = ["add", "small", "big.bin"]
-    process.currentDirectoryURL = repo.directory.url
-    process.environment = ProcessRunner.hermeticEnvironment()
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
+    let process = try repo.launchMLX("add", "small", "big.bin")
     usleep(useconds_t(delay))
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()

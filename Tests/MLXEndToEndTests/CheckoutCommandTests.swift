@@ -269,14 +269,7 @@ func corruptLastByteOfEveryPack(_ repo: TestRepository) throws {
     let digest = try repo.sha256sum("big.bin")
     try repo.run("rm", "big.bin")
 
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: TestRepository.mlxExecutable)
-    process.arguments = ["checkout"]
-    process.currentDirectoryURL = repo.directory.url
-    process.environment = ProcessRunner.hermeticEnvironment()
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
+    let process = try repo.launchMLX("checkout")
     usleep(useconds_t(delay))
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()

@@ -226,14 +226,7 @@ import Testing
     try repo.mlx("add", "model.bin")
     try repo.commitAll("model")
     for delay in [2_000, 30_000, 120_000] {
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: TestRepository.mlxExecutable)
-      process.arguments = ["push"]
-      process.currentDirectoryURL = repo.directory.url
-      process.environment = ProcessRunner.hermeticEnvironment()
-      process.standardOutput = FileHandle.nullDevice
-      process.standardError = FileHandle.nullDevice
-      try process.run()
+      let process = try repo.launchMLX("push")
       usleep(useconds_t(delay))
       kill(process.processIdentifier, SIGKILL)
       process.waitUntilExit()
@@ -379,6 +372,27 @@ import Testing
     #expect(status.succeeded, "\(status)")
   }
 
+  /// A hostile commit's pointers under `.mlx` or `.MLX` name no artifact: nothing is read,
+  /// reported or fetched on their word.
+  @Test func pointersInsideMetadataFoldersAreNoArtifacts() throws {
+    let (repo, remote, _) = try pushed()
+    defer {
+      repo.remove()
+      remote.remove()
+    }
+    let pointer = try repo.read("big.bin.mlx")
+    try repo.write(pointer.replacingOccurrences(of: "big.bin", with: "evil"), to: ".mlx/evil.mlx")
+    try repo.write(
+      pointer.replacingOccurrences(of: "big.bin", with: "evil"), to: "deep/.MLX/evil.mlx")
+    try repo.git("add", "-f", ".mlx/evil.mlx", "deep/.MLX/evil.mlx")
+    try repo.commitAll("hostile pointers")
+    let status = try repo.mlx("status", "--remote", "--rev", "HEAD", "--json")
+    #expect(status.succeeded, "\(status)")
+    #expect(try status.json()["artifacts"] as? Int == 1)
+    let diff = try repo.mlx("diff", "HEAD~1", "HEAD")
+    #expect(!diff.stdout.contains("evil"), "\(diff)")
+  }
+
   @Test func pathsNamedWithRevMustBeTrackedThere() throws {
     let (repo, remote, _) = try pushed()
     defer {
@@ -412,17 +426,7 @@ import Testing
 
     let clone = try TestRepository(cloning: repo)
     defer { clone.remove() }
-    let processes = (0..<2).map { _ in
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: TestRepository.mlxExecutable)
-      process.arguments = ["fetch"]
-      process.currentDirectoryURL = clone.directory.url
-      process.environment = ProcessRunner.hermeticEnvironment()
-      process.standardOutput = FileHandle.nullDevice
-      process.standardError = FileHandle.nullDevice
-      return process
-    }
-    for process in processes { try process.run() }
+    let processes = try (0..<2).map { _ in try clone.launchMLX("fetch") }
     for process in processes { process.waitUntilExit() }
     #expect(processes.allSatisfy { $0.terminationStatus == 0 })
     let packs = try FileManager.default.contentsOfDirectory(

@@ -200,14 +200,7 @@ private func resetCalls(_ repo: TestRepository) throws {
     try repo.write(
       "stages:\n  slow:\n    cmd: (sleep \(seconds); touch late) & touch started; sleep \(seconds); touch done\n    outs: [done]\n",
       to: "mlx.yaml")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: TestRepository.mlxExecutable)
-    process.arguments = ["run"]
-    process.currentDirectoryURL = repo.directory.url
-    process.environment = ProcessRunner.hermeticEnvironment()
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
+    let process = try repo.launchMLX("run")
     // Wait (bounded) until the command has started, then stop mlx.
     for _ in 0..<500 where !repo.exists("started") { usleep(10_000) }
     #expect(repo.exists("started"))

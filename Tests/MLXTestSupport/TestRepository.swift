@@ -63,6 +63,20 @@ public struct TestRepository: Sendable {
       in: subdirectory.isEmpty ? path : directory(subdirectory), environment: environment)
   }
 
+  /// Starts `mlx` in the repository and returns at once (to kill it mid-way, or to run two
+  /// at once); its output is discarded.
+  public func launchMLX(_ arguments: String...) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Self.mlxExecutable)
+    process.arguments = arguments
+    process.currentDirectoryURL = directory.url
+    process.environment = ProcessRunner.hermeticEnvironment()
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+  }
+
   /// Runs stock `git`, the reference the tests check mlx's libgit2 writes against; throws
   /// when it fails or is not installed.
   @discardableResult

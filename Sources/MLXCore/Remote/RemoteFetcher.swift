@@ -69,13 +69,6 @@ struct RemoteFetcher {
     try storage.download(
       RemoteLayout.packKey(pack.name), length: pack.marker.packLength, to: packPath)
     progress.advance(by: Int64(pack.marker.packLength))
-    let size = try FileStatus.of(packPath)?.size ?? -1
-    guard size == Int64(pack.marker.packLength) else {
-      unlink(packPath)
-      throw RemoteError.damaged(
-        remote: remoteName, key: RemoteLayout.packKey(pack.name),
-        reason: "\(size) bytes where its marker says \(pack.marker.packLength)")
-    }
     let indexBytes = try storage.read(
       RemoteLayout.indexKey(pack.name), maximumLength: RemoteLayout.largestIndex)
     guard ObjectID(hashing: indexBytes) == pack.marker.indexDigest else {
@@ -131,15 +124,21 @@ struct RemoteFetcher {
       var entries: [PackEntry] = []
       for entry in index.entries {
         if entry.kind == .chunked {
-          guard let recipe = try store.recipe(of: entry.id),
-            recipe.chunks.allSatisfy({ store.contains($0.id) })
-          else { continue }
+          let key = RemoteLayout.packKey(remotePack)
+          let rebuilds: Bool
           do {
-            try store.streamContent(of: entry.id, rehashWhole: true) { _ in }
+            guard
+              let recipe = ChunkRecipe(decoding: try store.readUnverified(entry, pack: index.name)),
+              recipe.chunks.allSatisfy({ store.contains($0.id) })
+            else { continue }
+            rebuilds = try wholeDigest(of: recipe) == entry.id
           } catch let error as ObjectStoreError {
+            throw RemoteError.damaged(remote: remoteName, key: key, reason: error.problem)
+          }
+          guard rebuilds else {
             throw RemoteError.damaged(
-              remote: remoteName, key: RemoteLayout.packKey(remotePack),
-              reason: error.problem)
+              remote: remoteName, key: key,
+              reason: "the chunks of object \(entry.id) do not rebuild the file")
           }
         }
         entries.append(entry)
@@ -147,5 +146,22 @@ struct RemoteFetcher {
       kept[index.name] = entries
     }
     return kept
+  }
+
+  /// The SHA-256 of the file `recipe` lists. Each chunk was checked against its id already
+  /// (when staged, or when it entered the store), so it is read without hashing it again.
+  private func wholeDigest(of recipe: ChunkRecipe) throws -> ObjectID {
+    var hasher = ContentHasher()
+    for chunk in recipe.chunks {
+      guard let (entry, pack) = store.locate(chunk.id) else {
+        throw ObjectStoreError.missing(chunk.id)
+      }
+      if entry.encoding == .raw {
+        hasher.update(try store.mappedStoredBytes(entry, pack: pack))
+      } else {
+        try store.readUnverified(entry, pack: pack).withUnsafeBytes { hasher.update($0) }
+      }
+    }
+    return hasher.finalize()
   }
 }

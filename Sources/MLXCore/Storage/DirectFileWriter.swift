@@ -134,17 +134,12 @@ final class DirectFileWriter: @unchecked Sendable {
   }
 
   private func writeAll(_ bytes: UnsafeRawBufferPointer, at offset: Int64) -> SystemError? {
-    var done = 0
-    while done < bytes.count {
-      let count = pwrite(
-        descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
-      if count < 0 {
-        if errno == EINTR { continue }
-        return SystemError.last("write", path: path)
-      }
-      done += count
+    do {
+      try FileSystem.writeFully(descriptor, bytes, at: offset, path: path)
+      return nil
+    } catch {
+      return error as? SystemError ?? SystemError("write", path: path, code: EIO)
     }
-    return nil
   }
 
   private func throwIfFailed() throws {

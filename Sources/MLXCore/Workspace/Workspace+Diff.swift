@@ -89,7 +89,9 @@ extension Workspace {
       throw error
     }
     var result: [String: PointerFile] = [:]
-    for (path, content) in blobs where !path.hasPrefix(Self.metadataDirectoryName + "/") {
+    // A pointer under `.git` or `.mlx` (any case, any depth) is no artifact: a hostile tree
+    // may hold one, and nothing may be read from or written there on its word.
+    for (path, content) in blobs where RelativePath.isSafe(path) {
       let pointer = try PointerFile(
         parsing: String(decoding: content, as: UTF8.self), pointerPath: "\(revision):\(path)")
       result[FileSystem.join(FileSystem.parent(of: path), pointer.path)] = pointer

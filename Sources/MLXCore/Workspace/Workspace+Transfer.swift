@@ -105,29 +105,21 @@ extension Workspace {
   func contentRoots(_ paths: [String], revision: String?) throws
     -> [(path: String, root: ObjectClosure.Root)]
   {
-    guard let revision else {
-      return try artifacts(named: paths).map {
-        (
-          $0.path,
-          ObjectClosure.Root(digest: $0.pointer.digest, isDirectory: $0.pointer.isDirectory)
-        )
-      }
+    let recorded: [(path: String, pointer: PointerFile)]
+    if let revision {
+      recorded = try pointers(at: revision).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    } else {
+      recorded = try artifacts(named: paths).map { ($0.path, $0.pointer) }
     }
-    let wanted = try paths.map { try repositoryPath(for: $0) }
-    var roots: [(path: String, root: ObjectClosure.Root)] = []
-    for (pointerPath, bytes) in try repository.blobs(at: revision, withSuffix: PointerFile.suffix) {
-      let path = String(pointerPath.dropLast(PointerFile.suffix.count))
-      guard wanted.isEmpty || wanted.contains(where: { path == $0 || path.hasPrefix($0 + "/") })
-      else { continue }
-      let pointer = try PointerFile(
-        parsing: String(decoding: bytes, as: UTF8.self), pointerPath: "\(revision):\(pointerPath)")
-      roots.append(
-        (path, ObjectClosure.Root(digest: pointer.digest, isDirectory: pointer.isDirectory)))
-    }
+    let wanted = revision == nil ? [] : try paths.map { try repositoryPath(for: $0) }
     for path in wanted
-    where !roots.contains(where: { $0.path == path || $0.path.hasPrefix(path + "/") }) {
-      throw WorkspaceError.notTrackedAt(path: display(path), revision: revision)
+    where !recorded.contains(where: { $0.path == path || $0.path.hasPrefix(path + "/") }) {
+      throw WorkspaceError.notTrackedAt(path: display(path), revision: revision!)
     }
-    return roots
+    return recorded.filter { entry in
+      wanted.isEmpty || wanted.contains { entry.path == $0 || entry.path.hasPrefix($0 + "/") }
+    }.map {
+      ($0.path, ObjectClosure.Root(digest: $0.pointer.digest, isDirectory: $0.pointer.isDirectory))
+    }
   }
 }

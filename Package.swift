@@ -11,7 +11,9 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/apple/swift-system", from: "1.8.0"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
   ],
   targets: [
@@ -26,14 +28,18 @@ let package = Package(
 
     // MARK: Core library: object store, Git access, pointers, work tree
 
-    /** Everything mlx does; the executable only parses arguments and prints. */
+    /** Everything mlx does; the executable only parses arguments and prints. The S3 remote
+        is async-http-client with mlx's own Signature Version 4 (no AWS SDK). */
     .target(
       name: "MLXCore",
       dependencies: [
         "CGit2",
         "CZstd",
         "CLinuxShims",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "SystemPackage", package: "swift-system"),
         .product(name: "Yams", package: "Yams"),
       ],
@@ -54,9 +60,13 @@ let package = Package(
     // MARK: Tests
 
     /** Helpers shared by the tests (never linked into `mlx`): temporary directories, stock
-        `git` to cross-check what mlx wrote through libgit2, `runMLX`. */
-    .target(name: "MLXTestSupport", path: "Tests/MLXTestSupport"),
-    .testTarget(name: "MLXCoreTests", dependencies: ["MLXCore", "MLXTestSupport"]),
+        `git` to cross-check what mlx wrote through libgit2, `runMLX`, and moto's S3 server
+        with a fault-injecting proxy (`s3_server.py`). */
+    .target(name: "MLXTestSupport", path: "Tests/MLXTestSupport", exclude: ["s3_server.py"]),
+    .testTarget(
+      name: "MLXCoreTests", dependencies: ["MLXCore", "MLXTestSupport"],
+      // Read through #filePath, as data, not bundled.
+      exclude: ["Fixtures/aws-sig-v4-test-suite"]),
     .testTarget(name: "MLXEndToEndTests", dependencies: ["mlx", "MLXTestSupport"]),
   ]
 )

@@ -2,7 +2,8 @@
 # Installs the Debian packages mlx needs to build and test, when they are missing.
 # Usage: scripts/install-deps.sh            (build needs)
 #        scripts/install-deps.sh --test     (also the Python tools the tests check against:
-#                                            GTO, jsonschema, securesystemslib)
+#                                            GTO, jsonschema, securesystemslib, and moto's
+#                                            S3 server)
 set -euo pipefail
 
 missing=()
@@ -11,6 +12,8 @@ command -v git >/dev/null 2>&1 || missing+=(git)
 command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
 pkg-config --exists libgit2 2>/dev/null || missing+=(libgit2-dev)
 pkg-config --exists libzstd 2>/dev/null || missing+=(libzstd-dev)
+# Foundation's XML parser (the S3 API answers in XML) loads libxml2 at run time.
+ldconfig -p 2>/dev/null | grep -q 'libxml2\.so\.2' || missing+=(libxml2)
 
 if ! command -v swift >/dev/null 2>&1; then
   echo "mlx needs a Swift 6.1+ toolchain on PATH (https://www.swift.org/install/linux/)." >&2
@@ -22,6 +25,7 @@ if [ "${1:-}" = "--test" ]; then
   command -v gto >/dev/null 2>&1 || python+=(gto)
   python3 -c "import jsonschema, referencing" 2>/dev/null || python+=(jsonschema)
   python3 -c "import securesystemslib.dsse" 2>/dev/null || python+=(securesystemslib)
+  python3 -c "import moto.server, flask, boto3" 2>/dev/null || python+=("moto[server]")
   if [ ${#python[@]} -gt 0 ]; then
     echo "Installing missing Python packages: ${python[*]}" >&2
     python3 -m pip install --quiet --disable-pip-version-check "${python[@]}"

@@ -11,8 +11,9 @@ import Testing
     ("Storage", ["Support"]),
     ("Git", ["Support"]),
     ("Signing", ["Support", "Git"]),
+    ("S3", ["Support"]),
     ("Pointer", ["Support", "Storage", "Git"]),
-    ("Remote", ["Support", "Storage", "Git", "Pointer"]),
+    ("Remote", ["Support", "Storage", "Git", "Pointer", "S3"]),
     ("WorkTree", ["Support", "Storage", "Git", "Pointer"]),
     ("Pipeline", ["Support", "Storage", "Git", "Pointer"]),
     ("Registry", ["Support", "Storage", "Git", "Signing", "Pointer", "Pipeline"]),
@@ -20,8 +21,8 @@ import Testing
     (
       "Workspace",
       [
-        "Support", "Storage", "Git", "Signing", "Pointer", "Remote", "WorkTree", "Pipeline",
-        "Registry", "Lineage",
+        "Support", "Storage", "Git", "Signing", "S3", "Pointer", "Remote", "WorkTree",
+        "Pipeline", "Registry", "Lineage",
       ]
     ),
   ]
@@ -29,6 +30,7 @@ import Testing
   /// Modules only one folder may import: the C libraries and the command-line parser.
   static let importOwners: [String: Set<String>] = [
     "CGit2": ["Git"], "CZstd": ["Storage"], "CLinuxShims": ["Storage", "Support"],
+    "AsyncHTTPClient": ["S3"], "NIOCore": ["S3"], "NIOHTTP1": ["S3"], "FoundationXML": ["S3"],
     "ArgumentParser": [],
   ]
 

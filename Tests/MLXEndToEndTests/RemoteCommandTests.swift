@@ -58,7 +58,7 @@ import Testing
     ("true", "/srv/x", "not a usable remote name"),
     ("9lives", "/srv/x", "not a usable remote name"),
     ("ok", "relative/path", "not an absolute path"),
-    ("ok", "s3://bucket/prefix", "is an S3 bucket"),
+    ("ok", "s3://B/prefix", "names no valid bucket"),
     ("ok", "ftp://host/x", "scheme mlx does not know"),
   ])
   func badRemotesAreRefused(name: String, url: String, message: String) throws {

@@ -29,14 +29,16 @@ struct DirectoryRemote: RemoteStorage {
   private func path(_ key: String) -> String { root + "/" + key }
   private var temporaryDirectory: String { root + "/tmp" }
 
-  func list(prefix: String) throws -> [(key: String, size: Int64)] {
+  func list(prefix: String) throws -> [ListedObject] {
     let directory = path(String(prefix.dropLast()))
     guard try FileStatus.of(directory) != nil else { return [] }
     return try FileSystem.entries(of: directory).compactMap { entry in
       guard let status = try FileStatus.of(directory + "/" + entry.name),
         status.kind == .regular
       else { return nil }
-      return (prefix + entry.name, status.size)
+      return ListedObject(
+        key: prefix + entry.name, size: status.size,
+        modified: status.modifiedNanoseconds / 1_000_000_000)
     }
   }
 

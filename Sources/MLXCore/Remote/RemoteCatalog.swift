@@ -11,8 +11,8 @@ struct RemoteCatalog {
   }
 
   let packs: [Pack]
-  /// Every key under `packs/`, with its size (for garbage and space reports).
-  let keys: [(key: String, size: Int64)]
+  /// Every object under `packs/`, with its size and age (for garbage and space reports).
+  let keys: [ListedObject]
 
   /// Loads the catalog of `storage`, caching markers and indexes under `cacheFolder`.
   /// - Throws: ``RemoteError/damaged(remote:key:reason:)`` for a marker or index that does
@@ -22,7 +22,7 @@ struct RemoteCatalog {
   ) throws -> RemoteCatalog {
     let keys = try storage.list(prefix: RemoteLayout.packFolder)
     var sizes: [String: Int64] = [:]
-    for (key, size) in keys { sizes[key] = size }
+    for object in keys { sizes[object.key] = object.size }
     let names = keys.compactMap { RemoteLayout.packName(of: $0.key, extension: "ready") }
     try FileSystem.createDirectories(cacheFolder)
     var packs: [Pack] = []

@@ -7,6 +7,8 @@ public enum RemoteError: Error, CustomStringConvertible, Equatable, Sendable {
   case noDefaultRemote
   case invalidURL(String, reason: String)
   case invalidName(String)
+  /// A remote setting that is unknown or has an unusable value.
+  case invalidSetting(String)
   case duplicateName(String)
   /// The remote directory does not exist (it is never created implicitly: a typo would
   /// otherwise scatter data).
@@ -29,6 +31,8 @@ public enum RemoteError: Error, CustomStringConvertible, Equatable, Sendable {
     case .invalidName(let name):
       return "'\(name)' is not a usable remote name: start with a letter, then use letters, "
         + "digits, '-', '_' and '.' (not a YAML word such as true or null)"
+    case .invalidSetting(let problem):
+      return problem
     case .duplicateName(let name):
       return "a remote named '\(name)' exists already; change it with `mlx remote modify`"
     case .unreachable(let location, let reason):

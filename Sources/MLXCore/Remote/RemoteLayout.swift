@@ -55,10 +55,13 @@ enum RemoteLayout {
     return name
   }
 
-  /// The local folder caching one remote's markers and indexes (keyed by its location, so
-  /// renaming the remote keeps it).
-  static func cacheFolder(for location: RemoteLocation, in store: ObjectStore) -> String {
-    let key = ObjectID(hashing: Array(location.description.utf8)).hex.prefix(16)
+  /// The local folder caching one remote's markers and indexes (keyed by its location and
+  /// endpoint, so renaming the remote keeps it).
+  static func cacheFolder(for location: RemoteLocation, endpoint: String?, in store: ObjectStore)
+    -> String
+  {
+    let identity = location.description + (endpoint.map { " at " + $0 } ?? "")
+    let key = ObjectID(hashing: Array(identity.utf8)).hex.prefix(16)
     return store.directory + "/remotes/" + key
   }
 }

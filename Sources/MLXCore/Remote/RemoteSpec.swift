@@ -1,20 +1,79 @@
-/// One remote as configured: its name, where it is, and whether it is the default.
+/// One remote as configured: its name, where it is, whether it is the default, and, for S3,
+/// how to reach it.
 ///
 /// ```yaml
 /// remotes:
 ///   shared:
 ///     url: /mnt/share/mlx-store     # a directory, absolute or file://
 ///     default: true
+///   bucket:
+///     url: s3://ml-data/project     # bucket and key prefix
+///     endpoint: https://minio.example.com:9000   # omit for AWS
+///     region: eu-west-1
+///     addressing: path              # or virtual (AWS's default)
 /// ```
-public struct RemoteSpec: Codable, Equatable, Sendable {
+///
+/// Credentials (`access_key_id`, `secret_access_key`, `session_token`) are accepted in
+/// `.mlx/config.local.yaml` only, which Git ignores; they never appear in `--json` output.
+public struct RemoteSpec: Equatable, Sendable {
   public var name: String
+  /// Empty only for an entry of `config.local.yaml` that adds settings to a remote of
+  /// `config.yaml`, until the two are merged.
   public var url: String
   public var isDefault: Bool
+  /// The S3 settings and credentials, by their configuration keys.
+  public var settings: [String: String] = [:]
 
-  public init(name: String, url: String, isDefault: Bool = false) {
+  public init(name: String, url: String, isDefault: Bool = false, settings: [String: String] = [:])
+  {
     self.name = name
     self.url = url
     self.isDefault = isDefault
+    self.settings = settings
+  }
+
+  /// Keys a remote may set besides `url` and `default`, in the order files list them.
+  public static let settingKeys = ["endpoint", "region", "addressing", "profile", "timeout"]
+  /// Keys that hold secrets: `config.local.yaml` only.
+  public static let credentialKeys = ["access_key_id", "secret_access_key", "session_token"]
+
+  /// Checks one setting's value; the reason when it is not usable.
+  public static func problem(with key: String, value: String) -> String? {
+    switch key {
+    case "endpoint":
+      guard value.hasPrefix("http://") || value.hasPrefix("https://") else {
+        return "endpoint must start with http:// or https://"
+      }
+      let host = value.drop { $0 != "/" }.dropFirst(2)
+      guard !host.isEmpty, !host.drop(while: { $0 != "/" }).contains(where: { $0 != "/" }) else {
+        return "endpoint is http(s)://host[:port], with no path"
+      }
+      return nil
+    case "region":
+      return !value.isEmpty && value.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" })
+        ? nil : "region is a name such as us-east-1"
+    case "addressing":
+      return ["path", "virtual"].contains(value) ? nil : "addressing is 'path' or 'virtual'"
+    case "timeout":
+      return Int(value).map { (1...3600).contains($0) } == true
+        ? nil : "timeout is a number of seconds from 1 to 3600"
+    case "profile", "access_key_id", "secret_access_key", "session_token":
+      return value.isEmpty || value.contains(where: \.isNewline) ? "\(key) must be one line" : nil
+    default:
+      return "unknown setting '\(key)'; known: "
+        + (["url"] + settingKeys + credentialKeys).joined(separator: ", ")
+    }
+  }
+
+  /// Checks a setting about to be written to `config.local.yaml` (`local`) or the
+  /// committed `config.yaml`, which may hold no secret.
+  static func checkSetting(_ key: String, value: String, local: Bool) throws(RemoteError) {
+    if let problem = problem(with: key, value: value) { throw .invalidSetting(problem) }
+    if credentialKeys.contains(key) && !local {
+      throw .invalidSetting(
+        "\(key) is a secret and .mlx/config.yaml is committed; add --local to keep it in "
+          + ".mlx/config.local.yaml, or use AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+    }
   }
 
   /// Words YAML readers turn into something other than a string when unquoted.
@@ -39,25 +98,80 @@ public struct RemoteSpec: Codable, Equatable, Sendable {
   public func location() throws(RemoteError) -> RemoteLocation {
     try RemoteLocation(url: url)
   }
+
+  /// The S3 connection settings this remote names (region from the remote, else the AWS
+  /// environment and config file, else us-east-1).
+  func s3Settings(credentials chain: S3CredentialChain) -> S3Settings {
+    let endpoint = settings["endpoint"]
+    return S3Settings(
+      endpoint: endpoint,
+      region: settings["region"] ?? chain.region() ?? "us-east-1",
+      // AWS itself takes either; other services are reached by path unless told otherwise.
+      pathStyle: settings["addressing"].map { $0 == "path" } ?? (endpoint != nil),
+      timeoutSeconds: settings["timeout"].flatMap(Int.init) ?? 60)
+  }
+
+  /// The credentials set for this remote in `config.local.yaml`, if both parts are.
+  var explicitCredentials: S3Credentials? {
+    guard let key = settings["access_key_id"], let secret = settings["secret_access_key"]
+    else { return nil }
+    return S3Credentials(
+      accessKeyID: key, secretAccessKey: secret, sessionToken: settings["session_token"],
+      source: "remote \(name) in .mlx/config.local.yaml")
+  }
+}
+
+extension RemoteSpec: Codable {
+  private enum CodingKeys: String, CodingKey {
+    case name, url, isDefault, endpoint, region, addressing, profile, timeout
+  }
+
+  public init(from decoder: Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    name = try container.decode(String.self, forKey: .name)
+    url = try container.decode(String.self, forKey: .url)
+    isDefault = try container.decode(Bool.self, forKey: .isDefault)
+    for key in [CodingKeys.endpoint, .region, .addressing, .profile, .timeout] {
+      if let value = try container.decodeIfPresent(String.self, forKey: key) {
+        settings[key.rawValue] = value
+      }
+    }
+  }
+
+  /// Everything but credentials.
+  public func encode(to encoder: Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(name, forKey: .name)
+    try container.encode(url, forKey: .url)
+    try container.encode(isDefault, forKey: .isDefault)
+    for key in [CodingKeys.endpoint, .region, .addressing, .profile, .timeout] {
+      try container.encodeIfPresent(settings[key.rawValue], forKey: key)
+    }
+  }
 }
 
 /// Where a remote keeps its objects.
 public enum RemoteLocation: Equatable, Sendable {
   /// A directory on this machine or a mounted share (absolute path).
   case directory(String)
+  /// A bucket and key prefix in an S3-compatible service.
+  case s3(S3Location)
 
-  /// Parses a remote URL: an absolute path or a `file://` URL.
+  /// Parses a remote URL: an absolute path, a `file://` URL or `s3://bucket/prefix`.
   public init(url: String) throws(RemoteError) {
+    if url.hasPrefix("s3://") {
+      switch S3Location.parse(url) {
+      case .success(let location): self = .s3(location)
+      case .failure(let problem): throw .invalidURL(url, reason: problem.reason)
+      }
+      return
+    }
     var path = url
     if path.hasPrefix("file://") {
       path = String(path.dropFirst("file://".count))
-    } else if path.hasPrefix("s3://") {
-      throw .invalidURL(
-        url,
-        reason: "is an S3 bucket; this version of mlx reaches directories only "
-          + "(a local or mounted path)")
     } else if path.contains("://") {
-      throw .invalidURL(url, reason: "has a scheme mlx does not know; use a directory path")
+      throw .invalidURL(
+        url, reason: "has a scheme mlx does not know; use a directory path or s3://bucket/prefix")
     }
     guard path.hasPrefix("/") else {
       throw .invalidURL(url, reason: "is not an absolute path; write it from the root (/...)")
@@ -72,6 +186,7 @@ public enum RemoteLocation: Equatable, Sendable {
   public var description: String {
     switch self {
     case .directory(let path): path
+    case .s3(let location): location.description
     }
   }
 }

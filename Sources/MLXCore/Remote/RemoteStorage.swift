@@ -3,8 +3,9 @@
 protocol RemoteStorage: Sendable {
   /// Where the storage is, for messages.
   var displayName: String { get }
-  /// The keys directly under `prefix` (which ends in `/`), with their sizes in bytes.
-  func list(prefix: String) throws -> [(key: String, size: Int64)]
+  /// The objects directly under `prefix` (which ends in `/`): keys, sizes in bytes, and when
+  /// they were written.
+  func list(prefix: String) throws -> [ListedObject]
   /// A small object's bytes; an error when it holds more than `maximumLength`.
   func read(_ key: String, maximumLength: Int) throws -> [UInt8]
   /// Copies the object at `key`, which must hold exactly `length` bytes, into the new local

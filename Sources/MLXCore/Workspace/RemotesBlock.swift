@@ -11,8 +11,13 @@ enum RemotesBlock {
       block.append("remotes:")
       for remote in remotes {
         block.append("  \(remote.name):")
-        block.append("    url: \(YAMLText.string(remote.url))")
+        if !remote.url.isEmpty { block.append("    url: \(YAMLText.string(remote.url))") }
         if remote.isDefault { block.append("    default: true") }
+        for key in RemoteSpec.settingKeys + RemoteSpec.credentialKeys {
+          if let value = remote.settings[key] {
+            block.append("    \(key): \(YAMLText.string(value))")
+          }
+        }
       }
     }
     if let start = lines.firstIndex(where: { $0.hasPrefix("remotes:") }) {

@@ -4,25 +4,62 @@ extension Workspace {
   /// The configured remotes, the local file's over the committed one's.
   public var remotes: [RemoteSpec] { configuration.remotes }
 
-  public func addRemote(_ name: String, url: String, makeDefault: Bool, local: Bool) throws {
+  /// Adds a remote; `settings` are S3 settings (`endpoint`, `region`, ...) by key.
+  public func addRemote(
+    _ name: String, url: String, makeDefault: Bool, settings: [String: String] = [:],
+    local: Bool
+  ) throws {
     guard RemoteSpec.isValidName(name) else { throw RemoteError.invalidName(name) }
     _ = try RemoteLocation(url: url)
+    for (key, value) in settings {
+      try RemoteSpec.checkSetting(key, value: value, local: local)
+    }
     try editRemotes(local: local) { remotes in
       guard !remotes.contains(where: { $0.name == name }) else {
         throw RemoteError.duplicateName(name)
       }
       if makeDefault { for index in remotes.indices { remotes[index].isDefault = false } }
-      remotes.append(RemoteSpec(name: name, url: url, isDefault: makeDefault))
+      remotes.append(RemoteSpec(name: name, url: url, isDefault: makeDefault, settings: settings))
     }
   }
 
   public func modifyRemote(_ name: String, url: String, local: Bool) throws {
-    _ = try RemoteLocation(url: url)
-    try editRemotes(local: local) { remotes in
-      guard let index = remotes.firstIndex(where: { $0.name == name }) else {
-        throw RemoteError.unknownRemote(name, known: remotes.map(\.name))
+    try modifyRemote(name, setting: "url", to: url, local: local)
+  }
+
+  /// Sets (or with a nil `value`, removes) one key of a remote: `url` or a setting. With
+  /// `local`, the key goes to `config.local.yaml`, over the committed remote of that name.
+  public func modifyRemote(_ name: String, setting key: String, to value: String?, local: Bool)
+    throws
+  {
+    if key == "url" {
+      guard let value else {
+        throw RemoteError.invalidSetting("a remote needs its url; remove the remote instead")
       }
-      remotes[index].url = url
+      _ = try RemoteLocation(url: value)
+    } else if let value {
+      try RemoteSpec.checkSetting(key, value: value, local: local)
+    } else if let problem = RemoteSpec.problem(with: key, value: "x"),
+      problem.hasPrefix("unknown")
+    {
+      throw RemoteError.invalidSetting(problem)
+    }
+    let known = remotes
+    try editRemotes(local: local) { remotes in
+      var index = remotes.firstIndex(where: { $0.name == name })
+      if index == nil, local, known.contains(where: { $0.name == name }) {
+        // The remote is committed: this file only adds to it.
+        remotes.append(RemoteSpec(name: name, url: ""))
+        index = remotes.count - 1
+      }
+      guard let index else {
+        throw RemoteError.unknownRemote(name, known: known.map(\.name))
+      }
+      if key == "url" {
+        remotes[index].url = value!
+      } else {
+        remotes[index].settings[key] = value
+      }
     }
   }
 
@@ -74,8 +111,9 @@ extension Workspace {
     }
   }
 
-  /// The remote named `name`, or the default one.
-  func openRemote(_ name: String?) throws -> OpenRemote {
+  /// The remote named `name`, or the default one; `jobs` bounds an S3 remote's parallel
+  /// requests (default 8).
+  func openRemote(_ name: String?, jobs: Int? = nil) throws -> OpenRemote {
     let spec: RemoteSpec
     if let name {
       guard let named = remotes.first(where: { $0.name == name }) else {
@@ -100,9 +138,12 @@ extension Workspace {
           path, reason: "is inside this repository or its cache; a remote must be outside both")
       }
       storage = try DirectoryRemote(root: path)
+    case .s3(let location):
+      storage = try S3Remote(spec: spec, location: location, jobs: jobs)
     }
     return OpenRemote(
       spec: spec, storage: storage,
-      cacheFolder: RemoteLayout.cacheFolder(for: location, in: try store()))
+      cacheFolder: RemoteLayout.cacheFolder(
+        for: location, endpoint: spec.settings["endpoint"], in: try store()))
   }
 }

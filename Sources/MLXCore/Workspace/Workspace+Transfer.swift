@@ -27,10 +27,12 @@ public struct RemoteStatusReport: Codable, Sendable {
 
 /// `mlx push`, `fetch`, `pull` and `status --remote`: content between the store and a remote.
 extension Workspace {
+  /// Uploads what the pointers need; `jobs` bounds an S3 remote's parallel requests.
   public func push(
-    _ paths: [String], remote name: String?, revision: String?, progress: ProgressReporter
+    _ paths: [String], remote name: String?, revision: String?, jobs: Int? = nil,
+    progress: ProgressReporter
   ) throws -> TransferReport {
-    let remote = try openRemote(name)
+    let remote = try openRemote(name, jobs: jobs)
     let roots = try contentRoots(paths, revision: revision)
     let store = try self.store()
     let catalog = try remote.catalog()
@@ -50,21 +52,25 @@ extension Workspace {
   /// Downloads what the pointers need. Holds the workspace lock, so a second fetch in the
   /// same clone waits and then finds the objects the first one brought.
   public func fetch(
-    _ paths: [String], remote name: String?, revision: String?, progress: ProgressReporter
+    _ paths: [String], remote name: String?, revision: String?, jobs: Int? = nil,
+    progress: ProgressReporter
   ) throws -> TransferReport {
     let lock = try self.lock()
     defer { withExtendedLifetime(lock) {} }
-    return try fetchHoldingLock(paths, remote: name, revision: revision, progress: progress)
+    return try fetchHoldingLock(
+      paths, remote: name, revision: revision, jobs: jobs, progress: progress)
   }
 
   /// Fetches what the work tree's pointers need, then checks those paths out, under one
   /// hold of the workspace lock.
   public func pull(
-    _ paths: [String], remote name: String?, force: Bool, progress: ProgressReporter
+    _ paths: [String], remote name: String?, force: Bool, jobs: Int? = nil,
+    progress: ProgressReporter
   ) throws -> PullReport {
     let lock = try self.lock()
     defer { withExtendedLifetime(lock) {} }
-    let fetched = try fetchHoldingLock(paths, remote: name, revision: nil, progress: progress)
+    let fetched = try fetchHoldingLock(
+      paths, remote: name, revision: nil, jobs: jobs, progress: progress)
     var statCache = StatCache.load(from: statCachePath)
     let checkedOut = try restore(
       try artifacts(named: paths), force: force, statCache: &statCache, progress: progress)
@@ -73,9 +79,10 @@ extension Workspace {
   }
 
   private func fetchHoldingLock(
-    _ paths: [String], remote name: String?, revision: String?, progress: ProgressReporter
+    _ paths: [String], remote name: String?, revision: String?, jobs: Int?,
+    progress: ProgressReporter
   ) throws -> TransferReport {
-    let remote = try openRemote(name)
+    let remote = try openRemote(name, jobs: jobs)
     let roots = try contentRoots(paths, revision: revision)
     let fetcher = RemoteFetcher(
       store: try store(), storage: remote.storage, remoteName: remote.spec.name)

@@ -68,6 +68,7 @@ public final class Workspace {
         try configuration.apply(text, path: ".mlx/\(name)")
       }
     }
+    try configuration.checkRemotesHaveURLs()
     if let directory = Environment.value("MLX_CACHE_DIR"), !directory.isEmpty {
       configuration.cacheDirectory = directory
     }

@@ -20,7 +20,7 @@ public struct WorkspaceConfiguration: Equatable, Sendable {
   public var compressionLevel = Self.defaultCompressionLevel
   /// Whether the chunks of large files are compressed too (at `compressionLevel`).
   public var compressesLargeFiles = false
-  /// Remotes by name, as configured (a remote in `config.local.yaml` replaces the same name).
+  /// Remotes by name, as configured (`config.local.yaml`'s keys over `config.yaml`'s).
   public var remotes: [RemoteSpec] = []
 
   public init() {}
@@ -71,7 +71,7 @@ public struct WorkspaceConfiguration: Equatable, Sendable {
         }
       }
       if let remotes = try yaml.mapping("remotes") {
-        try applyRemotes(remotes)
+        try applyRemotes(remotes, path: path)
       }
     } catch let issue as YAMLIssue {
       throw fail(issue)
@@ -80,25 +80,48 @@ public struct WorkspaceConfiguration: Equatable, Sendable {
     }
   }
 
-  private mutating func applyRemotes(_ yaml: YAMLMapping) throws(YAMLIssue) {
+  /// Applies a `remotes:` block. In `config.local.yaml` an entry may name a remote of
+  /// `config.yaml` and set only some keys (credentials, say): they are merged into it.
+  private mutating func applyRemotes(_ yaml: YAMLMapping, path: String) throws(YAMLIssue) {
+    let isLocal = path.hasSuffix("config.local.yaml")
     for name in yaml.keys {
       guard RemoteSpec.isValidName(name) else {
         throw YAMLIssue(
           line: yaml.line(of: name), message: RemoteError.invalidName(name).description)
       }
-      guard let settings = try yaml.mapping(name) else {
+      guard let entry = try yaml.mapping(name) else {
         throw YAMLIssue(line: yaml.line(of: name), message: "remote '\(name)' needs a 'url:'")
       }
-      try settings.rejectUnknownKeys(["url", "default"], in: " under remote '\(name)'")
-      let url = try settings.requireString("url")
-      do {
-        _ = try RemoteLocation(url: url)
-      } catch {
-        throw YAMLIssue(line: settings.line(of: "url"), message: error.description)
+      try entry.rejectUnknownKeys(
+        Set(["url", "default"] + RemoteSpec.settingKeys + RemoteSpec.credentialKeys),
+        in: " under remote '\(name)'")
+      let existing = remotes.firstIndex(where: { $0.name == name })
+      var spec = existing.map { remotes[$0] } ?? RemoteSpec(name: name, url: "")
+      if let url = try entry.string("url") {
+        do {
+          _ = try RemoteLocation(url: url)
+        } catch {
+          throw YAMLIssue(line: entry.line(of: "url"), message: error.description)
+        }
+        spec.url = url
+      } else if spec.url.isEmpty && !isLocal {
+        throw YAMLIssue(line: yaml.line(of: name), message: "remote '\(name)' needs a 'url:'")
       }
-      let spec = RemoteSpec(
-        name: name, url: url, isDefault: try settings.boolean("default") ?? false)
-      if let existing = remotes.firstIndex(where: { $0.name == name }) {
+      if let isDefault = try entry.boolean("default") { spec.isDefault = isDefault }
+      for key in RemoteSpec.settingKeys + RemoteSpec.credentialKeys {
+        guard let value = try entry.string(key) else { continue }
+        if RemoteSpec.credentialKeys.contains(key) && !isLocal {
+          throw YAMLIssue(
+            line: entry.line(of: key),
+            message: "\(key) is a secret and this file is committed; move it to "
+              + ".mlx/config.local.yaml (`mlx remote modify --local \(name) \(key) VALUE`)")
+        }
+        if let problem = RemoteSpec.problem(with: key, value: value) {
+          throw YAMLIssue(line: entry.line(of: key), message: problem)
+        }
+        spec.settings[key] = value
+      }
+      if let existing {
         remotes[existing] = spec
       } else {
         remotes.append(spec)
@@ -108,6 +131,15 @@ public struct WorkspaceConfiguration: Equatable, Sendable {
           remotes[index].isDefault = false
         }
       }
+    }
+  }
+
+  /// Remotes of `config.local.yaml` that add settings to a remote `config.yaml` lacks.
+  func checkRemotesHaveURLs() throws(WorkspaceError) {
+    if let partial = remotes.first(where: { $0.url.isEmpty }) {
+      throw .invalidConfiguration(
+        path: ".mlx/config.local.yaml", line: nil,
+        problem: "remote '\(partial.name)' has no 'url:' here and is not in .mlx/config.yaml")
     }
   }
 }

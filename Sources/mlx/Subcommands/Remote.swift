@@ -9,8 +9,9 @@ extension MLXCommand {
       discussion: """
         Remotes are kept in .mlx/config.yaml, committed so that every clone knows them; with \
         --local, in .mlx/config.local.yaml, for this machine only (a remote there replaces \
-        one of the same name). A remote is a directory: a local path or a mounted share, \
-        written as an absolute path or a file:// URL. See docs/remotes.md.
+        settings to the committed remote of the same name: credentials belong there). A remote \
+        is a directory (a local path or a mounted share, written as an absolute path or a \
+        file:// URL) or an S3-compatible bucket (s3://bucket/prefix). See docs/remotes.md.
         """,
       subcommands: [
         RemoteAdd.self, RemoteList.self, RemoteModify.self, RemoteDefault.self,
@@ -28,22 +29,51 @@ extension MLXCommand {
     static let configuration = CommandConfiguration(
       commandName: "add", abstract: "Add a remote.",
       discussion: """
-        Push, fetch and pull need the directory to exist: mlx never creates it, so a typo is \
-        an error rather than a new, empty remote.
+        Push, fetch and pull need the directory or bucket to exist: mlx never creates it, so \
+        a typo is an error rather than a new, empty remote. S3 credentials come from the AWS \
+        environment variables or profiles, or from `mlx remote modify --local NAME \
+        access_key_id ...`; they are never written to the committed file.
+
+        Examples:
+          mlx remote add --default shared /mnt/share/mlx
+          mlx remote add bucket s3://ml-data/churn --region eu-west-1
+          mlx remote add minio s3://ml-data/churn --endpoint http://127.0.0.1:9000
         """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var file: RemoteFileOption
     @Flag(help: "Make it the remote used when -r is not given.")
     var `default` = false
+    @Option(help: "S3: the service's http(s)://host[:port] (omit for AWS).")
+    var endpoint: String?
+    @Option(help: "S3: the region (default: AWS_REGION, the profile's region, us-east-1).")
+    var region: String?
+    @Option(help: "S3: 'path' (endpoint/bucket/key) or 'virtual' (bucket.endpoint/key).")
+    var addressing: String?
+    @Option(help: "S3: the AWS profile whose credentials to use.")
+    var profile: String?
+    @Option(help: "S3: seconds without an answer before a request is retried (default: 60).")
+    var timeout: Int?
     @Argument(help: "A name: letters, digits, '-', '_' and '.'.")
     var name: String
-    @Argument(help: "An absolute directory path or file:// URL.", completion: .directory)
+    @Argument(
+      help: "An absolute directory path, file:// URL or s3://bucket/prefix.",
+      completion: .directory)
     var url: String
 
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
-      try workspace.addRemote(name, url: url, makeDefault: `default`, local: file.local)
+      var settings: [String: String] = [:]
+      settings["endpoint"] = endpoint
+      settings["region"] = region
+      settings["addressing"] = addressing
+      settings["profile"] = profile
+      settings["timeout"] = timeout.map(String.init)
+      if !url.hasPrefix("s3://"), let key = settings.keys.sorted().first {
+        throw ValidationError("--\(key) is for s3:// remotes")
+      }
+      try workspace.addRemote(
+        name, url: url, makeDefault: `default`, settings: settings, local: file.local)
       print("Added remote \(name) (\(url))\(`default` ? ", the default" : "")")
     }
   }
@@ -66,7 +96,16 @@ extension MLXCommand {
         print("No remotes; add one with `mlx remote add NAME DIRECTORY`.")
         return
       }
-      let table = Output.table(remotes.map { [$0.name, $0.url, $0.isDefault ? "(default)" : ""] })
+      let table = Output.table(
+        remotes.map { remote in
+          let settings = RemoteSpec.settingKeys.compactMap { key in
+            remote.settings[key].map { "\(key)=\($0)" }
+          }
+          return [
+            remote.name, remote.url, remote.isDefault ? "(default)" : "",
+            settings.joined(separator: " "),
+          ]
+        })
       for line in table.split(separator: "\n") {
         var text = String(line)
         while text.hasSuffix(" ") { text.removeLast() }
@@ -77,19 +116,48 @@ extension MLXCommand {
 
   struct RemoteModify: ParsableCommand {
     static let configuration = CommandConfiguration(
-      commandName: "modify", abstract: "Change a remote's URL.")
+      commandName: "modify", abstract: "Change a remote's URL or one of its settings.",
+      discussion: """
+        Settings: url, endpoint, region, addressing (path or virtual), profile, timeout \
+        (seconds), and, with --local only, access_key_id, secret_access_key and \
+        session_token. `mlx remote modify NAME URL` changes the URL.
+
+        Examples:
+          mlx remote modify bucket region eu-central-1
+          mlx remote modify --local bucket access_key_id AKIA...
+          mlx remote modify bucket --unset endpoint
+        """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var file: RemoteFileOption
+    @Option(help: "Remove this setting instead of setting it.")
+    var unset: String?
     @Argument(help: "The remote's name.")
     var name: String
-    @Argument(help: "The new absolute directory path or file:// URL.", completion: .directory)
-    var url: String
+    @Argument(help: "SETTING VALUE, or a new URL alone.")
+    var words: [String] = []
+
+    func validate() throws {
+      switch (unset, words.count) {
+      case (nil, 1), (nil, 2), (.some, 0): break
+      case (.some, _): throw ValidationError("--unset takes no value")
+      default: throw ValidationError("give a URL, or a SETTING and its VALUE")
+      }
+    }
 
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
-      try workspace.modifyRemote(name, url: url, local: file.local)
-      print("Remote \(name) is now \(url)")
+      if let unset {
+        try workspace.modifyRemote(name, setting: unset, to: nil, local: file.local)
+        print("Removed \(unset) from remote \(name)")
+      } else if words.count == 1 {
+        try workspace.modifyRemote(name, url: words[0], local: file.local)
+        print("Remote \(name) is now \(words[0])")
+      } else {
+        try workspace.modifyRemote(name, setting: words[0], to: words[1], local: file.local)
+        let shown = RemoteSpec.credentialKeys.contains(words[0]) ? "(hidden)" : words[1]
+        print("Remote \(name): \(words[0]) = \(shown)")
+      }
     }
   }
 

@@ -6,8 +6,17 @@ struct TransferOptions: ParsableArguments {
   @Option(name: [.short, .long], help: "The remote to use (default: the default remote).")
   var remote: String?
 
+  @Option(
+    name: [.short, .long],
+    help: "Requests in flight at once to an S3 remote (default: 8).")
+  var jobs: Int?
+
   @Argument(help: "Tracked paths (default: all).", completion: .file())
   var paths: [String] = []
+
+  func validate() throws {
+    if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs is from 1 to 256") }
+  }
 
   /// The remote's name; nil for the default (`--remote` given alone arrives as "").
   var remoteName: String? { remote.flatMap { $0.isEmpty ? nil : $0 } }
@@ -34,7 +43,8 @@ extension MLXCommand {
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
       let report = try workspace.push(
-        transfer.paths, remote: transfer.remoteName, revision: rev, progress: progress.reporter)
+        transfer.paths, remote: transfer.remoteName, revision: rev, jobs: transfer.jobs,
+        progress: progress.reporter)
       if output.json { return try Output.json(report) }
       print(
         "Pushed \(report.totals.objects) objects (\(ByteCount.format(report.totals.bytes))) to "
@@ -61,7 +71,8 @@ extension MLXCommand {
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
       let report = try workspace.fetch(
-        transfer.paths, remote: transfer.remoteName, revision: rev, progress: progress.reporter)
+        transfer.paths, remote: transfer.remoteName, revision: rev, jobs: transfer.jobs,
+        progress: progress.reporter)
       if output.json { return try Output.json(report) }
       print(
         "Fetched \(report.totals.objects) objects (\(ByteCount.format(report.totals.bytes))) "
@@ -84,7 +95,8 @@ extension MLXCommand {
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
       let report = try workspace.pull(
-        transfer.paths, remote: transfer.remoteName, force: force, progress: progress.reporter)
+        transfer.paths, remote: transfer.remoteName, force: force, jobs: transfer.jobs,
+        progress: progress.reporter)
       if output.json {
         try Output.json(report)
       } else {

@@ -42,7 +42,13 @@ import Testing
     #expect(try RemoteLocation(url: url) == .directory(path))
   }
 
-  @Test(arguments: ["relative", "s3://bucket", "http://host/x", "/srv/../etc", ""])
+  @Test func s3URLsParse() throws {
+    #expect(
+      try RemoteLocation(url: "s3://bucket/a/b") == .s3(S3Location(bucket: "bucket", prefix: "a/b"))
+    )
+  }
+
+  @Test(arguments: ["relative", "s3://Bucket", "s3://b", "http://host/x", "/srv/../etc", ""])
   func otherURLsAreRefused(url: String) {
     #expect(throws: RemoteError.self) { try RemoteLocation(url: url) }
   }

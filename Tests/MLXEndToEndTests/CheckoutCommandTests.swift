@@ -29,6 +29,46 @@ import Testing
     #expect(try repo.mlx("checkout").stdout.contains("Everything matches"))
   }
 
+  @Test func restoresAPathAsItWasAtARevision() throws {
+    let repo = try repository()
+    defer { repo.remove() }
+    try repo.commitAll("v1")
+    let oldDigest = try repo.sha256sum("data/big.bin")
+    let oldPointer = try repo.read("data/big.bin.mlx")
+    try repo.write(pseudoRandomBytes(count: 1 << 20, seed: 12), to: "data/big.bin")
+    try repo.write("changed", to: "data/set/a.txt")
+    try repo.mlx("add", "data/big.bin", "data/set")
+    try repo.commitAll("v2")
+
+    let result = try repo.mlx("checkout", "--rev", "HEAD~1", "data/big.bin")
+    #expect(result.succeeded, "\(result)")
+    #expect(try repo.sha256sum("data/big.bin") == oldDigest)
+    #expect(try repo.read("data/big.bin.mlx") == oldPointer)
+    #expect(try repo.read("data/set/a.txt") == "changed")
+    #expect(try repo.git("status", "--porcelain").contains("M data/big.bin.mlx"))
+    #expect(try repo.mlx("verify").succeeded)
+    // Back to HEAD's version with plain git and checkout.
+    try repo.git("checkout", "--", "data/big.bin.mlx")
+    #expect(try repo.mlx("checkout").succeeded)
+    #expect(try repo.sha256sum("data/big.bin") != oldDigest)
+
+    // The pointer file's own name works too; local changes are kept without --force.
+    try repo.write("mine", to: "data/set/a.txt")
+    let refused = try repo.mlx("checkout", "--rev", "HEAD~1", "data/set.mlx")
+    #expect(refused.status == 1)
+    #expect(try repo.read("data/set/a.txt") == "mine")
+    #expect(try repo.git("status", "--porcelain", "data/set.mlx").isEmpty)
+    #expect(try repo.mlx("checkout", "--rev", "HEAD~1", "--force", "data/set").succeeded)
+    #expect(try repo.read("data/set/a.txt") == "x")
+
+    let unknown = try repo.mlx("checkout", "--rev", "nope", "data/big.bin")
+    #expect(unknown.status != 0)
+    #expect(unknown.errorLines.count == 1, "\(unknown)")
+    let untracked = try repo.mlx("checkout", "--rev", "HEAD~1", "data/other.bin")
+    #expect(untracked.status != 0)
+    #expect(untracked.errorLines.count == 1, "\(untracked)")
+  }
+
   @Test func restoresOnlyTheNamedPaths() throws {
     let repo = try repository()
     defer { repo.remove() }

@@ -155,6 +155,46 @@ import Testing
     #expect(head.stdout.contains("missing on shared: data/small.csv"))
   }
 
+  @Test func everyTaggedOrCommittedVersionCanBePushedAndChecked() throws {
+    let (repo, remote) = try project()
+    defer {
+      repo.remove()
+      remote.remove()
+    }
+    try repo.git("tag", "v1")
+    try repo.write("id,label\n1,a\n2,b\n", to: "data/small.csv")
+    try repo.mlx("add", "data/small.csv")
+    try repo.commitAll("v2")
+    try repo.git("switch", "-q", "-c", "side")
+    try repo.write("id,label\n3,c\n", to: "data/small.csv")
+    try repo.mlx("add", "data/small.csv")
+    try repo.commitAll("side")
+    try repo.git("switch", "-q", "main")
+    try repo.mlx("checkout", "--force")
+    #expect(try repo.mlx("push").succeeded)
+
+    let tags = try repo.mlx("status", "--remote", "--all-tags")
+    #expect(tags.status == 1, "\(tags)")
+    #expect(tags.stdout.contains("missing on shared: data/small.csv"), "\(tags)")
+    #expect(try repo.mlx("push", "--all-tags").succeeded)
+    #expect(try repo.mlx("status", "--remote", "--all-tags").succeeded)
+
+    let all = try repo.mlx("status", "--remote", "--all-commits", "--json")
+    #expect(all.status == 1, "\(all)")
+    let missing = try #require(try all.json()["missing"] as? [[String: Any]])
+    #expect(missing.count == 1, "\(missing)")
+    #expect((missing.first?["path"] as? String)?.hasPrefix("data/small.csv@") == true)
+    #expect(try repo.mlx("push", "--all-commits").succeeded)
+    #expect(try repo.mlx("status", "--remote", "--all-commits").succeeded)
+
+    let both = try repo.mlx("push", "--all-tags", "--rev", "HEAD")
+    #expect(both.status != 0)
+    #expect(both.stderr.contains("give one of --rev, --all-commits and --all-tags"))
+    let untracked = try repo.mlx("status", "--remote", "--all-tags", "nothing.csv")
+    #expect(untracked.status != 0)
+    #expect(untracked.errorLines.count == 1, "\(untracked)")
+  }
+
   @Test func aDamagedRemotePackIsRefusedAndNothingEntersTheStore() throws {
     let (repo, remote) = try project()
     defer {

@@ -42,6 +42,45 @@ extension Workspace {
     return report
   }
 
+  /// Restores paths as they were at `revision` (`mlx checkout --rev REV PATH`): their data
+  /// from the store, then their pointer files as that commit holds them, so the work tree
+  /// shows them as changed against HEAD until committed. A path whose data cannot be
+  /// restored keeps its current pointer.
+  public func checkout(
+    _ userPaths: [String], at revision: String, force: Bool, progress: ProgressReporter
+  ) throws -> CheckoutReport {
+    let lock = try self.lock()
+    defer { withExtendedLifetime(lock) {} }
+    let recorded = try artifacts(at: revision)
+    let wanted = try userPaths.map { path -> String in
+      let path = try repositoryPath(for: path)
+      return recorded.contains { $0.pointerPath == path }
+        ? String(path.dropLast(PointerFile.suffix.count)) : path
+    }
+    for path in wanted
+    where !recorded.contains(where: { $0.path == path || $0.path.hasPrefix(path + "/") }) {
+      throw WorkspaceError.notTrackedAt(path: display(path), revision: revision)
+    }
+    let selected = recorded.filter { artifact in
+      wanted.isEmpty || wanted.contains { artifact.path == $0 || artifact.path.hasPrefix($0 + "/") }
+    }
+    var statCache = StatCache.load(from: statCachePath)
+    let report = try restore(selected, force: force, statCache: &statCache, progress: progress)
+    try statCache.save(to: statCachePath, temporaryDirectory: temporaryDirectory)
+    let blobs = try repository.blobs(at: revision, withSuffix: PointerFile.suffix)
+    for artifact in selected
+    where report.restored.contains(artifact.path) || report.unchanged.contains(artifact.path) {
+      guard let blob = blobs.first(where: { $0.path == artifact.pointerPath }) else { continue }
+      if (try? FileSystem.read(absolute(artifact.pointerPath))) != blob.content {
+        try FileSystem.createDirectories(FileSystem.parent(of: absolute(artifact.pointerPath)))
+        try FileSystem.write(
+          blob.content, atomicallyTo: absolute(artifact.pointerPath),
+          temporaryDirectory: temporaryDirectory)
+      }
+    }
+    return report
+  }
+
   /// Restores artifacts, recording what it writes in `statCache` (the caller loads and saves
   /// it once); the caller holds the workspace lock.
   func restore(

@@ -78,6 +78,13 @@ extension Workspace {
 
   /// The artifacts recorded in `revision`'s tree, by data path.
   func pointers(at revision: String) throws -> [String: PointerFile] {
+    var result: [String: PointerFile] = [:]
+    for artifact in try artifacts(at: revision) { result[artifact.path] = artifact.pointer }
+    return result
+  }
+
+  /// The artifacts recorded in `revision`'s tree, with their pointer files' paths.
+  func artifacts(at revision: String) throws -> [TrackedArtifact] {
     let blobs: [(path: String, content: [UInt8])]
     do {
       blobs = try repository.blobs(at: revision, withSuffix: PointerFile.suffix)
@@ -88,13 +95,15 @@ extension Workspace {
       }
       throw error
     }
-    var result: [String: PointerFile] = [:]
+    var result: [TrackedArtifact] = []
     // A pointer under `.git` or `.mlx` (any case, any depth) is no artifact: a hostile tree
     // may hold one, and nothing may be read from or written there on its word.
     for (path, content) in blobs where RelativePath.isSafe(path) {
       let pointer = try PointerFile(
         parsing: String(decoding: content, as: UTF8.self), pointerPath: "\(revision):\(path)")
-      result[FileSystem.join(FileSystem.parent(of: path), pointer.path)] = pointer
+      let dataPath = FileSystem.join(FileSystem.parent(of: path), pointer.path)
+      guard RelativePath.isSafe(dataPath) else { continue }
+      result.append(TrackedArtifact(path: dataPath, pointerPath: path, pointer: pointer))
     }
     return result
   }

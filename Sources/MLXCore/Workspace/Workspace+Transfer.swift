@@ -20,6 +20,7 @@ public struct RemoteStatusReport: Codable, Sendable {
   }
 
   public var remote: String
+  /// `--rev`'s revision, `all-commits` or `all-tags`; nil for the work tree.
   public var revision: String?
   public var artifacts: Int
   public var missing: [Missing]
@@ -29,11 +30,11 @@ public struct RemoteStatusReport: Codable, Sendable {
 extension Workspace {
   /// Uploads what the pointers need; `jobs` bounds an S3 remote's parallel requests.
   public func push(
-    _ paths: [String], remote name: String?, revision: String?, jobs: Int? = nil,
-    progress: ProgressReporter
+    _ paths: [String], remote name: String?, at selection: RevisionSelection,
+    jobs: Int? = nil, progress: ProgressReporter
   ) throws -> TransferReport {
     let remote = try openRemote(name, jobs: jobs)
-    let roots = try contentRoots(paths, revision: revision)
+    let roots = try contentRoots(paths, at: selection)
     let store = try self.store()
     let catalog = try remote.catalog()
     let closure = try ObjectClosure(roots.map { $0.root }, in: store)
@@ -52,13 +53,13 @@ extension Workspace {
   /// Downloads what the pointers need. Holds the workspace lock, so a second fetch in the
   /// same clone waits and then finds the objects the first one brought.
   public func fetch(
-    _ paths: [String], remote name: String?, revision: String?, jobs: Int? = nil,
-    progress: ProgressReporter
+    _ paths: [String], remote name: String?, at selection: RevisionSelection,
+    jobs: Int? = nil, progress: ProgressReporter
   ) throws -> TransferReport {
     let lock = try self.lock()
     defer { withExtendedLifetime(lock) {} }
     return try fetchHoldingLock(
-      paths, remote: name, revision: revision, jobs: jobs, progress: progress)
+      paths, remote: name, at: selection, jobs: jobs, progress: progress)
   }
 
   /// Fetches what the work tree's pointers need, then checks those paths out, under one
@@ -70,7 +71,7 @@ extension Workspace {
     let lock = try self.lock()
     defer { withExtendedLifetime(lock) {} }
     let fetched = try fetchHoldingLock(
-      paths, remote: name, revision: nil, jobs: jobs, progress: progress)
+      paths, remote: name, at: .workTree, jobs: jobs, progress: progress)
     var statCache = StatCache.load(from: statCachePath)
     let checkedOut = try restore(
       try artifacts(named: paths), force: force, statCache: &statCache, progress: progress)
@@ -79,11 +80,11 @@ extension Workspace {
   }
 
   private func fetchHoldingLock(
-    _ paths: [String], remote name: String?, revision: String?, jobs: Int?,
+    _ paths: [String], remote name: String?, at selection: RevisionSelection, jobs: Int?,
     progress: ProgressReporter
   ) throws -> TransferReport {
     let remote = try openRemote(name, jobs: jobs)
-    let roots = try contentRoots(paths, revision: revision)
+    let roots = try contentRoots(paths, at: selection)
     let fetcher = RemoteFetcher(
       store: try store(), storage: remote.storage, remoteName: remote.spec.name)
     let totals = try fetcher.fetch(
@@ -94,39 +95,17 @@ extension Workspace {
   /// The artifacts whose content the remote lacks, from its listing and indexes only: a
   /// remote holds an object only with everything it refers to, so the pointers' own digests
   /// tell, and no data is read.
-  public func remoteStatus(_ paths: [String], remote name: String?, revision: String?) throws
-    -> RemoteStatusReport
-  {
+  public func remoteStatus(
+    _ paths: [String], remote name: String?, at selection: RevisionSelection
+  ) throws -> RemoteStatusReport {
     let remote = try openRemote(name)
-    let roots = try contentRoots(paths, revision: revision)
+    let roots = try contentRoots(paths, at: selection)
     let catalog = try remote.catalog()
     let missing = roots.filter { !catalog.contains($0.root.digest) }.map {
       RemoteStatusReport.Missing(path: $0.path, digest: $0.root.digest)
     }
     return RemoteStatusReport(
-      remote: remote.spec.name, revision: revision, artifacts: roots.count, missing: missing)
-  }
-
-  /// The content the pointers name: in `revision`'s tree, or in the work tree; limited to
-  /// `paths` when some are given.
-  func contentRoots(_ paths: [String], revision: String?) throws
-    -> [(path: String, root: ObjectClosure.Root)]
-  {
-    let recorded: [(path: String, pointer: PointerFile)]
-    if let revision {
-      recorded = try pointers(at: revision).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-    } else {
-      recorded = try artifacts(named: paths).map { ($0.path, $0.pointer) }
-    }
-    let wanted = revision == nil ? [] : try paths.map { try repositoryPath(for: $0) }
-    for path in wanted
-    where !recorded.contains(where: { $0.path == path || $0.path.hasPrefix(path + "/") }) {
-      throw WorkspaceError.notTrackedAt(path: display(path), revision: revision!)
-    }
-    return recorded.filter { entry in
-      wanted.isEmpty || wanted.contains { entry.path == $0 || entry.path.hasPrefix($0 + "/") }
-    }.map {
-      ($0.path, ObjectClosure.Root(digest: $0.pointer.digest, isDirectory: $0.pointer.isDirectory))
-    }
+      remote: remote.spec.name, revision: selection.name, artifacts: roots.count,
+      missing: missing)
   }
 }

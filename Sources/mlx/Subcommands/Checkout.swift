@@ -14,6 +14,11 @@ extension MLXCommand {
         that its pointer does not list are deleted. A directory is never deleted, and no path \
         inside .git or .mlx is ever written. Exits 1 if anything was left alone or could not \
         be restored.
+
+        With --rev REV, restores the paths (default: every artifact) as they were at REV: the \
+        data, then the pointer file as REV holds it, so `git status` shows the old version \
+        until you commit it (as `git checkout REV -- PATH` with `dvc checkout` would). The \
+        data must be in the store: `mlx fetch --rev REV PATH` brings it from a remote.
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -23,12 +28,20 @@ extension MLXCommand {
     @Flag(help: "Overwrite local changes.")
     var force = false
 
+    @Option(help: "Restore the paths as they were at this revision.")
+    var rev: String?
+
     @Argument(help: "Tracked paths to restore (default: all).", completion: .file())
     var paths: [String] = []
 
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
-      let report = try workspace.checkout(paths, force: force, progress: progress.reporter)
+      let report =
+        if let rev {
+          try workspace.checkout(paths, at: rev, force: force, progress: progress.reporter)
+        } else {
+          try workspace.checkout(paths, force: force, progress: progress.reporter)
+        }
       if output.json {
         try Output.json(report)
       } else {

@@ -13,7 +13,8 @@ extension MLXCommand {
         their stat data, without hashing. Exits 0 whatever the state; use --json in scripts.
 
         With --remote [NAME], instead lists the tracked artifacts whose content the remote \
-        lacks (at --rev, or in the work tree), reading only the remote's listing and indexes, \
+        lacks (at --rev, at every commit with --all-commits, at every tagged commit with \
+        --all-tags, or in the work tree), reading only the remote's listing and indexes, \
         never its data, and exits 1 when any is missing: a check for CI.
         """)
 
@@ -28,16 +29,16 @@ extension MLXCommand {
       help: "Check that this remote (default: the default remote) holds the content.")
     var remote: String?
 
-    @Option(help: "With --remote: the pointers at this revision instead of the work tree's.")
-    var rev: String?
+    @OptionGroup var revisions: RevisionOptions
 
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
       if let remote {
         return try checkRemote(workspace, remote: remote.isEmpty ? nil : remote)
       }
-      guard rev == nil else {
-        throw ValidationError("--rev goes with --remote; `mlx diff` compares revisions")
+      guard revisions.selection == .workTree else {
+        throw ValidationError(
+          "--rev, --all-commits and --all-tags go with --remote; `mlx diff` compares revisions")
       }
       let statuses = try workspace.status(of: paths)
       if output.json {
@@ -80,7 +81,7 @@ extension MLXCommand {
     }
 
     private func checkRemote(_ workspace: Workspace, remote: String?) throws {
-      let report = try workspace.remoteStatus(paths, remote: remote, revision: rev)
+      let report = try workspace.remoteStatus(paths, remote: remote, at: revisions.selection)
       if output.json {
         try Output.json(report)
       } else {

@@ -22,6 +22,29 @@ struct TransferOptions: ParsableArguments {
   var remoteName: String? { remote.flatMap { $0.isEmpty ? nil : $0 } }
 }
 
+/// Which pointers push, fetch and `status --remote` cover.
+struct RevisionOptions: ParsableArguments {
+  @Option(help: "The pointers committed at this revision instead of the work tree's.")
+  var rev: String?
+  @Flag(help: "The pointers of every commit any branch, tag or other reference reaches.")
+  var allCommits = false
+  @Flag(help: "The pointers of every commit a tag names (registry tags included).")
+  var allTags = false
+
+  func validate() throws {
+    if [rev != nil, allCommits, allTags].filter({ $0 }).count > 1 {
+      throw ValidationError("give one of --rev, --all-commits and --all-tags")
+    }
+  }
+
+  var selection: RevisionSelection {
+    if let rev { return .revision(rev) }
+    if allCommits { return .allCommits }
+    if allTags { return .allTags }
+    return .workTree
+  }
+}
+
 extension MLXCommand {
   struct Push: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,20 +53,22 @@ extension MLXCommand {
         Sends what the remote lacks as one new pack, every object checked against its id \
         first. The upload becomes visible only once whole (pack, then index, then a marker), \
         so a push killed half-way leaves nothing a reader counts; run it again to send what \
-        is still missing. With --rev, the pointers of that commit instead of the work tree's.
+        is still missing. With --rev, the pointers of that commit instead of the work tree's; \
+        with --all-commits or --all-tags, of every such commit (CI can push everything the \
+        registry names with --all-tags).
         """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var progress: ProgressOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var transfer: TransferOptions
-    @Option(help: "Push the content of the pointers at this revision.")
-    var rev: String?
+    @OptionGroup var revisions: RevisionOptions
 
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
       let report = try workspace.push(
-        transfer.paths, remote: transfer.remoteName, revision: rev, jobs: transfer.jobs,
+        transfer.paths, remote: transfer.remoteName, at: revisions.selection,
+        jobs: transfer.jobs,
         progress: progress.reporter)
       if output.json { return try Output.json(report) }
       print(
@@ -65,13 +90,13 @@ extension MLXCommand {
     @OptionGroup var progress: ProgressOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var transfer: TransferOptions
-    @Option(help: "Fetch the content of the pointers at this revision.")
-    var rev: String?
+    @OptionGroup var revisions: RevisionOptions
 
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
       let report = try workspace.fetch(
-        transfer.paths, remote: transfer.remoteName, revision: rev, jobs: transfer.jobs,
+        transfer.paths, remote: transfer.remoteName, at: revisions.selection,
+        jobs: transfer.jobs,
         progress: progress.reporter)
       if output.json { return try Output.json(report) }
       print(

@@ -1,0 +1,62 @@
+internal import CGit2
+
+/// Walking history: the commits references reach, and each commit's tree.
+extension Repository {
+  /// Every commit reachable from the references matching `globs` (`refs/heads/*`,
+  /// `refs/tags/*`, ...) and from HEAD, each once, newest first. References to objects that
+  /// are not commits (a tag of a blob, a run record) are skipped.
+  public func commits(reachableFrom globs: [String]) throws -> [GitOID] {
+    let walk = try makeHandle("git_revwalk_new") { git_revwalk_new(&$0, handle) }
+    defer { git_revwalk_free(walk) }
+    git_revwalk_sorting(walk, GIT_SORT_TIME.rawValue)
+    for glob in globs {
+      try check(git_revwalk_push_glob(walk, glob), "git_revwalk_push_glob")
+    }
+    let head = git_revwalk_push_head(walk)
+    // An unborn HEAD (no commit yet) or a detached one that is gone: nothing to add.
+    if head != 0 && head != GIT_ENOTFOUND.rawValue && head != GIT_EUNBORNBRANCH.rawValue {
+      try check(head, "git_revwalk_push_head")
+    }
+    var result: [GitOID] = []
+    var oid = git_oid()
+    while true {
+      let code = git_revwalk_next(&oid, walk)
+      if code == GIT_ITEROVER.rawValue { break }
+      try check(code, "git_revwalk_next")
+      result.append(GitOID(oid))
+    }
+    return result
+  }
+
+  /// The commit each reference matching `glob` leads to (annotated tags peeled), each once;
+  /// references to anything else are skipped.
+  public func commits(namedBy glob: String) throws -> [GitOID] {
+    var seen: Set<GitOID> = []
+    var result: [GitOID] = []
+    for (_, target) in try references(matching: glob) {
+      var id = git_oid()
+      guard git_oid_fromstr(&id, target.hex) == 0 else { continue }
+      var object: OpaquePointer?
+      guard git_object_lookup(&object, handle, &id, GIT_OBJECT_ANY) == 0, let found = object
+      else { continue }
+      defer { git_object_free(found) }
+      var commit: OpaquePointer?
+      guard git_object_peel(&commit, found, GIT_OBJECT_COMMIT) == 0, let peeled = commit else {
+        continue
+      }
+      defer { git_object_free(peeled) }
+      let commitID = GitOID(git_object_id(peeled))
+      if seen.insert(commitID).inserted { result.append(commitID) }
+    }
+    return result
+  }
+
+  /// The id of a commit's tree.
+  public func treeID(ofCommit commitID: GitOID) throws -> GitOID {
+    var id = git_oid()
+    try check(git_oid_fromstr(&id, commitID.hex), "git_oid_fromstr")
+    let commit = try makeHandle("git_commit_lookup") { git_commit_lookup(&$0, handle, &id) }
+    defer { git_commit_free(commit) }
+    return GitOID(git_commit_tree_id(commit))
+  }
+}

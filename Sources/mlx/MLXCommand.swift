@@ -21,7 +21,7 @@ struct MLXCommand: ParsableCommand {
     ]
   )
 
-  /// Runs the command line, letting `--push` stand without a remote (it then means origin)
+  /// Runs the command line, letting `--push` and `--git` stand without a remote (origin)
   /// and `--remote` without a name (the default remote): ArgumentParser has no options with
   /// an optional value.
   static func main() {
@@ -38,7 +38,7 @@ struct MLXCommand: ParsableCommand {
     var index = 0
     while index < arguments.count {
       let hasValue = index + 1 < arguments.count && !arguments[index + 1].hasPrefix("-")
-      if arguments[index] == "--push" && !hasValue {
+      if (arguments[index] == "--push" || arguments[index] == "--git") && !hasValue {
         arguments.insert("origin", at: index + 1)
       }
       // `--remote` alone means the default remote (`mlx status --remote`).

@@ -195,6 +195,48 @@ import Testing
     #expect(untracked.errorLines.count == 1, "\(untracked)")
   }
 
+  @Test func runsAndTagsTravelWithGitAndCannotBeRewritten() throws {
+    let (repo, remote) = try project()
+    let origin = try TemporaryDirectory()
+    defer {
+      repo.remove()
+      remote.remove()
+      origin.remove()
+    }
+    try repo.run(ProcessRunner.which("git")!, "init", "-q", "--bare", "-b", "main", origin.path)
+    try repo.git("remote", "add", "origin", origin.path)
+    try repo.git("push", "-q", "origin", "main")
+    try repo.git("update-ref", "refs/mlx/runs/first", "HEAD")
+    try repo.git("tag", "-a", "model@v1.0.0", "-m", "Registering")
+    let pushed = try repo.mlx("push", "--git")
+    #expect(pushed.succeeded, "\(pushed)")
+    #expect(pushed.stdout.contains("Pushed runs (refs/mlx) and tags to origin"))
+
+    let clone = try TestRepository(cloning: repo)
+    defer { clone.remove() }
+    try clone.git("remote", "set-url", "origin", origin.path)
+    #expect(try clone.git("for-each-ref", "refs/mlx").isEmpty)
+    let pulled = try clone.mlx("pull", "--git", "origin", "--json")
+    #expect(pulled.succeeded, "\(pulled)")
+    #expect(
+      try clone.git("rev-parse", "refs/mlx/runs/first") == (try repo.git("rev-parse", "HEAD")))
+    #expect(try clone.sha256sum("data/big.bin") == (try repo.sha256sum("data/big.bin")))
+    #expect(try clone.git("for-each-ref", "refs/mlx-incoming").isEmpty)
+
+    // A hostile origin rewrites the run and the tag: the clone keeps its own.
+    let blob = try repo.run(
+      "/bin/sh", "-c", "echo forged | git -C '\(origin.path)' hash-object -w --stdin"
+    ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    try repo.git("-C", origin.path, "update-ref", "refs/mlx/runs/first", blob)
+    try repo.git("-C", origin.path, "update-ref", "refs/tags/model@v1.0.0", blob)
+    let fetched = try clone.mlx("fetch", "--git")
+    #expect(fetched.succeeded, "\(fetched)")
+    #expect(fetched.stderr.contains("kept refs/mlx/runs/first"), "\(fetched)")
+    #expect(fetched.stderr.contains("kept refs/tags/model@v1.0.0"), "\(fetched)")
+    #expect(try clone.git("cat-file", "-t", "refs/mlx/runs/first") == "commit\n")
+    #expect(try clone.git("cat-file", "-t", "model@v1.0.0") == "tag\n")
+  }
+
   @Test func aDamagedRemotePackIsRefusedAndNothingEntersTheStore() throws {
     let (repo, remote) = try project()
     defer {

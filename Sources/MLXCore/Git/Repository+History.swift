@@ -60,3 +60,48 @@ extension Repository {
     return GitOID(git_commit_tree_id(commit))
   }
 }
+
+// MARK: - Bringing references in
+
+extension Repository {
+  /// What ``adoptReferences(from:into:)`` did with each incoming reference.
+  public struct AdoptedReferences: Codable, Sendable, Equatable {
+    /// References created or moved forward.
+    public var updated: [String] = []
+    /// Local references kept because the incoming one would rewrite them.
+    public var refused: [String] = []
+  }
+
+  /// Moves the references fetched under `staging` (`refs/mlx-incoming/`) to their names under
+  /// `refs/` (`refs/mlx-incoming/tags/v1` → `refs/tags/v1`), then deletes the staged ones.
+  /// A new name is created; an existing one moves only forward (the incoming commit
+  /// descends from it) and never for a tag, so a remote cannot rewrite local history.
+  public func adoptReferences(from staging: String) throws -> AdoptedReferences {
+    var result = AdoptedReferences()
+    for (name, target) in try references(matching: staging + "*") {
+      defer { try? deleteReference(name) }
+      let local = "refs/" + name.dropFirst(staging.count)
+      var targetID = git_oid()
+      try check(git_oid_fromstr(&targetID, target.hex), "git_oid_fromstr")
+      if let existing = try directTarget(ofReference: local) {
+        if existing == target { continue }
+        var existingID = git_oid()
+        try check(git_oid_fromstr(&existingID, existing.hex), "git_oid_fromstr")
+        let forward =
+          !local.hasPrefix("refs/tags/")
+          && git_graph_descendant_of(handle, &targetID, &existingID) == 1
+        guard forward else {
+          result.refused.append(local)
+          continue
+        }
+      }
+      var created: OpaquePointer?
+      try check(
+        git_reference_create(&created, handle, local, &targetID, 1, "mlx fetch --git"),
+        "git_reference_create")
+      git_reference_free(created)
+      result.updated.append(local)
+    }
+    return result
+  }
+}

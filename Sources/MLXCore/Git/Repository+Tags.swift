@@ -217,3 +217,55 @@ extension Repository {
     }
   }
 }
+
+// MARK: - Fetching and cloning
+
+extension Repository {
+  /// Fetches `refspecs` (globs allowed, `refs/tags/*:refs/tags/*`) from `remote` (a remote
+  /// name or URL). Without a leading `+`, a refspec never moves an existing reference
+  /// anywhere but forward.
+  public func fetch(_ refspecs: [String], from remote: String) throws {
+    var remoteHandle: OpaquePointer?
+    if git_remote_lookup(&remoteHandle, handle, remote) != 0 {
+      try check(
+        git_remote_create_anonymous(&remoteHandle, handle, remote), "git_remote_create_anonymous")
+    }
+    guard let remoteHandle else { return }
+    defer { git_remote_free(remoteHandle) }
+    var options = git_fetch_options()
+    try check(
+      git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)),
+      "git_fetch_options_init")
+    options.callbacks.credentials = { out, _, username, allowed, _ in
+      if allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0 {
+        return git_credential_ssh_key_from_agent(out, username ?? defaultSSHUser)
+      }
+      if allowed & GIT_CREDENTIAL_DEFAULT.rawValue != 0 { return git_credential_default_new(out) }
+      return GIT_PASSTHROUGH.rawValue
+    }
+    // Tags come only through the refspecs given, not by libgit2's automatic following.
+    options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
+    _ = try withStringArray(refspecs) { (array) throws in
+      try check(git_remote_fetch(remoteHandle, &array, &options, nil), "git_remote_fetch")
+    }
+  }
+
+  /// Clones `url` into the new directory `path`, with a work tree, and opens it.
+  public static func clone(_ url: String, to path: String) throws -> Repository {
+    var options = git_clone_options()
+    try check(
+      git_clone_options_init(&options, UInt32(GIT_CLONE_OPTIONS_VERSION)),
+      "git_clone_options_init")
+    options.fetch_opts.callbacks.credentials = { out, _, username, allowed, _ in
+      if allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0 {
+        return git_credential_ssh_key_from_agent(out, username ?? defaultSSHUser)
+      }
+      if allowed & GIT_CREDENTIAL_DEFAULT.rawValue != 0 { return git_credential_default_new(out) }
+      return GIT_PASSTHROUGH.rawValue
+    }
+    var cloned: OpaquePointer?
+    try check(git_clone(&cloned, url, path, &options), "git_clone")
+    git_repository_free(cloned)
+    return try Repository.discover(from: path)
+  }
+}

@@ -4,6 +4,10 @@ public struct TransferReport: Codable, Sendable {
   /// Tracked artifacts whose content was considered.
   public var artifacts: Int
   public var totals: TransferTotals
+  /// With `--git`: the Git remote runs and registry tags were pushed to or fetched from.
+  public var gitRemote: String?
+  /// With `fetch --git`: the runs and tags brought in, and those refused.
+  public var references: Repository.AdoptedReferences?
 }
 
 /// What `mlx pull` did: the fetch, then the checkout.
@@ -28,10 +32,12 @@ public struct RemoteStatusReport: Codable, Sendable {
 
 /// `mlx push`, `fetch`, `pull` and `status --remote`: content between the store and a remote.
 extension Workspace {
-  /// Uploads what the pointers need; `jobs` bounds an S3 remote's parallel requests.
+  /// Uploads what the pointers need; `jobs` bounds an S3 remote's parallel requests. With
+  /// `git`, then pushes runs (`refs/mlx/*`) and tags to that Git remote, after the data they
+  /// name is on the remote.
   public func push(
     _ paths: [String], remote name: String?, at selection: RevisionSelection,
-    jobs: Int? = nil, progress: ProgressReporter
+    jobs: Int? = nil, git: String? = nil, progress: ProgressReporter
   ) throws -> TransferReport {
     let remote = try openRemote(name, jobs: jobs)
     let roots = try contentRoots(paths, at: selection)
@@ -47,36 +53,61 @@ extension Workspace {
       cacheFolder: remote.cacheFolder)
     var totals = try pusher.push(closure.objects, catalog: catalog, progress: progress)
     totals.alreadyPresent += closure.absent.count
-    return TransferReport(remote: remote.spec.name, artifacts: roots.count, totals: totals)
+    if let git {
+      let references = try
+        (repository.references(matching: "refs/mlx/*")
+        + repository.references(matching: "refs/tags/*")).map { "\($0.name):\($0.name)" }
+      if !references.isEmpty { try repository.push(references, to: git) }
+    }
+    return TransferReport(
+      remote: remote.spec.name, artifacts: roots.count, totals: totals, gitRemote: git)
   }
 
   /// Downloads what the pointers need. Holds the workspace lock, so a second fetch in the
   /// same clone waits and then finds the objects the first one brought.
   public func fetch(
     _ paths: [String], remote name: String?, at selection: RevisionSelection,
-    jobs: Int? = nil, progress: ProgressReporter
+    jobs: Int? = nil, git: String? = nil, progress: ProgressReporter
   ) throws -> TransferReport {
     let lock = try self.lock()
     defer { withExtendedLifetime(lock) {} }
-    return try fetchHoldingLock(
+    let adopted = try fetchReferences(from: git)
+    var report = try fetchHoldingLock(
       paths, remote: name, at: selection, jobs: jobs, progress: progress)
+    report.gitRemote = git
+    report.references = adopted
+    return report
   }
 
   /// Fetches what the work tree's pointers need, then checks those paths out, under one
   /// hold of the workspace lock.
   public func pull(
-    _ paths: [String], remote name: String?, force: Bool, jobs: Int? = nil,
+    _ paths: [String], remote name: String?, force: Bool, jobs: Int? = nil, git: String? = nil,
     progress: ProgressReporter
   ) throws -> PullReport {
     let lock = try self.lock()
     defer { withExtendedLifetime(lock) {} }
-    let fetched = try fetchHoldingLock(
+    let adopted = try fetchReferences(from: git)
+    var fetched = try fetchHoldingLock(
       paths, remote: name, at: .workTree, jobs: jobs, progress: progress)
+    fetched.gitRemote = git
+    fetched.references = adopted
     var statCache = StatCache.load(from: statCachePath)
     let checkedOut = try restore(
       try artifacts(named: paths), force: force, statCache: &statCache, progress: progress)
     try statCache.save(to: statCachePath, temporaryDirectory: temporaryDirectory)
     return PullReport(fetch: fetched, checkout: checkedOut)
+  }
+
+  /// Fetches runs and tags from a Git remote into a staging namespace, then adopts them:
+  /// new names are created, existing runs move only forward and tags never, so a remote
+  /// cannot rewrite a local run or tag.
+  private func fetchReferences(from git: String?) throws -> Repository.AdoptedReferences? {
+    guard let git else { return nil }
+    let staging = "refs/mlx-incoming/"
+    try repository.fetch(
+      ["+refs/mlx/*:\(staging)mlx/*", "+refs/tags/*:\(staging)tags/*"], from: git)
+    return try repository.adoptReferences(from: staging)
   }
 
   private func fetchHoldingLock(
@@ -89,7 +120,8 @@ extension Workspace {
       store: try store(), storage: remote.storage, remoteName: remote.spec.name)
     let totals = try fetcher.fetch(
       roots.map { $0.root }, catalog: try remote.catalog(), progress: progress)
-    return TransferReport(remote: remote.spec.name, artifacts: roots.count, totals: totals)
+    return TransferReport(
+      remote: remote.spec.name, artifacts: roots.count, totals: totals, gitRemote: nil)
   }
 
   /// The artifacts whose content the remote lacks, from its listing and indexes only: a

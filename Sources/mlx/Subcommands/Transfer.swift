@@ -11,6 +11,13 @@ struct TransferOptions: ParsableArguments {
     help: "Requests in flight at once to an S3 remote (default: 8).")
   var jobs: Int?
 
+  @Option(
+    help: ArgumentHelp(
+      "Also transfer runs (refs/mlx/*) and tags with this Git remote (alone, before other "
+        + "options or last: origin).",
+      valueName: "git-remote"))
+  var git: String?
+
   @Argument(help: "Tracked paths (default: all).", completion: .file())
   var paths: [String] = []
 
@@ -20,6 +27,16 @@ struct TransferOptions: ParsableArguments {
 
   /// The remote's name; nil for the default (`--remote` given alone arrives as "").
   var remoteName: String? { remote.flatMap { $0.isEmpty ? nil : $0 } }
+}
+
+/// What `fetch --git` or `pull --git` brought: references created or moved, and refused.
+func printReferences(_ report: TransferReport) {
+  guard let git = report.gitRemote, let references = report.references else { return }
+  print("Fetched \(references.updated.count) runs and tags from \(git)")
+  for name in references.refused {
+    StandardError.write(
+      "mlx: kept \(name): \(git) has another version that does not extend it\n")
+  }
 }
 
 /// Which pointers push, fetch and `status --remote` cover.
@@ -68,12 +85,12 @@ extension MLXCommand {
       let workspace = try Workspace.open(at: global.repository)
       let report = try workspace.push(
         transfer.paths, remote: transfer.remoteName, at: revisions.selection,
-        jobs: transfer.jobs,
-        progress: progress.reporter)
+        jobs: transfer.jobs, git: transfer.git, progress: progress.reporter)
       if output.json { return try Output.json(report) }
       print(
         "Pushed \(report.totals.objects) objects (\(ByteCount.format(report.totals.bytes))) to "
           + "\(report.remote); \(report.totals.alreadyPresent) were there already")
+      if let git = report.gitRemote { print("Pushed runs (refs/mlx) and tags to \(git)") }
     }
   }
 
@@ -96,12 +113,12 @@ extension MLXCommand {
       let workspace = try Workspace.open(at: global.repository)
       let report = try workspace.fetch(
         transfer.paths, remote: transfer.remoteName, at: revisions.selection,
-        jobs: transfer.jobs,
-        progress: progress.reporter)
+        jobs: transfer.jobs, git: transfer.git, progress: progress.reporter)
       if output.json { return try Output.json(report) }
       print(
         "Fetched \(report.totals.objects) objects (\(ByteCount.format(report.totals.bytes))) "
           + "from \(report.remote)")
+      printReferences(report)
     }
   }
 
@@ -121,13 +138,14 @@ extension MLXCommand {
       let workspace = try Workspace.open(at: global.repository)
       let report = try workspace.pull(
         transfer.paths, remote: transfer.remoteName, force: force, jobs: transfer.jobs,
-        progress: progress.reporter)
+        git: transfer.git, progress: progress.reporter)
       if output.json {
         try Output.json(report)
       } else {
         print(
           "Fetched \(report.fetch.totals.objects) objects "
             + "(\(ByteCount.format(report.fetch.totals.bytes))) from \(report.fetch.remote)")
+        printReferences(report.fetch)
         for path in report.checkout.restored { print("Restored \(workspace.display(path))") }
         for problem in report.checkout.refused {
           StandardError.write(

@@ -252,6 +252,7 @@ extension Repository {
 
   /// Clones `url` into the new directory `path`, with a work tree, and opens it.
   public static func clone(_ url: String, to path: String) throws -> Repository {
+    _ = libgit2Initialized
     var options = git_clone_options()
     try check(
       git_clone_options_init(&options, UInt32(GIT_CLONE_OPTIONS_VERSION)),

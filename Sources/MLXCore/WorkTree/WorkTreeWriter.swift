@@ -21,10 +21,13 @@ struct WorkTreeWriter {
   let location: WorkTreeLocation
   let store: ObjectStore
 
-  /// Writes files from the store, on all cores; returns how many were written.
+  /// Writes files from the store, on all cores; returns how many were written. With
+  /// `stagingBeside`, even a single file is staged beside its destination (a destination
+  /// outside the work tree, where `.mlx/tmp` is on another file system or absent).
   func write(
     _ files: [File],
     statCache: inout StatCache,
+    stagingBeside: Bool = false,
     progress: ProgressReporter
   ) throws -> Int {
     var directories: Set<String> = []
@@ -39,7 +42,8 @@ struct WorkTreeWriter {
     // A single file is staged in .mlx/tmp. The many files of a directory are staged beside
     // their destinations: thousands of creations in one directory contend for the same ext4
     // inode group (seconds, after a large delete), and the scanner cleans up any left behind.
-    let temporaryDirectory = files.count == 1 ? location.temporaryDirectory : nil
+    let temporaryDirectory =
+      files.count == 1 && !stagingBeside ? location.temporaryDirectory : nil
     let results = ConcurrentResults<FileStatus>(count: files.count)
     DispatchQueue.concurrentPerform(iterations: files.count) { position in
       let file = files[position]

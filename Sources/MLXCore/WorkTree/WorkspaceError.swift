@@ -17,6 +17,8 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
   case unknownRevision(revision: String)
   case noCommits
   case unsafeWrite(path: String, through: String)
+  /// `mlx get`'s output exists and holds something else.
+  case outputExists(path: String, reason: String)
   case nestedArtifact(path: String, inside: String)
 
   public var description: String {
@@ -53,6 +55,8 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
       "unknown revision '\(revision)'; use a commit, branch or tag name"
     case .noCommits:
       "the repository has no commits yet; commit first (`git commit`)"
+    case .outputExists(let path, let reason):
+      "\(path) exists: \(reason); choose another -o, or add --force to replace it"
     case .unsafeWrite(let path, let link):
       "refusing to write \(path): \(link) is a symbolic link, which could lead outside the "
         + "repository; remove the link and run again"

@@ -88,3 +88,44 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path) == ["model.bin"])
   }
 }
+
+/// A stage whose policy says `remote: required` takes only versions whose model is pushed.
+@Suite struct PromoteRequiresPushTests {
+  @Test func promotionWaitsForThePush() throws {
+    let fixture = try RegistryFixture()
+    let remote = try TemporaryDirectory()
+    defer {
+      fixture.remove()
+      remote.remove()
+    }
+    let repo = fixture.repo
+    let policy = try repo.read(".mlx/policy.yaml")
+    try repo.write(
+      policy.replacingOccurrences(
+        of: "  - name: dev\n", with: "  - name: dev\n    remote: required\n"),
+      to: ".mlx/policy.yaml")
+    #expect(try repo.mlx("remote", "add", "--default", "shared", remote.path).succeeded)
+    try repo.commitAll("dev needs the model pushed")
+    #expect(try repo.mlx("register", "churn", "--version", "v1.0.0").succeeded)
+
+    let refused = try repo.mlx("promote", "churn", "--to", "dev")
+    #expect(refused.status != 0)
+    #expect(refused.errorLines.count == 1, "\(refused)")
+    #expect(refused.stderr.contains("is not on remote shared"), "\(refused)")
+    #expect(refused.stderr.contains("mlx push --rev"), "\(refused)")
+    #expect(!(try fixture.tags().contains { $0.contains("#dev") }))
+
+    #expect(try repo.mlx("push").succeeded)
+    let promoted = try repo.mlx("promote", "churn", "--to", "dev")
+    #expect(promoted.succeeded, "\(promoted)")
+    #expect(try repo.mlx("audit").succeeded)
+
+    try repo.write(
+      policy.replacingOccurrences(
+        of: "  - name: dev\n", with: "  - name: dev\n    remote: maybe\n"), to: ".mlx/policy.yaml")
+    try repo.commitAll("bad policy")
+    let bad = try repo.mlx("promote", "churn", "--to", "staging")
+    #expect(bad.status != 0)
+    #expect((bad.stdout + bad.stderr).contains("remote must be 'required' or 'optional'"), "\(bad)")
+  }
+}

@@ -24,6 +24,7 @@ import Yams
 ///       required: 1
 ///       from: [lead@example.com]           # principals who may approve (default: anyone listed)
 ///     rollback: skip-gates                 # or check-gates (see RollbackRule)
+///     remote: required                     # the model must be on the default remote
 /// ```
 ///
 /// The policy that judges an event is read from the trusted ref as it stood at the event's
@@ -53,6 +54,9 @@ public struct RegistryPolicy: Sendable, Equatable {
     /// promoter.
     public var approvals = ApprovalRule()
     public var rollback = RollbackRule.skipGates
+    /// Whether a promotion into this stage needs the model's content on the default remote
+    /// (`remote: required`); checked when promoting, not by the audit, which reads Git only.
+    public var requiresContentOnRemote = false
 
     /// Whether events of this stage must carry a signature.
     public var needsSignature: Bool { requiresSignature || !signers.isEmpty }
@@ -178,7 +182,7 @@ public struct RegistryPolicy: Sendable, Equatable {
     }
     let stage = YAMLMapping(mapping: mapping)
     try stage.rejectUnknownKeys([
-      "name", "after", "signature", "signers", "gates", "approvals", "rollback",
+      "name", "after", "signature", "signers", "gates", "approvals", "rollback", "remote",
     ])
     let name = try stage.requireString("name")
     guard RegistryTagName.isValidName(name) else {
@@ -201,6 +205,14 @@ public struct RegistryPolicy: Sendable, Equatable {
         throw YAMLIssue(
           line: stage.line(of: "signature"), message: "signature must be 'required' or 'optional'")
       }
+    }
+    var requiresContentOnRemote = false
+    if let remote = try stage.string("remote") {
+      guard ["required", "optional"].contains(remote) else {
+        throw YAMLIssue(
+          line: stage.line(of: "remote"), message: "remote must be 'required' or 'optional'")
+      }
+      requiresContentOnRemote = remote == "required"
     }
     let signers = try stringList(stage, "signers")
     var gates: [Gate] = []
@@ -227,6 +239,7 @@ public struct RegistryPolicy: Sendable, Equatable {
     if let node = stage.node("approvals"), node.null == nil {
       rule.approvals = try parseApprovals(node, stage: name)
     }
+    rule.requiresContentOnRemote = requiresContentOnRemote
     return rule
   }
 

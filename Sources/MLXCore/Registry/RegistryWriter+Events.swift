@@ -69,9 +69,11 @@ extension RegistryWriter {
   /// - Parameters:
   ///   - commit: the commit to register when no version is given.
   ///   - notes: notes for the report (the work tree's policy is not the one that judges).
+  /// `checkCommit` sees the commit to promote before anything is written (a check the Git
+  /// objects cannot answer, such as the content being on a remote).
   func promote(
     version: String?, to stage: String, commit resolveCommit: () throws -> String,
-    notes: [String]
+    notes: [String], checkCommit: (String) throws -> Void = { _ in }
   ) throws -> RegistryReport {
     let policy = self.policy.policy
     guard policy.rule(for: stage) != nil else {
@@ -96,6 +98,7 @@ extension RegistryWriter {
           trailers: try evidenceTrailers(at: commit))
       }
     }
+    try checkCommit(commit)
     var report = RegistryReport(artifact: artifact, version: chosen, stage: stage, commit: commit)
     report.previous = state.holder(of: stage)?.version
     if report.previous == chosen {

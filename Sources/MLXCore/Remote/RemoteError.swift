@@ -15,6 +15,8 @@ public enum RemoteError: Error, CustomStringConvertible, Equatable, Sendable {
   case unreachable(String, reason: String)
   /// A completion marker, index or pack on the remote that does not check out.
   case damaged(remote: String, key: String, reason: String)
+  /// A promotion the policy allows only for content on the default remote.
+  case notPushed(path: String, commit: String, remote: String, stage: String)
   /// Objects the pointers need that neither the local store nor the remote holds.
   case missingObjects(remote: String, ids: [ObjectID])
 
@@ -40,6 +42,9 @@ public enum RemoteError: Error, CustomStringConvertible, Equatable, Sendable {
     case .damaged(let remote, let key, let reason):
       return "remote \(remote): \(key) is damaged (\(reason)); remove that pack's .pack, .idx "
         + "and .ready from the remote, then push again from a clone that has the data"
+    case .notPushed(let path, let commit, let remote, let stage):
+      return "\(path) at \(commit) is not on remote \(remote), and the policy requires it for "
+        + "\(stage); run `mlx push --rev \(commit) \(path)` first"
     case .missingObjects(let remote, let ids):
       let shown = ids.prefix(3).map { "sha256:\($0.hex)" }.joined(separator: ", ")
       let more = ids.count > 3 ? " and \(ids.count - 3) more" : ""

@@ -20,9 +20,30 @@ extension Workspace {
     options: RegistryWriteOptions
   ) throws -> RegistryReport {
     let writer = try registryWriter(artifact, options: options)
+    let requiresRemote = writer.policy.policy.rule(for: stage)?.requiresContentOnRemote ?? false
     return try writer.promote(
       version: version, to: stage, commit: { try self.resolveCommit(revision) },
-      notes: try workTreePolicyNote(writer))
+      notes: try workTreePolicyNote(writer),
+      checkCommit: { commit in
+        if requiresRemote {
+          try self.checkPushed(artifact, at: commit, writer: writer, stage: stage)
+        }
+      })
+  }
+
+  /// For a stage whose policy says `remote: required`: the artifact's content at `commit`
+  /// must be on the default remote, checked from its listing and indexes.
+  private func checkPushed(
+    _ artifact: String, at commit: String, writer: RegistryWriter, stage: String
+  ) throws {
+    guard let path = try artifactPath(artifact, reading: writer.reading, given: nil),
+      let digest = try repository.artifactEvidence(path: path, commit: commit).digest
+    else { return }
+    let remote = try openRemote(nil)
+    guard try remote.catalog().contains(digest) else {
+      throw RemoteError.notPushed(
+        path: path, commit: String(commit.prefix(7)), remote: remote.spec.name, stage: stage)
+    }
   }
 
   /// Gives `stage` back to the version that held it before the current holder.

@@ -16,6 +16,8 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 
 GIB = 1 << 30
 TOOLS = ["mlx", "dvc", "git-lfs"]
@@ -232,6 +234,124 @@ class Bench:
                 shutil.rmtree(repo)
         self.record("re-add the CSV with 1% of rows edited", times)
         self.record("store growth from that re-add, % of file size", growth, "mlx <= 5%", unit="%")
+
+    # MARK: - Remotes (issue 13)
+
+    def start_s3(self):
+        """moto's S3 server on a free port of 127.0.0.1, for both tools' S3 remotes."""
+        if getattr(self, "s3_endpoint", None):
+            return self.s3_endpoint
+        import socket
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+        moto = os.path.join(os.path.dirname(self.dvc), "moto_server")
+        self.moto = subprocess.Popen([moto, "-H", "127.0.0.1", "-p", str(port)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.s3_endpoint = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(self.s3_endpoint + "/", timeout=1)
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                time.sleep(0.1)
+        self.env.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
+                        AWS_DEFAULT_REGION="us-east-1")
+        return self.s3_endpoint
+
+    def new_remote(self, kind):
+        """A new, empty remote location: a directory, or a new bucket on moto."""
+        self.counter += 1
+        if kind == "directory":
+            path = os.path.join(self.repos, f"remote-{self.counter}")
+            os.makedirs(path)
+            return path
+        endpoint = self.start_s3()
+        bucket = f"bench-{self.counter}"
+        request = urllib.request.Request(f"{endpoint}/{bucket}", method="PUT")
+        urllib.request.urlopen(request).read()
+        return f"s3://{bucket}/data"
+
+    def add_remote(self, tool, repo, url):
+        if tool == "mlx":
+            extra = ["--endpoint", self.s3_endpoint] if url.startswith("s3://") else []
+            self.sh([self.mlx, "remote", "add", "--default", "store", url] + extra, repo)
+        else:
+            self.sh([self.dvc, "remote", "add", "-d", "store", url], repo)
+            if url.startswith("s3://"):
+                self.sh([self.dvc, "remote", "modify", "store", "endpointurl", self.s3_endpoint], repo)
+        self.sh(["git", "add", "-A"], repo)
+        self.sh(["git", "commit", "-qm", "remote"], repo)
+
+    def push_command(self, tool):
+        return [self.mlx, "push", "-q"] if tool == "mlx" else [self.dvc, "push", "-q"]
+
+    def pull_command(self, tool):
+        return [self.mlx, "pull", "-q"] if tool == "mlx" else [self.dvc, "pull", "-q"]
+
+    def bench_transfer(self, name, label, kind, target_push=None, target_pull=None, reps=None):
+        """Push `name` to a new remote, then pull it into a fresh clone."""
+        pushes = {"mlx": [], "dvc": []}
+        pulls = {"mlx": [], "dvc": []}
+        for _ in range(reps or self.reps):
+            for tool in pushes:
+                repo = self.tracked_repo(tool, name)
+                self.add_remote(tool, repo, self.new_remote(kind))
+                pushes[tool].append(self.timed(self.push_command(tool), repo))
+                clone = repo + "-clone"
+                self.sh(["git", "clone", "-q", repo, clone], self.repos)
+                pulls[tool].append(self.timed(self.pull_command(tool), clone))
+                shutil.rmtree(repo)
+                shutil.rmtree(clone)
+        self.record(f"push to a new {kind} remote, {label}", pushes, target_push)
+        self.record(f"pull into a fresh clone from a {kind} remote, {label}", pulls, target_pull)
+
+    def bench_incremental_push(self):
+        """After the 1% edit of the CSV: the time of the second push, and what it sent."""
+        times = {"mlx": [], "dvc": []}
+        sent = {"mlx": [], "dvc": []}
+        size = os.path.getsize(os.path.join(self.data, "table-edited.csv"))
+        for _ in range(self.reps):
+            for tool in times:
+                repo = self.tracked_repo(tool, "table.csv")
+                remote = self.new_remote("directory")
+                self.add_remote(tool, repo, remote)
+                self.sh(self.push_command(tool), repo)
+                before = self.tree_bytes(remote)
+                shutil.copyfile(os.path.join(self.data, "table-edited.csv"),
+                                os.path.join(repo, "table.csv"))
+                self.sh(self.add_command(tool, "table.csv", repo), repo)
+                times[tool].append(self.timed(self.push_command(tool), repo))
+                sent[tool].append(100.0 * (self.tree_bytes(remote) - before) / size)
+                shutil.rmtree(repo)
+                shutil.rmtree(remote)
+        self.record("push after the 1% CSV edit, directory remote", times)
+        self.record("bytes that push sent, % of the file's size", sent, "mlx <= 5%", unit="%")
+
+    def bench_remote_status(self):
+        """Is everything pushed? On 20,000 files against moto: `mlx status --remote` reads
+        listings and indexes only; `dvc status -c` asks about every file."""
+        times = {"mlx": [], "dvc": []}
+        for tool in times:
+            repo = self.tracked_repo(tool, "files")
+            self.add_remote(tool, repo, self.new_remote("s3"))
+            self.sh(self.push_command(tool), repo)
+            command = [self.mlx, "status", "--remote"] if tool == "mlx" else [self.dvc, "status", "-c", "-q"]
+            for _ in range(self.reps):
+                times[tool].append(self.timed(command, repo))
+            shutil.rmtree(repo)
+        self.record("remote check, 20,000 files pushed, S3 (moto)", times, "mlx < 1 s")
+
+    @staticmethod
+    def tree_bytes(path):
+        total = 0
+        for root, _, files in os.walk(path):
+            for name in files:
+                total += os.lstat(os.path.join(root, name)).st_size
+        return total
 
     # MARK: - Pipelines (issue 4)
 
@@ -543,8 +663,8 @@ def machine(bench):
         f"{bench.reps}, in this run"] if bench.disk_seconds else []))
 
 
-def write_results(bench, path):
-    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+def write_results(bench, path, block_name="bench"):
+    begin, end = f"<!-- {block_name}:begin -->", f"<!-- {block_name}:end -->"
     block = f"{begin}\n{machine(bench)}\n\n{bench.markdown()}\n{end}"
     text = open(path).read() if os.path.exists(path) else f"# Benchmark results\n\n{begin}\n{end}\n"
     if begin in text and end in text:
@@ -618,6 +738,20 @@ def main():
         ("registry: 10,000 tags", lambda: bench.bench_registry(10000, args.gto)),
         ("lineage: 1,000 commits, runs and tags", bench.bench_lineage),
         ("audit: 10,000 signed tags", lambda: bench.bench_signed_registry(10000)),
+        ("remote: 20,000 files, directory",
+         lambda: bench.bench_transfer("files", "20,000 files", "directory", "mlx/DVC <= 0.20",
+                                      "mlx/DVC <= 0.20")),
+        ("remote: 1 GiB random, directory",
+         lambda: bench.bench_transfer("random.bin", "1 GiB random", "directory", "mlx/DVC <= 0.50",
+                                      "mlx/DVC <= 0.75")),
+        ("remote: 20,000 files, S3",
+         lambda: bench.bench_transfer("files", "20,000 files", "s3", "mlx/DVC <= 0.20",
+                                      "mlx/DVC <= 0.20")),
+        ("remote: 1 GiB random, S3",
+         lambda: bench.bench_transfer("random.bin", "1 GiB random", "s3", "mlx/DVC <= 0.50",
+                                      "mlx/DVC <= 0.75")),
+        ("remote: incremental push", bench.bench_incremental_push),
+        ("remote: status", bench.bench_remote_status),
     ]
     print(f"{'operation':<52} {'mlx':>10} {'dvc':>10} {'git-lfs':>10} {'mlx/dvc':>8}  target")
     for name, run in scenarios:
@@ -626,9 +760,11 @@ def main():
         run()
     with open(os.path.join(bench.work, "results.json"), "w") as out:
         json.dump(bench.rows, out, indent=2)
-    if args.results and not args.only:
-        write_results(bench, args.results)
+    if args.results and (not args.only or args.only == ["remote"]):
+        write_results(bench, args.results, "remote" if args.only else "bench")
         print(f"\nWrote {args.results}")
+    if getattr(bench, "moto", None):
+        bench.moto.terminate()
     shutil.rmtree(bench.repos, ignore_errors=True)
 
 

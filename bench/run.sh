@@ -17,11 +17,13 @@ if ! command -v git-lfs >/dev/null 2>&1; then
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq git-lfs >/dev/null
   fi
 fi
-if [ ! -x "$work/venv/bin/dvc" ] || [ ! -x "$work/venv/bin/gto" ]; then
-  echo "Installing DVC and GTO into $work/venv" >&2
+# dvc-s3 for DVC's S3 remote; moto's server is the S3 both tools push to (on 127.0.0.1).
+if [ ! -x "$work/venv/bin/dvc" ] || [ ! -x "$work/venv/bin/gto" ] || [ ! -x "$work/venv/bin/moto_server" ] \
+  || ! "$work/venv/bin/python" -c "import dvc_s3" 2>/dev/null; then
+  echo "Installing DVC, dvc-s3, GTO and moto into $work/venv" >&2
   python3 -m venv "$work/venv"
   "$work/venv/bin/pip" install -q --upgrade pip
-  "$work/venv/bin/pip" install -q dvc gto
+  "$work/venv/bin/pip" install -q dvc dvc-s3 gto "moto[server]"
 fi
 
 # The example pipeline's own needs (system Python, as `make demo` uses).

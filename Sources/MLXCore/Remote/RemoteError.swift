@@ -15,6 +15,10 @@ public enum RemoteError: Error, CustomStringConvertible, Equatable, Sendable {
   case unreachable(String, reason: String)
   /// A completion marker, index or pack on the remote that does not check out.
   case damaged(remote: String, key: String, reason: String)
+  /// The key given for an encrypted remote is not the one its objects were sealed with.
+  case wrongKey(remote: String)
+  /// An encrypted remote with no key on this machine.
+  case missingKey(remote: String)
   /// A promotion the policy allows only for content on the default remote.
   case notPushed(path: String, commit: String, remote: String, stage: String)
   /// Objects the pointers need that neither the local store nor the remote holds.
@@ -42,6 +46,15 @@ public enum RemoteError: Error, CustomStringConvertible, Equatable, Sendable {
     case .damaged(let remote, let key, let reason):
       return "remote \(remote): \(key) is damaged (\(reason)); remove that pack's .pack, .idx "
         + "and .ready from the remote, then push again from a clone that has the data"
+    case .wrongKey(let remote):
+      return "remote \(remote) was encrypted with another key; give the right one "
+        + "(`mlx remote modify --local \(remote) key_file PATH` or MLX_REMOTE_KEY_"
+        + "\(RemoteSpec.environmentName(remote)))"
+    case .missingKey(let remote):
+      return "remote \(remote) is encrypted and no key for it is on this machine: make one "
+        + "with `mlx remote keygen \(remote)` (a new remote), or name the team's with "
+        + "`mlx remote modify --local \(remote) key_file PATH` or MLX_REMOTE_KEY_"
+        + "\(RemoteSpec.environmentName(remote))"
     case .notPushed(let path, let commit, let remote, let stage):
       return "\(path) at \(commit) is not on remote \(remote), and the policy requires it for "
         + "\(stage); run `mlx push --rev \(commit) \(path)` first"

@@ -33,9 +33,22 @@ public struct RemoteSpec: Equatable, Sendable {
   }
 
   /// Keys a remote may set besides `url` and `default`, in the order files list them.
-  public static let settingKeys = ["endpoint", "region", "addressing", "profile", "timeout"]
-  /// Keys that hold secrets: `config.local.yaml` only.
-  public static let credentialKeys = ["access_key_id", "secret_access_key", "session_token"]
+  public static let settingKeys = [
+    "endpoint", "region", "addressing", "profile", "timeout", "encrypt",
+  ]
+  /// Keys that hold secrets or name them: `config.local.yaml` only.
+  public static let credentialKeys = [
+    "access_key_id", "secret_access_key", "session_token", "key_file",
+  ]
+
+  /// `MLX_REMOTE_KEY_` + this names the environment variable holding a remote's key: the
+  /// name upper-cased, with `-` and `.` as `_`.
+  public static func environmentName(_ name: String) -> String {
+    String(name.uppercased().map { $0 == "-" || $0 == "." ? "_" : $0 })
+  }
+
+  /// Whether the remote's objects are sealed with a key (`encrypt: true`).
+  public var isEncrypted: Bool { settings["encrypt"] == "true" }
 
   /// Checks one setting's value; the reason when it is not usable.
   public static func problem(with key: String, value: String) -> String? {
@@ -57,7 +70,9 @@ public struct RemoteSpec: Equatable, Sendable {
     case "timeout":
       return Int(value).map { (1...3600).contains($0) } == true
         ? nil : "timeout is a number of seconds from 1 to 3600"
-    case "profile", "access_key_id", "secret_access_key", "session_token":
+    case "encrypt":
+      return ["true", "false"].contains(value) ? nil : "encrypt is true or false"
+    case "profile", "access_key_id", "secret_access_key", "session_token", "key_file":
       return value.isEmpty || value.contains(where: \.isNewline) ? "\(key) must be one line" : nil
     default:
       return "unknown setting '\(key)'; known: "
@@ -111,6 +126,28 @@ public struct RemoteSpec: Equatable, Sendable {
       timeoutSeconds: settings["timeout"].flatMap(Int.init) ?? 60)
   }
 
+  /// The key of an encrypted remote: `MLX_REMOTE_KEY_<NAME>` (64 hex digits), else the file
+  /// `key_file` names (relative to `root`, the work tree).
+  func encryptionKey(root: String) throws -> RemoteKey {
+    let variable = "MLX_REMOTE_KEY_" + Self.environmentName(name)
+    if let text = Environment.value(variable), !text.isEmpty {
+      guard let key = RemoteKey(text: text) else {
+        throw RemoteError.invalidSetting("\(variable) must hold 64 hex digits (a 256-bit key)")
+      }
+      return key
+    }
+    guard let file = settings["key_file"] else { throw RemoteError.missingKey(remote: name) }
+    let path = file.hasPrefix("/") ? file : root + "/" + file
+    guard let text = try FileSystem.readTextIfPresent(path) else {
+      throw RemoteError.invalidSetting(
+        "remote \(name)'s key_file \(file) does not exist; restore it from where the team keeps it")
+    }
+    guard let key = RemoteKey(text: text) else {
+      throw RemoteError.invalidSetting("\(file) is not an mlx key (64 hex digits)")
+    }
+    return key
+  }
+
   /// The credentials set for this remote in `config.local.yaml`, if both parts are.
   var explicitCredentials: S3Credentials? {
     guard let key = settings["access_key_id"], let secret = settings["secret_access_key"]
@@ -123,7 +160,7 @@ public struct RemoteSpec: Equatable, Sendable {
 
 extension RemoteSpec: Codable {
   private enum CodingKeys: String, CodingKey {
-    case name, url, isDefault, endpoint, region, addressing, profile, timeout
+    case name, url, isDefault, endpoint, region, addressing, profile, timeout, encrypt
   }
 
   public init(from decoder: Decoder) throws {
@@ -131,7 +168,7 @@ extension RemoteSpec: Codable {
     name = try container.decode(String.self, forKey: .name)
     url = try container.decode(String.self, forKey: .url)
     isDefault = try container.decode(Bool.self, forKey: .isDefault)
-    for key in [CodingKeys.endpoint, .region, .addressing, .profile, .timeout] {
+    for key in [CodingKeys.endpoint, .region, .addressing, .profile, .timeout, .encrypt] {
       if let value = try container.decodeIfPresent(String.self, forKey: key) {
         settings[key.rawValue] = value
       }
@@ -144,7 +181,7 @@ extension RemoteSpec: Codable {
     try container.encode(name, forKey: .name)
     try container.encode(url, forKey: .url)
     try container.encode(isDefault, forKey: .isDefault)
-    for key in [CodingKeys.endpoint, .region, .addressing, .profile, .timeout] {
+    for key in [CodingKeys.endpoint, .region, .addressing, .profile, .timeout, .encrypt] {
       try container.encodeIfPresent(settings[key.rawValue], forKey: key)
     }
   }

@@ -14,6 +14,7 @@ extension Workspace {
     /tmp/
     /state/
     /config.local.yaml
+    /keys/
 
     """
 

@@ -15,7 +15,7 @@ extension MLXCommand {
         """,
       subcommands: [
         RemoteAdd.self, RemoteList.self, RemoteModify.self, RemoteDefault.self,
-        RemoteRemove.self,
+        RemoteRemove.self, RemoteKeygen.self,
       ])
   }
 
@@ -54,6 +54,8 @@ extension MLXCommand {
     var profile: String?
     @Option(help: "S3: seconds without an answer before a request is retried (default: 60).")
     var timeout: Int?
+    @Flag(help: "Seal every object with a key kept on each machine (see `mlx remote keygen`).")
+    var encrypt = false
     @Argument(help: "A name: letters, digits, '-', '_' and '.'.")
     var name: String
     @Argument(
@@ -72,6 +74,7 @@ extension MLXCommand {
       if !url.hasPrefix("s3://"), let key = settings.keys.sorted().first {
         throw ValidationError("--\(key) is for s3:// remotes")
       }
+      if `encrypt` { settings["encrypt"] = "true" }
       try workspace.addRemote(
         name, url: url, makeDefault: `default`, settings: settings, local: file.local)
       print("Added remote \(name) (\(url))\(`default` ? ", the default" : "")")
@@ -174,6 +177,35 @@ extension MLXCommand {
       let workspace = try Workspace.open(at: global.repository)
       try workspace.setDefaultRemote(name, local: file.local)
       print("Remote \(name) is the default")
+    }
+  }
+
+  struct RemoteKeygen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "keygen", abstract: "Make a new key for an encrypted remote.",
+      discussion: """
+        Writes 256 random bits as 64 hex digits to a file readable by you only (default: \
+        .mlx/keys/NAME.key, which Git ignores) and names it as the remote's key_file in \
+        .mlx/config.local.yaml. Objects on an encrypted remote are sealed with AES-256-GCM \
+        and named by HMAC-SHA-256, so whoever runs the storage learns neither content nor \
+        which objects are equal. Keep a copy of the key where your team keeps secrets: \
+        without it nobody can read the remote. Other machines name it with `mlx remote \
+        modify --local NAME key_file PATH`, or CI with MLX_REMOTE_KEY_NAME.
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: [.short, .customLong("out")], help: "Where to write the key.")
+    var out: String?
+    @Argument(help: "The remote's name.")
+    var name: String
+
+    func run() throws {
+      let workspace = try Workspace.open(at: global.repository)
+      let path = try workspace.generateRemoteKey(name, output: out)
+      print("Wrote a new key for remote \(name) to \(path) (mode 600); keep a copy safe")
+      if !(workspace.remotes.first { $0.name == name }?.isEncrypted ?? false) {
+        print("Remote \(name) is not encrypted yet: `mlx remote modify \(name) encrypt true`")
+      }
     }
   }
 

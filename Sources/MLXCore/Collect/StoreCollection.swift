@@ -72,7 +72,6 @@ struct StoreCollection {
     let packs = try store.publishedPacks()
     report.packs.before = packs.count
     report.bytesBefore = try store.footprint().bytes
-    var repacked: [StoredPack] = []
     for pack in packs {
       let isYoung = pack.modifiedNanoseconds > cutoff
       var garbage = 0
@@ -96,7 +95,6 @@ struct StoreCollection {
         doomed.append(pack)
       } else {
         report.packs.repacked += 1
-        repacked.append(pack)
         doomed.append(pack)
       }
     }
@@ -105,13 +103,13 @@ struct StoreCollection {
     let strayPackBytes = strays.filter { $0.path.hasPrefix("packs/") }.reduce(0) { $0 + $1.bytes }
     report.bytesAfter =
       report.bytesBefore - doomed.reduce(0) { $0 + $1.bytes } - strayPackBytes
-      + estimatedNewPackBytes(repacked)
+      + (try estimatedNewPackBytes(doomed))
   }
 
-  /// The bytes of the pack and index that will hold what `repacked` packs keep.
-  private func estimatedNewPackBytes(_ repacked: [StoredPack]) -> Int64 {
+  /// The bytes of the pack and index that will hold what the doomed packs keep.
+  private func estimatedNewPackBytes(_ doomed: [StoredPack]) throws -> Int64 {
     let rewriter = PackRewriter(store: store)
-    let copies = rewriter.copies(from: repacked, keeping: kept.contains)
+    let copies = try rewriter.copies(from: doomed, keeping: kept.contains)
     guard !copies.isEmpty else { return 0 }
     let records = copies.reduce(Int64(0)) {
       $0 + Int64(PackFormat.recordHeaderLength) + Int64($1.entry.storedLength)

@@ -20,13 +20,13 @@ struct PackRewriter {
     var objectsCopied = 0
   }
 
-  /// The objects of `packs` that `keeps` accepts and no other pack holds, each once, in the
-  /// order they lie in their packs.
-  func copies(from packs: [StoredPack], keeping keeps: (ObjectID) -> Bool)
+  /// The objects of `packs` that `keeps` accepts and no other published pack (one whose pack
+  /// and index files are both there) holds, each once, in the order they lie in their packs.
+  func copies(from packs: [StoredPack], keeping keeps: (ObjectID) -> Bool) throws
     -> [(entry: PackEntry, pack: String)]
   {
     let removed = Set(packs.map(\.name))
-    let survivors = store.allIndexes.filter { !removed.contains($0.name) }
+    let survivors = try store.publishedPacks().map(\.index).filter { !removed.contains($0.name) }
     var chosen: Set<ObjectID> = []
     var copies: [(entry: PackEntry, pack: String)] = []
     for pack in packs {
@@ -47,7 +47,7 @@ struct PackRewriter {
   func rewrite(
     _ packs: [StoredPack], keeping keeps: (ObjectID) -> Bool, progress: ProgressReporter
   ) throws -> Outcome {
-    let copies = copies(from: packs, keeping: keeps)
+    let copies = try copies(from: packs, keeping: keeps)
     try check(copies)
 
     var outcome = Outcome()

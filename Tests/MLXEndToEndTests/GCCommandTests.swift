@@ -58,13 +58,17 @@ private func explain(_ repo: TestRepository, _ target: String, grace: String = "
     let text = try repo.mlx("gc", "--dry-run", "--grace", "0")
     #expect(text.succeeded, "\(text)")
     #expect(text.stdout.contains("Would remove 1 object (60 B): 1 pack deleted, 0 repacked"))
-    #expect(text.stdout.contains("Would keep 2 objects"), "\(text)")
+    #expect(text.stdout.contains("Would keep 2 objects (122 B) in 2 packs"), "\(text)")
     let report = try repo.mlx("gc", "--dry-run", "--grace", "0", "--json").json()
     #expect((report["removed"] as? [String: Any])?["objects"] as? Int == 1)
     #expect((report["kept"] as? [String: Any])?["objects"] as? Int == 2)
     #expect((report["packs"] as? [String: Any])?["deleted"] as? Int == 1)
     #expect(report["dry_run"] as? Bool == true)
     #expect(try packFiles(repo) == before)
+    let two = try repo.run("sh", "-c", "printf 'two\\n' | sha256sum").stdout.prefix(64)
+    let answer = try repo.mlx("gc", "--explain", String(two), "--grace", "0")
+    #expect(answer.stdout.contains("is not kept: gc would remove it"), "\(answer)")
+    #expect(try explain(repo, String(two))["verdict"] as? String == "garbage")
 
     // Within the default grace period the same garbage stays.
     let young = try repo.mlx("gc", "--dry-run", "--json").json()

@@ -21,7 +21,8 @@ public struct GCReport: Codable, Sendable {
     public var deleted = 0
     /// Packs holding garbage and kept objects: the kept ones copied to new packs, then deleted.
     public var repacked = 0
-    /// New packs written with what the repacked ones kept.
+    /// New packs written with what the repacked ones kept (for a dry run, the one it would
+    /// write).
     public var written = 0
     /// Packs with no garbage, left as they are.
     public var untouched = 0
@@ -106,11 +107,13 @@ struct StoreCollection {
       + (try estimatedNewPackBytes(doomed))
   }
 
-  /// The bytes of the pack and index that will hold what the doomed packs keep.
-  private func estimatedNewPackBytes(_ doomed: [StoredPack]) throws -> Int64 {
+  /// The bytes of the pack and index that will hold what the doomed packs keep; counts that
+  /// pack as written (``run(progress:)`` counts what it really writes).
+  private mutating func estimatedNewPackBytes(_ doomed: [StoredPack]) throws -> Int64 {
     let rewriter = PackRewriter(store: store)
     let copies = try rewriter.copies(from: doomed, keeping: kept.contains)
     guard !copies.isEmpty else { return 0 }
+    report.packs.written = 1
     let records = copies.reduce(Int64(0)) {
       $0 + Int64(PackFormat.recordHeaderLength) + Int64($1.entry.storedLength)
     }

@@ -133,7 +133,7 @@ private enum GCText {
       text +=
         "Would remove \(count(report.removed)): \(plural(packs.deleted, "pack")) deleted, "
         + "\(packs.repacked) repacked\n"
-      text += "Would keep \(count(report.kept))\n"
+      text += "Would keep \(count(report.kept)) in \(plural(after, "pack"))\n"
     } else {
       text +=
         "Removed \(count(report.removed)): \(plural(packs.deleted, "pack")) deleted, "

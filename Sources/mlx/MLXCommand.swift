@@ -13,7 +13,7 @@ struct MLXCommand: ParsableCommand {
       """,
     subcommands: [
       Init.self, Add.self, Status.self, Checkout.self, List.self, Diff.self, Verify.self,
-      Remove.self, Remote.self, Push.self, Fetch.self, Pull.self, Get.self,
+      Remove.self, GC.self, Remote.self, Push.self, Fetch.self, Pull.self, Get.self,
       Run.self, Train.self, Eval.self, Runs.self, Metrics.self, Params.self,
       Register.self, Promote.self, Rollback.self, Unassign.self, Deregister.self, Deprecate.self,
       Approve.self, Approvals.self,

@@ -18,11 +18,12 @@ import Testing
     ("Pipeline", ["Support", "Storage", "Git", "Pointer"]),
     ("Registry", ["Support", "Storage", "Git", "Signing", "Pointer", "Pipeline"]),
     ("Lineage", ["Support", "Storage", "Git", "Signing", "Pointer", "Pipeline", "Registry"]),
+    ("Collect", ["Support", "Storage", "Git", "Pointer", "Remote", "Pipeline"]),
     (
       "Workspace",
       [
         "Support", "Storage", "Git", "Signing", "S3", "Pointer", "Remote", "WorkTree",
-        "Pipeline", "Registry", "Lineage",
+        "Pipeline", "Registry", "Lineage", "Collect",
       ]
     ),
   ]

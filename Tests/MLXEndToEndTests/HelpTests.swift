@@ -4,9 +4,9 @@ import Testing
 
 @Suite struct HelpTests {
   static let commands = [
-    "init", "add", "status", "checkout", "ls", "diff", "verify", "rm", "run", "train", "eval",
+    "init", "add", "status", "checkout", "ls", "diff", "verify", "rm", "gc", "run", "train", "eval",
     "runs", "metrics", "params", "register", "promote", "rollback", "unassign", "deregister",
-    "deprecate", "registry", "audit", "lineage",
+    "deprecate", "registry", "audit", "lineage", "remote", "push", "fetch", "pull", "get",
   ]
 
   @Test func rootHelpListsEveryCommand() throws {

@@ -57,6 +57,28 @@ struct DirectoryRemote: RemoteStorage {
     return bytes
   }
 
+  func read(_ key: String, offset: UInt64, length: Int) throws -> [UInt8] {
+    let (descriptor, size) = try openRegularFile(key)
+    defer { close(descriptor) }
+    guard offset <= UInt64(size), UInt64(length) <= UInt64(size) - offset else {
+      throw RemoteError.unreachable(
+        path(key), reason: "holds \(size) bytes, fewer than its index says")
+    }
+    var bytes = [UInt8](repeating: 0, count: length)
+    let count = try bytes.withUnsafeMutableBytes {
+      try FileSystem.readFully(descriptor, into: $0, at: Int64(offset), path: path(key))
+    }
+    guard count == length else {
+      throw RemoteError.unreachable(path(key), reason: "ended before the bytes its index names")
+    }
+    return bytes
+  }
+
+  func delete(_ key: String) throws {
+    try FileSystem.removeFile(path(key))
+    try FileSystem.syncDirectory(containing: path(key))
+  }
+
   func download(_ key: String, length: UInt64, to destination: String) throws {
     let (descriptor, size) = try openRegularFile(key)
     defer { close(descriptor) }

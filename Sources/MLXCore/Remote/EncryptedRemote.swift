@@ -114,6 +114,50 @@ struct EncryptedRemote: RemoteStorage {
     }
   }
 
+  /// `length` plaintext bytes from `offset`: the segments holding them are fetched with one
+  /// ranged read and opened (the object's size, from a listing, tells the last segment).
+  func read(_ key: String, offset: UInt64, length: Int) throws -> [UInt8] {
+    guard length > 0 else { return [] }
+    let remote = storageKey(key)
+    let folder = remote.contains("/") ? String(remote[...remote.lastIndex(of: "/")!]) : ""
+    guard let sealedSize = try inner.list(prefix: folder).first(where: { $0.key == remote })?.size,
+      let plainTotal = SealedObject.plainLength(sealed: sealedSize)
+    else { throw damaged(key) }
+    let segment = Int64(SealedObject.segmentSize)
+    let stride = segment + Int64(SealedObject.tagLength)
+    let start = Int64(SealedObject.stemPrefix(stem(of: key)).count) + Int64(offset)
+    let end = start + Int64(length)
+    guard end <= plainTotal else {
+      throw RemoteError.unreachable(displayName, reason: "holds less of \(key) than was asked for")
+    }
+    let first = start / segment
+    let last = (end - 1) / segment
+    let count = max(1, (plainTotal + segment - 1) / segment)
+    let from = Int64(SealedObject.headerLength) + first * stride
+    let to = min(sealedSize, Int64(SealedObject.headerLength) + (last + 1) * stride)
+    let header = try inner.read(remote, offset: 0, length: SealedObject.headerLength)
+    let sealed = try inner.read(remote, offset: UInt64(from), length: Int(to - from))
+    var plain: [UInt8] = []
+    var position = 0
+    for number in first...last {
+      let size = min(Int(stride), sealed.count - position)
+      do {
+        plain += try SealedObject.openSegment(
+          sealed[position..<(position + size)], header: header, number: UInt32(number),
+          last: number == count - 1, key: self.key.contentKey, remoteKey: remote)
+      } catch {
+        throw damaged(key)
+      }
+      position += size
+    }
+    let skip = Int(start - first * segment)
+    return Array(plain[skip..<(skip + length)])
+  }
+
+  func delete(_ key: String) throws {
+    try inner.delete(storageKey(key))
+  }
+
   func upload(file path: String, to key: String) throws {
     try ensureKeyCheck()
     let sealedPath = TemporaryFiles.path(in: temporaryDirectory, beside: path)

@@ -103,6 +103,26 @@ enum SealedObject {
     return output
   }
 
+  /// Opens segment `number` of an object whose header is `header` (16 bytes).
+  static func openSegment(
+    _ sealed: ArraySlice<UInt8>, header: [UInt8], number: UInt32, last: Bool,
+    key: SymmetricKey, remoteKey: String
+  ) throws -> [UInt8] {
+    guard header.count == headerLength, Array(header[0..<8]) == magic,
+      sealed.count >= tagLength
+    else { throw SealError.damaged }
+    let box = try AES.GCM.SealedBox(
+      nonce: try nonce(header[8..<16], number),
+      ciphertext: sealed[sealed.startIndex..<(sealed.endIndex - tagLength)],
+      tag: sealed[(sealed.endIndex - tagLength)...])
+    do {
+      return Array(
+        try AES.GCM.open(box, using: key, authenticating: associatedData(remoteKey, last: last)))
+    } catch {
+      throw SealError.damaged
+    }
+  }
+
   /// Opens a sealed object in memory.
   static func open(_ sealed: [UInt8], key: SymmetricKey, remoteKey: String) throws -> [UInt8] {
     guard sealed.count >= headerLength + tagLength, Array(sealed[0..<8]) == magic else {

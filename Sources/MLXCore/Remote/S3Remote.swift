@@ -34,6 +34,21 @@ struct S3Remote: RemoteStorage {
     return try BlockingCall.run { try await client.get(key, maximumLength: maximumLength) }
   }
 
+  func read(_ key: String, offset: UInt64, length: Int) throws -> [UInt8] {
+    guard offset <= UInt64(Int64.max - Int64(length)) else {
+      throw RemoteError.unreachable(displayName, reason: "lists an impossible offset for \(key)")
+    }
+    let client = self.client
+    return try BlockingCall.run {
+      try await client.get(key, range: Int64(offset)..<(Int64(offset) + Int64(length)))
+    }
+  }
+
+  func delete(_ key: String) throws {
+    let client = self.client
+    try BlockingCall.run { try await client.delete(key) }
+  }
+
   func download(_ key: String, length: UInt64, to path: String) throws {
     let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else { throw SystemError.last("open", path: path) }

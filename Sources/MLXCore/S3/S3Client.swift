@@ -158,6 +158,20 @@ public struct S3Client: Sendable {
     return response.body
   }
 
+  /// The bytes of `range` of `key`; an error when the object ends before the range does.
+  public func get(_ key: String, range: Range<Int64>) async throws -> [UInt8] {
+    if range.isEmpty { return [] }
+    let response = try await send(
+      "GET", key: key, headers: [("range", "bytes=\(range.lowerBound)-\(range.upperBound - 1)")],
+      accepting: [206], collectingUpTo: range.count)
+    guard response.body.count == range.count else {
+      throw S3Error.malformedResponse(
+        location: describe(key),
+        reason: "\(response.body.count) bytes where \(range.count) were asked for")
+    }
+    return response.body
+  }
+
   /// Writes the `length` bytes of `key` into `descriptor` (from offset 0), in ranges of
   /// ``S3Settings/partSize`` fetched in parallel.
   public func download(_ key: String, length: Int64, into descriptor: Int32, path: String)

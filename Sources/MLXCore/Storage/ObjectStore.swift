@@ -34,9 +34,14 @@ public final class ObjectStore: @unchecked Sendable {
     for entry in try FileSystem.entries(of: store.packDirectory) where entry.name.hasSuffix(".idx")
     {
       let path = "\(store.packDirectory)/\(entry.name)"
-      let index = try PackIndex(
-        name: String(entry.name.dropLast(4)), bytes: try FileSystem.read(path), path: path)
-      store.indexes.append(index)
+      let bytes: [UInt8]
+      do {
+        bytes = try FileSystem.read(path)
+      } catch let error as SystemError where error.isNotFound {
+        continue  // removed since the listing, by `mlx gc` after copying what it keeps
+      }
+      store.indexes.append(
+        try PackIndex(name: String(entry.name.dropLast(4)), bytes: bytes, path: path))
     }
     TemporaryFiles.removeAbandoned(in: store.temporaryDirectory)
     return store
@@ -51,25 +56,82 @@ public final class ObjectStore: @unchecked Sendable {
     lock.withLock { indexes.removeAll { $0.name == name } }
   }
 
+  /// Every index the store reads, oldest first.
+  var allIndexes: [PackIndex] { lock.withLock { indexes } }
+
   /// A writer for new objects; call `commit()` on it to publish them.
   func makeWriter() -> PackWriter { PackWriter(store: self) }
 
   // MARK: - Lookup
 
-  /// Whether the store holds `id` (as a blob or a chunk recipe).
-  public func contains(_ id: ObjectID) -> Bool { locate(id) != nil }
+  /// Whether the store holds `id` (as a blob or a chunk recipe), as its indexes say.
+  public func contains(_ id: ObjectID) -> Bool { indexedEntry(id) != nil }
 
-  func locate(_ id: ObjectID) -> (entry: PackEntry, pack: String)? {
+  /// The index entry of `id` (kind, lengths), as the indexes say; nil when none lists it.
+  func indexedEntry(_ id: ObjectID) -> PackEntry? {
     let snapshot = lock.withLock { indexes }
     for index in snapshot.reversed() {
-      if let entry = index.find(id) { return (entry, index.name) }
+      if let entry = index.find(id) { return entry }
     }
     return nil
   }
 
-  /// Every object of every pack, with the pack it is in.
+  /// Where `id` is, in a pack this process can read: its descriptor is open, so the object
+  /// stays readable even if `mlx gc` removes the pack's file afterwards. When a pack listing
+  /// `id` is gone (gc copied what it keeps into a new pack, then removed it), the indexes are
+  /// read again and the new pack is used.
+  func locate(_ id: ObjectID) -> (entry: PackEntry, pack: String)? {
+    var sawRemovedPack = false
+    let snapshot = lock.withLock { indexes }
+    for index in snapshot.reversed() {
+      guard let entry = index.find(id) else { continue }
+      if files.isReadable(index.name) { return (entry, index.name) }
+      sawRemovedPack = true
+    }
+    guard sawRemovedPack, reloadIndexes() else { return nil }
+    for index in lock.withLock({ indexes }).reversed() {
+      if let entry = index.find(id), files.isReadable(index.name) { return (entry, index.name) }
+    }
+    return nil
+  }
+
+  /// Every object of every pack this process can read, with the pack it is in.
   func allEntries() -> [(entry: PackEntry, pack: String)] {
-    lock.withLock { indexes }.flatMap { index in index.entries.map { ($0, index.name) } }
+    var snapshot = lock.withLock { indexes }
+    if !snapshot.allSatisfy({ files.isReadable($0.name) }) {
+      reloadIndexes()
+      snapshot = lock.withLock { indexes }.filter { files.isReadable($0.name) }
+    }
+    return snapshot.flatMap { index in index.entries.map { ($0, index.name) } }
+  }
+
+  /// Reads `packs/` again: adds the indexes published since they were last read, and drops
+  /// those whose files are gone and whose pack this process has not opened. Returns whether
+  /// anything changed.
+  @discardableResult
+  func reloadIndexes() -> Bool {
+    guard let listing = try? FileSystem.entries(of: packDirectory) else { return false }
+    let present = Set(listing.filter { $0.name.hasSuffix(".idx") }.map { $0.name.dropLast(4) })
+    let known = lock.withLock { indexes }
+    let staged = files.stagedPacks
+    let gone = Set(
+      known.map(\.name).filter {
+        !present.contains(Substring($0)) && staged[$0] == nil && !files.isOpen($0)
+      })
+    var added: [PackIndex] = []
+    for name in present.map(String.init) where !known.contains(where: { $0.name == name }) {
+      let path = "\(packDirectory)/\(name).idx"
+      guard let bytes = try? FileSystem.read(path),
+        let index = try? PackIndex(name: name, bytes: bytes, path: path)
+      else { continue }
+      added.append(index)
+    }
+    guard !gone.isEmpty || !added.isEmpty else { return false }
+    lock.withLock {
+      indexes.removeAll { gone.contains($0.name) }
+      indexes += added.filter { new in !indexes.contains { $0.name == new.name } }
+    }
+    return true
   }
 
   /// The number of packs and the bytes they take on disk.

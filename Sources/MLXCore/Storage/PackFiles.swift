@@ -41,6 +41,22 @@ final class PackFiles: @unchecked Sendable {
     }
   }
 
+  /// Whether the pack can be read, opening it if it was not open: false only when its file
+  /// is gone (`mlx gc` removed it after copying what it keeps elsewhere).
+  func isReadable(_ pack: String) -> Bool {
+    do {
+      _ = try descriptor(pack)
+      return true
+    } catch let error as SystemError {
+      return !error.isNotFound
+    } catch {
+      return true
+    }
+  }
+
+  /// Whether this process has the pack open (so it stays readable if its file is removed).
+  func isOpen(_ pack: String) -> Bool { lock.withLock { descriptors[pack] != nil } }
+
   /// The whole pack, mapped read-only. Packs are never modified once written, so the mapping
   /// stays valid; callers check ranges against its length.
   func mapping(_ pack: String) throws -> UnsafeRawBufferPointer {

@@ -59,12 +59,27 @@ final class PackWriter: @unchecked Sendable {
     compressed: UnsafeRawBufferPointer?
   ) throws -> Bool {
     if store.contains(id) { return false }
+    let stored = compressed ?? raw
+    let entry = PackEntry(
+      id: id, offset: 0, storedLength: UInt64(stored.count), rawLength: UInt64(raw.count),
+      kind: kind, encoding: compressed == nil ? .raw : .zstd)
+    return try appendRecord(entry, stored: stored)
+  }
+
+  /// Adds an object exactly as another pack stores it (a compressed one stays compressed),
+  /// even when the store holds it already: `mlx gc` moves the objects it keeps out of the
+  /// packs it removes. The caller has checked the bytes against the object's id.
+  @discardableResult
+  func appendCopy(of entry: PackEntry, stored: UnsafeRawBufferPointer) throws -> Bool {
+    try appendRecord(entry, stored: stored)
+  }
+
+  /// Appends one record (header and stored bytes) unless this writer holds `entry.id`.
+  private func appendRecord(_ entry: PackEntry, stored: UnsafeRawBufferPointer) throws -> Bool {
+    var entry = entry
+    let id = entry.id
     return try lock.withLock {
       guard appended.insert(id).inserted else { return false }
-      let stored = compressed ?? raw
-      var entry = PackEntry(
-        id: id, offset: 0, storedLength: UInt64(stored.count), rawLength: UInt64(raw.count),
-        kind: kind, encoding: compressed == nil ? .raw : .zstd)
       if let open = current,
         open.offset + UInt64(PackFormat.recordHeaderLength + stored.count)
           > Self.maximumPackBytes, !open.entries.isEmpty

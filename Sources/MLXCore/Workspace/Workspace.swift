@@ -75,13 +75,16 @@ public final class Workspace {
     return configuration
   }
 
+  /// Where the object store is (`cache.dir`, or `MLX_CACHE_DIR`).
+  var storeDirectory: String {
+    configuration.cacheDirectory.hasPrefix("/")
+      ? configuration.cacheDirectory : root + "/" + configuration.cacheDirectory
+  }
+
   /// The object store, opened on first use.
   public func store() throws -> ObjectStore {
     if let openedStore { return openedStore }
-    let directory =
-      configuration.cacheDirectory.hasPrefix("/")
-      ? configuration.cacheDirectory : root + "/" + configuration.cacheDirectory
-    let store = try ObjectStore.open(at: directory)
+    let store = try ObjectStore.open(at: storeDirectory)
     openedStore = store
     return store
   }

@@ -88,6 +88,13 @@ import Testing
     #expect((totals["objects"] as? Int ?? 0) > 5)
     let again = try repo.mlx("push", "--json")
     #expect((try again.json()["totals"] as? [String: Any])?["objects"] as? Int == 0)
+    // One `mlx add` made one local pack, and the push was exactly that pack: it is linked
+    // into the remote (same file system), not copied.
+    let remotePacks = try FileManager.default.contentsOfDirectory(atPath: remote.path + "/packs")
+      .filter { $0.hasSuffix(".pack") }
+    #expect(remotePacks.count == 1)
+    let links = try repo.run("stat", "-c", "%h", remote.path + "/packs/" + remotePacks[0])
+    #expect(links.stdout == "2\n", "\(links)")
     let after = try repo.mlx("status", "--remote", "shared")
     #expect(after.succeeded, "\(after)")
     #expect(after.stdout.contains("3 of 3 tracked artifacts are on remote shared"))

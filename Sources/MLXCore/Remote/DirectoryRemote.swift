@@ -119,6 +119,21 @@ struct DirectoryRemote: RemoteStorage {
     }
   }
 
+  /// A hard link when the remote is on the store's file system (the pack is immutable and
+  /// already durable), a copy otherwise.
+  func upload(immutableFile source: String, to key: String) throws {
+    try prepare(key)
+    let temporary = TemporaryFiles.path(in: temporaryDirectory, beside: path(key))
+    guard link(source, temporary) == 0 else { return try upload(file: source, to: key) }
+    do {
+      try FileSystem.rename(temporary, to: path(key))
+      try FileSystem.syncDirectory(containing: path(key))
+    } catch {
+      unlink(temporary)
+      throw error
+    }
+  }
+
   func write(_ bytes: [UInt8], to key: String) throws {
     try prepare(key)
     try FileSystem.write(

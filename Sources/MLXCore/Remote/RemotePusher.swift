@@ -45,6 +45,20 @@ struct RemotePusher {
     try check(located)
 
     let name = "pack-" + Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255) })
+    if let whole = try wholeLocalPack(located) {
+      // The push is exactly one local pack: send it as it is (linked where the storage can)
+      // with its own index, rather than writing a copy first.
+      let indexBytes = try FileSystem.read(whole.index)
+      let packLength = UInt64(try FileStatus.of(whole.pack)?.size ?? 0)
+      progress.begin("Sending", total: Int64(packLength), unit: .bytes)
+      try storage.upload(immutableFile: whole.pack, to: RemoteLayout.packKey(name))
+      progress.advance(by: Int64(packLength))
+      progress.finish()
+      try finish(name, indexBytes: indexBytes, packLength: packLength, indexFile: whole.index)
+      totals.objects = located.count
+      totals.bytes = Int64(packLength)
+      return totals
+    }
     let packPath = TemporaryFiles.path(in: store.temporaryDirectory, beside: name)
     let indexPath = TemporaryFiles.path(in: store.temporaryDirectory, beside: name)
     defer {
@@ -58,21 +72,42 @@ struct RemotePusher {
     let indexBytes = PackFormat.encodeIndex(entries)
     try FileSystem.write(indexBytes, atomicallyTo: indexPath, mode: 0o444)
     let packLength = UInt64(try FileStatus.of(packPath)?.size ?? 0)
+    try storage.upload(file: packPath, to: RemoteLayout.packKey(name))
+    try finish(name, indexBytes: indexBytes, packLength: packLength, indexFile: indexPath)
+    totals.objects = entries.count
+    totals.bytes = Int64(packLength)
+    return totals
+  }
+
+  /// Sends the index, then the marker that completes the pack, and caches both.
+  private func finish(_ name: String, indexBytes: [UInt8], packLength: UInt64, indexFile: String)
+    throws
+  {
     let marker = RemoteLayout.Marker(
       packLength: packLength, indexDigest: ObjectID(hashing: indexBytes))
-
-    try storage.upload(file: packPath, to: RemoteLayout.packKey(name))
-    try storage.upload(file: indexPath, to: RemoteLayout.indexKey(name))
+    try storage.upload(file: indexFile, to: RemoteLayout.indexKey(name))
     try storage.write(marker.encoded, to: RemoteLayout.markerKey(name))
     // Remember what was just sent, as a later catalog load would.
     try FileSystem.write(
       indexBytes, atomicallyTo: cacheFolder + "/" + name + ".idx", durable: false)
     try FileSystem.write(
       marker.encoded, atomicallyTo: cacheFolder + "/" + name + ".ready", durable: false)
+  }
 
-    totals.objects = entries.count
-    totals.bytes = Int64(packLength)
-    return totals
+  /// The local pack and index files when `located` is exactly one whole local pack.
+  private func wholeLocalPack(_ located: [(entry: PackEntry, pack: String)]) throws
+    -> (pack: String, index: String)?
+  {
+    guard let pack = located.first?.pack, located.allSatisfy({ $0.pack == pack }),
+      let index = store.allIndexes.first(where: { $0.name == pack }),
+      index.count == located.count
+    else { return nil }
+    let packPath = store.packDirectory + "/" + pack + ".pack"
+    let indexPath = store.packDirectory + "/" + pack + ".idx"
+    guard try FileStatus.of(packPath) != nil, try FileStatus.of(indexPath) != nil else {
+      return nil
+    }
+    return (packPath, indexPath)
   }
 
   /// Checks every object on all cores before any is sent.

@@ -15,9 +15,18 @@ protocol RemoteStorage: Sendable {
   func upload(file path: String, to key: String) throws
   /// Stores `bytes` under `key`; the key appears only once complete.
   func write(_ bytes: [UInt8], to key: String) throws
+  /// Stores a file that is never modified (a pack of the local store) under `key`: linked
+  /// rather than copied where the storage can.
+  func upload(immutableFile path: String, to key: String) throws
   /// The `length` bytes of the object at `key` from `offset` on (one object of a pack);
   /// an error when the object is shorter.
   func read(_ key: String, offset: UInt64, length: Int) throws -> [UInt8]
   /// Deletes the object at `key`, durably; no error when it is already gone.
   func delete(_ key: String) throws
+}
+
+extension RemoteStorage {
+  func upload(immutableFile path: String, to key: String) throws {
+    try upload(file: path, to: key)
+  }
 }

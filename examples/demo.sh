@@ -85,7 +85,8 @@ step mlx verify
 step mlx lineage classifier#production --strict
 
 # Share the data through a directory remote (a mounted share in a team): CI's check finds it
-# missing, a push sends it, and a fresh clone pulls it.
+# missing, a push sends it, and a fresh clone pulls it, with the runs (refs/mlx/*) and tags
+# from its origin, so the clone's auditor verifies the production model's lineage.
 remote="$demo-remote"
 rm -rf "$remote" "$demo-clone"
 mkdir -p "$remote"
@@ -98,6 +99,7 @@ step git clone -q "$demo" "$demo-clone"
 cd "$demo-clone"
 step mlx pull
 step mlx verify
+step mlx lineage classifier#production --strict
 cd "$demo"
 
 printf '\nThe demo repository is in %s, its clone in %s-clone\n' "$demo" "$demo"

@@ -52,6 +52,11 @@ extension Workspace {
     return OpenRemote(spec: spec, storage: storage, cacheFolder: cacheFolder)
   }
 
+  /// Whether the repository has a Git remote of that name (`origin`).
+  public func hasGitRemote(_ name: String) -> Bool {
+    ((try? repository.configValue("remote.\(name).url")) ?? nil) != nil
+  }
+
   /// Makes a new key for the encrypted remote `name` (`mlx remote keygen`): writes it to
   /// `output` (default `.mlx/keys/NAME.key`, which Git ignores), readable by the owner only,
   /// and names it as the remote's `key_file` in `config.local.yaml`. Refuses to replace a

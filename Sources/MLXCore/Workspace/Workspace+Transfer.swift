@@ -14,6 +14,8 @@ public struct TransferReport: Codable, Sendable {
 public struct PullReport: Codable, Sendable {
   public var fetch: TransferReport
   public var checkout: CheckoutReport
+  /// Why runs and tags were not fetched from the Git remote, when that was not required.
+  public var gitProblem: String?
 }
 
 /// What `mlx status --remote` found: the artifacts whose content the remote lacks.
@@ -83,20 +85,26 @@ extension Workspace {
   /// hold of the workspace lock.
   public func pull(
     _ paths: [String], remote name: String?, force: Bool, jobs: Int? = nil, git: String? = nil,
-    progress: ProgressReporter
+    gitRequired: Bool = true, progress: ProgressReporter
   ) throws -> PullReport {
     let lock = try self.lock()
     defer { withExtendedLifetime(lock) {} }
-    let adopted = try fetchReferences(from: git)
+    var adopted: Repository.AdoptedReferences?
+    var gitProblem: String?
+    do {
+      adopted = try fetchReferences(from: git)
+    } catch  where !gitRequired {
+      gitProblem = "\(error)"
+    }
     var fetched = try fetchHoldingLock(
       paths, remote: name, at: .workTree, jobs: jobs, progress: progress)
-    fetched.gitRemote = git
+    fetched.gitRemote = adopted == nil ? nil : git
     fetched.references = adopted
     var statCache = StatCache.load(from: statCachePath)
     let checkedOut = try restore(
       try artifacts(named: paths), force: force, statCache: &statCache, progress: progress)
     try statCache.save(to: statCachePath, temporaryDirectory: temporaryDirectory)
-    return PullReport(fetch: fetched, checkout: checkedOut)
+    return PullReport(fetch: fetched, checkout: checkedOut, gitProblem: gitProblem)
   }
 
   /// Fetches runs and tags from a Git remote into a staging namespace, then adopts them:

@@ -125,7 +125,13 @@ extension MLXCommand {
   struct Pull: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Fetch the content the work tree's pointers need, then check it out.",
-      discussion: "Exits 1 if anything could not be checked out, as `mlx checkout` does.")
+      discussion: """
+        Also brings runs (refs/mlx/*) and tags from the Git remote origin, when there is one, \
+        so a fresh `git clone` followed by `mlx pull` has the data and the run history; \
+        --git NAME names another Git remote, --no-git skips it. An origin that cannot be \
+        reached is a warning unless --git named it. Exits 1 if anything could not be checked \
+        out, as `mlx checkout` does.
+        """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var progress: ProgressOptions
@@ -133,12 +139,22 @@ extension MLXCommand {
     @OptionGroup var transfer: TransferOptions
     @Flag(help: "Overwrite local changes.")
     var force = false
+    @Flag(help: "Do not fetch runs and tags from a Git remote.")
+    var noGit = false
+
+    func validate() throws {
+      if noGit && transfer.git != nil { throw ValidationError("give --git or --no-git, not both") }
+    }
 
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
+      var git = transfer.git
+      if git == nil && !noGit && workspace.hasGitRemote("origin") {
+        git = "origin"
+      }
       let report = try workspace.pull(
         transfer.paths, remote: transfer.remoteName, force: force, jobs: transfer.jobs,
-        git: transfer.git, progress: progress.reporter)
+        git: git, gitRequired: transfer.git != nil, progress: progress.reporter)
       if output.json {
         try Output.json(report)
       } else {
@@ -146,6 +162,9 @@ extension MLXCommand {
           "Fetched \(report.fetch.totals.objects) objects "
             + "(\(ByteCount.format(report.fetch.totals.bytes))) from \(report.fetch.remote)")
         printReferences(report.fetch)
+        if let problem = report.gitProblem {
+          StandardError.write("mlx: runs and tags not fetched: \(problem)\n")
+        }
         for path in report.checkout.restored { print("Restored \(workspace.display(path))") }
         for problem in report.checkout.refused {
           StandardError.write(

@@ -41,7 +41,10 @@ import Testing
     #expect(try clone.mlx("get", "models/model.bin", "--rev", "HEAD~2", "-o", "old.bin").succeeded)
     #expect(try clone.sha256sum("old.bin") == v1)
     // The work tree's pointer, into an existing directory under its own name.
-    #expect(try clone.mlx("get", "models/model.bin", "-o", "deploy").succeeded)
+    let taken = try clone.mlx("get", "models/model.bin", "-o", "deploy")
+    #expect(taken.status != 0, "\(taken)")
+    #expect(taken.stderr.contains("--force"), "\(taken)")
+    #expect(try clone.mlx("get", "models/model.bin", "-o", "deploy", "--force").succeeded)
     #expect(try clone.read("deploy/model.bin") == "weights v2")
 
     // An output holding something else is kept unless --force.

@@ -212,8 +212,16 @@ import Testing
     }
     try repo.run(ProcessRunner.which("git")!, "init", "-q", "--bare", "-b", "main", origin.path)
     try repo.git("remote", "add", "origin", origin.path)
+    try repo.write(
+      "stages:\n  s:\n    cmd: echo hi > out.txt\n    outs: [out.txt]\n", to: "mlx.yaml")
+    try repo.commitAll("pipeline")
+    #expect(try repo.mlx("run").succeeded)
+    try repo.commitAll("ran")
     try repo.git("push", "-q", "origin", "main")
-    try repo.git("update-ref", "refs/mlx/runs/first", "HEAD")
+    let run = try #require(
+      try repo.git("for-each-ref", "--format=%(refname)", "refs/mlx/runs").split(separator: "\n")
+        .first)
+    try repo.git("update-ref", "refs/mlx/runs/first", String(run))
     try repo.git("tag", "-a", "model@v1.0.0", "-m", "Registering")
     let pushed = try repo.mlx("push", "--git")
     #expect(pushed.succeeded, "\(pushed)")
@@ -226,7 +234,8 @@ import Testing
     let pulled = try clone.mlx("pull", "--git", "origin", "--json")
     #expect(pulled.succeeded, "\(pulled)")
     #expect(
-      try clone.git("rev-parse", "refs/mlx/runs/first") == (try repo.git("rev-parse", "HEAD")))
+      try clone.git("rev-parse", "refs/mlx/runs/first")
+        == (try repo.git("rev-parse", "refs/mlx/runs/first")))
     #expect(try clone.sha256sum("data/big.bin") == (try repo.sha256sum("data/big.bin")))
     #expect(try clone.git("for-each-ref", "refs/mlx-incoming").isEmpty)
 
@@ -238,10 +247,22 @@ import Testing
     try repo.git("-C", origin.path, "update-ref", "refs/tags/model@v1.0.0", blob)
     let fetched = try clone.mlx("fetch", "--git")
     #expect(fetched.succeeded, "\(fetched)")
-    #expect(fetched.stderr.contains("kept refs/mlx/runs/first"), "\(fetched)")
-    #expect(fetched.stderr.contains("kept refs/tags/model@v1.0.0"), "\(fetched)")
+    #expect(fetched.stderr.contains("not taking refs/mlx/runs/first"), "\(fetched)")
+    #expect(fetched.stderr.contains("not taking refs/tags/model@v1.0.0"), "\(fetched)")
     #expect(try clone.git("cat-file", "-t", "refs/mlx/runs/first") == "commit\n")
     #expect(try clone.git("cat-file", "-t", "model@v1.0.0") == "tag\n")
+
+    // New names that are not what mlx writes there are refused too; `mlx runs` still works.
+    try repo.git("-C", origin.path, "update-ref", "refs/mlx/runs/planted", blob)
+    try repo.git("-C", origin.path, "update-ref", "refs/mlx/other/x", blob)
+    try repo.git("-C", origin.path, "update-ref", "refs/mlx/runs/commit", "main")
+    let planted = try clone.mlx("pull")
+    #expect(planted.succeeded, "\(planted)")
+    #expect(planted.stderr.contains("not taking refs/mlx/runs/planted"), "\(planted)")
+    #expect(planted.stderr.contains("not taking refs/mlx/other/x"), "\(planted)")
+    #expect(planted.stderr.contains("not taking refs/mlx/runs/commit"), "\(planted)")
+    #expect(try clone.git("for-each-ref", "refs/mlx/runs/planted").isEmpty)
+    #expect(try clone.mlx("runs").succeeded)
   }
 
   @Test func aDamagedRemotePackIsRefusedAndNothingEntersTheStore() throws {

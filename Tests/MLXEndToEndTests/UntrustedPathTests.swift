@@ -244,3 +244,57 @@ import Testing
         "the manifest's size of a.txt records 9, the content has 4"))
   }
 }
+
+/// A committed `cache.dir` is written by whoever made the commit: it may not send the store
+/// into `.git`, the work tree or anywhere else outside `.mlx/`.
+@Suite struct CommittedCacheDirectoryTests {
+  @Test(arguments: [".git/refs", "src", ".", "/tmp/elsewhere", ".mlx/../.git", ".mlx", ".mlx/tmp"])
+  func aCommittedStoreOutsideMlxIsRefused(directory: String) throws {
+    let repo = try TestRepository()
+    defer { repo.remove() }
+    try repo.mlx("init")
+    try repo.write("x", to: "src/tmp/code.py")
+    let config = try repo.read(".mlx/config.yaml")
+    try repo.write(
+      config.replacingOccurrences(of: "dir: .mlx/cache", with: "dir: \"\(directory)\""),
+      to: ".mlx/config.yaml")
+    try repo.write("data", to: "d.txt")
+    let added = try repo.mlx("add", "d.txt")
+    #expect(added.status != 0)
+    #expect(added.errorLines.count == 1, "\(added)")
+    #expect(added.stderr.contains(".mlx/config.yaml"), "\(added)")
+    #expect(added.stderr.contains("config.local.yaml"), "\(added)")
+    #expect(!repo.exists(".git/refs/packs"))
+    #expect(!repo.exists("packs"))
+    #expect(!repo.exists("src/packs"))
+  }
+
+  @Test func aCommittedSymbolicLinkCannotLeadTheStoreOut() throws {
+    let repo = try TestRepository()
+    defer { repo.remove() }
+    try repo.mlx("init")
+    try FileManager.default.createSymbolicLink(
+      atPath: repo.directory(".mlx/cache"), withDestinationPath: "../.git")
+    try repo.write("data", to: "d.txt")
+    let added = try repo.mlx("add", "d.txt")
+    #expect(added.status != 0)
+    #expect(added.errorLines.count == 1, "\(added)")
+    #expect(added.stderr.contains("symbolic link"), "\(added)")
+    #expect(!repo.exists(".git/packs"))
+  }
+
+  @Test func theLocalFileMayNameAnyStore() throws {
+    let repo = try TestRepository()
+    let shared = try TemporaryDirectory()
+    defer {
+      repo.remove()
+      shared.remove()
+    }
+    try repo.mlx("init")
+    try repo.write(
+      "version: 1\ncache:\n  dir: \(shared.path)/store\n", to: ".mlx/config.local.yaml")
+    try repo.write("data", to: "d.txt")
+    #expect(try repo.mlx("add", "d.txt").succeeded)
+    #expect(FileManager.default.fileExists(atPath: shared.path + "/store/packs"))
+  }
+}

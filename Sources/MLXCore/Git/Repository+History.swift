@@ -75,7 +75,9 @@ extension Repository {
   /// Moves the references fetched under `staging` (`refs/mlx-incoming/`) to their names under
   /// `refs/` (`refs/mlx-incoming/tags/v1` → `refs/tags/v1`), then deletes the staged ones.
   /// A new name is created; an existing one moves only forward (the incoming commit
-  /// descends from it) and never for a tag, so a remote cannot rewrite local history.
+  /// descends from it) and never for a tag, so a remote cannot rewrite local history. Under
+  /// `refs/mlx/`, only the kinds mlx writes are taken: runs that are commits and approvals
+  /// that are annotated tags; anything else is refused.
   public func adoptReferences(from staging: String) throws -> AdoptedReferences {
     var result = AdoptedReferences()
     for (name, target) in try references(matching: staging + "*") {
@@ -83,6 +85,23 @@ extension Repository {
       let local = "refs/" + name.dropFirst(staging.count)
       var targetID = git_oid()
       try check(git_oid_fromstr(&targetID, target.hex), "git_oid_fromstr")
+      if local.hasPrefix("refs/mlx/") {
+        let expected: git_object_t? =
+          local.hasPrefix("refs/mlx/runs/")
+          ? GIT_OBJECT_COMMIT : local.hasPrefix("refs/mlx/approvals/") ? GIT_OBJECT_TAG : nil
+        var object: OpaquePointer?
+        var found =
+          expected.map { git_object_lookup(&object, handle, &targetID, $0) == 0 } ?? false
+        if let object { git_object_free(object) }
+        // A run is a commit holding its record.
+        if found && expected == GIT_OBJECT_COMMIT {
+          found = (try? blobID("run.json", inCommit: target)) != nil
+        }
+        guard found else {
+          result.refused.append(local)
+          continue
+        }
+      }
       if let existing = try directTarget(ofReference: local) {
         if existing == target { continue }
         var existingID = git_oid()

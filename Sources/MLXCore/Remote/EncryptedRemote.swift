@@ -227,7 +227,8 @@ struct EncryptedRemote: RemoteStorage {
 
   private func damaged(_ key: String) -> RemoteError {
     .damaged(
-      remote: remoteName, key: key,
+      remote: remoteName,
+      key: key == storageKey(key) ? key : "\(key) (stored as \(storageKey(key)))",
       reason: "it does not decrypt with this remote's key: it was changed or replaced")
   }
 }

@@ -29,7 +29,7 @@ struct RemoteKey: Sendable {
 
   /// Parses a key file's text: 64 hex digits, surrounding white space ignored.
   init?(text: String) {
-    let hex = text.filter { !$0.isWhitespace }
+    let hex = text.filter { !$0.isWhitespace }.lowercased()
     guard hex.count == 64, let bytes = Hex.decode(Substring(hex)) else { return nil }
     self.init(master: bytes)
   }

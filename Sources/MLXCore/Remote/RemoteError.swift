@@ -15,6 +15,10 @@ public enum RemoteError: Error, CustomStringConvertible, Equatable, Sendable {
   case unreachable(String, reason: String)
   /// A completion marker, index or pack on the remote that does not check out.
   case damaged(remote: String, key: String, reason: String)
+  /// `--git NAME` names no Git remote of the repository (and is no URL).
+  case noGitRemote(String)
+  /// The data went up, the runs and tags did not.
+  case gitPushFailed(git: String, remote: String, reason: String)
   /// The key given for an encrypted remote is not the one its objects were sealed with.
   case wrongKey(remote: String)
   /// An encrypted remote with no key on this machine.
@@ -28,6 +32,10 @@ public enum RemoteError: Error, CustomStringConvertible, Equatable, Sendable {
     switch self {
     case .unknownRemote(let name, let known):
       let list = known.isEmpty ? "none is configured" : "known: " + known.joined(separator: ", ")
+      guard RemoteSpec.isValidName(name) else {
+        return "'\(name)' is no remote name (\(list)); with paths, name the remote first "
+          + "(`--remote NAME PATH`) or put the paths before --remote"
+      }
       return "no remote named '\(name)' (\(list)); add one with `mlx remote add \(name) URL`"
     case .noDefaultRemote:
       return "no default remote; name one with -r NAME, or mark one with "
@@ -46,6 +54,12 @@ public enum RemoteError: Error, CustomStringConvertible, Equatable, Sendable {
     case .damaged(let remote, let key, let reason):
       return "remote \(remote): \(key) is damaged (\(reason)); remove that pack's .pack, .idx "
         + "and .ready from the remote, then push again from a clone that has the data"
+    case .noGitRemote(let name):
+      return "no Git remote named '\(name)'; add one (`git remote add \(name) URL`) or give "
+        + "--git a URL"
+    case .gitPushFailed(let git, let remote, let reason):
+      return "the data is on remote \(remote), but pushing runs and tags to \(git) failed "
+        + "(\(reason)); fix that, then run `mlx push --git \(git)` again"
     case .wrongKey(let remote):
       return "remote \(remote) was encrypted with another key; give the right one "
         + "(`mlx remote modify --local \(remote) key_file PATH` or MLX_REMOTE_KEY_"

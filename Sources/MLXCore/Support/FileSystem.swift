@@ -311,6 +311,14 @@ enum FileSystem {
   }
 
   /// The absolute, symlink-free form of an existing path.
+  /// `path` with symbolic links resolved as far as it exists (the rest appended as written).
+  static func resolvedPath(_ path: String) -> String {
+    if let real = realPath(path) { return real }
+    let parent = parent(of: path)
+    guard parent != path, !parent.isEmpty else { return path }
+    return join(resolvedPath(parent), String(path.dropFirst(parent.count).drop { $0 == "/" }))
+  }
+
   static func realPath(_ path: String) -> String? {
     guard let resolved = realpath(path, nil) else { return nil }
     defer { free(resolved) }

@@ -61,13 +61,15 @@ extension Workspace {
     let plan = try target.checkoutPlan(
       path: name, pointerPath: name, pointer: artifact.pointer, store: store, force: force,
       statCache: &statCache)
+    let exists = try FileStatus.of(destination) != nil
     switch plan {
     case .unchanged:
       break
-    case .refuse(let reason):
-      throw WorkspaceError.outputExists(path: destination, reason: reason)
-    case .impossible(let reason):
-      throw WorkspaceError.outputExists(path: destination, reason: reason)
+    case .refuse, .impossible:
+      throw WorkspaceError.outputExists(path: destination, reason: "it holds other content")
+    case .write where !force && exists:
+      // Other content, even content the store holds: an output is replaced only on request.
+      throw WorkspaceError.outputExists(path: destination, reason: "it holds other content")
     case .write(let files, let removals):
       let writer = WorkTreeWriter(location: target, store: store)
       for path in removals { try writer.removeFile(path) }
@@ -107,12 +109,15 @@ extension Workspace {
       let path = try artifactPath(name, reading: reading, given: nil)
       return (try committedArtifact(path, at: found.commit), found.version, found.commit)
     }
+    // From outside the work tree (`--repo`), a path is the repository's own.
+    let inside = currentDirectory == root || currentDirectory.hasPrefix(root + "/")
+    let given = inside || reference.hasPrefix("/") ? reference : root + "/" + reference
     if let revision {
-      let path = try repositoryPath(for: reference)
+      let path = try repositoryPath(for: given)
       let commit = try resolveCommit(revision)
       return (try committedArtifact(path, at: commit), nil, commit)
     }
-    let matches = try artifacts(named: [reference])
+    let matches = try artifacts(named: [given])
     guard matches.count == 1, let only = matches.first else {
       throw WorkspaceError.notTracked(path: reference)
     }

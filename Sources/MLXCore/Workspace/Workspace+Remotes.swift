@@ -96,7 +96,9 @@ extension Workspace {
     let updated = RemotesBlock.replacing(in: text, with: remotes)
     var check = WorkspaceConfiguration()
     try check.apply(updated, path: ".mlx/" + name)
+    // The local file may hold credentials: readable by its owner only.
     try FileSystem.write(
-      Array(updated.utf8), atomicallyTo: path, temporaryDirectory: temporaryDirectory)
+      Array(updated.utf8), atomicallyTo: path, mode: local ? 0o600 : 0o644,
+      temporaryDirectory: temporaryDirectory)
   }
 }

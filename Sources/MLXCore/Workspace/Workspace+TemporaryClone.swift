@@ -27,6 +27,7 @@ extension Workspace {
     }
     var configuration = try loadConfiguration(root: repository.workTree)
     configuration.cacheDirectory = directory + "/cache"
+    configuration.cacheDirectoryIsCommitted = false
     let workspace = Workspace(
       repository: repository, configuration: configuration,
       currentDirectory: try FileSystem.currentDirectory())

@@ -107,17 +107,6 @@ extension Workspace {
     return PullReport(fetch: fetched, checkout: checkedOut, gitProblem: gitProblem)
   }
 
-  /// Fetches runs and tags from a Git remote into a staging namespace, then adopts them:
-  /// new names are created, existing runs move only forward and tags never, so a remote
-  /// cannot rewrite a local run or tag.
-  private func fetchReferences(from git: String?) throws -> Repository.AdoptedReferences? {
-    guard let git else { return nil }
-    let staging = "refs/mlx-incoming/"
-    try repository.fetch(
-      ["+refs/mlx/*:\(staging)mlx/*", "+refs/tags/*:\(staging)tags/*"], from: git)
-    return try repository.adoptReferences(from: staging)
-  }
-
   private func fetchHoldingLock(
     _ paths: [String], remote name: String?, at selection: RevisionSelection, jobs: Int?,
     progress: ProgressReporter

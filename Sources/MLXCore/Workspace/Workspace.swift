@@ -71,6 +71,7 @@ public final class Workspace {
     try configuration.checkRemotesHaveURLs()
     if let directory = Environment.value("MLX_CACHE_DIR"), !directory.isEmpty {
       configuration.cacheDirectory = directory
+      configuration.cacheDirectoryIsCommitted = false
     }
     return configuration
   }
@@ -81,9 +82,23 @@ public final class Workspace {
       ? configuration.cacheDirectory : root + "/" + configuration.cacheDirectory
   }
 
-  /// The object store, opened on first use.
+  /// The object store, opened on first use. A store named by the committed configuration
+  /// must resolve (symbolic links followed) to a folder under `.mlx/`, and no store may be
+  /// inside `.git`: a commit must not make mlx write elsewhere.
   public func store() throws -> ObjectStore {
     if let openedStore { return openedStore }
+    let real = FileSystem.resolvedPath(storeDirectory)
+    let realRoot = FileSystem.realPath(root) ?? root
+    let outsideMetadata = !real.hasPrefix(realRoot + "/.mlx/")
+    if real == realRoot + "/.git" || real.hasPrefix(realRoot + "/.git/")
+      || (configuration.cacheDirectoryIsCommitted && outsideMetadata)
+    {
+      throw WorkspaceError.invalidConfiguration(
+        path: ".mlx/config.yaml", line: nil,
+        problem: "the store \(configuration.cacheDirectory) resolves to \(real), outside "
+          + ".mlx/ (a symbolic link?); mlx writes its store nowhere else for a committed "
+          + "setting: remove the link, or set cache.dir in .mlx/config.local.yaml")
+    }
     let store = try ObjectStore.open(at: storeDirectory)
     openedStore = store
     return store

@@ -16,6 +16,9 @@ public struct WorkspaceConfiguration: Equatable, Sendable {
 
   /// The object store directory, as written (relative to the root or absolute).
   public var cacheDirectory = Self.defaultCacheDirectory
+  /// Whether `cacheDirectory` comes from the committed file (or is the default): then it
+  /// was written by whoever made the commit, and must stay under `.mlx/`.
+  public var cacheDirectoryIsCommitted = true
   /// zstd level for new objects; 0 means store raw.
   public var compressionLevel = Self.defaultCompressionLevel
   /// Whether the chunks of large files are compressed too (at `compressionLevel`).
@@ -38,6 +41,18 @@ public struct WorkspaceConfiguration: Equatable, Sendable {
 
     """
 
+  /// A relative path under `.mlx/`, with no `.` or `..`, outside mlx's own folders there.
+  static func isCommittableCacheDirectory(_ directory: String) -> Bool {
+    var path = directory
+    while path.hasSuffix("/") { path.removeLast() }
+    let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+    return parts.count >= 2 && parts[0] == ".mlx" && RelativePath.isInside(path)
+      && ![
+        "tmp", "state", "keys", ".gitignore", "config.yaml", "config.local.yaml",
+        "policy.yaml", "allowed_signers",
+      ].contains(String(parts[1]))
+  }
+
   /// Applies the keys `text` sets on top of the current values.
   mutating func apply(_ text: String, path: String) throws(WorkspaceError) {
     func fail(_ issue: YAMLIssue) -> WorkspaceError {
@@ -56,7 +71,17 @@ public struct WorkspaceConfiguration: Equatable, Sendable {
           guard !directory.isEmpty else {
             throw YAMLIssue(line: cache.line(of: "dir"), message: "cache.dir must not be empty")
           }
+          let isLocal = path.hasSuffix("config.local.yaml")
+          // The committed file comes with commits anyone may write: its store stays in .mlx/.
+          if !isLocal && !Self.isCommittableCacheDirectory(directory) {
+            throw YAMLIssue(
+              line: cache.line(of: "dir"),
+              message: "cache.dir '\(directory)' in the committed file must be a folder under "
+                + ".mlx/ (such as .mlx/cache); put a shared or absolute cache in "
+                + ".mlx/config.local.yaml or MLX_CACHE_DIR")
+          }
           cacheDirectory = directory
+          cacheDirectoryIsCommitted = !isLocal
         }
         if let level = try cache.integer("compression") {
           guard (0...19).contains(level) else {

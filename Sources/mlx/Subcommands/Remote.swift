@@ -8,9 +8,9 @@ extension MLXCommand {
       abstract: "Add, list, change and remove the remotes that push, fetch and pull use.",
       discussion: """
         Remotes are kept in .mlx/config.yaml, committed so that every clone knows them; with \
-        --local, in .mlx/config.local.yaml, for this machine only (a remote there replaces \
-        settings to the committed remote of the same name: credentials belong there). A remote \
-        is a directory (a local path or a mounted share, written as an absolute path or a \
+        --local, in .mlx/config.local.yaml, for this machine only (settings there add to or \
+        override those of the committed remote of the same name, or define a remote of this \
+        machine's own; credentials belong there). A remote is a directory (a local path or a mounted share, written as an absolute path or a \
         file:// URL) or an S3-compatible bucket (s3://bucket/prefix). See docs/remotes.md.
         """,
       subcommands: [
@@ -122,8 +122,8 @@ extension MLXCommand {
       commandName: "modify", abstract: "Change a remote's URL or one of its settings.",
       discussion: """
         Settings: url, endpoint, region, addressing (path or virtual), profile, timeout \
-        (seconds), and, with --local only, access_key_id, secret_access_key and \
-        session_token. `mlx remote modify NAME URL` changes the URL.
+        (seconds), encrypt (true or false), and, with --local only, access_key_id, \
+        secret_access_key, session_token and key_file. `mlx remote modify NAME URL` changes the URL.
 
         Examples:
           mlx remote modify bucket region eu-central-1

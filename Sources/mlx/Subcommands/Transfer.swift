@@ -35,7 +35,8 @@ func printReferences(_ report: TransferReport) {
   print("Fetched \(references.updated.count) runs and tags from \(git)")
   for name in references.refused {
     StandardError.write(
-      "mlx: kept \(name): \(git) has another version that does not extend it\n")
+      "mlx: not taking \(name) from \(git): it would rewrite the local one, or it is not "
+        + "a run or approval mlx wrote\n")
   }
 }
 

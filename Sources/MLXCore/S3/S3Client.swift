@@ -181,7 +181,10 @@ public struct S3Client: Sendable {
       _ = try await send("GET", key: key, collectingUpTo: 0)
       return
     }
-    let part = Int64(settings.partSize)
+    // Ranges of at least a part, and no more than one per job: fewer, larger requests suit
+    // services that read a whole object for every range (moto does).
+    let part = max(
+      Int64(settings.partSize), Self.roundedToMiB(length / Int64(max(1, settings.jobs)) + 1))
     let ranges = stride(from: Int64(0), to: length, by: Int(part)).map {
       $0..<min(length, $0 + part)
     }
@@ -222,7 +225,7 @@ public struct S3Client: Sendable {
     defer { close(descriptor) }
     let size = try FileStatus.of(descriptor: descriptor, path: path).size
     // At most 10,000 parts: a larger file gets larger parts, in whole MiB.
-    let partSize = max(Int64(settings.partSize), ((size / 10_000) + (1 << 20)) & ~((1 << 20) - 1))
+    let partSize = max(Int64(settings.partSize), Self.roundedToMiB(size / 10_000 + 1))
     if size <= partSize {
       let buffer = try Self.read(descriptor, path: path, range: 0..<size)
       _ = try await send("PUT", key: key, body: buffer, collectingUpTo: 0)
@@ -455,6 +458,9 @@ public struct S3Client: Sendable {
       try await Task.sleep(nanoseconds: UInt64(Int.random(in: 0...max(1, bound))) * 1_000_000)
     }
   }
+
+  /// `bytes` rounded up to whole MiB.
+  static func roundedToMiB(_ bytes: Int64) -> Int64 { (bytes + (1 << 20) - 1) & ~((1 << 20) - 1) }
 
   static let retryableStatuses: Set<Int> = [408, 429, 500, 502, 503, 504]
   static let retryableCodes: Set<String> = [

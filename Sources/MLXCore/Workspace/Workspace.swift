@@ -87,18 +87,7 @@ public final class Workspace {
   /// inside `.git`: a commit must not make mlx write elsewhere.
   public func store() throws -> ObjectStore {
     if let openedStore { return openedStore }
-    let real = FileSystem.resolvedPath(storeDirectory)
-    let realRoot = FileSystem.realPath(root) ?? root
-    let outsideMetadata = !real.hasPrefix(realRoot + "/.mlx/")
-    if real == realRoot + "/.git" || real.hasPrefix(realRoot + "/.git/")
-      || (configuration.cacheDirectoryIsCommitted && outsideMetadata)
-    {
-      throw WorkspaceError.invalidConfiguration(
-        path: ".mlx/config.yaml", line: nil,
-        problem: "the store \(configuration.cacheDirectory) resolves to \(real), outside "
-          + ".mlx/ (a symbolic link?); mlx writes its store nowhere else for a committed "
-          + "setting: remove the link, or set cache.dir in .mlx/config.local.yaml")
-    }
+    try checkStoreLocation()
     let store = try ObjectStore.open(at: storeDirectory)
     openedStore = store
     return store

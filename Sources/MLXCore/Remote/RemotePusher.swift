@@ -42,7 +42,7 @@ struct RemotePusher {
       guard let found = store.locate(id) else { throw ObjectStoreError.missing(id) }
       return found
     }
-    try check(located)
+    try store.checkAll(located)
 
     let name = "pack-" + Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255) })
     if let whole = try wholeLocalPack(located) {
@@ -108,19 +108,6 @@ struct RemotePusher {
       return nil
     }
     return (packPath, indexPath)
-  }
-
-  /// Checks every object on all cores before any is sent.
-  private func check(_ located: [(entry: PackEntry, pack: String)]) throws {
-    let results = ConcurrentResults<Bool>(count: located.count)
-    let store = self.store
-    DispatchQueue.concurrentPerform(iterations: located.count) { position in
-      results.record(position) {
-        try store.check(located[position].entry, pack: located[position].pack)
-        return true
-      }
-    }
-    _ = try results.values()
   }
 
   /// Copies the objects' stored bytes (compressed ones stay compressed) into a new pack.

@@ -1,3 +1,5 @@
+import Dispatch
+
 #if canImport(Glibc)
   import Glibc
 #else
@@ -131,5 +133,20 @@ extension ObjectStore {
       }
     }
     return bytes
+  }
+}
+
+extension ObjectStore {
+  /// Checks every located object against its id, on all cores; throws the first failure.
+  /// Push and repacking call it before they copy anything.
+  func checkAll(_ located: [(entry: PackEntry, pack: String)]) throws {
+    let results = ConcurrentResults<Bool>(count: located.count)
+    DispatchQueue.concurrentPerform(iterations: located.count) { position in
+      results.record(position) {
+        try self.check(located[position].entry, pack: located[position].pack)
+        return true
+      }
+    }
+    _ = try results.values()
   }
 }

@@ -48,7 +48,7 @@ struct PackRewriter {
     _ packs: [StoredPack], keeping keeps: (ObjectID) -> Bool, progress: ProgressReporter
   ) throws -> Outcome {
     let copies = try copies(from: packs, keeping: keeps)
-    try check(copies)
+    try store.checkAll(copies)
 
     var outcome = Outcome()
     if !copies.isEmpty {
@@ -73,18 +73,5 @@ struct PackRewriter {
     for pack in packs { try store.removePack(pack.name) }
     try store.syncPackDirectory()
     return outcome
-  }
-
-  /// Checks every object to copy on all cores before any old pack is touched.
-  private func check(_ located: [(entry: PackEntry, pack: String)]) throws {
-    let results = ConcurrentResults<Bool>(count: located.count)
-    let store = self.store
-    DispatchQueue.concurrentPerform(iterations: located.count) { position in
-      results.record(position) {
-        try store.check(located[position].entry, pack: located[position].pack)
-        return true
-      }
-    }
-    _ = try results.values()
   }
 }

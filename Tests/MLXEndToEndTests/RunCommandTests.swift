@@ -212,12 +212,20 @@ private func resetCalls(_ repo: TestRepository) throws {
     #expect(!lock.contains("slow"))
     // The background child was in the same process group and got the signal too (a process
     // may take a moment to go once signalled: wait, bounded).
+    // Under a loaded CI machine that moment can stretch: allow up to 10 s before failing,
+    // and name what is left (state, parent, group) so a failure can be told apart.
     var survivors = try repo.run("pgrep", "-f", "sleep \(seconds)")
-    for _ in 0..<200 where survivors.succeeded {
+    for _ in 0..<1000 where survivors.succeeded {
       usleep(10_000)
       survivors = try repo.run("pgrep", "-f", "sleep \(seconds)")
     }
-    #expect(!survivors.succeeded, "left running: \(survivors.stdout)")
+    let described =
+      survivors.succeeded
+      ? try repo.run(
+        "ps", "-o", "pid,ppid,pgid,stat,args", "-p",
+        survivors.stdout.split(separator: "\n").joined(separator: ",")
+      ).stdout : ""
+    #expect(!survivors.succeeded, "left running: \(described)")
   }
 
   @Test func forceAlwaysChangedAndFrozenOverrideTheUpToDateCheck() throws {

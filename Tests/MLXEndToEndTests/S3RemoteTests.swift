@@ -6,7 +6,7 @@ import Testing
 /// started by the tests on 127.0.0.1, reached directly or through a proxy that injects 500s,
 /// dropped connections and stalls.
 @Suite struct S3RemoteTests {
-  /// A committed repository tracking a 20 MiB file (its pack goes up in two parts), a small
+  /// A committed repository tracking a 20 MiB file (it goes up in two packs), a small
   /// file and a directory, with a default S3 remote at `endpoint` in a new bucket.
   private func project(
     endpoint: String = S3TestServer.shared.endpoint, server: S3TestServer = .shared,
@@ -47,10 +47,13 @@ import Testing
     #expect((try again.json()["totals"] as? [String: Any])?["objects"] as? Int == 0)
     #expect(try repo.mlx("status", "--remote", environment: credentials).succeeded)
 
-    // One pack, its index and its marker, under the URL's prefix.
+    // Packs of at most 16 MiB (one PUT each): two for 20 MiB, each with its index and its
+    // marker, under the URL's prefix.
     let keys = try S3TestServer.shared.keys(in: bucket)
-    #expect(keys.count == 3, "\(keys)")
+    #expect(keys.count == 6, "\(keys)")
     #expect(keys.allSatisfy { $0.hasPrefix("team/project/packs/pack-") }, "\(keys)")
+    let stems = Set(keys.map { $0.split(separator: ".").first! })
+    #expect(stems.count == 2)
     #expect(Set(keys.map { $0.split(separator: ".").last! }) == ["pack", "idx", "ready"])
 
     let clone = try TestRepository(cloning: repo)
@@ -165,11 +168,12 @@ import Testing
     // Credentials in the local file, so the background push finds them.
     try repo.mlx("remote", "modify", "--local", "store", "access_key_id", "k")
     try repo.mlx("remote", "modify", "--local", "store", "secret_access_key", "s")
-    // The marker's upload hangs; kill the push while it waits.
-    try server.setFaults("stall:always:PUT:.ready")
+    // The 20 MiB go up as two packs. The first marker is written, the second one's upload
+    // hangs; kill the push while it waits.
+    try server.setFaults("pass:1:PUT:.ready", "stall:always:PUT:.ready")
     let process = try repo.launchMLX("push")
     var waited = 0
-    while try !server.keys(in: bucket).contains(where: { $0.hasSuffix(".idx") }), waited < 600 {
+    while try server.keys(in: bucket).filter({ $0.hasSuffix(".ready") }).count < 1, waited < 600 {
       usleep(50_000)
       waited += 1
     }
@@ -177,9 +181,12 @@ import Testing
     process.waitUntilExit()
     #expect(try repo.mlx("status", "--remote").status == 1)
 
+    // Running it again sends only the pack that was not completed.
     try server.setFaults()
-    let again = try repo.mlx("push")
+    let again = try repo.mlx("push", "--json")
     #expect(again.succeeded, "\(again)")
+    let sent = try #require((try again.json()["totals"] as? [String: Any])?["bytes"] as? Int)
+    #expect(sent > 0 && sent <= 16 << 20, "sent \(sent) bytes again")
     #expect(try repo.mlx("status", "--remote").succeeded)
     let clone = try TestRepository(cloning: repo)
     defer { clone.remove() }

@@ -9,7 +9,9 @@ process ends, however it ends), then exits:
     bucket NAME               create a bucket
     faults RULE...            replace the proxy's faults; RULE is KIND:COUNT[:MATCH]
                               KIND: 500 (answer 500), drop (close without answering),
-                              stall (hold the request 30 s, then close);
+                              stall (hold the request 30 s, then close),
+                              pass (forward it unchanged: `pass:1:PUT:.ready
+                              stall:always:PUT:.ready` lets the first marker through);
                               COUNT: how many matching requests (or 'always');
                               MATCH: METHOD or METHOD:KEY-SUFFIX, e.g. PUT:.ready
     requests                  how many requests the proxy has received

@@ -19,6 +19,8 @@ struct EncryptedRemote: RemoteStorage {
   let temporaryDirectory: String
 
   var displayName: String { inner.displayName }
+  var packLengthLimit: Int? { inner.packLengthLimit }
+  var parallelTransfers: Int { inner.parallelTransfers }
 
   static let keyCheckKey = "packs/keycheck"
   private static let keyCheckText = Array("mlx remote key check v1".utf8)

@@ -25,16 +25,21 @@ struct RemoteCatalog {
     for object in keys { sizes[object.key] = object.size }
     let names = keys.compactMap { RemoteLayout.packName(of: $0.key, extension: "ready") }
     try FileSystem.createDirectories(cacheFolder)
-    var packs: [Pack] = []
-    for name in names.sorted() {
-      // A marker without its index or pack (a share that syncs files out of order, a pack
-      // deleted by hand) does not count: its objects are not there to fetch.
-      guard sizes[RemoteLayout.indexKey(name)] != nil,
-        let packSize = sizes[RemoteLayout.packKey(name)]
-      else { continue }
-      let pack = try loadPack(name, from: storage, remoteName: remoteName, cacheFolder: cacheFolder)
-      guard UInt64(max(0, packSize)) == pack.marker.packLength else { continue }
-      packs.append(pack)
+    // A marker without its index or pack (a share that syncs files out of order, a pack
+    // deleted by hand) does not count: its objects are not there to fetch.
+    let complete = names.sorted().filter {
+      sizes[RemoteLayout.indexKey($0)] != nil && sizes[RemoteLayout.packKey($0)] != nil
+    }
+    // Markers and indexes not cached yet are read several at a time.
+    let loaded = ConcurrentResults<Pack>(count: complete.count)
+    try BoundedParallelism.forEach(complete.count, width: storage.parallelTransfers) {
+      position in
+      let pack = try loadPack(
+        complete[position], from: storage, remoteName: remoteName, cacheFolder: cacheFolder)
+      loaded.record(position) { pack }
+    }
+    let packs = try loaded.values().filter {
+      UInt64(max(0, sizes[RemoteLayout.packKey($0.name)] ?? -1)) == $0.marker.packLength
     }
     return RemoteCatalog(packs: packs, keys: keys)
   }

@@ -8,12 +8,12 @@ import Dispatch
 
 /// Brings the objects some content needs from a remote into the local store.
 ///
-/// Packs holding missing objects are downloaded whole into the store's `tmp/` and staged:
-/// readable by this process only. Every object in them is checked against its id, and every
-/// chunked file is rebuilt from its chunks and checked against the file's digest, before any
-/// staged pack is published into the store; on any failure all of them are discarded. A
-/// directory's files, and a chunked file's chunks, are found in the manifest and recipe
-/// fetched first, so a fetch takes as many rounds as the content has levels.
+/// Packs holding missing objects are downloaded whole, several at a time, into the store's
+/// `tmp/` and staged: readable by this process only. Every object in them is checked against
+/// its id, and every chunked file is rebuilt from its chunks and checked against the file's
+/// digest, before any staged pack is published into the store; on any failure all of them are
+/// discarded. A directory's files, and a chunked file's chunks, are found in the manifest and
+/// recipe fetched first, so a fetch takes as many rounds as the content has levels.
 struct RemoteFetcher {
   let store: ObjectStore
   let storage: RemoteStorage
@@ -35,11 +35,20 @@ struct RemoteFetcher {
           if !packs.contains(where: { $0.name == pack.name }) { packs.append(pack) }
         }
         if packs.isEmpty { break }
-        for pack in packs {
-          let index = try download(pack, progress: progress)
-          staged.append((index, pack.name))
-          totals.bytes += Int64(pack.marker.packLength)
+        let total = packs.reduce(Int64(0)) { $0 + Int64($1.marker.packLength) }
+        progress.begin("Fetching", total: total, unit: .bytes)
+        let indexes = ConcurrentResults<PackIndex>(count: packs.count)
+        try BoundedParallelism.forEach(packs.count, width: storage.parallelTransfers) {
+          [self, packs] position in
+          let index = try download(packs[position])
+          indexes.record(position) { index }
+          progress.advance(by: Int64(packs[position].marker.packLength))
         }
+        progress.finish()
+        for (pack, index) in zip(packs, try indexes.values()) {
+          staged.append((index, pack.name))
+        }
+        totals.bytes += total
         closure = try ObjectClosure(roots, in: store)
       }
       guard closure.absent.isEmpty else {
@@ -57,18 +66,13 @@ struct RemoteFetcher {
   }
 
   /// Downloads one pack and its index, stages them, and checks every object in the pack.
-  private func download(_ pack: RemoteCatalog.Pack, progress: ProgressReporter) throws
-    -> PackIndex
-  {
+  private func download(_ pack: RemoteCatalog.Pack) throws -> PackIndex {
     // A name of its own here: the store may hold an earlier copy of the same remote pack.
     let localName = "pack-" + Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255) })
     let packPath = TemporaryFiles.path(in: store.temporaryDirectory, beside: localName)
     let indexPath = TemporaryFiles.path(in: store.temporaryDirectory, beside: localName)
-    progress.begin("Fetching \(pack.name)", total: Int64(pack.marker.packLength), unit: .bytes)
-    defer { progress.finish() }
     try storage.download(
       RemoteLayout.packKey(pack.name), length: pack.marker.packLength, to: packPath)
-    progress.advance(by: Int64(pack.marker.packLength))
     let indexBytes = try storage.read(
       RemoteLayout.indexKey(pack.name), maximumLength: RemoteLayout.largestIndex)
     guard ObjectID(hashing: indexBytes) == pack.marker.indexDigest else {

@@ -23,9 +23,19 @@ protocol RemoteStorage: Sendable {
   func read(_ key: String, offset: UInt64, length: Int) throws -> [UInt8]
   /// Deletes the object at `key`, durably; no error when it is already gone.
   func delete(_ key: String) throws
+  /// The length a push keeps each new pack under, or nil for one pack per push. An object
+  /// store gets packs of a few tens of MiB, each sent in one request, several at a time: no
+  /// multipart upload to assemble, and a killed push resends only the packs it had not
+  /// completed. (An object larger than the limit gets a pack of its own.)
+  var packLengthLimit: Int? { get }
+  /// How many transfers (requests, copies) run at once.
+  var parallelTransfers: Int { get }
 }
 
 extension RemoteStorage {
+  var packLengthLimit: Int? { nil }
+  var parallelTransfers: Int { 1 }
+
   func upload(immutableFile path: String, to key: String) throws {
     try upload(file: path, to: key)
   }

@@ -24,6 +24,13 @@ struct S3Remote: RemoteStorage {
 
   var displayName: String { client.location.description }
 
+  /// Packs of at most one part (16 MiB): each is one PUT, so nothing waits for the service to
+  /// assemble a multipart upload, and one GET, so a fetch downloads several whole packs at
+  /// once rather than ranges of one.
+  var packLengthLimit: Int? { client.settings.partSize }
+
+  var parallelTransfers: Int { client.settings.jobs }
+
   func list(prefix: String) throws -> [ListedObject] {
     let client = self.client
     return try BlockingCall.run { try await client.list(prefix: prefix) }

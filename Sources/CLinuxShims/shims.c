@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <sys/xattr.h>
 #include <errno.h>
 #include <fcntl.h>
 #include "CLinuxShims.h"
@@ -78,4 +79,16 @@ int CLinuxShims_spawnInNewGroup(pid_t *pid, const char *path, char *const argv[]
   posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   return result;
+}
+
+int CLinuxShims_setAttribute(int fd, const char *name, const void *value, unsigned long size) {
+  return fsetxattr(fd, name, value, size, 0);
+}
+
+long CLinuxShims_getAttribute(int fd, const char *name, void *value, unsigned long size) {
+  return fgetxattr(fd, name, value, size);
+}
+
+int CLinuxShims_removeAttribute(const char *path, const char *name) {
+  return lremovexattr(path, name);
 }

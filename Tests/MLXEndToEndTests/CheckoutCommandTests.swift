@@ -29,6 +29,25 @@ import Testing
     #expect(try repo.mlx("checkout").stdout.contains("Everything matches"))
   }
 
+  /// `mlx checkout HEAD~1` (as with `dvc checkout`'s habits or `git checkout REV`) says how
+  /// to give a revision instead of "run `mlx add HEAD~1`".
+  @Test func aRevisionGivenAsAPathSaysToUseRev() throws {
+    let repo = try repository()
+    defer { repo.remove() }
+    try repo.commitAll("v1")
+    try repo.git("commit", "-q", "--allow-empty", "-m", "v2")
+    let branch = try repo.git("branch", "--show-current").trimmingCharacters(in: .newlines)
+    for revision in ["HEAD~1", branch, "HEAD"] {
+      let result = try repo.mlx("checkout", revision)
+      #expect(result.status == 1)
+      #expect(result.errorLines.count == 1, "\(result)")
+      #expect(result.stderr.contains("'\(revision)' is a revision, not a tracked path"))
+      #expect(result.stderr.contains("mlx checkout --rev \(revision)"), "\(result)")
+    }
+    // A path that is neither keeps the usual answer.
+    #expect(try repo.mlx("checkout", "nothing").stderr.contains("is not tracked by mlx"))
+  }
+
   @Test func restoresAPathAsItWasAtARevision() throws {
     let repo = try repository()
     defer { repo.remove() }

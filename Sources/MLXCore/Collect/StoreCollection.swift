@@ -78,7 +78,11 @@ struct StoreCollection {
       var garbage = 0
       for entry in pack.index.entries {
         let bytes = Int64(PackFormat.recordHeaderLength) + Int64(entry.storedLength)
-        if kept.isNeeded(entry.id) {
+        if !isYoung && store.isDamaged(entry.id, inPack: pack.index.name) {
+          // A damaged copy `mlx verify` recorded: its bytes are wrong, so it goes.
+          report.removed.add(bytes)
+          garbage += 1
+        } else if kept.isNeeded(entry.id) {
           report.kept.add(bytes)
         } else if isYoung || kept.contains(entry.id) {
           report.young.add(bytes)

@@ -8,6 +8,7 @@ public enum PointerError: Error, CustomStringConvertible, Equatable {
   public var description: String {
     switch self {
     case .malformed(let path, let line, let problem):
+      let path = RelativePath.escaped(path)
       let location = line.map { "\(path):\($0)" } ?? path
       return
         "\(location): \(problem); fix the pointer or restore it with `git checkout -- \(path)`"

@@ -90,8 +90,9 @@ public struct PointerFile: Equatable, Sendable {
       guard RelativePath.isSafe(path) else {
         throw fail(
           yaml.line(of: "path"),
-          "path '\(path)' must stay inside the pointer's directory and out of Git's and mlx's "
-            + "metadata (no '..', no leading '/', no .git or .mlx component)")
+          "path '\(RelativePath.escaped(path))' must stay inside the pointer's directory and "
+            + "out of Git's and mlx's metadata (no '..', no leading '/', no .git or .mlx "
+            + "component, no control characters)")
       }
       let digestText = try yaml.requireString("digest")
       guard let digest = ObjectID(parsing: digestText) else {

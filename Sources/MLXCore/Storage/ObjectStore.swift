@@ -18,6 +18,8 @@ public final class ObjectStore: @unchecked Sendable {
 
   private let lock = Mutex()
   private var indexes: [PackIndex] = []
+  /// Copies `mlx verify` found damaged: lookups pass over them.
+  private var damaged = DamagedCopies()
   let files: PackFiles
   let codecs = ZstdContextPool()
 
@@ -43,8 +45,31 @@ public final class ObjectStore: @unchecked Sendable {
       store.indexes.append(
         try PackIndex(name: String(entry.name.dropLast(4)), bytes: bytes, path: path))
     }
+    store.damaged = DamagedCopies.load(from: directory)
     TemporaryFiles.removeAbandoned(in: store.temporaryDirectory)
     return store
+  }
+
+  /// Records stored copies found damaged; from now on lookups pass over them, so the object
+  /// counts as absent until a sound copy is stored again.
+  func recordDamaged(_ copies: [DamagedCopies.Copy]) throws {
+    guard !copies.isEmpty else { return }
+    let packs = Set(allIndexes.map(\.name))
+    try lock.withLock {
+      try damaged.record(copies, knownPacks: packs, in: directory)
+    }
+  }
+
+  /// Whether this copy was found damaged.
+  func isDamaged(_ id: ObjectID, inPack pack: String) -> Bool {
+    lock.withLock { damaged.contains(id, inPack: pack) }
+  }
+
+  /// Indexes whose pack file is gone (deleted or lost by hand; `mlx gc` removes the index
+  /// first): their objects cannot be read.
+  func indexesWithoutPack() -> [PackIndex] {
+    reloadIndexes()
+    return allIndexes.filter { !files.isReadable($0.name) }
   }
 
   func register(_ index: PackIndex) {
@@ -70,8 +95,9 @@ public final class ObjectStore: @unchecked Sendable {
   /// The index entry of `id` (kind, lengths), as the indexes say; nil when none lists it.
   func indexedEntry(_ id: ObjectID) -> PackEntry? {
     let snapshot = lock.withLock { indexes }
+    let damaged = lock.withLock { self.damaged }
     for index in snapshot.reversed() {
-      if let entry = index.find(id) { return entry }
+      if let entry = index.find(id), !damaged.contains(id, inPack: index.name) { return entry }
     }
     return nil
   }
@@ -83,14 +109,21 @@ public final class ObjectStore: @unchecked Sendable {
   func locate(_ id: ObjectID) -> (entry: PackEntry, pack: String)? {
     var sawRemovedPack = false
     let snapshot = lock.withLock { indexes }
+    let damaged = lock.withLock { self.damaged }
     for index in snapshot.reversed() {
-      guard let entry = index.find(id) else { continue }
+      guard let entry = index.find(id), !damaged.contains(id, inPack: index.name) else {
+        continue
+      }
       if files.isReadable(index.name) { return (entry, index.name) }
       sawRemovedPack = true
     }
     guard sawRemovedPack, reloadIndexes() else { return nil }
     for index in lock.withLock({ indexes }).reversed() {
-      if let entry = index.find(id), files.isReadable(index.name) { return (entry, index.name) }
+      if let entry = index.find(id), !damaged.contains(id, inPack: index.name),
+        files.isReadable(index.name)
+      {
+        return (entry, index.name)
+      }
     }
     return nil
   }

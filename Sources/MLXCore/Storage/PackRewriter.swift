@@ -30,8 +30,13 @@ struct PackRewriter {
     var chosen: Set<ObjectID> = []
     var copies: [(entry: PackEntry, pack: String)] = []
     for pack in packs {
+      // A damaged copy (recorded by `mlx verify`) is never copied, nor counted as kept
+      // elsewhere.
       let entries = pack.index.entries.filter { entry in
-        keeps(entry.id) && !survivors.contains { $0.find(entry.id) != nil }
+        keeps(entry.id) && !store.isDamaged(entry.id, inPack: pack.name)
+          && !survivors.contains {
+            $0.find(entry.id) != nil && !store.isDamaged(entry.id, inPack: $0.name)
+          }
       }
       for entry in entries.sorted(by: { $0.offset < $1.offset })
       where chosen.insert(entry.id).inserted {

@@ -41,4 +41,29 @@ enum RelativePath {
   static func hasControlCharacters(_ name: String) -> Bool {
     name.utf8.contains { $0 < 0x20 || $0 == 0x7f }
   }
+
+  /// `path` with its control characters written as escapes (`\n`, `\t`, `\x1b`; a backslash
+  /// then doubled), so a message naming it stays on one line and shows what is there.
+  static func escaped(_ path: String) -> String {
+    guard hasControlCharacters(path) else { return path }
+    var shown = ""
+    for scalar in path.unicodeScalars {
+      switch scalar {
+      case "\n": shown += "\\n"
+      case "\t": shown += "\\t"
+      case "\r": shown += "\\r"
+      case "\\": shown += "\\\\"
+      case _ where scalar.value < 0x20 || scalar.value == 0x7f:
+        shown += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
+      default: shown.unicodeScalars.append(scalar)
+      }
+    }
+    return shown
+  }
+}
+
+extension String {
+  fileprivate func leftPadded(to width: Int) -> String {
+    String(repeating: "0", count: max(0, width - count)) + self
+  }
 }

@@ -18,6 +18,11 @@ struct AddTarget {
   static func check(
     _ path: String, shownAs: String, existing: [TrackedArtifact], in location: WorkTreeLocation
   ) throws -> AddTarget {
+    // A newline would split the pointer's `path:` line and the `.gitignore` line that keeps
+    // the data out of Git.
+    guard !RelativePath.hasControlCharacters(path) else {
+      throw WorkspaceError.unsupportedFileName(path: shownAs)
+    }
     guard let status = try FileStatus.of(location.absolute(path)) else {
       throw WorkspaceError.missingFile(path: shownAs)
     }

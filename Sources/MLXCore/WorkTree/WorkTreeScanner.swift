@@ -71,9 +71,10 @@ enum WorkTreeScanner {
         String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
       }
       guard name != "." && name != ".." else { continue }
-      if name.hasPrefix("."), TemporaryFiles.writer(of: name) != nil {
+      if name.hasPrefix("."), TemporaryFiles.isMarked(name, inDirectory: descriptor) {
         // A checkout's file in the making: another mlx is writing it, or a killed one left
-        // it behind, in which case it goes now.
+        // it behind, in which case it goes now. (A user's file with such a name but without
+        // mlx's mark is data like any other.)
         if TemporaryFiles.isAbandoned(name) { unlinkat(descriptor, name, 0) }
         continue
       }

@@ -11,6 +11,8 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
   case unsupportedFileName(path: String)
   case pointerGiven(path: String)
   case notTracked(path: String)
+  /// A revision given where a path was expected (`mlx checkout HEAD~1`).
+  case revisionGivenAsPath(revision: String)
   /// No pointer for the path (or under it) in that revision's tree.
   case notTrackedAt(path: String, revision: String)
   case invalidConfiguration(path: String, line: Int?, problem: String)
@@ -42,11 +44,15 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
     case .unsupportedFileType(let path):
       "\(path) is not a regular file or directory (a socket, device or FIFO); remove it first"
     case .unsupportedFileName(let path):
-      "\(path): file names with control characters (such as newlines) cannot be tracked; rename it"
+      "\(RelativePath.escaped(path)): file names with control characters (such as newlines) "
+        + "cannot be tracked; rename it"
     case .pointerGiven(let path):
       "\(path) is an mlx pointer file; give the data path without '.mlx'"
     case .notTrackedAt(let path, let revision):
       "\(path) is not tracked by mlx at \(revision); `mlx ls` lists what is tracked"
+    case .revisionGivenAsPath(let revision):
+      "'\(revision)' is a revision, not a tracked path; give it as `--rev \(revision)` "
+        + "(`mlx checkout --rev \(revision) [PATH]` restores files as they were there)"
     case .notTracked(let path):
       "\(path) is not tracked by mlx (no \(path).mlx pointer); run `mlx add \(path)` first"
     case .invalidConfiguration(let path, let line, let problem):

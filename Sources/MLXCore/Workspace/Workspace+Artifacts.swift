@@ -47,7 +47,12 @@ extension Workspace {
         path = String(path.dropLast(PointerFile.suffix.count))
       }
       let matches = all.filter { $0.path == path || $0.path.hasPrefix(path + "/") }
-      guard !matches.isEmpty else { throw WorkspaceError.notTracked(path: display(path)) }
+      guard !matches.isEmpty else {
+        if try FileStatus.of(absolute(path)) == nil, (try? repository.commit(userPath)) != nil {
+          throw WorkspaceError.revisionGivenAsPath(revision: userPath)
+        }
+        throw WorkspaceError.notTracked(path: display(path))
+      }
       selected += matches.filter { candidate in !selected.contains { $0.path == candidate.path } }
     }
     return selected

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// What `mlx verify` found.
 public struct VerifyReport: Codable, Sendable {
   /// One damaged or missing object.
@@ -10,64 +8,51 @@ public struct VerifyReport: Codable, Sendable {
     public let problem: String
   }
 
+  /// A pack whose index remains but whose file is gone.
+  public struct LostPack: Codable, Sendable, Equatable {
+    public let pack: String
+    /// Objects its index lists, and how many of them no other pack holds.
+    public let objects: Int
+    public let unrecovered: Int
+  }
+
   public var objectsChecked = 0
   public var bytesChecked: Int64 = 0
   public var corrupt: [Problem] = []
+  /// Damaged copies of objects stored again since (`mlx gc` drops them).
+  public var replaced: [Problem] = []
+  public var lostPacks: [LostPack] = []
   public var missing: [Problem] = []
   /// Pointers or manifests whose recorded sizes their content does not have.
   public var mismatched: [Problem] = []
 
-  public var isHealthy: Bool { corrupt.isEmpty && missing.isEmpty && mismatched.isEmpty }
+  public var isHealthy: Bool {
+    corrupt.isEmpty && missing.isEmpty && mismatched.isEmpty
+      && lostPacks.allSatisfy { $0.unrecovered == 0 }
+  }
 }
 
 extension Workspace {
   /// Re-hashes every object in the store, checks that every chunked file rebuilds to its
   /// digest, and that every pointer in the work tree has its content (and, for a directory,
-  /// every file) in the store with the sizes the pointer and manifest record.
+  /// every file) in the store with the sizes the pointer and manifest record. Damaged copies
+  /// are recorded, so that `mlx add` and `mlx verify --repair` store them again.
   public func verify(progress: ProgressReporter) throws -> VerifyReport {
     let store = try self.store()
-    let entries = store.allEntries()
+    let check = try StoredObjectCheck(store, progress: progress)
     var report = VerifyReport()
-    progress.begin(
-      "Verifying", total: entries.reduce(0) { $0 + Int64($1.entry.rawLength) }, unit: .bytes)
-    let results = ConcurrentResults<VerifyReport.Problem?>(count: entries.count)
-    DispatchQueue.concurrentPerform(iterations: entries.count) { position in
-      let (entry, pack) = entries[position]
-      results.record(position) {
-        defer { progress.advance(by: Int64(entry.rawLength)) }
-        guard let problem = Self.check(entry, pack: pack, store: store) else { return nil }
-        return VerifyReport.Problem(object: entry.id.description, location: pack, problem: problem)
-      }
+    func problem(_ finding: StoredObjectCheck.Finding) -> VerifyReport.Problem {
+      .init(object: finding.id.description, location: finding.pack, problem: finding.problem)
     }
-    progress.finish()
-    report.corrupt = try results.values().compactMap { $0 }
-    report.objectsChecked = entries.count
-    report.bytesChecked = entries.reduce(0) { $0 + Int64($1.entry.rawLength) }
+    report.corrupt = check.corrupt.map(problem)
+    report.replaced = check.replaced.map(problem)
+    report.lostPacks = check.lostPacks.map {
+      .init(pack: $0.pack, objects: $0.objects, unrecovered: $0.unrecovered)
+    }
+    report.objectsChecked = check.objectsChecked
+    report.bytesChecked = check.bytesChecked
     (report.missing, report.mismatched) = try pointerProblems(store: store)
     return report
-  }
-
-  /// Why one stored object is bad, or nil when it is sound.
-  private static func check(_ entry: PackEntry, pack: String, store: ObjectStore) -> String? {
-    do {
-      let bytes = try store.readUnverified(entry, pack: pack)
-      switch entry.kind {
-      case .blob:
-        return ObjectID(hashing: bytes) == entry.id ? nil : "content does not match its digest"
-      case .chunked:
-        guard let recipe = ChunkRecipe(decoding: bytes) else { return "malformed chunk list" }
-        if let absent = recipe.chunks.first(where: { !store.contains($0.id) }) {
-          return "chunk \(absent.id) is missing"
-        }
-        try store.streamContent(of: entry.id, rehashWhole: true) { _ in }
-        return nil
-      }
-    } catch let error as ObjectStoreError {
-      if case .corrupt(_, _, let reason) = error { return reason }
-      return error.description
-    } catch {
-      return "\(error)"
-    }
   }
 
   /// Content that pointers in the work tree need and the store lacks, and recorded sizes

@@ -7,40 +7,102 @@ extension MLXCommand {
     static let configuration = CommandConfiguration(
       abstract: "Re-hash the object store and report every corrupt or missing object.",
       discussion: """
+        Damaged copies are recorded, so that a later `mlx add` of the original file stores \
+        them again. With --repair, mlx does that itself: each damaged or missing object is \
+        stored again from the work tree, where a tracked file still has the content its \
+        pointer records, then fetched from the remote (--remote, or the default one); what \
+        neither has is listed as lost.
+
         Exits 1 when any object is corrupt, any pointer's content is missing, or a pointer or \
-        manifest records a size its content does not have.
+        manifest records a size its content does not have; with --repair, when anything is \
+        still lost afterwards.
         """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var progress: ProgressOptions
     @OptionGroup var output: OutputOptions
 
+    @Flag(help: "Store damaged or missing objects again, from the work tree or the remote.")
+    var repair = false
+
+    @Option(name: [.short, .long], help: "With --repair, the remote to fetch from.")
+    var remote: String?
+
+    func validate() throws {
+      if remote != nil && !repair { throw ValidationError("--remote needs --repair") }
+    }
+
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
-      let report = try workspace.verify(progress: progress.reporter)
-      if output.json {
-        try Output.json(report)
-      } else {
-        for problem in report.corrupt {
-          print("corrupt: \(problem.object) in \(problem.location): \(problem.problem)")
-        }
-        for problem in report.missing {
-          print("missing: \(problem.object) needed by \(problem.location): \(problem.problem)")
-        }
-        for problem in report.mismatched {
-          print(
-            "size mismatch: \(problem.location): \(problem.problem); restore it with `git checkout -- \(problem.location)`"
-          )
-        }
-        print(
-          "Checked \(report.objectsChecked) objects (\(ByteCount.format(report.bytesChecked))): "
-            + "\(report.corrupt.count) corrupt, \(report.missing.count) missing, "
-            + "\(report.mismatched.count) with a wrong recorded size")
-        if !report.isHealthy {
-          print("Add the affected files again from their originals, or fetch them from a remote.")
-        }
+      guard repair else {
+        let report = try workspace.verify(progress: progress.reporter)
+        if output.json { try Output.json(report) } else { Self.print(report, repairing: false) }
+        if !report.isHealthy { throw ExitCode.failure }
+        return
       }
-      if !report.isHealthy { throw ExitCode.failure }
+      let (report, repaired) = try workspace.repair(remote: remote, progress: progress.reporter)
+      if output.json {
+        try Output.json(VerifyAndRepair(verify: report, repair: repaired))
+      } else {
+        Self.print(report, repairing: true)
+        if !report.isHealthy { Self.print(repaired) }
+      }
+      if !repaired.lost.isEmpty { throw ExitCode.failure }
+    }
+
+    private struct VerifyAndRepair: Encodable {
+      let verify: VerifyReport
+      let repair: RepairReport
+    }
+
+    private static func print(_ report: VerifyReport, repairing: Bool) {
+      for problem in report.corrupt {
+        Swift.print("corrupt: \(problem.object) in \(problem.location): \(problem.problem)")
+      }
+      for lost in report.lostPacks {
+        Swift.print(
+          "missing pack: \(lost.pack).pack is gone, its index \(lost.pack).idx remains; "
+            + "\(lost.objects) objects listed, \(lost.unrecovered) in no other pack")
+      }
+      for problem in report.missing {
+        Swift.print("missing: \(problem.object) needed by \(problem.location): \(problem.problem)")
+      }
+      for problem in report.mismatched {
+        Swift.print(
+          "size mismatch: \(problem.location): \(problem.problem); restore it with `git checkout -- \(problem.location)`"
+        )
+      }
+      if !report.replaced.isEmpty {
+        Swift.print(
+          "\(report.replaced.count) damaged copies are replaced by sound ones; `mlx gc` drops them")
+      }
+      Swift.print(
+        "Checked \(report.objectsChecked) objects (\(ByteCount.format(report.bytesChecked))): "
+          + "\(report.corrupt.count) corrupt, \(report.missing.count) missing, "
+          + "\(report.mismatched.count) with a wrong recorded size")
+      if !report.isHealthy && !repairing {
+        Swift.print(
+          "Run `mlx verify --repair` to store the damaged objects again from the work tree or a "
+            + "remote (or `mlx add` the original files).")
+      }
+    }
+
+    private static func print(_ repaired: RepairReport) {
+      for path in repaired.fromWorkTree { Swift.print("repaired from the work tree: \(path)") }
+      for path in repaired.fromRemote {
+        Swift.print("fetched again from \(repaired.remote ?? "the remote"): \(path)")
+      }
+      if let problem = repaired.remoteProblem {
+        Swift.print("remote \(repaired.remote ?? "") could not help: \(problem)")
+      }
+      for lost in repaired.lost {
+        Swift.print("lost: \(lost.location): \(lost.problem) (\(lost.object))")
+      }
+      Swift.print(
+        repaired.lost.isEmpty
+          ? "Repaired: every object the store needs is sound again"
+          : "\(repaired.lost.count) could not be restored: add them from another copy, or "
+            + "restore the files with `git checkout` of an older version")
     }
   }
 }

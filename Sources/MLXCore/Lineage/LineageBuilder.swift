@@ -308,14 +308,21 @@ final class LineageBuilder {
       ("started", Timestamp.format(record.startedAt)),
       ("duration", String(format: "%.2f s", record.durationSeconds)),
       ("exit status", String(record.exitStatus)),
-      ("code", (record.code.commit ?? "none") + (record.code.dirty ? " (dirty)" : " (clean)")),
+      ("code", record.code.summary),
       ("mlx", record.mlxVersion),
     ]
     for result in results { fields.append(("command", result.cmd)) }
     let title =
       "run \(record.id)"
       + (results.isEmpty ? "" : " (\(results.map(\.name).joined(separator: ", ")))")
-    graph.add(LineageNode(id: id, kind: .run, title: title, fields: fields))
+    var node = LineageNode(id: id, kind: .run, title: title, fields: fields)
+    if record.code.commit == nil {
+      node.status = .unverified
+      node.notes.append(
+        "made before the first commit: no commit holds the code it ran, only the inputs it records are checked"
+      )
+    }
+    graph.add(node)
     if record.code.dirty {
       let files = record.code.uncommitted.map { ": " + $0.joined(separator: ", ") } ?? ""
       graph.broken(

@@ -1,0 +1,99 @@
+import Foundation
+import MLXTestSupport
+import Testing
+
+/// A two-stage pipeline a new user iterates on: `train` writes a model and metrics from
+/// `train.C`, `evaluate` reads the model and writes its own metrics. Nothing is committed.
+private func iterationRepository() throws -> TestRepository {
+  let repo = try TestRepository()
+  try repo.mlx("init")
+  try repo.write("# regularisation\ntrain:\n  C: 1.0  # inverse strength\n", to: "params.yaml")
+  try repo.write(
+    """
+    mkdir -p models metrics
+    echo "C=$MLX_PARAM_TRAIN_C" > models/model.bin
+    printf '{"accuracy": %s}\\n' "$MLX_PARAM_TRAIN_C" > metrics/train.json
+    echo train >> calls.log
+    """, to: "train.sh")
+  try repo.write(
+    """
+    mkdir -p metrics
+    printf '{"size": %s}\\n' "$(wc -c < models/model.bin)" > metrics/eval.json
+    echo evaluate >> calls.log
+    """, to: "evaluate.sh")
+  try repo.write(
+    """
+    stages:
+      train:
+        cmd: sh train.sh
+        deps: [train.sh]
+        params: [train.C]
+        outs:
+          - models/model.bin: {kind: model}
+        metrics: [metrics/train.json]
+        role: train
+      evaluate:
+        cmd: sh evaluate.sh
+        deps: [evaluate.sh, models/model.bin]
+        metrics: [metrics/eval.json]
+        role: eval
+    """, to: "mlx.yaml")
+  try repo.write("calls.log\n", to: ".gitignore")
+  return repo
+}
+
+private func setC(_ value: String, in repo: TestRepository) throws {
+  try repo.write("# regularisation\ntrain:\n  C: \(value)  # inverse strength\n", to: "params.yaml")
+}
+
+@Suite struct HonestRunTests {
+  /// The metrics and outputs mlx writes are recorded by the run, so iterating on them
+  /// between commits never makes a later run dirty.
+  @Test func iteratingBetweenCommitsKeepsRunsClean() throws {
+    let repo = try iterationRepository()
+    defer { repo.remove() }
+    try repo.commitAll("pipeline")
+    #expect(try repo.mlx("run").succeeded)
+    try repo.commitAll("first results")
+    try setC("2.0", in: repo)
+    #expect(try repo.mlx("run").succeeded)
+    try setC("3.0", in: repo)
+    let third = try repo.mlx("run", "--json")
+    #expect(third.succeeded, "\(third)")
+    let runID = try #require(try third.json()["run_id"] as? String)
+    let record = try repo.git("show", "refs/mlx/runs/\(runID):run.json")
+    #expect(record.contains("\"dirty\" : false"), "\(record)")
+    try repo.commitAll("C=3.0")
+
+    let lineage = try repo.mlx("lineage", "--strict", "models/model.bin")
+    #expect(lineage.succeeded, "\(lineage)")
+    #expect(!lineage.stdout.contains("dirty"))
+  }
+
+  /// A helper no stage lists is still code the run does not record: that stays dirty.
+  @Test func anUnlistedHelperStillMakesTheRunDirty() throws {
+    let repo = try iterationRepository()
+    defer { repo.remove() }
+    try repo.write("x\n", to: "helper.sh")
+    try repo.commitAll("pipeline")
+    try repo.write("y\n", to: "helper.sh")
+    let run = try repo.mlx("run", "--json")
+    let runID = try #require(try run.json()["run_id"] as? String)
+    let record = try repo.git("show", "refs/mlx/runs/\(runID):run.json")
+    #expect(record.contains("\"dirty\" : true"))
+    #expect(record.contains("helper.sh"))
+  }
+
+  /// A run made before the first commit says so instead of calling its code clean.
+  @Test func aRunBeforeTheFirstCommitSaysSo() throws {
+    let repo = try iterationRepository()
+    defer { repo.remove() }
+    #expect(try repo.mlx("run").succeeded)
+    try repo.commitAll("first commit, after the run")
+    let lineage = try repo.mlx("lineage", "models/model.bin")
+    #expect(lineage.succeeded, "\(lineage)")
+    #expect(lineage.stdout.contains("code none (run before the first commit)"), "\(lineage)")
+    #expect(!lineage.stdout.contains("none (clean)"))
+    #expect(lineage.stdout.contains("made before the first commit"))
+  }
+}

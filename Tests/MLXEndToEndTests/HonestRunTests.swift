@@ -96,4 +96,23 @@ private func setC(_ value: String, in repo: TestRepository) throws {
     #expect(!lineage.stdout.contains("none (clean)"))
     #expect(lineage.stdout.contains("made before the first commit"))
   }
+
+  /// Restoring from the run cache writes `mlx.lock` exactly as the run that produced the
+  /// outputs did: values keep their spelling.
+  @Test func theLockIsByteStableAcrossARunCacheRoundTrip() throws {
+    let repo = try iterationRepository()
+    defer { repo.remove() }
+    try repo.commitAll("pipeline")
+    #expect(try repo.mlx("run").succeeded)
+    let lock = try repo.read("mlx.lock")
+    #expect(lock.contains("        train.C: 1.0\n"))
+    #expect(lock.contains("        accuracy: 1.0\n"))
+
+    try setC("2.0", in: repo)
+    #expect(try repo.mlx("run").succeeded)
+    try setC("1.0", in: repo)
+    let back = try repo.mlx("run")
+    #expect(back.stdout.contains("restored from the run cache"), "\(back)")
+    #expect(try repo.read("mlx.lock") == lock)
+  }
 }

@@ -194,7 +194,7 @@ final class PipelineRunner {
     let state = try storeOutputs(stage, params: params, deps: deps)
     lockFile.stages[stage.name] = state
     try writeLockFile()
-    try RunCache(store: try workTree.store()).save(state, for: key)
+    try RunCache(store: try workTree.store()).save(state, of: stage.name, for: key)
     var ran = result(stage, .ran, reason, started: started, state: state)
     ran.exitCode = 0
     return ran

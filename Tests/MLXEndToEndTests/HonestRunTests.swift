@@ -115,4 +115,36 @@ private func setC(_ value: String, in repo: TestRepository) throws {
     #expect(back.stdout.contains("restored from the run cache"), "\(back)")
     #expect(try repo.read("mlx.lock") == lock)
   }
+
+  /// A dry run plans each stage as the real run then does it: a stage reading what an
+  /// earlier stage would run or restore follows it.
+  @Test func aDryRunPropagatesChangesDownstream() throws {
+    let repo = try iterationRepository()
+    defer { repo.remove() }
+    try repo.commitAll("pipeline")
+    #expect(try repo.mlx("run").succeeded)
+
+    func plan(_ arguments: String...) throws -> [String] {
+      let result = try repo.mlx(["run"] + arguments)
+      #expect(result.succeeded, "\(result)")
+      return result.stdout.split(separator: "\n").compactMap { line -> String? in
+        for (verb, same) in [
+          ("Would run", "Running"), ("Would restore", "Restoring"), ("Skipping", "Skipping"),
+          ("Running", "Running"), ("Restoring", "Restoring"),
+        ] where line.hasPrefix(verb + " ") {
+          return same + " " + (line.split(separator: "'").dropFirst().first.map(String.init) ?? "")
+        }
+        return nil
+      }
+    }
+    try setC("2.0", in: repo)
+    let dry = try plan("--dry-run")
+    #expect(dry == ["Running train", "Running evaluate"])
+    #expect(try plan() == dry)
+
+    try setC("1.0", in: repo)
+    let dryBack = try plan("--dry-run")
+    #expect(dryBack == ["Restoring train", "Restoring evaluate"])
+    #expect(try plan() == dryBack)
+  }
 }

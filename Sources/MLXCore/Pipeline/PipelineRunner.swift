@@ -18,8 +18,12 @@ final class PipelineRunner {
   private var statCache: StatCache
   private var paramsFiles: [String: ParamValue] = [:]
   private var results: [RunRecord.StageResult] = []
-  /// Paths that stages planned in a dry run would write.
+  /// Paths that stages planned in a dry run would run to write: their content is known only
+  /// by running, so a stage reading them would run too.
   private var plannedWrites: [String: String] = [:]
+  /// What stages planned in a dry run would restore, by path: a stage reading one is
+  /// checked against it, as the real run would be.
+  private var plannedRestores: [String: LockFile.Entry] = [:]
   /// Digests computed in this run, by path, so a directory many stages read is scanned once;
   /// cleared whenever a stage writes to the work tree.
   private var entries: [String: LockFile.Entry?] = [:]
@@ -205,6 +209,7 @@ final class PipelineRunner {
     _ stage: Stage, from state: LockFile.StageState, because reason: String, started: Date
   ) throws -> RunRecord.StageResult {
     if options.dryRun {
+      for entry in state.outs { plannedRestores[entry.path] = entry }
       log("Would restore '\(stage.name)': \(reason)")
       return result(stage, .restored, reason, started: started, state: state)
     }
@@ -232,12 +237,16 @@ final class PipelineRunner {
   private func currentDeps(_ stage: Stage) throws -> Dependencies {
     var dependencies = Dependencies()
     for path in stage.dependencies {
-      if let entry = try currentEntry(path) {
-        dependencies.entries.append(entry)
+      if options.dryRun, let restored = plannedRestores[path] {
+        dependencies.entries.append(restored)
       } else if options.dryRun,
-        plannedWrites.keys.contains(where: { StageGraph.overlaps($0, path) })
+        (Array(plannedWrites.keys) + plannedRestores.keys).contains(where: {
+          StageGraph.overlaps($0, path)
+        })
       {
         dependencies.pending.append(path)
+      } else if let entry = try currentEntry(path) {
+        dependencies.entries.append(entry)
       } else {
         throw PipelineError.missingDependency(stage: stage.name, path: path)
       }

@@ -147,4 +147,69 @@ private func setC(_ value: String, in repo: TestRepository) throws {
     #expect(dryBack == ["Restoring train", "Restoring evaluate"])
     #expect(try plan() == dryBack)
   }
+
+  /// `-S` writes the value into the params file (as `dvc exp run -S` does), so the file,
+  /// `mlx params diff`, the lock, the outputs and lineage all agree.
+  @Test func anOverrideIsWrittenIntoTheParamsFile() throws {
+    let repo = try iterationRepository()
+    defer { repo.remove() }
+    try repo.commitAll("pipeline")
+    #expect(try repo.mlx("run").succeeded)
+    try repo.commitAll("first results")
+
+    let eval = try repo.mlx("eval", "-S", "train.C=0.001")
+    #expect(eval.succeeded, "\(eval)")
+    #expect(
+      try repo.read("params.yaml") == "# regularisation\ntrain:\n  C: 0.001  # inverse strength\n")
+    #expect(try repo.read("models/model.bin") == "C=0.001\n")
+    #expect(try repo.read("mlx.lock").contains("        train.C: 0.001\n"))
+    let diff = try repo.mlx("params", "diff")
+    #expect(diff.stdout.contains("train.C"), "\(diff)")
+    #expect(diff.stdout.contains("0.001"), "\(diff)")
+    try repo.commitAll("C=0.001")
+    let lineage = try repo.mlx("lineage", "--strict", "models/model.bin")
+    #expect(lineage.succeeded, "\(lineage)")
+    // The next plain run has nothing to do: the file already says 0.001.
+    #expect(try repo.mlx("run").stdout.contains("Skipping 'train': up to date"))
+  }
+
+  /// An override naming a params file or key that does not exist is a one-line error, and
+  /// nothing runs (a dry run checks it too).
+  @Test(arguments: [
+    (["-S", "missing.yaml:C=1"], "params file missing.yaml does not exist"),
+    (["-S", "train.c=0.5"], "params.yaml has no key 'train.c'"),
+    (["--dry-run", "-S", "missing.yaml:C=1"], "params file missing.yaml does not exist"),
+  ])
+  func anOverrideOfSomethingMissingIsAnError(arguments: [String], message: String) throws {
+    let repo = try iterationRepository()
+    defer { repo.remove() }
+    try repo.commitAll("pipeline")
+    let run = try repo.mlx(["run"] + arguments)
+    #expect(run.status != 0)
+    #expect(run.errorLines.count == 1, "\(run)")
+    #expect(run.stderr.contains(message), "\(run)")
+    #expect(!repo.exists("calls.log"))
+    #expect(!repo.exists("mlx.lock"))
+    #expect(try repo.read("params.yaml").contains("C: 1.0"))
+  }
+
+  /// A commit whose params file says one thing while its outputs came from a run that read
+  /// another is a lineage break.
+  @Test func lineageReportsACommitWhoseParamsDisagreeWithItsRun() throws {
+    let repo = try iterationRepository()
+    defer { repo.remove() }
+    try repo.commitAll("pipeline")
+    #expect(try repo.mlx("run").succeeded)
+    try repo.commitAll("results")
+    #expect(try repo.mlx("lineage", "--strict", "models/model.bin").succeeded)
+
+    try setC("9.0", in: repo)
+    try repo.commitAll("params edited, pipeline not run")
+    let lineage = try repo.mlx("lineage", "--strict", "models/model.bin")
+    #expect(lineage.status == 1, "\(lineage)")
+    #expect(lineage.stdout.contains("params-mismatch"), "\(lineage)")
+    // (Run records are JSON, which writes the run's 1.0 as 1.)
+    #expect(lineage.stdout.contains("read params.yaml train.C = 1 but commit"), "\(lineage)")
+    #expect(lineage.stdout.contains("records 9.0"), "\(lineage)")
+  }
 }

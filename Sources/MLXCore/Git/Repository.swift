@@ -1,4 +1,5 @@
 internal import CGit2
+import Foundation
 
 /// A Git repository with a work tree, opened with libgit2.
 ///
@@ -168,9 +169,42 @@ public final class Repository {
     let index = try makeHandle("git_repository_index") { git_repository_index(&$0, handle) }
     defer { git_index_free(index) }
     try check(git_index_read(index, 0), "git_index_read")
+    let stamp = writing ? Self.modificationSeconds(git_index_path(index)) : nil
     let result = try body(index)
-    if writing { try check(git_index_write(index), "git_index_write") }
+    if writing {
+      if let stamp { try smudgeRacilyClean(index, since: stamp) }
+      try check(git_index_write(index), "git_index_write")
+    }
     return result
+  }
+
+  /// Keeps git's racy-clean rule across a libgit2 index write.
+  ///
+  /// git trusts an entry whose size and mtime match its file only when the entry is older
+  /// than the index file, comparing whole seconds; libgit2 compares nanoseconds. So after
+  /// libgit2 rewrote the index, a file changed to the same size in the same second as the
+  /// previous index write looked clean to git forever, and `git add -A` left the change out
+  /// of the commit. As git does when it writes the index, the recorded size of every entry
+  /// not older (in whole seconds) than the index it was read from is set to 0, which makes
+  /// git and libgit2 compare the file's content next time.
+  private func smudgeRacilyClean(_ index: OpaquePointer, since stamp: Int64) throws(GitError) {
+    for position in 0..<git_index_entrycount(index) {
+      guard let entry = git_index_get_byindex(index, position),
+        git_index_entry_stage(entry) == 0, entry.pointee.file_size != 0,
+        Int64(entry.pointee.mtime.seconds) >= stamp
+      else { continue }
+      var smudged = entry.pointee
+      smudged.file_size = 0
+      try check(git_index_add(index, &smudged), "git_index_add")
+    }
+  }
+
+  /// Whole seconds of a file's modification time; nil when it cannot be read.
+  private static func modificationSeconds(_ path: UnsafePointer<CChar>?) -> Int64? {
+    guard let path else { return nil }
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return Int64(info.st_mtim.tv_sec)
   }
 
   // MARK: - Status

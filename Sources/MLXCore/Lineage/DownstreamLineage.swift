@@ -36,7 +36,7 @@ struct DownstreamLineage {
               fields: [
                 ("run", run.id), ("stage", stage.name), ("by", run.user),
                 ("started", Timestamp.format(Date(timeIntervalSince1970: run.startedAt))),
-                ("code", (run.codeCommit ?? "none") + (run.dirty ? " (dirty)" : " (clean)")),
+                ("code", RunRecord.CodeState.summary(commit: run.codeCommit, dirty: run.dirty)),
               ]))
           graph.link(reached[current]!, runID, "used by")
           for out in stage.outs {

@@ -308,14 +308,21 @@ final class LineageBuilder {
       ("started", Timestamp.format(record.startedAt)),
       ("duration", String(format: "%.2f s", record.durationSeconds)),
       ("exit status", String(record.exitStatus)),
-      ("code", (record.code.commit ?? "none") + (record.code.dirty ? " (dirty)" : " (clean)")),
+      ("code", record.code.summary),
       ("mlx", record.mlxVersion),
     ]
     for result in results { fields.append(("command", result.cmd)) }
     let title =
       "run \(record.id)"
       + (results.isEmpty ? "" : " (\(results.map(\.name).joined(separator: ", ")))")
-    graph.add(LineageNode(id: id, kind: .run, title: title, fields: fields))
+    var node = LineageNode(id: id, kind: .run, title: title, fields: fields)
+    if record.code.commit == nil {
+      node.status = .unverified
+      node.notes.append(
+        "made before the first commit: no commit holds the code it ran, only the inputs it records are checked"
+      )
+    }
+    graph.add(node)
     if record.code.dirty {
       let files = record.code.uncommitted.map { ": " + $0.joined(separator: ", ") } ?? ""
       graph.broken(
@@ -334,6 +341,7 @@ final class LineageBuilder {
     let params = results.reduce(into: [String: [String: ParamValue]]()) { all, result in
       all.merge(result.params) { $0.merging($1) { $1 } }
     }
+    let claimedAt = try claimedAt ?? headClaiming(record.id)
     if !params.isEmpty {
       let paramsID = "params:\(record.id):\(results.map(\.name).joined(separator: ","))"
       let values = params.sorted { $0.key < $1.key }.flatMap { file, values in
@@ -341,8 +349,10 @@ final class LineageBuilder {
       }
       graph.add(LineageNode(id: paramsID, kind: .params, title: "params", fields: values))
       graph.link(id, paramsID, "params")
+      if let claimedAt {
+        try checkParams(params, of: record.id, at: claimedAt, node: paramsID)
+      }
     }
-    let claimedAt = try claimedAt ?? headClaiming(record.id)
     if claimedAt == nil, let index = graph.nodes.firstIndex(where: { $0.id == id }) {
       graph.nodes[index].notes.append(
         "no commit's mlx.lock at HEAD names this run: its inputs are not checked against a commit")
@@ -369,6 +379,32 @@ final class LineageBuilder {
       }
     }
     return id
+  }
+
+  /// Checks the param values a run read against the params files at `commit` (the commit
+  /// that records the run's outputs): a commit whose params say one thing while its outputs
+  /// came from another is a `params-mismatch` break on the run's params node.
+  private func checkParams(
+    _ params: [String: [String: ParamValue]], of runID: String, at commit: String,
+    node: String
+  ) throws {
+    guard let oid = GitOID(hex: commit) else { return }
+    for (file, values) in params.sorted(by: { $0.key < $1.key }) {
+      // What a commit holds is untrusted: a file that does not parse disagrees with the run.
+      let tree = try repository.file(file, inCommit: oid).flatMap {
+        try? ValuesFile.parse(String(decoding: $0, as: UTF8.self), displayPath: file)
+      }
+      for (key, value) in values.sorted(by: { $0.key < $1.key })
+      where tree?.lookup(key) != value {
+        let committed =
+          tree == nil
+          ? "has no readable \(file)" : "records \(tree?.lookup(key)?.description ?? "no value")"
+        graph.broken(
+          node, .paramsMismatch,
+          "run \(runID) read \(file) \(key) = \(value) but commit \(commit.prefix(7)) \(committed): the commit's params did not make its outputs"
+        )
+      }
+    }
   }
 
   /// HEAD, when its `mlx.lock` names the run.

@@ -112,6 +112,8 @@ public struct LineageBreak: Codable, Sendable, Equatable {
     case missingRun = "missing-run"
     /// The run's input differs from what its commit records.
     case inputMismatch = "input-mismatch"
+    /// The param values the run read differ from the params files its commit holds.
+    case paramsMismatch = "params-mismatch"
     /// The stored content does not hash to its digest.
     case corruptObject = "corrupt-object"
     /// A promotion tag with no signature where the policy requires one.

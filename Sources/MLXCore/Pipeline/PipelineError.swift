@@ -20,6 +20,13 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
   case unreadableValues(path: String, problem: String)
   /// `-S` with no `=`, or an empty key.
   case badOverride(String)
+  /// `-S` names a params file that does not exist.
+  case overrideFileMissing(file: String, key: String)
+  /// `-S` names a key its params file does not hold.
+  case overrideKeyMissing(file: String, key: String)
+  /// `-S` names a value that cannot be replaced where it stands (a mapping, a list, a
+  /// multi-line or escaped string).
+  case overrideNotInPlace(file: String, key: String)
   /// A stage's command finished without writing one of its outputs.
   case missingOutput(stage: String, path: String)
   /// A stage's command failed.
@@ -60,6 +67,15 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
       return "\(path): \(problem); fix the file"
     case .badOverride(let text):
       return "-S '\(text)' must look like key=value (or file.yaml:key=value)"
+    case .overrideFileMissing(let file, let key):
+      return "-S \(key): params file \(file) does not exist; create it with the key "
+        + "(-S only changes values a params file already holds) or fix the file name"
+    case .overrideKeyMissing(let file, let key):
+      return "-S \(key): \(file) has no key '\(key)'; add it to the file first "
+        + "(-S only changes values the file already holds) or fix the key"
+    case .overrideNotInPlace(let file, let key):
+      return "-S \(key): the value in \(file) is not a one-line value mlx can replace in place; "
+        + "edit the file instead"
     case .missingOutput(let stage, let path):
       return "stage '\(stage)': the command succeeded but did not write \(path); "
         + "fix the command or the stage's outs"

@@ -14,12 +14,18 @@ final class PipelineRunner {
   private let startedAt: Date
   private let code: RunRecord.CodeState
   private let overrides: ParamOverrides
+  /// The params files with the `-S` overrides written in, for the run to save first.
+  private let overriddenFiles: [(file: String, text: String)]
   private var lockFile: LockFile
   private var statCache: StatCache
   private var paramsFiles: [String: ParamValue] = [:]
   private var results: [RunRecord.StageResult] = []
-  /// Paths that stages planned in a dry run would write.
+  /// Paths that stages planned in a dry run would run to write: their content is known only
+  /// by running, so a stage reading them would run too.
   private var plannedWrites: [String: String] = [:]
+  /// What stages planned in a dry run would restore, by path: a stage reading one is
+  /// checked against it, as the real run would be.
+  private var plannedRestores: [String: LockFile.Entry] = [:]
   /// Digests computed in this run, by path, so a directory many stages read is scanned once;
   /// cleared whenever a stage writes to the work tree.
   private var entries: [String: LockFile.Entry?] = [:]
@@ -36,6 +42,9 @@ final class PipelineRunner {
     startedAt = Date()
     runID = RunRecord.makeID(at: startedAt)
     overrides = try ParamOverrides(parsing: options.overrides)
+    overriddenFiles = try overrides.editedFiles {
+      try FileSystem.readTextIfPresent(workTree.absolute($0))
+    }
     lockFile = try workTree.lockFile()
     statCache = StatCache.load(from: workTree.statCachePath)
     let repository = workTree.repository
@@ -52,6 +61,13 @@ final class PipelineRunner {
   // MARK: - The run
 
   func run(_ names: [String]) throws -> RunReport {
+    if !options.dryRun {
+      for (file, text) in overriddenFiles {
+        try FileSystem.write(
+          Array(text.utf8), atomicallyTo: workTree.absolute(file),
+          temporaryDirectory: workTree.temporaryDirectory)
+      }
+    }
     var failure: (status: Int32, message: String)?
     var failed: Set<String> = []
     for name in names {
@@ -171,7 +187,7 @@ final class PipelineRunner {
     _ stage: Stage, because reason: String, params: [String: [String: ParamValue]],
     deps: [LockFile.Entry], key: String, started: Date
   ) throws -> RunRecord.StageResult {
-    let environment = try commandEnvironment(stage, params: params)
+    let environment = commandEnvironment(stage, params: params)
     entries = [:]  // the commands change the work tree
     for command in stage.commands {
       let outcome = try ChildProcess.run(
@@ -194,7 +210,7 @@ final class PipelineRunner {
     let state = try storeOutputs(stage, params: params, deps: deps)
     lockFile.stages[stage.name] = state
     try writeLockFile()
-    try RunCache(store: try workTree.store()).save(state, for: key)
+    try RunCache(store: try workTree.store()).save(state, of: stage.name, for: key)
     var ran = result(stage, .ran, reason, started: started, state: state)
     ran.exitCode = 0
     return ran
@@ -205,6 +221,7 @@ final class PipelineRunner {
     _ stage: Stage, from state: LockFile.StageState, because reason: String, started: Date
   ) throws -> RunRecord.StageResult {
     if options.dryRun {
+      for entry in state.outs { plannedRestores[entry.path] = entry }
       log("Would restore '\(stage.name)': \(reason)")
       return result(stage, .restored, reason, started: started, state: state)
     }
@@ -232,12 +249,16 @@ final class PipelineRunner {
   private func currentDeps(_ stage: Stage) throws -> Dependencies {
     var dependencies = Dependencies()
     for path in stage.dependencies {
-      if let entry = try currentEntry(path) {
-        dependencies.entries.append(entry)
+      if options.dryRun, let restored = plannedRestores[path] {
+        dependencies.entries.append(restored)
       } else if options.dryRun,
-        plannedWrites.keys.contains(where: { StageGraph.overlaps($0, path) })
+        (Array(plannedWrites.keys) + plannedRestores.keys).contains(where: {
+          StageGraph.overlaps($0, path)
+        })
       {
         dependencies.pending.append(path)
+      } else if let entry = try currentEntry(path) {
+        dependencies.entries.append(entry)
       } else {
         throw PipelineError.missingDependency(stage: stage.name, path: path)
       }
@@ -245,7 +266,8 @@ final class PipelineRunner {
     return dependencies
   }
 
-  /// The param values a stage reads, by file, with `-S` overrides applied.
+  /// The param values a stage reads, by file, with `-S` overrides applied (a dry run
+  /// applies them here only; a real run has written them into the files).
   private func currentParams(_ stage: Stage) throws -> [String: [String: ParamValue]] {
     var values: [String: [String: ParamValue]] = [:]
     for reference in stage.params {
@@ -381,10 +403,10 @@ final class PipelineRunner {
   // MARK: - Environment
 
   /// mlx's environment, the stage's `env`, and the params: `MLX_PARAMS_FILE` (the root
-  /// params file with `-S` overrides applied) and `MLX_PARAM_<KEY>` for each param read.
+  /// params file, `-S` overrides written in) and `MLX_PARAM_<KEY>` for each param read.
   private func commandEnvironment(
     _ stage: Stage, params: [String: [String: ParamValue]]
-  ) throws -> [String: String] {
+  ) -> [String: String] {
     var environment = ProcessInfo.processInfo.environment
     environment.merge(stage.environment) { $1 }
     environment["MLX_RUN_ID"] = runID
@@ -395,31 +417,15 @@ final class PipelineRunner {
         environment["MLX_PARAM_" + String(name)] = value.description
       }
     }
-    let file = PipelineSpec.defaultParamsFile
-    if overrides.touches(file) {
-      let tree = try paramsFile(file, stage: stage, key: nil)
-      let path = workTree.temporaryDirectory + "/params-\(runID).tmp-\(getpid())"
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-      try FileSystem.write(Array(try encoder.encode(tree)), atomicallyTo: path)
-      environment["MLX_PARAMS_FILE"] = path
-    } else {
-      environment["MLX_PARAMS_FILE"] = workTree.absolute(file)
-    }
+    environment["MLX_PARAMS_FILE"] = workTree.absolute(PipelineSpec.defaultParamsFile)
     return environment
   }
 
-  /// The params files the run read, as text, with overrides applied (JSON when overridden).
+  /// The params files the run read, as text (the `-S` overrides are written in them).
   private func effectiveParamsTexts() throws -> [String: String] {
     var texts: [String: String] = [:]
-    for (file, tree) in paramsFiles {
-      if overrides.touches(file) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        texts[file] = String(decoding: try encoder.encode(tree), as: UTF8.self) + "\n"
-      } else {
-        texts[file] = try FileSystem.readTextIfPresent(workTree.absolute(file))
-      }
+    for file in paramsFiles.keys {
+      texts[file] = try FileSystem.readTextIfPresent(workTree.absolute(file))
     }
     return texts
   }

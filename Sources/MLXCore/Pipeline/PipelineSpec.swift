@@ -65,7 +65,8 @@ public struct PipelineSpec: Sendable {
 
   /// Whether a run of this pipeline records what `path` (repository-relative) holds, so an
   /// uncommitted change to it does not make the run's code unknown: a stage's dependency
-  /// (recorded by digest), a params file (recorded by value), mlx.yaml itself (each stage's
+  /// (recorded by digest), a stage's output or metrics file (written by mlx runs and recorded
+  /// by digest and value), a params file (recorded by value), mlx.yaml itself (each stage's
   /// command, dependencies and outputs are recorded), mlx.lock, a pointer file, a
   /// `.gitignore`, mlx's own settings under `.mlx/`.
   public func recordsContent(of path: String) -> Bool {
@@ -75,9 +76,8 @@ public struct PipelineSpec: Sendable {
     if path.hasPrefix(".mlx/") { return true }
     if path == ".gitignore" || path.hasSuffix("/.gitignore") { return true }
     for stage in stages {
-      if stage.dependencies.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) {
-        return true
-      }
+      let recorded = stage.dependencies + stage.writtenPaths
+      if recorded.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) { return true }
       if stage.params.contains(where: { $0.file == path }) { return true }
     }
     return false

@@ -16,7 +16,7 @@ public struct RunOptions: Sendable {
   public var dryRun = false
   /// After a failure, go on with the stages that do not depend on the failed one.
   public var keepGoing = false
-  /// `-S [file:]key=value` overrides, applied for this run only.
+  /// `-S [file:]key=value` overrides, written into their params files before the run.
   public var overrides: [String] = []
   /// The command line, for the run record.
   public var commandLine: [String] = []

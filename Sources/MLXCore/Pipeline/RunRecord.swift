@@ -49,6 +49,15 @@ public struct RunRecord: Codable, Sendable, Equatable {
     public var uncommitted: [String]?
 
     public static let uncommittedLimit = 50
+
+    /// How lineage shows it: the commit and whether the tree was clean or dirty, or that
+    /// the run came before the first commit (so no commit holds the code it ran).
+    public var summary: String { Self.summary(commit: commit, dirty: dirty) }
+
+    static func summary(commit: String?, dirty: Bool) -> String {
+      guard let commit else { return "none (run before the first commit)" }
+      return commit + (dirty ? " (dirty)" : " (clean)")
+    }
   }
 
   /// Where the run happened.

@@ -16,8 +16,9 @@ struct PipelineOptions: ParsableArguments {
   @Option(
     name: [.customShort("S"), .customLong("set-param")],
     help: ArgumentHelp(
-      "Override a param for this run only: key=value or file.yaml:key=value.",
-      discussion: "Commands see the values in $MLX_PARAMS_FILE and $MLX_PARAM_<KEY>."))
+      "Set a param in its params file, then run: key=value or file.yaml:key=value.",
+      discussion:
+        "As dvc exp run -S: the value is written into the file (the file and key must exist)."))
   var overrides: [String] = []
 
   func runOptions(_ selection: RunOptions.Selection) -> RunOptions {

@@ -106,7 +106,7 @@ extension MLXCommand {
         "  started   \(RunText.time(record.startedAt)), took \(String(format: "%.2f", record.durationSeconds)) s"
       )
       print(
-        "  code      \(record.code.commit ?? "no commit")\(record.code.dirty ? " (uncommitted changes: \((record.code.uncommitted ?? []).joined(separator: ", ")))" : "")\(record.code.branch.map { " on \($0)" } ?? "")"
+        "  code      \(record.code.commit ?? "none (run before the first commit)")\(record.code.dirty ? " (uncommitted changes: \((record.code.uncommitted ?? []).joined(separator: ", ")))" : "")\(record.code.branch.map { " on \($0)" } ?? "")"
       )
       print("  command   \(record.command.joined(separator: " "))")
       print("  mlx       \(record.mlxVersion)")

@@ -47,6 +47,27 @@ import Testing
     #expect(states == ["staged.mlx": .staged, "loose.mlx": .untracked])
   }
 
+  /// git trusts an entry's size and mtime only when the entry is older, in whole seconds,
+  /// than the index; an index libgit2 rewrites must not turn an entry git still had to
+  /// check into a trusted one, or a same-size edit made in that second never reaches
+  /// `git add -A`. The index is dated back so every entry is racy, deterministically.
+  @Test func stagingKeepsRacilyCleanEntriesForGitToCheck() throws {
+    let fixture = try TestRepository()
+    defer { fixture.remove() }
+    try fixture.write("lr: 0.1\n", to: "params.yaml")
+    try fixture.git("add", "-A")
+    try fixture.git("commit", "-qm", "c1")
+    try FileManager.default.setAttributes(
+      [.modificationDate: Date(timeIntervalSince1970: 946_684_800)],
+      ofItemAtPath: fixture.path + "/.git/index")
+    try fixture.write("x", to: "other.mlx")
+    try Repository.discover(from: fixture.path).stage(["other.mlx"])
+    let entry = try fixture.git("ls-files", "--debug", "params.yaml")
+    #expect(entry.contains("size: 0"), "\(entry)")
+    // Unchanged content is still unchanged to git: it compares and finds it equal.
+    #expect(try fixture.git("status", "--short") == "A  other.mlx\n")
+  }
+
   @Test func failsClearlyOutsideARepository() throws {
     try withTemporaryDirectory { directory in
       #expect(throws: GitError.self) { try Repository.discover(from: directory.path) }

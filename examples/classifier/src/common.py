@@ -6,7 +6,7 @@ import yaml
 
 
 def load_params():
-    """The params for this run: mlx points MLX_PARAMS_FILE at them (with -S overrides applied)."""
+    """The params for this run: MLX_PARAMS_FILE names params.yaml (-S writes into it)."""
     with open(os.environ.get("MLX_PARAMS_FILE", "params.yaml")) as f:
         return yaml.safe_load(f)
 

@@ -162,20 +162,32 @@ public final class Repository {
     }
   }
 
-  private func withIndex<T>(
+  /// Reads the index, runs `body` on it and, when `writing`, writes it back, after waiting
+  /// (bounded, with a message) for another process's `index.lock`. When the lock is taken
+  /// between the read and the write, the index is read again and `body` runs again: `body`
+  /// must only describe the change (add these paths, remove those). When the wait runs out,
+  /// nothing was written: the index is as it was.
+  func withIndex<T>(
     writing: Bool,
     _ body: (OpaquePointer) throws(GitError) -> T
   ) throws(GitError) -> T {
-    let index = try makeHandle("git_repository_index") { git_repository_index(&$0, handle) }
-    defer { git_index_free(index) }
-    try check(git_index_read(index, 0), "git_index_read")
-    let stamp = writing ? Self.modificationSeconds(git_index_path(index)) : nil
-    let result = try body(index)
-    if writing {
+    let waiter = IndexLockWaiter(lockPath: gitDirectory + "/index.lock")
+    while true {
+      if writing { try waiter.waitWhileLocked() }
+      let index = try makeHandle("git_repository_index") { git_repository_index(&$0, handle) }
+      defer { git_index_free(index) }
+      try check(git_index_read(index, 0), "git_index_read")
+      let stamp = writing ? Self.modificationSeconds(git_index_path(index)) : nil
+      let result = try body(index)
+      guard writing else { return result }
       if let stamp { try smudgeRacilyClean(index, since: stamp) }
-      try check(git_index_write(index), "git_index_write")
+      do {
+        try check(git_index_write(index), "git_index_write")
+        return result
+      } catch  where error.isLocked {
+        try waiter.waitWhileLocked()
+      }
     }
-    return result
   }
 
   /// Keeps git's racy-clean rule across a libgit2 index write.
@@ -267,22 +279,43 @@ public final class Repository {
 extension Repository {
   /// Removes every index entry under `directory` and keeps the files (`git rm -r --cached`).
   public func unstage(directory: String) throws(GitError) {
-    let index = try makeHandle("git_repository_index") { git_repository_index(&$0, handle) }
-    defer { git_index_free(index) }
-    try check(git_index_read(index, 0), "git_index_read")
-    try check(git_index_remove_directory(index, directory, 0), "git_index_remove_directory")
-    try check(git_index_write(index), "git_index_write")
+    try withIndex(writing: true) { index throws(GitError) in
+      try check(git_index_remove_directory(index, directory, 0), "git_index_remove_directory")
+    }
   }
 
   /// Whether any index entry lies under `directory`.
   public func hasIndexedFiles(under directory: String) throws(GitError) -> Bool {
-    let prefix = directory + "/"
-    let index = try makeHandle("git_repository_index") { git_repository_index(&$0, handle) }
-    defer { git_index_free(index) }
-    try check(git_index_read(index, 0), "git_index_read")
+    try withIndex(writing: false) { Self.hasEntries(under: directory, in: $0) }
+  }
+
+  /// In one index write: removes `untracking` (files or directories, whose entries go and
+  /// whose files stay, as `git rm -r --cached` does), then stages `staging` (as `git add`).
+  /// Returns those of `untracking` that the index had. A concurrent `git add -A` thus never
+  /// finds the index half done.
+  public func updateIndex(staging: [String], untracking: [String]) throws(GitError) -> [String] {
+    try withIndex(writing: true) { index throws(GitError) in
+      var removed: [String] = []
+      for path in untracking {
+        if git_index_get_bypath(index, path, 0) != nil {
+          try check(git_index_remove_bypath(index, path), "git_index_remove_bypath")
+          removed.append(path)
+        } else if Self.hasEntries(under: path, in: index) {
+          try check(git_index_remove_directory(index, path, 0), "git_index_remove_directory")
+          removed.append(path)
+        }
+      }
+      for path in staging {
+        try check(git_index_add_bypath(index, path), "git_index_add_bypath")
+      }
+      return removed
+    }
+  }
+
+  private static func hasEntries(under directory: String, in index: OpaquePointer) -> Bool {
     var position = 0
     // git_index_find_prefix gives the first entry at or after the prefix in sorted order.
-    if git_index_find_prefix(&position, index, prefix) != 0 { return false }
+    if git_index_find_prefix(&position, index, directory + "/") != 0 { return false }
     return git_index_get_byindex(index, position) != nil
   }
 }
@@ -290,11 +323,10 @@ extension Repository {
 extension Repository {
   /// The content staged in the index for `path`, or nil when the index has no such entry.
   public func indexedContent(of path: String) throws(GitError) -> [UInt8]? {
-    let index = try makeHandle("git_repository_index") { git_repository_index(&$0, handle) }
-    defer { git_index_free(index) }
-    try check(git_index_read(index, 0), "git_index_read")
-    guard let entry = git_index_get_bypath(index, path, 0) else { return nil }
-    var id = entry.pointee.id
+    let found: git_oid? = try withIndex(writing: false) { index in
+      git_index_get_bypath(index, path, 0)?.pointee.id
+    }
+    guard var id = found else { return nil }
     let blob = try makeHandle("git_blob_lookup") { git_blob_lookup(&$0, handle, &id) }
     defer { git_blob_free(blob) }
     return Array(

@@ -74,7 +74,6 @@ extension Workspace {
 
     var results: [AddResult] = []
     var toStage: Set<String> = []
-    var untracked: [String] = []
     for (target, pointer) in stored {
       let pointerPath = target.path + PointerFile.suffix
       let changed = target.previous?.pointer != pointer
@@ -91,29 +90,19 @@ extension Workspace {
         pointer.path, to: absolute(ignorePath), temporaryDirectory: temporaryDirectory)
       toStage.insert(pointerPath)
       toStage.insert(ignorePath)
-      if try untrackFromGit(target) { untracked.append(target.path) }
       results.append(
         AddResult(
           artifact: TrackedArtifact(path: target.path, pointerPath: pointerPath, pointer: pointer),
           changed: changed))
     }
-    try repository.stage(toStage.sorted())
+    // The `.gitignore` lines are written first, so a concurrent `git add -A` no longer adds
+    // the data; one index write then takes out any data Git tracked and stages the pointers.
+    let untracked = try repository.updateIndex(
+      staging: toStage.sorted(), untracking: stored.map { $0.0.path })
     try statCache.save(to: statCachePath, temporaryDirectory: temporaryDirectory)
     let written = writer.written
     return AddSummary(
       results: results, newObjects: written.objects, newBytes: written.bytes,
       untrackedFromGit: untracked)
-  }
-
-  /// If Git tracked the data itself, removes it from the index (the file stays).
-  private func untrackFromGit(_ target: AddTarget) throws -> Bool {
-    if target.files != nil {
-      guard try repository.hasIndexedFiles(under: target.path) else { return false }
-      try repository.unstage(directory: target.path)
-      return true
-    }
-    guard try repository.isIndexed(target.path) else { return false }
-    try repository.unstage([target.path])
-    return true
   }
 }

@@ -316,6 +316,18 @@ private struct LineageFixture {
     let events = LineageFixture.nodes(graph).filter { $0["kind"] as? String == "event" }.compactMap
     { $0["title"] as? String }
     #expect(events.contains("churn#production#2"))
+
+    // The walk ends with a summary: runs, stages, and each version with its stages.
+    let summary = try #require(graph["summary"] as? [String: Any])
+    #expect(summary["runs"] as? Int == 2, "\(summary)")
+    let summarised = try #require(summary["versions"] as? [[String: Any]])
+    #expect(summarised.compactMap { $0["name"] as? String } == ["churn@v0.0.1", "churn@v0.0.2"])
+    #expect(summarised.first?["stages"] as? [String] == ["production", "staging"], "\(summarised)")
+    let text = try repo.mlx("lineage", "data/raw.csv", "--downstream")
+    #expect(text.stdout.contains("Used by 2 runs (stages "), "\(text)")
+    #expect(text.stdout.contains("2 registered versions"), "\(text)")
+    #expect(text.stdout.contains("  churn@v0.0.1  production, staging"), "\(text)")
+    #expect(text.stdout.contains("  churn@v0.0.2  -"), "\(text)")
   }
 
   @Test func atAnswersForTheVersionThatHeldTheStageThen() throws {

@@ -56,6 +56,7 @@ struct DownstreamLineage {
     }
     addRegisteredVersions(reaching: reached, to: &graph)
     try addBranchStages(reaching: reached, to: &graph)
+    graph.summary = DownstreamSummary(graph)
     return graph
   }
 

@@ -10,6 +10,8 @@ public struct LineageGraph: Codable, Sendable {
   public var nodes: [LineageNode] = []
   public var edges: [LineageEdge] = []
   public var breaks: [LineageBreak] = []
+  /// For a downstream walk: what it reached, counted.
+  public var summary: DownstreamSummary?
 
   init(direction: Direction, root: String) {
     self.direction = direction

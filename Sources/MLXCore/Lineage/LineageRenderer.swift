@@ -46,6 +46,7 @@ public enum LineageRenderer {
     }
     visit(graph.root, label: nil, prefix: "", isLast: true, isRoot: true)
     lines.append("")
+    if let summary = graph.summary { lines += summary.lines + [""] }
     if graph.breaks.isEmpty {
       lines.append(paint("Lineage verified: \(graph.nodes.count) nodes, every link checked.", "32"))
     } else {

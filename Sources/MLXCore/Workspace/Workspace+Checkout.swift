@@ -35,10 +35,14 @@ extension Workspace {
     let lock = try self.lock()
     defer { withExtendedLifetime(lock) {} }
     var statCache = StatCache.load(from: statCachePath)
-    let report = try restore(
-      try self.artifacts(named: userPaths), force: force, statCache: &statCache,
-      progress: progress)
+    // A pointer that cannot be read fails alone; every other artifact is restored.
+    let scan = try scanArtifacts(named: userPaths)
+    var report = try restore(
+      scan.artifacts, force: force, statCache: &statCache, progress: progress)
     try statCache.save(to: statCachePath, temporaryDirectory: temporaryDirectory)
+    report.failed += scan.unreadable.map {
+      .init(path: $0.pointerPath, reason: $0.error.description)
+    }
     return report
   }
 

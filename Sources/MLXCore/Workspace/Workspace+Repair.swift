@@ -30,7 +30,7 @@ extension Workspace {
     func absent(_ target: Target) throws -> [ObjectID] {
       try ObjectClosure([target.root], in: store).absent
     }
-    var targets: [Target] = try artifacts().map {
+    var targets: [Target] = try scanArtifacts().artifacts.map {
       ($0.path, .init(digest: $0.pointer.digest, isDirectory: $0.pointer.isDirectory), $0)
     }
     targets = try targets.filter { try !absent($0).isEmpty }

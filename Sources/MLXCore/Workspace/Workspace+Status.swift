@@ -40,11 +40,20 @@ public struct ArtifactStatus: Codable, Sendable, Equatable {
   public var needsCommit: Bool { pointerState != .committed }
 }
 
+/// What `mlx status` found: every artifact's state, and the pointers that could not be read.
+public struct StatusReport: Codable, Sendable {
+  public var artifacts: [ArtifactStatus] = []
+  /// One line per pointer that does not parse, naming the file and the fix.
+  public var unreadablePointers: [String] = []
+}
+
 extension Workspace {
   /// The state of every tracked artifact, or of those named. Unchanged files cost a `stat`
-  /// each; only files whose `stat` data changed are hashed.
-  public func status(of userPaths: [String] = []) throws -> [ArtifactStatus] {
-    let artifacts = try self.artifacts(named: userPaths)
+  /// each; only files whose `stat` data changed are hashed. A pointer that cannot be read is
+  /// reported on its own, and every other artifact is still shown.
+  public func status(of userPaths: [String] = []) throws -> StatusReport {
+    let scan = try scanArtifacts(named: userPaths)
+    let artifacts = scan.artifacts
     let gitStates = try repository.changedFiles(matching: "*" + PointerFile.suffix)
     var statCache = StatCache.load(from: statCachePath)
     var result: [ArtifactStatus] = []
@@ -85,6 +94,7 @@ extension Workspace {
     // Saving what was hashed makes the next status free; losing a race here only costs time.
     try? FileSystem.createDirectories(temporaryDirectory)
     try? statCache.save(to: statCachePath, temporaryDirectory: temporaryDirectory)
-    return result
+    return StatusReport(
+      artifacts: result, unreadablePointers: scan.unreadable.map(\.error.description))
   }
 }

@@ -25,9 +25,11 @@ public struct VerifyReport: Codable, Sendable {
   public var missing: [Problem] = []
   /// Pointers or manifests whose recorded sizes their content does not have.
   public var mismatched: [Problem] = []
+  /// One line per pointer that does not parse, naming the file and the fix.
+  public var unreadablePointers: [String] = []
 
   public var isHealthy: Bool {
-    corrupt.isEmpty && missing.isEmpty && mismatched.isEmpty
+    corrupt.isEmpty && missing.isEmpty && mismatched.isEmpty && unreadablePointers.isEmpty
       && lostPacks.allSatisfy { $0.unrecovered == 0 }
   }
 }
@@ -51,14 +53,16 @@ extension Workspace {
     }
     report.objectsChecked = check.objectsChecked
     report.bytesChecked = check.bytesChecked
-    (report.missing, report.mismatched) = try pointerProblems(store: store)
+    let scan = try scanArtifacts()
+    report.unreadablePointers = scan.unreadable.map(\.error.description)
+    (report.missing, report.mismatched) = try pointerProblems(scan.artifacts, store: store)
     return report
   }
 
   /// Content that pointers in the work tree need and the store lacks, and recorded sizes
   /// the stored content does not have.
   private func pointerProblems(
-    store: ObjectStore
+    _ artifacts: [TrackedArtifact], store: ObjectStore
   ) throws -> (missing: [VerifyReport.Problem], mismatched: [VerifyReport.Problem]) {
     var missing: [VerifyReport.Problem] = []
     var mismatched: [VerifyReport.Problem] = []
@@ -70,7 +74,7 @@ extension Workspace {
           object: id.description, location: pointerPath,
           problem: "\(what) records \(recorded), the content has \(actual)"))
     }
-    for artifact in try artifacts() {
+    for artifact in artifacts {
       let pointer = artifact.pointer
       guard store.contains(pointer.digest) else {
         missing.append(

@@ -10,7 +10,9 @@ extension MLXCommand {
       discussion: """
         States: unchanged, modified, deleted (run `mlx checkout` to restore), and "not in \
         cache" when the store lacks the recorded content. Unchanged files are recognised by \
-        their stat data, without hashing. Exits 0 whatever the state; use --json in scripts.
+        their stat data, without hashing. Exits 0 whatever the state, and 1 when a pointer \
+        cannot be read (each is named on its own line; every other artifact is still \
+        shown); use --json in scripts.
 
         With --remote [NAME], instead lists the tracked artifacts whose content the remote \
         lacks (at --rev, at every commit with --all-commits, at every tagged commit with \
@@ -40,11 +42,21 @@ extension MLXCommand {
         throw ValidationError(
           "--rev, --all-commits and --all-tags go with --remote; `mlx diff` compares revisions")
       }
-      let statuses = try workspace.status(of: paths)
-      if output.json {
-        try Output.json(["artifacts": statuses])
-        return
+      let report = try workspace.status(of: paths)
+      let statuses = report.artifacts
+      // A pointer that cannot be read is named on its own line; the rest is still shown.
+      defer {
+        for problem in report.unreadablePointers { StandardError.write("mlx: \(problem)\n") }
       }
+      if output.json {
+        try Output.json(report)
+      } else {
+        show(statuses, in: workspace)
+      }
+      if !report.unreadablePointers.isEmpty { throw ExitCode.failure }
+    }
+
+    private func show(_ statuses: [ArtifactStatus], in workspace: Workspace) {
       if statuses.isEmpty {
         print("No tracked artifacts; run `mlx add PATH` to track one.")
         return

@@ -67,6 +67,7 @@ extension MLXCommand {
       for problem in report.missing {
         Swift.print("missing: \(problem.object) needed by \(problem.location): \(problem.problem)")
       }
+      for problem in report.unreadablePointers { Swift.print("unreadable pointer: \(problem)") }
       for problem in report.mismatched {
         Swift.print(
           "size mismatch: \(problem.location): \(problem.problem); restore it with `git checkout -- \(problem.location)`"

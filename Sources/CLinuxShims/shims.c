@@ -1,5 +1,4 @@
 #define _GNU_SOURCE
-#include <sys/xattr.h>
 #include <errno.h>
 #include <fcntl.h>
 #include "CLinuxShims.h"
@@ -81,14 +80,3 @@ int CLinuxShims_spawnInNewGroup(pid_t *pid, const char *path, char *const argv[]
   return result;
 }
 
-int CLinuxShims_setAttribute(int fd, const char *name, const void *value, unsigned long size) {
-  return fsetxattr(fd, name, value, size, 0);
-}
-
-long CLinuxShims_getAttribute(int fd, const char *name, void *value, unsigned long size) {
-  return fgetxattr(fd, name, value, size);
-}
-
-int CLinuxShims_removeAttribute(const char *path, const char *name) {
-  return lremovexattr(path, name);
-}

@@ -58,21 +58,36 @@ import Testing
     #expect(try repo.read("set/.x.tmp-1") == "also mine")
   }
 
-  /// What a killed checkout leaves in the work tree carries mlx's mark: the next command that
-  /// reads the directory deletes it and does not take it for data.
-  @Test func aMarkedLeftoverOfAGoneProcessIsRemoved() throws {
+  /// What a killed checkout leaves in the work tree has a name tagged under the
+  /// repository's key: the next command that reads the directory deletes it and does not take
+  /// it for data. The same name with a wrong tag is the user's.
+  @Test func aTaggedLeftoverOfAGoneProcessIsRemoved() throws {
     let repo = try repository()
     defer { repo.remove() }
     try repo.write("data", to: "set/a.txt")
-    let leftover = ".b.txt.k3j2.tmp-4194302"
-    try repo.write("half a file", to: "set/" + leftover)
-    let marked = try repo.run(
+    try repo.write("more", to: "set/b0.txt")
+    // A directory checkout makes the key (its files are staged beside, under tagged names).
+    try repo.mlx("add", "set")
+    try repo.run("rm", "-rf", "set")
+    #expect(try repo.mlx("checkout", "set").succeeded)
+    let keyPath = repo.directory(".mlx/state/temporary-files.key")
+    let key = try #require(try? Data(contentsOf: URL(fileURLWithPath: keyPath)))
+    #expect(key.count == 32)
+    // Leftovers of process 4194302, which is gone: one tagged with the key, one not.
+    let tagged = try repo.run(
       "python3", "-c",
-      "import os, sys; os.setxattr(sys.argv[1], 'user.mlx.temporary', sys.argv[2].encode())",
-      "set/" + leftover, leftover)
-    try #require(marked.succeeded, "\(marked)")
+      "import hmac, sys; key = open(sys.argv[1], 'rb').read(); "
+        + "print(hmac.new(key, b'b.txt\\0k3j2\\0' + b'4194302', 'sha256').hexdigest()[:16])",
+      keyPath)
+    try #require(tagged.succeeded, "\(tagged)")
+    let tag = tagged.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let leftover = ".b.txt.k3j2-\(tag).tmp-4194302"
+    let forged = ".c.txt.k3j2-0123456789abcdef.tmp-4194302"
+    try repo.write("half a file", to: "set/" + leftover)
+    try repo.write("the user's", to: "set/" + forged)
     #expect(try repo.mlx("add", "set").succeeded)
     #expect(!repo.exists("set/" + leftover))
-    #expect(try repo.read("set.mlx").contains("files: 1"))
+    #expect(try repo.read("set/" + forged) == "the user's")
+    #expect(try repo.read("set.mlx").contains("files: 3"))
   }
 }

@@ -13,13 +13,6 @@ int CLinuxShims_startWriteback(int fd, long long offset, long long count);
 /// -1 with errno (EOPNOTSUPP where the file system cannot, ENOSPC when the disk is full).
 int CLinuxShims_preallocate(int fd, long long length);
 
-/// fsetxattr(fd, name, value, size, 0), fgetxattr(fd, name, value, size): the extended
-/// attribute that marks mlx's temporary files. Return as the calls do (-1 with errno).
-int CLinuxShims_setAttribute(int fd, const char *name, const void *value, unsigned long size);
-long CLinuxShims_getAttribute(int fd, const char *name, void *value, unsigned long size);
-/// lremovexattr(path, name).
-int CLinuxShims_removeAttribute(const char *path, const char *name);
-
 #include <sys/types.h>
 
 /// prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants become this process's children, so

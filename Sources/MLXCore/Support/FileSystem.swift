@@ -102,7 +102,6 @@ enum FileSystem {
       let descriptor = try open(
         temporary, .writeOnly, options: [.create, .exclusiveCreate],
         permissions: FilePermissions(rawValue: mode))
-      if temporaryDirectory == nil { TemporaryFiles.mark(descriptor.rawValue, path: temporary) }
       do {
         try Errno.wrap("write", path: path) {
           _ = try descriptor.writeAll(bytes)
@@ -123,7 +122,6 @@ enum FileSystem {
         try write(bytes, atomicallyTo: path, mode: mode, temporaryDirectory: nil, durable: durable)
         return
       }
-      if temporaryDirectory == nil { TemporaryFiles.unmark(renamedTo: path) }
       if durable { try syncDirectory(containing: path) }
     } catch {
       unlink(temporary)

@@ -71,10 +71,10 @@ enum WorkTreeScanner {
         String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
       }
       guard name != "." && name != ".." else { continue }
-      if name.hasPrefix("."), TemporaryFiles.isMarked(name, inDirectory: descriptor) {
+      if TemporaryFiles.isOwn(name) {
         // A checkout's file in the making: another mlx is writing it, or a killed one left
         // it behind, in which case it goes now. (A user's file with such a name but without
-        // mlx's mark is data like any other.)
+        // a tag that checks out is data like any other.)
         if TemporaryFiles.isAbandoned(name) { unlinkat(descriptor, name, 0) }
         continue
       }

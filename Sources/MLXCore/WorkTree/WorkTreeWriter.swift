@@ -75,7 +75,6 @@ struct WorkTreeWriter {
     let descriptor = try FileSystem.open(
       temporary, .writeOnly, options: [.create, .exclusiveCreate],
       permissions: .init(rawValue: 0o666))
-    TemporaryFiles.mark(descriptor.rawValue, path: temporary)
     do {
       try store.writeContent(of: file.digest, to: descriptor.rawValue, displayPath: file.path)
       try FileSystem.setExecutable(
@@ -95,7 +94,6 @@ struct WorkTreeWriter {
       }
       throw SystemError("rename", path: file.path, code: code)
     }
-    TemporaryFiles.unmark(renamedTo: destination)
     guard let status = try FileStatus.of(destination) else {
       throw SystemError("write", path: file.path, code: ENOENT)
     }

@@ -25,6 +25,8 @@ public final class Workspace {
     self.repository = repository
     self.configuration = configuration
     location = WorkTreeLocation(root: repository.workTree, currentDirectory: currentDirectory)
+    // Temporary files in this work tree carry a tag under this repository's key.
+    TemporaryFiles.useKey(at: repository.workTree + "/.mlx/state/temporary-files.key")
   }
 
   /// Opens the workspace containing `path` (default: the current directory).

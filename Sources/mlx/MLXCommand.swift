@@ -17,7 +17,8 @@ struct MLXCommand: ParsableCommand {
       Run.self, Train.self, Eval.self, Runs.self, Metrics.self, Params.self,
       Register.self, Promote.self, Rollback.self, Unassign.self, Deregister.self, Deprecate.self,
       Approve.self, Approvals.self,
-      Registry.self, Audit.self, Lineage.self, VerifyProvenance.self,
+      Registry.self, Audit.self, Lineage.self, VerifyProvenance.self, InstallHooks.self,
+      Completion.self, GitHookCommand.self,
     ]
   )
 

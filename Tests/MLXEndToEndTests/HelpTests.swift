@@ -7,6 +7,7 @@ import Testing
     "init", "add", "status", "checkout", "ls", "diff", "verify", "rm", "gc", "run", "train", "eval",
     "runs", "metrics", "params", "register", "promote", "rollback", "unassign", "deregister",
     "deprecate", "registry", "audit", "lineage", "remote", "push", "fetch", "pull", "get",
+    "install-hooks", "completion",
   ]
 
   @Test func rootHelpListsEveryCommand() throws {
@@ -49,6 +50,26 @@ import Testing
         TestRepository.mlxExecutable, ["register", "--help"], in: directory.path)
       let optionLines = help.stdout.split(separator: "\n").filter { $0.hasPrefix("  --version") }
       #expect(optionLines.count == 1, "\(help.stdout)")
+    }
+  }
+
+  @Test func completionScriptsForEachShell() throws {
+    try withTemporaryDirectory { directory in
+      for shell in ["bash", "zsh", "fish"] {
+        let result = try ProcessRunner.run(
+          TestRepository.mlxExecutable, ["completion", shell], in: directory.path)
+        #expect(result.succeeded, "\(shell): \(result)")
+        #expect(result.stdout.contains("install-hooks"), "\(shell)")
+      }
+      let bash = try ProcessRunner.run(
+        TestRepository.mlxExecutable, ["completion", "bash"], in: directory.path)
+      let syntax = try ProcessRunner.run(
+        "/bin/bash", ["-n", "-c", bash.stdout], in: directory.path)
+      #expect(syntax.succeeded, "\(syntax)")
+      let unknown = try ProcessRunner.run(
+        TestRepository.mlxExecutable, ["completion", "tcsh"], in: directory.path)
+      #expect(unknown.status == 64)
+      #expect(unknown.stderr.contains("bash, zsh and fish"), "\(unknown)")
     }
   }
 

@@ -40,11 +40,23 @@ public struct ArtifactStatus: Codable, Sendable, Equatable {
   public var needsCommit: Bool { pointerState != .committed }
 }
 
-/// What `mlx status` found: every artifact's state, and the pointers that could not be read.
+/// What `mlx status` found: every artifact's state, the pointers that could not be read, and
+/// the pipeline stages that are not up to date.
 public struct StatusReport: Codable, Sendable {
+  /// A stage `mlx run` would run or restore, and why (as `mlx run --dry-run` says).
+  public struct StaleStage: Codable, Sendable, Equatable {
+    public let name: String
+    /// `run` or `restore`.
+    public let action: String
+    public let reason: String
+  }
+
   public var artifacts: [ArtifactStatus] = []
   /// One line per pointer that does not parse, naming the file and the fix.
   public var unreadablePointers: [String] = []
+  public var stages: [StaleStage] = []
+  /// Why the pipeline could not be checked (`mlx.yaml` or `mlx.lock` does not parse).
+  public var pipelineProblem: String?
 }
 
 extension Workspace {
@@ -94,7 +106,30 @@ extension Workspace {
     // Saving what was hashed makes the next status free; losing a race here only costs time.
     try? FileSystem.createDirectories(temporaryDirectory)
     try? statCache.save(to: statCachePath, temporaryDirectory: temporaryDirectory)
-    return StatusReport(
+    var report = StatusReport(
       artifacts: result, unreadablePointers: scan.unreadable.map(\.error.description))
+    if userPaths.isEmpty { (report.stages, report.pipelineProblem) = staleStages() }
+    return report
+  }
+
+  /// The stages `mlx run` would run or restore, from a dry run, as `dvc status` lists changed
+  /// stages; none without `mlx.yaml`.
+  private func staleStages() -> ([StatusReport.StaleStage], String?) {
+    guard (try? FileStatus.of(absolute(PipelineSpec.fileName))) != nil else { return ([], nil) }
+    var options = RunOptions()
+    options.dryRun = true
+    do {
+      let plan = try run(options) { _ in }
+      let stale = plan.stages.compactMap { stage -> StatusReport.StaleStage? in
+        switch stage.status {
+        case .ran: .init(name: stage.name, action: "run", reason: stage.reason)
+        case .restored: .init(name: stage.name, action: "restore", reason: stage.reason)
+        default: nil
+        }
+      }
+      return (stale, plan.error)
+    } catch {
+      return ([], "\(error)")
+    }
   }
 }

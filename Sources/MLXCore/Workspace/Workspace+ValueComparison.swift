@@ -9,6 +9,13 @@ extension Workspace {
     try compare(old, new) { try self.values(kind: .metrics, at: $0) }
   }
 
+  /// The metric values at one side: the work tree (nil), a revision or a run id.
+  func metricValues(at name: String?) throws -> [String: [String: ParamValue]] {
+    guard let name else { return try values(kind: .metrics, at: .workTree) }
+    guard let side = try side(name, headMayBeUnborn: false) else { return [:] }
+    return try values(kind: .metrics, at: side)
+  }
+
   /// Param values that differ between two sides, named as for ``metricsDiff(from:to:)``.
   public func paramsDiff(from old: String?, to new: String?) throws -> ValueComparison {
     try compare(old, new) { try self.values(kind: .params, at: $0) }

@@ -13,6 +13,11 @@ struct PipelineOptions: ParsableArguments {
   @Flag(help: "After a failure, go on with stages that do not depend on the failed one.")
   var keepGoing = false
 
+  @Flag(
+    name: .shortAndLong,
+    help: "Print only errors (and what the stage commands print themselves).")
+  var quiet = false
+
   @Option(
     name: [.customShort("S"), .customLong("set-param")],
     help: ArgumentHelp(
@@ -50,11 +55,11 @@ enum PipelineCommand {
   ) throws {
     let workspace = try Workspace.open(at: global.repository)
     let report = try workspace.run(options.runOptions(selection)) { line in
-      if !json { StandardOutput.write(line + "\n") }
+      if !json && !options.quiet { StandardOutput.write(line + "\n") }
     }
     if json {
       try Output.json(report)
-    } else {
+    } else if !options.quiet {
       printSummary(report)
     }
     if let error = report.error { StandardError.write("Error: \(error)\n") }

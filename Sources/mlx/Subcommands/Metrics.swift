@@ -7,8 +7,61 @@ extension MLXCommand {
   struct Metrics: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract:
-        "Compare the metrics files of the pipeline between commits, runs and the work tree.",
-      subcommands: [MetricsDiff.self])
+        "Show the pipeline's metrics, or compare them between commits, runs and the work tree.",
+      subcommands: [MetricsShow.self, MetricsDiff.self])
+  }
+
+  struct MetricsShow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "show",
+      abstract: "Show the metrics of the work tree, a revision, a run, or every commit.",
+      discussion: """
+        Reads the metrics files the pipeline's stages declare (mlx.yaml `metrics:`), as \
+        `dvc metrics show` does. With --all-commits, every commit a branch or tag reaches, \
+        newest first (commits without metrics are left out).
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: "A revision or a run id (default: the work tree).")
+    var revision: String?
+
+    @Flag(help: "Show the metrics of every commit.")
+    var allCommits = false
+
+    func validate() throws {
+      if allCommits && revision != nil {
+        throw ValidationError("give a revision or --all-commits, not both")
+      }
+    }
+
+    func run() throws {
+      let workspace = try Workspace.open(at: global.repository)
+      let snapshots =
+        allCommits ? try workspace.metricsOfAllCommits() : [try workspace.metrics(at: revision)]
+      if output.json {
+        if allCommits {
+          try Output.json(["commits": snapshots])
+        } else {
+          try Output.json(snapshots[0])
+        }
+        return
+      }
+      var rows = [["REVISION", "FILE", "KEY", "VALUE"]]
+      for snapshot in snapshots {
+        for (file, values) in snapshot.values.sorted(by: { $0.key < $1.key }) {
+          for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+            rows.append([snapshot.name, file, key, value.description])
+          }
+        }
+      }
+      guard rows.count > 1 else {
+        print("No metrics: no stage in mlx.yaml declares a metrics file that exists here")
+        return
+      }
+      print(Output.table(rows))
+    }
   }
 
   struct MetricsDiff: ParsableCommand {

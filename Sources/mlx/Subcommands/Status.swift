@@ -10,8 +10,10 @@ extension MLXCommand {
       discussion: """
         States: unchanged, modified, deleted (run `mlx checkout` to restore), and "not in \
         cache" when the store lacks the recorded content. Unchanged files are recognised by \
-        their stat data, without hashing. Exits 0 whatever the state, and 1 when a pointer \
-        cannot be read (each is named on its own line; every other artifact is still \
+        their stat data, without hashing. With a pipeline (mlx.yaml), also lists the stages \
+        `mlx run` would run or restore, and why (changed dependencies, params or command), \
+        as `dvc status` does. Exits 0 whatever the state, and 1 when a pointer or the \
+        pipeline cannot be read (each is named on its own line; everything else is still \
         shown); use --json in scripts.
 
         With --remote [NAME], instead lists the tracked artifacts whose content the remote \
@@ -44,16 +46,25 @@ extension MLXCommand {
       }
       let report = try workspace.status(of: paths)
       let statuses = report.artifacts
-      // A pointer that cannot be read is named on its own line; the rest is still shown.
-      defer {
-        for problem in report.unreadablePointers { StandardError.write("mlx: \(problem)\n") }
+      // A pointer (or mlx.yaml) that cannot be read is named on its own line; the rest is
+      // still shown.
+      for problem in report.unreadablePointers + [report.pipelineProblem].compactMap({ $0 }) {
+        StandardError.write("mlx: \(problem)\n")
       }
       if output.json {
         try Output.json(report)
       } else {
         show(statuses, in: workspace)
+        if !report.stages.isEmpty {
+          print("Pipeline stages not up to date (`mlx run` brings them up to date):")
+          for stage in report.stages {
+            print("    \(stage.name): \(stage.reason) (would \(stage.action))")
+          }
+        }
       }
-      if !report.unreadablePointers.isEmpty { throw ExitCode.failure }
+      if !report.unreadablePointers.isEmpty || report.pipelineProblem != nil {
+        throw ExitCode.failure
+      }
     }
 
     private func show(_ statuses: [ArtifactStatus], in workspace: Workspace) {

@@ -68,10 +68,10 @@ extension MLXCommand {
     static let configuration = CommandConfiguration(
       abstract: "Upload the content the pointers need to a remote.",
       discussion: """
-        Sends what the remote lacks as one new pack, every object checked against its id \
-        first. The upload becomes visible only once whole (pack, then index, then a marker), \
-        so a push killed half-way leaves nothing a reader counts; run it again to send what \
-        is still missing. With --rev, the pointers of that commit instead of the work tree's; \
+        Sends what the remote lacks as new packs (one to a directory remote, packs of at \
+        most 16 MiB to S3), every object checked against its id first. A pack becomes \
+        visible only once whole (pack, then index, then a marker), so a push killed half-way \
+        leaves nothing a reader counts; run it again to send what is still missing. With --rev, the pointers of that commit instead of the work tree's; \
         with --all-commits or --all-tags, of every such commit (CI can push everything the \
         registry names with --all-tags).
         """)

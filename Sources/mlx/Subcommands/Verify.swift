@@ -67,7 +67,8 @@ extension MLXCommand {
       for problem in report.missing {
         Swift.print("missing: \(problem.object) needed by \(problem.location): \(problem.problem)")
       }
-      for problem in report.unreadablePointers { Swift.print("unreadable pointer: \(problem)") }
+      // As with `mlx status`: each pointer that cannot be read is one line on stderr.
+      for problem in report.unreadablePointers { StandardError.write("mlx: \(problem)\n") }
       for problem in report.mismatched {
         Swift.print(
           "size mismatch: \(problem.location): \(problem.problem); restore it with `git checkout -- \(problem.location)`"

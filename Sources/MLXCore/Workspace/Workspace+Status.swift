@@ -116,20 +116,26 @@ extension Workspace {
   /// stages; none without `mlx.yaml`.
   private func staleStages() -> ([StatusReport.StaleStage], String?) {
     guard (try? FileStatus.of(absolute(PipelineSpec.fileName))) != nil else { return ([], nil) }
+    // An `mlx.yaml` that does not parse is a problem to report; a plan that cannot be made
+    // (a dependency deleted, say) is part of the story, not an error of `status`.
+    do { _ = try pipeline() } catch { return ([], "\(error)") }
     var options = RunOptions()
     options.dryRun = true
     do {
       let plan = try run(options) { _ in }
-      let stale = plan.stages.compactMap { stage -> StatusReport.StaleStage? in
+      var stale = plan.stages.compactMap { stage -> StatusReport.StaleStage? in
         switch stage.status {
         case .ran: .init(name: stage.name, action: "run", reason: stage.reason)
         case .restored: .init(name: stage.name, action: "restore", reason: stage.reason)
         default: nil
         }
       }
-      return (stale, plan.error)
+      if let error = plan.error {
+        stale.append(.init(name: "mlx run", action: "fail", reason: error))
+      }
+      return (stale, nil)
     } catch {
-      return ([], "\(error)")
+      return ([.init(name: "mlx run", action: "fail", reason: "\(error)")], nil)
     }
   }
 }

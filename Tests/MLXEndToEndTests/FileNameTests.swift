@@ -49,6 +49,8 @@ import Testing
     let added = try repo.mlx("add", "set", "--json")
     #expect(added.succeeded, "\(added)")
     #expect(try repo.read("set/.name.v2.tmp-4000000") == "mine")
+    // Reading a directory never makes the temporary-name key; only writing a tagged name does.
+    #expect(!repo.exists(".mlx/state/temporary-files.key"))
     let pointer = try repo.read("set.mlx")
     #expect(pointer.contains("files: 3"), "\(pointer)")
 

@@ -160,20 +160,9 @@ struct RemotePusher {
 
   /// The pack of `located`, `length` bytes, built in memory, and its entries.
   private func packBytes(_ located: Located, length: Int) throws -> ([UInt8], [PackEntry]) {
-    var bytes = PackFormat.packMagic + [UInt8](repeating: 0, count: 8)
+    var bytes: [UInt8] = []
     bytes.reserveCapacity(length)
-    var entries: [PackEntry] = []
-    var recordHeader = [UInt8](repeating: 0, count: PackFormat.recordHeaderLength)
-    for (entry, pack) in located {
-      var copied = entry
-      copied.offset = UInt64(bytes.count)
-      recordHeader.withUnsafeMutableBytes {
-        PackFormat.writeRecordHeader(copied, to: $0.baseAddress!)
-      }
-      bytes += recordHeader
-      bytes += try store.mappedStoredBytes(entry, pack: pack)
-      entries.append(copied)
-    }
+    let entries = try writeRecords(located, position: { bytes.count }) { bytes += $0 }
     return (bytes, entries)
   }
 
@@ -181,19 +170,8 @@ struct RemotePusher {
   private func writePack(_ located: Located, to path: String) throws -> [PackEntry] {
     let sink = try DirectFileWriter(path: path, mode: 0o444)
     do {
-      let header = PackFormat.packMagic + [UInt8](repeating: 0, count: 8)
-      try header.withUnsafeBytes { try sink.append($0) }
-      var entries: [PackEntry] = []
-      var recordHeader = [UInt8](repeating: 0, count: PackFormat.recordHeaderLength)
-      for (entry, pack) in located {
-        var copied = entry
-        copied.offset = UInt64(sink.length)
-        recordHeader.withUnsafeMutableBytes {
-          PackFormat.writeRecordHeader(copied, to: $0.baseAddress!)
-        }
-        try recordHeader.withUnsafeBytes { try sink.append($0) }
-        try sink.append(try store.mappedStoredBytes(entry, pack: pack))
-        entries.append(copied)
+      let entries = try writeRecords(located, position: { Int(sink.length) }) {
+        try sink.append($0)
       }
       try sink.finish()
       return entries
@@ -201,5 +179,26 @@ struct RemotePusher {
       sink.abandon()
       throw error
     }
+  }
+
+  /// Appends a pack's header, then one record per object (its header and stored bytes), and
+  /// returns the entries, with their offsets in the new pack.
+  private func writeRecords(
+    _ located: Located, position: () -> Int, append: (UnsafeRawBufferPointer) throws -> Void
+  ) throws -> [PackEntry] {
+    try (PackFormat.packMagic + [UInt8](repeating: 0, count: 8)).withUnsafeBytes(append)
+    var entries: [PackEntry] = []
+    var recordHeader = [UInt8](repeating: 0, count: PackFormat.recordHeaderLength)
+    for (entry, pack) in located {
+      var copied = entry
+      copied.offset = UInt64(position())
+      recordHeader.withUnsafeMutableBytes {
+        PackFormat.writeRecordHeader(copied, to: $0.baseAddress!)
+      }
+      try recordHeader.withUnsafeBytes(append)
+      try append(try store.mappedStoredBytes(entry, pack: pack))
+      entries.append(copied)
+    }
+    return entries
   }
 }

@@ -94,8 +94,10 @@ public final class ObjectStore: @unchecked Sendable {
 
   /// The index entry of `id` (kind, lengths), as the indexes say; nil when none lists it.
   func indexedEntry(_ id: ObjectID) -> PackEntry? {
-    let snapshot = lock.withLock { indexes }
-    let damaged = lock.withLock { self.damaged }
+    // One lock for both: a lookup is on every read's path.
+    let (snapshot, damaged): ([PackIndex], DamagedCopies) = lock.withLock {
+      (indexes, self.damaged)
+    }
     for index in snapshot.reversed() {
       if let entry = index.find(id), !damaged.contains(id, inPack: index.name) { return entry }
     }
@@ -108,8 +110,10 @@ public final class ObjectStore: @unchecked Sendable {
   /// read again and the new pack is used.
   func locate(_ id: ObjectID) -> (entry: PackEntry, pack: String)? {
     var sawRemovedPack = false
-    let snapshot = lock.withLock { indexes }
-    let damaged = lock.withLock { self.damaged }
+    // One lock for both: a lookup is on every read's path.
+    let (snapshot, damaged): ([PackIndex], DamagedCopies) = lock.withLock {
+      (indexes, self.damaged)
+    }
     for index in snapshot.reversed() {
       guard let entry = index.find(id), !damaged.contains(id, inPack: index.name) else {
         continue

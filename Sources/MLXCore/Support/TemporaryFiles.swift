@@ -50,8 +50,9 @@ enum TemporaryFiles {
     }
     let nonce = String(stem[stem.index(after: dot)..<dash])
     let tag = String(stem[stem.index(after: dash)...])
-    return WorkTreeKey.shared.tag(name: String(stem[..<dot]), nonce: nonce, process: process)
-      == tag
+    // Checking a name never makes the key: with no key yet, no name can be mlx's.
+    return WorkTreeKey.shared.tag(
+      name: String(stem[..<dot]), nonce: nonce, process: process, creatingKey: false) == tag
   }
 
   /// Whether `name` is a temporary file whose process is gone (killed before its rename).
@@ -85,8 +86,8 @@ private final class WorkTreeKey: @unchecked Sendable {
   }
 
   /// The tag for a temporary name; nil when no key is in use or it cannot be made.
-  func tag(name: String, nonce: String, process: Int32) -> String? {
-    guard let key = lock.withLock({ loadedKey() }) else { return nil }
+  func tag(name: String, nonce: String, process: Int32, creatingKey: Bool = true) -> String? {
+    guard let key = lock.withLock({ loadedKey(creating: creatingKey) }) else { return nil }
     let message = Array("\(name)\u{0}\(nonce)\u{0}\(process)".utf8)
     let code = HMAC<SHA256>.authenticationCode(for: message, using: key)
     return Hex.encode(Array(Array(code).prefix(8)))
@@ -94,13 +95,14 @@ private final class WorkTreeKey: @unchecked Sendable {
 
   /// Reads the key, or makes it: written to a file of its own, then linked into place, which
   /// fails when another process got there first (then its key is read).
-  private func loadedKey() -> SymmetricKey? {
+  private func loadedKey(creating: Bool) -> SymmetricKey? {
     if let key { return key }
     guard let path else { return nil }
     if let bytes = try? FileSystem.read(path), bytes.count == 32 {
       key = SymmetricKey(data: bytes)
       return key
     }
+    guard creating else { return nil }
     let fresh = (0..<32).map { _ in UInt8.random(in: 0...255) }
     let draft = path + ".\(UInt64.random(in: 0...UInt64.max)).new"
     defer { unlink(draft) }

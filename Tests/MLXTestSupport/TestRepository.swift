@@ -23,6 +23,13 @@ public struct TestRepository: Sendable {
     try git("config", "user.email", "author@example.com")
   }
 
+  /// A linked work tree of `source` (`git worktree add PATH -b BRANCH`), sharing its
+  /// references and objects; remove it before `source`.
+  public init(workTreeOf source: TestRepository, branch: String) throws {
+    directory = try TemporaryDirectory()
+    try source.git("worktree", "add", "-q", path, "-b", branch)
+  }
+
   public func remove() { directory.remove() }
 
   /// Commits everything with author and committer dates of `date` (before any registry

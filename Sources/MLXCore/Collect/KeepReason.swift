@@ -22,11 +22,14 @@ public struct KeepReason: Codable, Sendable, Equatable, CustomStringConvertible 
   public var commit: String?
   /// The pointer file's path, or for a run the recorded path.
   public var path: String?
+  /// For the work tree and the index: which one, when gc counts several (another work tree
+  /// of the repository, or another clone sharing the store); nil for the one gc runs in.
+  public var workTree: String?
 
   public var description: String {
     switch kind {
-    case .workTree: "the work tree (\(path ?? ""))"
-    case .index: "the Git index (\(path ?? ""))"
+    case .workTree: "the work tree\(workTree.map { " " + $0 } ?? "") (\(path ?? ""))"
+    case .index: "the Git index\(workTree.map { " of " + $0 } ?? "") (\(path ?? ""))"
     case .reference:
       "\(reference ?? "") (\(commit.map { "commit \($0.prefix(7)), " } ?? "")\(path ?? ""))"
     case .run: "\(reference ?? "") (run record, \(path ?? ""))"

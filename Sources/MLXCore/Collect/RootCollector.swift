@@ -28,15 +28,17 @@ struct RootCollector {
     from repository: Repository, workTree pointers: [(pointerPath: String, pointer: PointerFile)]
   ) throws {
     guard !repository.isShallow else { throw CollectError.shallowClone }
+    // The first work tree is the one gc runs in; reasons name the others.
+    let label = summary.workTrees.isEmpty ? nil : repository.workTree
     summary.workTrees.append(repository.workTree)
     for (path, pointer) in pointers {
       summary.pointers += 1
       add(
         RootKey(digest: pointer.digest, isDirectory: pointer.isDirectory),
-        KeepReason(kind: .workTree, path: path))
+        KeepReason(kind: .workTree, path: path, workTree: label))
     }
     for (path, blob) in try repository.indexedBlobs(withSuffix: PointerFile.suffix) {
-      try addPointer(blob, in: repository, KeepReason(kind: .index, path: path))
+      try addPointer(blob, in: repository, KeepReason(kind: .index, path: path, workTree: label))
     }
     try addReferences(of: repository)
     try addRuns(of: repository)

@@ -52,7 +52,7 @@ public final class Repository {
     return try Repository(handle: handle)
   }
 
-  private static func trimmingSlash(_ path: String) -> String {
+  static func trimmingSlash(_ path: String) -> String {
     path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
   }
 

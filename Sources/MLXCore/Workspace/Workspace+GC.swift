@@ -52,15 +52,22 @@ extension Workspace {
     return (kept, roots)
   }
 
-  /// This workspace and those `projects` name, each once. With `requiringAll`, a store
-  /// outside this repository (which other clones may share) needs `projects` to name them.
+  /// This workspace, every other work tree of its repository that uses the same store, and
+  /// those `projects` name, each once. With `requiringAll`, a store outside this repository
+  /// (which other clones may share) needs `projects` to name them.
   /// - Throws: ``CollectError/sharedStore(directory:)``, ``CollectError/otherStore(project:directory:)``.
   func gcClones(_ projects: [String], requiringAll: Bool) throws -> [Workspace] {
     let directory = FileSystem.realPath(storeDirectory) ?? storeDirectory
-    if requiringAll, projects.isEmpty, !directory.hasPrefix(root + "/") {
+    let owner = FileSystem.realPath(storeRoot) ?? storeRoot
+    if requiringAll, projects.isEmpty, !directory.hasPrefix(owner + "/") {
       throw CollectError.sharedStore(directory: directory)
     }
     var clones = [self]
+    for path in try repository.allWorkTrees() where path != root {
+      let workTree = try Workspace.open(at: path, requiringSetup: false)
+      let other = FileSystem.realPath(workTree.storeDirectory) ?? workTree.storeDirectory
+      if other == directory { clones.append(workTree) }
+    }
     for project in projects {
       let path = project.hasPrefix("/") ? project : FileSystem.join(currentDirectory, project)
       let clone = try Workspace.open(at: path)

@@ -9,6 +9,9 @@ public final class Workspace {
   let location: WorkTreeLocation
   /// The work tree's absolute path.
   public var root: String { location.root }
+  /// The work tree whose `.mlx/` holds the object store: the main work tree for a linked one
+  /// (`git worktree add`), so every work tree of a repository shares one store.
+  let storeRoot: String
   /// The directory the user ran mlx from, for resolving and printing paths.
   var currentDirectory: String { location.currentDirectory }
 
@@ -25,6 +28,7 @@ public final class Workspace {
     self.repository = repository
     self.configuration = configuration
     location = WorkTreeLocation(root: repository.workTree, currentDirectory: currentDirectory)
+    storeRoot = repository.mainWorkTree() ?? repository.workTree
     // Temporary files in this work tree carry a tag under this repository's key.
     TemporaryFiles.useKey(at: repository.workTree + "/.mlx/state/temporary-files.key")
   }
@@ -76,12 +80,6 @@ public final class Workspace {
       configuration.cacheDirectoryIsCommitted = false
     }
     return configuration
-  }
-
-  /// Where the object store is (`cache.dir`, or `MLX_CACHE_DIR`).
-  var storeDirectory: String {
-    configuration.cacheDirectory.hasPrefix("/")
-      ? configuration.cacheDirectory : root + "/" + configuration.cacheDirectory
   }
 
   /// The object store, opened on first use. A store named by the committed configuration

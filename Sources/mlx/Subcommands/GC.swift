@@ -120,7 +120,7 @@ private enum GCText {
       let place = remote.map { "in neither the store nor remote \($0)" } ?? "not in the store"
       text += " (\(roots.absent) \(place))"
     }
-    if roots.workTrees.count > 1 { text += " across \(roots.workTrees.count) clones" }
+    if roots.workTrees.count > 1 { text += " across \(roots.workTrees.count) work trees" }
     return text + "\n"
   }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The end-to-end example `make demo` runs, in a fresh Git repository:
-# version data with mlx, train and evaluate a classifier, rerun with caching, promote, trace,
+# version data with mlx, train and evaluate a classifier, rerun with caching, iterate on a
+# param, switch branches with hooks installed, promote, trace,
 # restore files, and share them through a remote with a fresh clone.
 # Usage: examples/demo.sh PATH/TO/mlx
 set -euo pipefail
@@ -47,17 +48,36 @@ step sed -i 's/C: 1.0/C: 0.05/' params.yaml
 step mlx train
 step sed -i 's/C: 0.05/C: 1.0/' params.yaml
 step mlx train
-step mlx runs
 
 # A new version of the data: only the changed chunks are stored; retrain and compare.
 step python3 -c "rows = open('data/raw.csv').readlines(); open('data/raw.csv', 'w').writelines(rows[:-40])"
 step mlx status
 step mlx add data/raw.csv
 git add -A && git commit -qm "Drop the last 40 rows of the raw data"
-step mlx eval
-git add -A && git commit -qm "Retrain on the new data"
+
+# Iterate twice before committing, as with `dvc exp run -S`: each value is written into
+# params.yaml, the stages it touches rerun, and the last one tried is what gets committed;
+# the model promoted below comes from that run, and its lineage checks out strictly.
+step mlx eval -S train.C=0.05
+step mlx eval -S train.C=0.5
+step mlx metrics show
+step mlx params diff
+git add -A && git commit -qm "Retrain on the new data with C=0.5"
+step mlx runs
 step mlx diff HEAD~2 HEAD
 step mlx metrics diff HEAD~2 HEAD
+
+# Branches: with mlx's Git hooks installed, switching branches switches the data too.
+step mlx install-hooks
+step git switch -c smaller-sample
+step python3 -c "rows = open('data/raw.csv').readlines(); open('data/raw.csv', 'w').writelines(rows[:-100])"
+step mlx add data/raw.csv
+git add -A && git commit -qm "Try a smaller sample"
+step git switch main
+step mlx status
+step git switch smaller-sample
+step mlx status
+step git switch main
 
 # Promote the model to staging, then to production with an SSH-signed tag that stock git
 # verifies. The demo makes a signing key and lists it in .mlx/allowed_signers.

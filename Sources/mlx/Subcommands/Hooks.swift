@@ -69,7 +69,8 @@ extension MLXCommand {
     private func checkout(_ workspace: Workspace) throws {
       let report = try workspace.checkout([], force: false, progress: SilentProgress())
       if !report.restored.isEmpty {
-        print("mlx: restored \(report.restored.count) tracked paths for this commit")
+        let count = report.restored.count
+        print("mlx: restored \(count) tracked \(count == 1 ? "path" : "paths") for this commit")
       }
       for problem in report.refused + report.failed {
         StandardError.write("mlx: \(workspace.display(problem.path)): \(problem.reason)\n")

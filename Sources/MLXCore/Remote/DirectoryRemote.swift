@@ -86,7 +86,23 @@ struct DirectoryRemote: RemoteStorage {
       throw RemoteError.unreachable(
         path(key), reason: "holds \(size) bytes where its marker says \(length)")
     }
+    if linksImmutable(descriptor, to: destination) { return }
     try FileSystem.copy(from: descriptor, length: size, source: path(key), to: destination)
+  }
+
+  /// Hard-links the open file to `destination` instead of copying it, when it is on the
+  /// store's file system, belongs to this user and nobody may write to it: a pack is
+  /// immutable, so the store and the remote can share its bytes (git-lfs links the same
+  /// way), and no one else can change them afterwards. The fetch checks every object of the
+  /// pack either way. Links the very file opened (through `/proc/self/fd`), never whatever
+  /// the key's path names by then.
+  private func linksImmutable(_ descriptor: Int32, to destination: String) -> Bool {
+    var status = stat()
+    guard fstat(descriptor, &status) == 0, status.st_uid == geteuid(),
+      status.st_mode & 0o222 == 0
+    else { return false }
+    return linkat(AT_FDCWD, "/proc/self/fd/\(descriptor)", AT_FDCWD, destination, AT_SYMLINK_FOLLOW)
+      == 0
   }
 
   /// Opens a key's file for reading, refusing anything but a regular file (a FIFO would

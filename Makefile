@@ -2,7 +2,7 @@
 PREFIX ?= /usr/local
 SWIFT ?= swift
 
-.PHONY: all deps build release test lint demo bench bench-remote install format clean
+.PHONY: all deps build release test lint demo bench bench-large bench-remote install format clean
 
 all: build
 
@@ -31,6 +31,10 @@ demo: build
 
 bench: release
 	@bench/run.sh "$$($(SWIFT) build -c release --show-bin-path)/mlx"
+
+# Large files (1 GiB add, status, checkout) and the 20,000-file rows beside them, beside DVC.
+bench-large: release
+	@bench/run.sh "$$($(SWIFT) build -c release --show-bin-path)/mlx" --only large
 
 # Push, pull and the remote check only (directory and S3 remotes), beside DVC.
 bench-remote: release

@@ -16,6 +16,7 @@ import Testing
     ("Remote", ["Support", "Storage", "Git", "Pointer", "S3"]),
     ("WorkTree", ["Support", "Storage", "Git", "Pointer"]),
     ("Pipeline", ["Support", "Storage", "Git", "Pointer"]),
+    ("Quality", ["Support"]),
     ("Registry", ["Support", "Storage", "Git", "Signing", "Pointer", "Pipeline"]),
     ("Lineage", ["Support", "Storage", "Git", "Signing", "Pointer", "Pipeline", "Registry"]),
     ("Collect", ["Support", "Storage", "Git", "Pointer", "Remote", "Pipeline"]),
@@ -23,7 +24,7 @@ import Testing
       "Workspace",
       [
         "Support", "Storage", "Git", "Signing", "S3", "Pointer", "Remote", "WorkTree",
-        "Pipeline", "Registry", "Lineage", "Collect",
+        "Pipeline", "Registry", "Lineage", "Collect", "Quality",
       ]
     ),
   ]

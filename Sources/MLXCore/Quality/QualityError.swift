@@ -1,0 +1,25 @@
+/// Errors of schemas, validation and profiles, each naming the file and what to do.
+public enum QualityError: Error, CustomStringConvertible, Equatable {
+  /// A schema that does not parse, or breaks Table Schema's rules.
+  case malformedSchema(path: String, line: Int?, problem: String)
+  /// `mlx validate` with no `--schema` for a file that names none.
+  case noSchema(path: String)
+  /// A file to check that is not there, or is not a file.
+  case unreadableData(path: String, reason: String)
+  /// A file whose format mlx does not read.
+  case unsupportedFormat(path: String)
+
+  public var description: String {
+    switch self {
+    case .malformedSchema(let path, let line, let problem):
+      return "\(line.map { "\(path):\($0)" } ?? path): \(problem) (see docs/quality.md)"
+    case .noSchema(let path):
+      return "\(path) has no schema; give --schema FILE, or write one with "
+        + "`mlx schema infer \(path) -o \(path).schema.yaml`"
+    case .unreadableData(let path, let reason):
+      return "\(path): \(reason)"
+    case .unsupportedFormat(let path):
+      return "\(path) is not a .csv or .tsv file, which are the formats mlx validates"
+    }
+  }
+}

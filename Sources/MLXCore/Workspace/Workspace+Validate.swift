@@ -1,0 +1,91 @@
+/// `mlx validate`: data files checked against a Table Schema.
+extension Workspace {
+  /// Checks each file of `paths` (a directory: every .csv and .tsv file in it) against the
+  /// schema at `schemaPath`. Paths are relative to where mlx runs, and may be outside the
+  /// repository (a new batch to check); nothing is written.
+  public static func validate(paths: [String], schemaPath: String?) throws -> ValidationReport {
+    let current = try FileSystem.currentDirectory()
+    func absolute(_ path: String) -> String {
+      path.hasPrefix("/") ? path : FileSystem.join(current, path)
+    }
+    guard let schemaPath else { throw QualityError.noSchema(path: paths.first ?? ".") }
+    guard let schemaText = try FileSystem.readTextIfPresent(absolute(schemaPath)) else {
+      throw QualityError.unreadableData(
+        path: schemaPath, reason: "no such schema file; write one with `mlx schema infer`")
+    }
+    let schema = try TableSchema(parsing: schemaText, path: schemaPath)
+    let validator = TableValidator(schema: schema, schemaPath: schemaPath)
+    var files: [TableValidation] = []
+    for path in paths {
+      for file in try dataFiles(at: path, absolute: absolute(path)) {
+        files.append(try validator.validate(absolutePath: file.absolute, displayPath: file.display))
+      }
+    }
+    return ValidationReport(files: files)
+  }
+
+  /// The file at `path`, or the data files in the directory, in path order.
+  static func dataFiles(at path: String, absolute: String) throws
+    -> [(display: String, absolute: String)]
+  {
+    guard let status = try FileStatus.of(absolute) else {
+      throw QualityError.unreadableData(path: path, reason: "no such file or directory")
+    }
+    guard status.kind == .directory else {
+      guard [".csv", ".tsv", ".tab"].contains(where: { path.hasSuffix($0) }) else {
+        throw QualityError.unsupportedFormat(path: path)
+      }
+      return [(path, absolute)]
+    }
+    var names: [String] = []
+    var pending = [""]
+    while let relative = pending.popLast() {
+      for entry in try FileSystem.entries(
+        of: relative.isEmpty ? absolute : absolute + "/" + relative)
+      {
+        let name = relative.isEmpty ? entry.name : relative + "/" + entry.name
+        if entry.name.hasPrefix(".") { continue }
+        let isDirectory =
+          try entry.isDirectory ?? (FileStatus.of(absolute + "/" + name)?.kind == .directory)
+        if isDirectory {
+          pending.append(name)
+        } else if [".csv", ".tsv", ".tab"].contains(where: { name.hasSuffix($0) }) {
+          names.append(name)
+        }
+      }
+    }
+    names.sort()
+    guard !names.isEmpty else {
+      throw QualityError.unreadableData(path: path, reason: "holds no .csv or .tsv file")
+    }
+    let prefix = path.hasSuffix("/") ? path : path + "/"
+    return names.map { (prefix + $0, absolute + "/" + $0) }
+  }
+}
+
+/// `mlx validate`'s report: one validation per file.
+public struct ValidationReport: Codable, Sendable {
+  public var files: [TableValidation]
+  public var valid: Bool { files.allSatisfy(\.valid) }
+}
+
+/// `mlx schema infer`.
+extension Workspace {
+  /// A schema inferred from the CSV or TSV file at `path` (relative to where mlx runs).
+  public static func inferSchema(path: String) throws -> (schema: TableSchema, rows: Int) {
+    let absolute =
+      path.hasPrefix("/") ? path : FileSystem.join(try FileSystem.currentDirectory(), path)
+    _ = try dataFiles(at: path, absolute: absolute)
+    guard try FileStatus.of(absolute)?.kind == .regular else {
+      throw QualityError.unreadableData(path: path, reason: "is a directory; name one file")
+    }
+    return try SchemaInference.infer(absolutePath: absolute, displayPath: path)
+  }
+
+  /// Writes an inferred schema, atomically.
+  public static func writeSchema(_ text: String, to path: String) throws {
+    let absolute =
+      path.hasPrefix("/") ? path : FileSystem.join(try FileSystem.currentDirectory(), path)
+    try FileSystem.write(Array(text.utf8), atomicallyTo: absolute, mode: 0o644, durable: true)
+  }
+}

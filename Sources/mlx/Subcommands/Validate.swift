@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import MLXCore
+
+extension MLXCommand {
+  /// Checks data files against a Table Schema.
+  struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Check CSV and TSV files against a Frictionless Table Schema.",
+      discussion: """
+        Reads every row (RFC 4180 CSV: quoted fields, doubled quotes, line breaks inside \
+        quotes; TSV without quoting), on all cores and in bounded memory. The header row \
+        names the columns: each schema field must be a column, and each column a field. \
+        For each failed check (type, required, unique, minimum, maximum, enum, pattern, \
+        minLength, maxLength, primaryKey, and mlx's rows and maxMissingFraction limits) it \
+        prints the number of rows and the first five, counted from 1 after the header. \
+        A directory stands for every .csv and .tsv file in it. Paths may be outside the \
+        repository. See docs/quality.md.
+
+        Exits 1 when any file fails a check, or when a file or the schema cannot be read.
+        """)
+
+    @Argument(help: "Files or directories to check.", completion: .file())
+    var paths: [String]
+
+    @Option(help: "The Table Schema (YAML or JSON).", completion: .file())
+    var schema: String?
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+      if let directory = global.repository {
+        guard FileManager.default.changeCurrentDirectoryPath(directory) else {
+          throw ValidationError("cannot change to \(directory)")
+        }
+      }
+      let report = try Workspace.validate(paths: paths, schemaPath: schema)
+      if output.json {
+        try Output.json(report)
+      } else {
+        for file in report.files { Self.print(file) }
+      }
+      let failed = report.files.filter { !$0.valid }
+      if !failed.isEmpty {
+        let names = failed.map(\.path).joined(separator: ", ")
+        StandardError.write(
+          "mlx: \(names) \(failed.count == 1 ? "does" : "do") not match \(schema ?? "the schema")\n"
+        )
+        throw ExitCode.failure
+      }
+    }
+
+    private static func print(_ file: TableValidation) {
+      let rows = "\(file.rows) \(file.rows == 1 ? "row" : "rows")"
+      guard !file.valid else {
+        Swift.print("\(file.path): \(rows), valid (\(file.schema))")
+        return
+      }
+      let count = file.failures.count
+      Swift.print(
+        "\(file.path): \(rows), \(count) \(count == 1 ? "check" : "checks") failed (\(file.schema))"
+      )
+      for failure in file.failures {
+        let subject = failure.field.map { "\($0): " } ?? ""
+        let examples = failure.examples.map { example in
+          "row \(example.row)" + (example.value.map { " \(quoted($0))" } ?? "")
+        }
+        let shown = examples.isEmpty ? "" : ", e.g. " + examples.joined(separator: ", ")
+        let counted =
+          failure.examples.isEmpty && failure.rows == 0
+          ? "" : ": \(failure.rows) \(failure.rows == 1 ? "row" : "rows")"
+        Swift.print("  \(subject)\(failure.detail)\(counted)\(shown)")
+      }
+    }
+
+    /// A cell as one line: quoted, with control characters escaped, long ones cut.
+    private static func quoted(_ value: String) -> String {
+      var text = ""
+      for scalar in value.unicodeScalars.prefix(60) {
+        switch scalar {
+        case "\n": text += "\\n"
+        case "\r": text += "\\r"
+        case "\t": text += "\\t"
+        case "\"": text += "\\\""
+        case _ where scalar.value < 0x20: text += "\\u{\(String(scalar.value, radix: 16))}"
+        default: text.unicodeScalars.append(scalar)
+        }
+      }
+      return "\"" + text + (value.unicodeScalars.count > 60 ? "…" : "") + "\""
+    }
+  }
+
+  /// Table Schemas: `mlx schema infer`.
+  struct Schema: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write Table Schemas for data files.",
+      subcommands: [Infer.self])
+
+    struct Infer: ParsableCommand {
+      static let configuration = CommandConfiguration(
+        abstract: "Infer a Table Schema from a CSV or TSV file.",
+        discussion: """
+          Reads every row: each column gets the narrowest type all its present values have \
+          (integer, number, date, datetime, boolean, else string), and required when no \
+          cell is missing (empty or NA). Prints the schema as YAML, or writes it to --output; \
+          check it, then add constraints. See docs/quality.md.
+          """)
+
+      @Argument(help: "The data file.", completion: .file())
+      var path: String
+
+      @Option(name: [.short, .long], help: "Write the schema to this file.", completion: .file())
+      var output: String?
+
+      @OptionGroup var global: GlobalOptions
+      @OptionGroup var json: OutputOptions
+
+      func run() throws {
+        if let directory = global.repository {
+          guard FileManager.default.changeCurrentDirectoryPath(directory) else {
+            throw ValidationError("cannot change to \(directory)")
+          }
+        }
+        let (schema, rows) = try Workspace.inferSchema(path: path)
+        if json.json {
+          try Output.json(schema)
+          return
+        }
+        let text = SchemaInference.yaml(schema, source: path, rows: rows)
+        guard let output else {
+          Swift.print(text, terminator: "")
+          return
+        }
+        try Workspace.writeSchema(text, to: output)
+        Swift.print("Wrote \(output): \(schema.fields.count) fields from \(rows) rows")
+      }
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import MLXTestSupport
+import Testing
+
+@testable import MLXCore
+
+/// RFC 4180 records, and cutting a file into pieces that read exactly as one.
+@Suite struct DelimitedTextTests {
+  private func records(_ text: String, tsv: Bool = false) -> [[String]] {
+    let bytes = Array(text.utf8)
+    return bytes.withUnsafeBytes { raw in
+      let reader = DelimitedText(
+        bytes: raw, delimiter: UInt8(ascii: tsv ? "\t" : ","), quoting: !tsv)
+      var result: [[String]] = []
+      var position = 0
+      var fields: [DelimitedText.Field] = []
+      while position < raw.count {
+        var problem: DelimitedText.Problem?
+        position = reader.readRecord(at: position, into: &fields, problem: &problem)
+        if !fields.isEmpty {
+          result.append(fields.map { String(decoding: reader.value(of: $0), as: UTF8.self) })
+        }
+      }
+      return result
+    }
+  }
+
+  @Test func rfc4180Records() {
+    #expect(records("a,b\n1,2\n") == [["a", "b"], ["1", "2"]])
+    #expect(records("a,b\r\n1,2\r\n") == [["a", "b"], ["1", "2"]])
+    #expect(records("a,b\n1,2") == [["a", "b"], ["1", "2"]])
+    #expect(records("\"x, y\",\"he said \"\"hi\"\"\"\n") == [["x, y", "he said \"hi\""]])
+    #expect(records("\"two\nlines\",z\n") == [["two\nlines", "z"]])
+    #expect(records("\"two\r\nlines\",z\r\n") == [["two\r\nlines", "z"]])
+    #expect(records(",\n") == [["", ""]])
+    #expect(records("a\n\n\nb\n") == [["a"], ["b"]])
+    #expect(records("\"\"\n") == [[""]])
+    #expect(records("a\t\"b\"\n", tsv: true) == [["a", "\"b\""]])
+  }
+
+  @Test func problemsAreReported() {
+    let bytes = Array("\"open,1\n2,3\n".utf8)
+    bytes.withUnsafeBytes { raw in
+      let reader = DelimitedText(bytes: raw, delimiter: UInt8(ascii: ","), quoting: true)
+      var fields: [DelimitedText.Field] = []
+      var problem: DelimitedText.Problem?
+      #expect(reader.readRecord(at: 0, into: &fields, problem: &problem) == raw.count)
+      #expect(problem == .unterminatedQuote)
+    }
+    let after = Array("\"a\"b,c\n".utf8)
+    after.withUnsafeBytes { raw in
+      let reader = DelimitedText(bytes: raw, delimiter: UInt8(ascii: ","), quoting: true)
+      var fields: [DelimitedText.Field] = []
+      var problem: DelimitedText.Problem?
+      _ = reader.readRecord(at: 0, into: &fields, problem: &problem)
+      #expect(problem == .textAfterQuote)
+      #expect(fields.count == 2)
+    }
+  }
+
+  /// A file of several MiB whose quoted fields hold line breaks and quotes: the pieces it is
+  /// cut into start at record boundaries, whatever the number of pieces.
+  @Test(arguments: [2, 3, 8, 17])
+  func cutsFallOnRecordBoundaries(pieces: Int) {
+    var text = "id,note\n"
+    var expected: [[String]] = [["id", "note"]]
+    var generator = SystemRandomNumberGenerator()
+    for row in 0..<60_000 {
+      let kind = Int.random(in: 0..<5, using: &generator)
+      let note =
+        kind == 0 ? "line one\nline \"two\"\nthree" : kind == 1 ? "a, b" : "plain \(row)"
+      let written =
+        kind < 2 ? "\"" + note.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : note
+      text += "\(row),\(written)\n"
+      expected.append(["\(row)", note])
+    }
+    let bytes = Array(text.utf8)
+    bytes.withUnsafeBytes { raw in
+      let reader = DelimitedText(bytes: raw, delimiter: UInt8(ascii: ","), quoting: true)
+      let cuts = reader.cuts(of: 0..<raw.count, count: pieces)
+      #expect(cuts.count == pieces)
+      var read: [[String]] = []
+      var fields: [DelimitedText.Field] = []
+      for (index, cut) in cuts.enumerated() {
+        let end = index + 1 < cuts.count ? cuts[index + 1] : raw.count
+        var position = cut
+        while position < end {
+          var problem: DelimitedText.Problem?
+          position = reader.readRecord(at: position, into: &fields, problem: &problem)
+          #expect(problem == nil)
+          read.append(fields.map { String(decoding: reader.value(of: $0), as: UTF8.self) })
+        }
+        #expect(position == end, "piece \(index) ends at \(position), the next starts at \(end)")
+      }
+      #expect(read == expected)
+    }
+  }
+}

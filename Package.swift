@@ -62,11 +62,16 @@ let package = Package(
     /** Helpers shared by the tests (never linked into `mlx`): temporary directories, stock
         `git` to cross-check what mlx wrote through libgit2, `runMLX`, and moto's S3 server
         with a fault-injecting proxy (`s3_server.py`). */
-    .target(name: "MLXTestSupport", path: "Tests/MLXTestSupport", exclude: ["s3_server.py"]),
+    .target(
+      name: "MLXTestSupport", path: "Tests/MLXTestSupport",
+      exclude: ["s3_server.py", "pandera_validate.py"]),
     .testTarget(
       name: "MLXCoreTests", dependencies: ["MLXCore", "MLXTestSupport"],
       // Read through #filePath, as data, not bundled.
       exclude: ["Fixtures/aws-sig-v4-test-suite"]),
-    .testTarget(name: "MLXEndToEndTests", dependencies: ["mlx", "MLXTestSupport"]),
+    .testTarget(
+      name: "MLXEndToEndTests", dependencies: ["mlx", "MLXTestSupport"],
+      // Read through #filePath, as data, not bundled.
+      exclude: ["Fixtures"]),
   ]
 )

@@ -2,8 +2,8 @@
 # Installs the Debian packages mlx needs to build and test, when they are missing.
 # Usage: scripts/install-deps.sh            (build needs)
 #        scripts/install-deps.sh --test     (also the Python tools the tests check against:
-#                                            GTO, jsonschema, securesystemslib, and moto's
-#                                            S3 server)
+#                                            GTO, jsonschema, securesystemslib, moto's
+#                                            S3 server, pandas and pandera)
 set -euo pipefail
 
 missing=()
@@ -26,6 +26,7 @@ if [ "${1:-}" = "--test" ]; then
   python3 -c "import jsonschema, referencing" 2>/dev/null || python+=(jsonschema)
   python3 -c "import securesystemslib.dsse" 2>/dev/null || python+=(securesystemslib)
   python3 -c "import moto.server, flask, boto3" 2>/dev/null || python+=("moto[server]")
+  python3 -c "import pandas, pandera.pandas, yaml" 2>/dev/null || python+=(pandas pandera pyyaml)
   if [ ${#python[@]} -gt 0 ]; then
     echo "Installing missing Python packages: ${python[*]}" >&2
     python3 -m pip install --quiet --disable-pip-version-check "${python[@]}"

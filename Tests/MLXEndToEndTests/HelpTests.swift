@@ -10,6 +10,25 @@ import Testing
     "install-hooks", "completion",
   ]
 
+  /// Every command and subcommand, as typed.
+  static let everyCommand =
+    commands.map { [$0] }
+    + [
+      "approve", "approvals", "verify-provenance", "runs list", "runs show", "runs compare",
+      "runs apply", "metrics show", "metrics diff", "params diff", "registry show",
+      "registry history", "registry which", "registry check-ref", "audit check", "audit report",
+      "remote add", "remote list", "remote modify", "remote default", "remote remove",
+      "remote keygen",
+    ].map { $0.split(separator: " ").map(String.init) }
+
+  /// The commands that report what they did take -q/--quiet (once, from one option group).
+  static let quietCommands = [
+    "init", "add", "status", "checkout", "verify", "rm", "gc", "run", "train", "eval", "push",
+    "fetch", "pull", "get", "register", "promote", "rollback", "unassign", "deregister",
+    "deprecate", "approve", "install-hooks", "runs apply", "remote add", "remote modify",
+    "remote default", "remote remove", "remote keygen",
+  ]
+
   @Test func rootHelpListsEveryCommand() throws {
     try withTemporaryDirectory { directory in
       let result = try ProcessRunner.run(
@@ -37,6 +56,31 @@ import Testing
         return line.split(separator: " ").first { $0.hasPrefix("--") }.map(String.init)
       }
       #expect(Set(inOptions).count == inOptions.count, "\(command): \(inOptions)")
+    }
+  }
+
+  /// No help lists a flag twice, short or long (the root's --version once appeared beside
+  /// `register --version VERSION`), and -q/--quiet is where it should be.
+  @Test(arguments: everyCommand)
+  func noHelpListsAnOptionTwice(command: [String]) throws {
+    try withTemporaryDirectory { directory in
+      let result = try ProcessRunner.run(
+        TestRepository.mlxExecutable, command + ["--help"], in: directory.path)
+      #expect(result.succeeded, "\(command): \(result)")
+      let listed = result.stdout.components(separatedBy: "OPTIONS:").last ?? ""
+      var names: [String] = []
+      for line in listed.split(separator: "\n") where line.hasPrefix("  -") {
+        // The option's names end where its help starts, after two spaces.
+        let spec = String(line.dropFirst(2)).components(separatedBy: "  ")[0]
+        for word in spec.split(separator: " ") where word.hasPrefix("-") {
+          let name = word.split(separator: "<").first.map(String.init) ?? String(word)
+          names.append(name.trimmingCharacters(in: CharacterSet(charactersIn: ",")))
+        }
+      }
+      #expect(Set(names).count == names.count, "\(command): \(names)")
+      let quiet = Self.quietCommands.contains(command.joined(separator: " "))
+      #expect(names.contains("--quiet") == quiet, "\(command): \(names)")
+      #expect(names.contains("-q") == quiet, "\(command): \(names)")
     }
   }
 

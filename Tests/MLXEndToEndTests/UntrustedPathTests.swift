@@ -193,7 +193,7 @@ import Testing
       checkout.stderr.contains("tools/payload.sh.mlx records \(size + 100) bytes"), "\(checkout)")
     #expect(checkout.stderr.contains("whose content has \(size)"))
     #expect(!repo.exists("tools/payload.sh"), "nothing is written from a pointer that lies")
-    let verify = try repo.mlx("verify", "-q")
+    let verify = try repo.mlx("verify")
     #expect(verify.status == 1)
     #expect(
       verify.stdout.contains(
@@ -215,7 +215,7 @@ import Testing
     #expect(checkout.status == 1)
     #expect(checkout.stderr.contains("data.mlx (files) records 3"), "\(checkout)")
     #expect(!repo.exists("data"))
-    #expect(try repo.mlx("verify", "-q").stdout.contains("files records 3, the content has 2"))
+    #expect(try repo.mlx("verify").stdout.contains("files records 3, the content has 2"))
   }
 
   @Test func aManifestThatLiesAboutAFileSizeIsCaught() throws {
@@ -240,7 +240,7 @@ import Testing
       checkout.stderr.contains("the manifest of lies for a.txt records 9 bytes"), "\(checkout)")
     #expect(!repo.exists("lies"))
     #expect(
-      try repo.mlx("verify", "-q").stdout.contains(
+      try repo.mlx("verify").stdout.contains(
         "the manifest's size of a.txt records 9, the content has 4"))
   }
 }

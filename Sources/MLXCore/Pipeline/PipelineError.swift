@@ -10,6 +10,8 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
   case cycle([String])
   /// A dependency that no stage produces and that is not in the work tree.
   case missingDependency(stage: String, path: String)
+  /// A dependency whose pointer is there but whose data is not (a fresh clone).
+  case dependencyNotCheckedOut(stage: String, path: String)
   /// A stage name given on the command line that `mlx.yaml` does not define.
   case unknownStage(String, known: [String])
   /// `mlx train` / `mlx eval` with no stage of that role.
@@ -56,6 +58,9 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     case .missingDependency(let stage, let path):
       return "stage '\(stage)': dependency \(path) does not exist and no stage writes it; "
         + "create it, `mlx add` it, or fix the path in mlx.yaml"
+    case .dependencyNotCheckedOut(let stage, let path):
+      return "stage '\(stage)': dependency \(path) is tracked (\(path).mlx) but not in the work "
+        + "tree; `mlx pull` fetches it from the remote (`mlx checkout` if the store has it)"
     case .unknownStage(let name, let known):
       return "no stage named '\(name)' in mlx.yaml (stages: \(known.joined(separator: ", ")))"
     case .noStage(let role):

@@ -259,6 +259,8 @@ final class PipelineRunner {
         dependencies.pending.append(path)
       } else if let entry = try currentEntry(path) {
         dependencies.entries.append(entry)
+      } else if (try? FileStatus.of(workTree.absolute(path + PointerFile.suffix))) != nil {
+        throw PipelineError.dependencyNotCheckedOut(stage: stage.name, path: path)
       } else {
         throw PipelineError.missingDependency(stage: stage.name, path: path)
       }

@@ -78,11 +78,26 @@ struct DirectoryManifest: Equatable, Sendable {
     guard self.entries == entries, Set(entries.map(\.path)).count == entries.count else {
       throw ManifestError(line: nil, problem: "entries are not sorted or not unique")
     }
+    // `a` and `a/b`: no checkout can write both (a file where a directory must be).
+    let files = Set(entries.map(\.path))
+    for (number, entry) in entries.enumerated() {
+      var parent = Substring(entry.path)
+      while let slash = parent.lastIndex(of: "/") {
+        parent = parent[..<slash]
+        guard !files.contains(String(parent)) else {
+          throw ManifestError(
+            line: number + 2,
+            problem: "'\(entry.path)' is inside '\(parent)', which is listed as a file")
+        }
+      }
+    }
   }
 }
 
 /// Why a stored manifest was rejected.
-struct ManifestError: Error, Equatable {
+struct ManifestError: Error, Equatable, CustomStringConvertible {
   var line: Int?
   var problem: String
+
+  var description: String { (line.map { "line \($0): " } ?? "") + problem }
 }

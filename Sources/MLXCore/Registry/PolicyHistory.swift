@@ -23,6 +23,10 @@ public struct PolicyHistory: Sendable {
     /// Why the policy file could not be read, when it could not: every event judged by this
     /// version then fails.
     public let problem: String?
+    /// The allowed-signers file the policy names when the trusted ref lacks it (and Git's
+    /// configuration names none): signatures then fail as signed by a key not allowed, and
+    /// the audit says the file is missing.
+    public var missingSigners: String? = nil
   }
 
   /// A commit on the trusted ref that changed the policy or the allowed signers.
@@ -137,10 +141,13 @@ public struct PolicyHistory: Sendable {
                 payload: signature?.payload ?? [], signature: signature?.signature, of: "commit"),
               allowedSigners: before, at: time)))
       }
+      let missing =
+        point.policy != nil && point.signers == nil && fallbackSigners == nil
+        ? point.signersPath : nil
       versions.append(
         Version(
           commit: point.commit.hex, since: time, policy: policy, signers: signers,
-          hasPolicy: point.policy != nil, problem: problem))
+          hasPolicy: point.policy != nil, problem: problem, missingSigners: missing))
       previous = point
     }
     return PolicyHistory(

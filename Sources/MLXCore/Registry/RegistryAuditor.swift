@@ -361,7 +361,8 @@ struct RegistryAuditor {
       try verdict(event), allowedSigners: policy.signers, at: event.time)
     checks += Self.signatureChecks(
       signature, tagger: event.tagger, required: required, governing: governing,
-      signers: policy.signers)
+      signers: policy.signers,
+      missingSigners: policy.missingSigners.map { "\($0) on \(history.trustedRef ?? "HEAD")" })
 
     let path = declaredPath(event.artifact, policy.policy) ?? event.trailer("Mlx-Path")
     let recorded = try evidence(path, event.commit)
@@ -508,7 +509,8 @@ struct RegistryAuditor {
   /// governing stages).
   static func signatureChecks(
     _ signature: SignatureCheck, tagger: GitIdentity, required: Bool,
-    governing: [RegistryPolicy.StageRule], signers: AllowedSigners
+    governing: [RegistryPolicy.StageRule], signers: AllowedSigners,
+    missingSigners: String? = nil
   ) -> [AuditCheck] {
     switch signature.status {
     case .invalid:
@@ -542,12 +544,22 @@ struct RegistryAuditor {
         return checks
       }
       guard AllowedSigners.matches(tagger.email, patterns: signature.principals) else {
-        let detail =
-          signature.format == "openpgp"
-          ? "an OpenPGP signature cannot be authorised: the allowed-signers file lists SSH keys; sign with one"
-          : signers.entries.isEmpty
-            ? "no allowed signers file lets any key sign here; commit one and name it in the policy"
-            : "\(signature.fingerprint ?? "the key") is not allowed to sign as \(tagger.email) (add it to the allowed signers file)"
+        let detail: String
+        if signature.format == "openpgp" {
+          detail =
+            "an OpenPGP signature cannot be authorised: the allowed-signers file lists SSH keys; sign with one"
+        } else if let missingSigners, signers.entries.isEmpty {
+          detail =
+            "the allowed signers file \(missingSigners) is missing: create it (one line per key: "
+            + "EMAIL namespaces=\"git\" ssh-ed25519 KEY) and commit it there, or name another "
+            + "in the policy's allowed_signers"
+        } else if signers.entries.isEmpty {
+          detail =
+            "no allowed signers file lets any key sign here; commit one and name it in the policy"
+        } else {
+          detail =
+            "\(signature.fingerprint ?? "the key") is not allowed to sign as \(tagger.email) (add it to the allowed signers file)"
+        }
         checks.append(AuditCheck(.unauthorised, "signer", passed: false, detail))
         return checks
       }

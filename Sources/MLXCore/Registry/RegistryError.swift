@@ -4,6 +4,8 @@ import Foundation
 public enum RegistryError: Error, CustomStringConvertible, Equatable {
   case invalidPolicy(path: String, line: Int?, problem: String)
   case invalidName(String)
+  /// A name for a new tag longer than ``RegistryTagName/maximumNameLength``.
+  case nameTooLong(String)
   case unknownArtifact(String, known: [String])
   case unknownVersion(artifact: String, version: String)
   /// The version is registered, but by a tag that fails the audit, so it does not count.
@@ -43,7 +45,11 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
     case .invalidPolicy(let path, let line, let problem):
       return "\(line.map { "\(path):\($0)" } ?? path): \(problem); fix the policy"
     case .invalidName(let name):
-      return "'\(name)' is not a valid name: \(Self.nameRule)"
+      return "'\(RelativePath.abbreviated(name))' is not a valid name: \(Self.nameRule)"
+    case .nameTooLong(let name):
+      return "the name '\(RelativePath.abbreviated(name))' is too long: artifact and stage "
+        + "names have at most \(RegistryTagName.maximumNameLength) characters, as each becomes "
+        + "part of a Git tag name; choose a shorter one"
     case .unknownArtifact(let name, let known):
       let list = known.isEmpty ? "none declared" : known.joined(separator: ", ")
       return "no artifact '\(name)' in .mlx/policy.yaml (\(list)); declare it there or pass --path"

@@ -133,7 +133,14 @@ public struct RegistryPolicy: Sendable, Equatable {
             line: node.mark?.line, message: "'stages' must be a list, in promotion order")
         }
         for item in sequence {
-          stages.append(try Self.parseStage(item, known: stages.map(\.name)))
+          let stage = try Self.parseStage(item, known: stages.map(\.name))
+          guard !stages.contains(where: { $0.name == stage.name }) else {
+            throw YAMLIssue(
+              line: item.mark?.line,
+              message: "stage '\(stage.name)' is listed twice; list each stage once, in "
+                + "promotion order")
+          }
+          stages.append(stage)
         }
       }
     } catch let issue as YAMLIssue {

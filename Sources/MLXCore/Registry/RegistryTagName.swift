@@ -34,6 +34,11 @@ public struct RegistryTagName: Hashable, Sendable, CustomStringConvertible {
 
   // MARK: - Names
 
+  /// The longest artifact or stage name mlx writes a tag for: `NAME#STAGE#N` must fit in
+  /// one file name (255 bytes) under `.git/refs/tags`. Longer names written by other tools
+  /// are still read.
+  public static let maximumNameLength = 100
+
   /// Whether `text` is a valid stage name, or the name part of an artifact (GTO's `name`).
   public static func isValidName(_ text: String) -> Bool {
     let bytes = text.utf8

@@ -76,6 +76,9 @@ extension RegistryWriter {
     notes: [String], checkCommit: (String) throws -> Void = { _ in }
   ) throws -> RegistryReport {
     let policy = self.policy.policy
+    guard stage.utf8.count <= RegistryTagName.maximumNameLength else {
+      throw RegistryError.nameTooLong(stage)
+    }
     guard policy.rule(for: stage) != nil else {
       throw RegistryError.unknownStage(stage, known: policy.stages.map(\.name))
     }

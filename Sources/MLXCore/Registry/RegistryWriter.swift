@@ -44,6 +44,9 @@ final class RegistryWriter {
     repository: Repository, artifact: String, options: RegistryWriteOptions,
     read: () throws -> RegistryReading, resolvePath: (RegistryReading) throws -> String?
   ) throws {
+    guard artifact.utf8.count <= RegistryTagName.maximumNameLength else {
+      throw RegistryError.nameTooLong(artifact)
+    }
     guard RegistryTagName.isValidArtifact(artifact) else {
       throw RegistryError.invalidName(artifact)
     }

@@ -36,6 +36,22 @@ enum RelativePath {
     path.split(separator: "/").first(where: isReserved).map(String.init)
   }
 
+  /// The longest file or directory name, in bytes, mlx tracks: it writes `NAME.mlx` and
+  /// temporary files (`.NAME.NONCE-TAG.tmp-PID`, up to 44 bytes more) beside it, and
+  /// file systems allow 255 bytes a name.
+  static let maximumNameLength = 200
+
+  /// The first component of `path` longer than ``maximumNameLength`` bytes, if any.
+  static func overlongComponent(of path: String) -> Substring? {
+    path.split(separator: "/").first { $0.utf8.count > maximumNameLength }
+  }
+
+  /// The start of a long text and its length, for a one-line message (`abc…` (5000
+  /// characters)).
+  static func abbreviated(_ text: some StringProtocol, to limit: Int = 40) -> String {
+    text.count <= limit ? String(text) : "\(text.prefix(limit))… (\(text.count) characters)"
+  }
+
   /// True when a single file name has a control character (such as a newline), which
   /// manifests cannot hold.
   static func hasControlCharacters(_ name: String) -> Bool {

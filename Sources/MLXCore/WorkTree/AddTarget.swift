@@ -23,6 +23,9 @@ struct AddTarget {
     guard !RelativePath.hasControlCharacters(path) else {
       throw WorkspaceError.unsupportedFileName(path: shownAs)
     }
+    if let name = RelativePath.overlongComponent(of: path) {
+      throw WorkspaceError.nameTooLong(path: shownAs, name: String(name))
+    }
     guard let status = try FileStatus.of(location.absolute(path)) else {
       throw WorkspaceError.missingFile(path: shownAs)
     }

@@ -89,6 +89,9 @@ enum WorkTreeScanner {
         guard !RelativePath.hasControlCharacters(name) else {
           throw WorkspaceError.unsupportedFileName(path: shown)
         }
+        guard name.utf8.count <= RelativePath.maximumNameLength else {
+          throw WorkspaceError.nameTooLong(path: shown, name: name)
+        }
         guard !RelativePath.isReserved(Substring(name)) else {
           throw WorkspaceError.metadataInside(path: shown)
         }

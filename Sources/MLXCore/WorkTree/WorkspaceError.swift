@@ -4,6 +4,10 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
   case notInitialized(root: String)
   case outsideRepository(path: String, root: String)
   case insideMetadata(path: String)
+  /// `mlx add .`: the whole work tree as one artifact.
+  case repositoryRoot(path: String)
+  /// A file or directory name longer than ``RelativePath/maximumNameLength`` bytes.
+  case nameTooLong(path: String, name: String)
   case metadataInside(path: String)
   case missingFile(path: String)
   case symbolicLink(path: String)
@@ -33,6 +37,13 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
       "\(path) is outside the repository \(root); move or copy it inside first"
     case .insideMetadata(let path):
       "\(path) is inside .git or .mlx (in any letter case), which mlx never tracks or writes"
+    case .repositoryRoot(let path):
+      "\(path) is the repository root, which cannot be tracked as one artifact; name the "
+        + "files or directories inside it instead (`mlx add data models/model.pkl`)"
+    case .nameTooLong(let path, let name):
+      "\(RelativePath.abbreviated(path)): a name of \(name.utf8.count) bytes is too long; mlx "
+        + "tracks file and directory names of at most \(RelativePath.maximumNameLength) bytes "
+        + "(it writes NAME.mlx and temporary files beside them); rename it"
     case .metadataInside(let path):
       "\(path): a tracked directory cannot hold a .git or .mlx entry (mlx never writes one); "
         + "move it out of the directory"

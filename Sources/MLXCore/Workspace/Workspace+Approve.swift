@@ -48,6 +48,11 @@ extension Workspace {
       approval.verdict, allowedSigners: writer.policy.signers, at: approval.time)
     guard check.status == .valid else { throw RegistryError.approvalUnsigned }
     guard AllowedSigners.matches(approval.approver.email, patterns: check.principals) else {
+      if let missing = writer.policy.missingSigners, writer.policy.signers.entries.isEmpty {
+        throw RegistryError.approvalUnauthorised(
+          "the allowed signers file \(missing) is missing on "
+            + "\(writer.reading.history.trustedRef ?? "HEAD"); create it and commit it there")
+      }
       throw RegistryError.approvalUnauthorised(
         "\(check.fingerprint ?? "the key") is not allowed to sign as \(approval.approver.email)")
     }

@@ -3,8 +3,8 @@ extension Workspace {
   ///
   /// `..` is resolved, and symbolic links in the directories leading to the path are followed,
   /// so no spelling can reach outside the work tree.
-  /// - Throws: ``WorkspaceError/outsideRepository(path:root:)`` or
-  ///   ``WorkspaceError/insideMetadata(path:)``.
+  /// - Throws: ``WorkspaceError/outsideRepository(path:root:)``,
+  ///   ``WorkspaceError/repositoryRoot(path:)`` or ``WorkspaceError/insideMetadata(path:)``.
   public func repositoryPath(for userPath: String) throws -> String {
     let joined = userPath.hasPrefix("/") ? userPath : currentDirectory + "/" + userPath
     let normalized = Self.normalize(joined)
@@ -16,8 +16,9 @@ extension Workspace {
       throw WorkspaceError.outsideRepository(path: userPath, root: root)
     }
     let relative = full == root ? "" : String(full.dropFirst(root.count + 1))
-    if relative.isEmpty || RelativePath.reservedComponent(of: relative) != nil {
-      throw WorkspaceError.insideMetadata(path: relative.isEmpty ? userPath : relative)
+    if relative.isEmpty { throw WorkspaceError.repositoryRoot(path: userPath) }
+    if RelativePath.reservedComponent(of: relative) != nil {
+      throw WorkspaceError.insideMetadata(path: relative)
     }
     return relative
   }

@@ -15,8 +15,12 @@ struct OutputOptions: ParsableArguments {
   var json = false
 }
 
-/// `--quiet` for commands that show progress.
-struct ProgressOptions: ParsableArguments {
-  @Flag(name: .shortAndLong, help: "Show no progress bar.")
-  var quiet = false
+/// `-q/--quiet` for the commands that report what they did or show progress: no progress
+/// bar and nothing on standard output, except what `--json` asks for. Errors still go to
+/// standard error, and the exit code is the same.
+struct QuietOption: ParsableArguments {
+  @Flag(
+    name: [.customShort("q"), .customLong("quiet")],
+    help: "Print only errors (and --json output); show no progress bar.")
+  var isOn = false
 }

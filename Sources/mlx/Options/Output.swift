@@ -38,10 +38,21 @@ enum Output {
   }
 }
 
-extension ProgressOptions {
+extension QuietOption {
   /// A terminal progress bar, unless `--quiet`, not a terminal, or in CI.
   var reporter: ProgressReporter {
-    !quiet && TerminalProgressBar.isUseful ? TerminalProgressBar() : SilentProgress()
+    !isOn && TerminalProgressBar.isUseful ? TerminalProgressBar() : SilentProgress()
+  }
+
+  /// Prints `text` on standard output, unless `--quiet`.
+  func say(_ text: String, terminator: String = "\n") {
+    if !isOn { print(text, terminator: terminator) }
+  }
+
+  /// With `--quiet`, says on standard error, in one line, why the command fails (the text
+  /// that would have explained it went unprinted).
+  func summarize(failure line: @autoclosure () -> String) {
+    if isOn { StandardError.write("Error: \(line())\n") }
   }
 }
 

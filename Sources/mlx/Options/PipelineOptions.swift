@@ -13,10 +13,8 @@ struct PipelineOptions: ParsableArguments {
   @Flag(help: "After a failure, go on with stages that do not depend on the failed one.")
   var keepGoing = false
 
-  @Flag(
-    name: .shortAndLong,
-    help: "Print only errors (and what the stage commands print themselves).")
-  var quiet = false
+  /// `-q`: only errors, and what the stage commands print themselves.
+  @OptionGroup var quiet: QuietOption
 
   @Option(
     name: [.customShort("S"), .customLong("set-param")],
@@ -55,11 +53,11 @@ enum PipelineCommand {
   ) throws {
     let workspace = try Workspace.open(at: global.repository)
     let report = try workspace.run(options.runOptions(selection)) { line in
-      if !json && !options.quiet { StandardOutput.write(line + "\n") }
+      if !json && !options.quiet.isOn { StandardOutput.write(line + "\n") }
     }
     if json {
       try Output.json(report)
-    } else if !options.quiet {
+    } else if !options.quiet.isOn {
       printSummary(report)
     }
     if let error = report.error { StandardError.write("Error: \(error)\n") }

@@ -50,9 +50,19 @@ struct ArtifactVersion: ExpressibleByArgument {
 
 /// Prints what a registry command did.
 enum RegistryText {
-  static func print(_ report: RegistryReport, json: Bool) throws {
+  static func print(_ report: RegistryReport, json: Bool, quiet: QuietOption) throws {
     if json {
       try Output.json(report)
+      return
+    }
+    if quiet.isOn {
+      for note in report.notes { StandardError.write("mlx: \(note)\n") }
+      if !report.accepted {
+        // The checks were not printed: the failed ones go on the error line.
+        let failed = report.checks.filter { !$0.passed }.map { "\($0.name): \($0.detail)" }
+        let reasons = failed.isEmpty ? "" : " (\(failed.joined(separator: "; ")))"
+        StandardError.write("Error: \(refusal(report))\(reasons)\n")
+      }
       return
     }
     for check in report.checks {
@@ -60,11 +70,7 @@ enum RegistryText {
     }
     for note in report.notes { StandardError.write("mlx: \(note)\n") }
     if !report.accepted {
-      let subject =
-        report.stage.map { "promotion of \(report.artifact)@\(report.version ?? "?") to \($0)" }
-        ?? "\(report.artifact)\(report.version.map { "@" + $0 } ?? "")"
-      StandardError.write(
-        "Error: \(subject) refused; no tag was written (`mlx audit` would reject it)\n")
+      StandardError.write("Error: \(refusal(report))\n")
       return
     }
     if let stage = report.stage, let previous = report.previous, let version = report.version,
@@ -91,6 +97,14 @@ enum RegistryText {
 }
 
 extension RegistryText {
+  /// Why nothing was written.
+  static func refusal(_ report: RegistryReport) -> String {
+    let subject =
+      report.stage.map { "promotion of \(report.artifact)@\(report.version ?? "?") to \($0)" }
+      ?? "\(report.artifact)\(report.version.map { "@" + $0 } ?? "")"
+    return "\(subject) refused; no tag was written (`mlx audit` would reject it)"
+  }
+
   /// Names the events a read did not count, on standard error.
   static func warn(skipped: [SkippedEvent]) {
     guard !skipped.isEmpty else { return }

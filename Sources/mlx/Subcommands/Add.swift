@@ -13,7 +13,7 @@ extension MLXCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var progress: ProgressOptions
+    @OptionGroup var quiet: QuietOption
     @OptionGroup var output: OutputOptions
 
     @Option(
@@ -35,7 +35,7 @@ extension MLXCommand {
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
       let summary = try workspace.add(
-        paths, kind: kind, description: description, progress: progress.reporter)
+        paths, kind: kind, description: description, progress: quiet.reporter)
       if output.json {
         try Output.json(AddedJSON(summary))
         return
@@ -44,16 +44,16 @@ extension MLXCommand {
         let artifact = result.artifact
         let files = artifact.pointer.fileCount.map { ", \($0) files" } ?? ""
         let verb = result.changed ? "Added" : "Unchanged"
-        print(
+        quiet.say(
           "\(verb) \(workspace.display(artifact.path)) (\(artifact.pointer.kind.rawValue), "
             + "\(ByteCount.format(artifact.pointer.size))\(files), \(artifact.pointer.digest.short))"
         )
       }
       for path in summary.untrackedFromGit {
-        print(
+        quiet.say(
           "Removed \(workspace.display(path)) from Git's index; its content is now in mlx's store")
       }
-      print(
+      quiet.say(
         "Stored \(summary.newObjects) new objects (\(ByteCount.format(summary.newBytes))); "
           + "commit the .mlx pointers with git")
     }

@@ -15,6 +15,7 @@ extension MLXCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var quiet: QuietOption
     @OptionGroup var write: RegistryWriteFlags
     @OptionGroup var output: OutputOptions
 
@@ -36,14 +37,14 @@ extension MLXCommand {
         try Output.json(report)
         return
       }
-      print(
+      quiet.say(
         "Approved \(report.artifact) \(report.version) for \(report.stage) as \(report.approver.email)"
       )
-      print("Wrote \(report.reference) (signed)")
+      quiet.say("Wrote \(report.reference) (signed)")
       if let remote = report.pushedTo {
-        print("Pushed to \(remote)")
+        quiet.say("Pushed to \(remote)")
       } else {
-        print("Share with: git push origin \(report.reference)")
+        quiet.say("Share with: git push origin \(report.reference)")
       }
     }
   }

@@ -22,7 +22,7 @@ extension MLXCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var progress: ProgressOptions
+    @OptionGroup var quiet: QuietOption
     @OptionGroup var output: OutputOptions
 
     @Flag(help: "Overwrite local changes.")
@@ -38,14 +38,14 @@ extension MLXCommand {
       let workspace = try Workspace.open(at: global.repository)
       let report =
         if let rev {
-          try workspace.checkout(paths, at: rev, force: force, progress: progress.reporter)
+          try workspace.checkout(paths, at: rev, force: force, progress: quiet.reporter)
         } else {
-          try workspace.checkout(paths, force: force, progress: progress.reporter)
+          try workspace.checkout(paths, force: force, progress: quiet.reporter)
         }
       if output.json {
         try Output.json(report)
       } else {
-        for path in report.restored { print("Restored \(workspace.display(path))") }
+        for path in report.restored { quiet.say("Restored \(workspace.display(path))") }
         for problem in report.refused {
           StandardError.write(
             "mlx: not restoring \(workspace.display(problem.path)): \(problem.reason); "
@@ -56,7 +56,7 @@ extension MLXCommand {
             "mlx: cannot restore \(workspace.display(problem.path)): \(problem.reason)\n")
         }
         if report.restored.isEmpty && report.succeeded {
-          print("Everything matches its pointer (\(report.unchanged.count) tracked)")
+          quiet.say("Everything matches its pointer (\(report.unchanged.count) tracked)")
         }
       }
       if !report.succeeded { throw ExitCode.failure }

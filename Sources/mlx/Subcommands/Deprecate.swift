@@ -8,6 +8,7 @@ extension MLXCommand {
       abstract: "Retire an artifact: tag NAME@deprecated; it takes no new events.")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var quiet: QuietOption
     @OptionGroup var write: RegistryWriteFlags
     @OptionGroup var output: OutputOptions
 
@@ -17,7 +18,7 @@ extension MLXCommand {
     func run() throws {
       let workspace = try Workspace.open(at: global.repository, requiringSetup: false)
       let report = try workspace.deprecate(name, options: write.options)
-      try RegistryText.print(report, json: output.json)
+      try RegistryText.print(report, json: output.json, quiet: quiet)
       if !report.accepted { throw ExitCode.failure }
     }
   }

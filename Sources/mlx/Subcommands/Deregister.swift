@@ -8,6 +8,7 @@ extension MLXCommand {
       abstract: "Withdraw a registered version: tag NAME@vX.Y.Z!.")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var quiet: QuietOption
     @OptionGroup var write: RegistryWriteFlags
     @OptionGroup var output: OutputOptions
 
@@ -22,7 +23,7 @@ extension MLXCommand {
       let workspace = try Workspace.open(at: global.repository, requiringSetup: false)
       let report = try workspace.deregister(
         target.artifact, version: target.version!, options: write.options)
-      try RegistryText.print(report, json: output.json)
+      try RegistryText.print(report, json: output.json, quiet: quiet)
       if !report.accepted { throw ExitCode.failure }
     }
   }

@@ -28,7 +28,7 @@ extension MLXCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var progress: ProgressOptions
+    @OptionGroup var quiet: QuietOption
     @OptionGroup var output: OutputOptions
 
     @Flag(help: "Print what would go and what stays; delete nothing.")
@@ -82,21 +82,21 @@ extension MLXCommand {
       let workspace = try Workspace.open(at: global.repository)
       if let explain {
         let answer = try workspace.explainGC(explain, graceSeconds: grace, projects: project)
-        return output.json ? try Output.json(answer) : print(GCText.explanation(answer))
+        return output.json ? try Output.json(answer) : quiet.say(GCText.explanation(answer))
       }
       if let remote {
         var plan = try workspace.planRemoteGC(
           remote: remote, graceSeconds: grace, projects: project, jobs: jobs)
-        if !output.json { print(GCText.plan(plan, dryRun: dryRun), terminator: "") }
+        if !output.json { quiet.say(GCText.plan(plan, dryRun: dryRun), terminator: "") }
         if !dryRun, !plan.delete.isEmpty || !plan.incomplete.isEmpty {
           plan = try workspace.runRemoteGC(plan, jobs: jobs)
-          if !output.json { print(GCText.remoteOutcome(plan)) }
+          if !output.json { quiet.say(GCText.remoteOutcome(plan)) }
         }
         return output.json ? try Output.json(plan) : ()
       }
       let report = try workspace.gc(
-        dryRun: dryRun, graceSeconds: grace, projects: project, progress: progress.reporter)
-      output.json ? try Output.json(report) : print(GCText.report(report), terminator: "")
+        dryRun: dryRun, graceSeconds: grace, projects: project, progress: quiet.reporter)
+      output.json ? try Output.json(report) : quiet.say(GCText.report(report), terminator: "")
     }
   }
 }

@@ -22,7 +22,7 @@ extension MLXCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var progress: ProgressOptions
+    @OptionGroup var quiet: QuietOption
     @OptionGroup var output: OutputOptions
 
     @Argument(help: "NAME#STAGE, NAME@VERSION or a tracked path.")
@@ -55,7 +55,7 @@ extension MLXCommand {
       let body = { (workspace: Workspace) throws -> GetReport in
         try workspace.get(
           reference, revision: rev, remote: remote, output: out, force: force, jobs: jobs,
-          progress: progress.reporter)
+          progress: quiet.reporter)
       }
       let report =
         if let repo {
@@ -65,7 +65,7 @@ extension MLXCommand {
         }
       if output.json { return try Output.json(report) }
       let version = report.version.map { " \($0)" } ?? ""
-      print(
+      quiet.say(
         "Wrote \(report.path)\(version) (\(ByteCount.format(report.size)), \(report.digest.short)) "
           + "to \(report.output)")
     }

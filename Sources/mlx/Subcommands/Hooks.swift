@@ -18,6 +18,7 @@ extension MLXCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var quiet: QuietOption
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -28,9 +29,9 @@ extension MLXCommand {
       let report = try workspace.installHooks(executable: executable)
       if output.json { return try Output.json(report) }
       for name in report.chained {
-        print("Kept the existing \(name) hook as \(name).pre-mlx; it runs first")
+        quiet.say("Kept the existing \(name) hook as \(name).pre-mlx; it runs first")
       }
-      print("Installed \(report.installed.joined(separator: ", ")) in \(report.directory)")
+      quiet.say("Installed \(report.installed.joined(separator: ", ")) in \(report.directory)")
     }
   }
 

@@ -12,14 +12,15 @@ extension MLXCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var quiet: QuietOption
 
     func run() throws {
       let result = try Workspace.initialize(at: global.repository)
       if result.created {
-        print(
+        quiet.say(
           "Initialized mlx in \(result.root)/.mlx (staged .mlx/config.yaml and .mlx/.gitignore)")
       } else {
-        print("mlx is already initialized in \(result.root)/.mlx")
+        quiet.say("mlx is already initialized in \(result.root)/.mlx")
       }
     }
   }

@@ -15,6 +15,7 @@ extension MLXCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var quiet: QuietOption
     @OptionGroup var write: RegistryWriteFlags
     @OptionGroup var output: OutputOptions
 
@@ -38,7 +39,7 @@ extension MLXCommand {
       let report = try workspace.promote(
         target.artifact, version: target.version, to: to, revision: revision, options: write.options
       )
-      try RegistryText.print(report, json: output.json)
+      try RegistryText.print(report, json: output.json, quiet: quiet)
       if !report.accepted { throw ExitCode.failure }
     }
   }

@@ -12,6 +12,7 @@ extension MLXCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var quiet: QuietOption
     @OptionGroup var write: RegistryWriteFlags
     @OptionGroup var output: OutputOptions
 
@@ -37,7 +38,7 @@ extension MLXCommand {
       let workspace = try Workspace.open(at: global.repository, requiringSetup: false)
       let report = try workspace.register(
         name, revision: revision, version: version, bump: bump, options: write.options)
-      try RegistryText.print(report, json: output.json)
+      try RegistryText.print(report, json: output.json, quiet: quiet)
       if !report.accepted { throw ExitCode.failure }
     }
   }

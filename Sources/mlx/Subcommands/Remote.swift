@@ -41,6 +41,7 @@ extension MLXCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var quiet: QuietOption
     @OptionGroup var file: RemoteFileOption
     @Flag(help: "Make it the remote used when -r is not given.")
     var `default` = false
@@ -77,7 +78,7 @@ extension MLXCommand {
       if `encrypt` { settings["encrypt"] = "true" }
       try workspace.addRemote(
         name, url: url, makeDefault: `default`, settings: settings, local: file.local)
-      print("Added remote \(name) (\(url))\(`default` ? ", the default" : "")")
+      quiet.say("Added remote \(name) (\(url))\(`default` ? ", the default" : "")")
     }
   }
 
@@ -132,6 +133,7 @@ extension MLXCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var quiet: QuietOption
     @OptionGroup var file: RemoteFileOption
     @Option(help: "Remove this setting instead of setting it.")
     var unset: String?
@@ -152,14 +154,14 @@ extension MLXCommand {
       let workspace = try Workspace.open(at: global.repository)
       if let unset {
         try workspace.modifyRemote(name, setting: unset, to: nil, local: file.local)
-        print("Removed \(unset) from remote \(name)")
+        quiet.say("Removed \(unset) from remote \(name)")
       } else if words.count == 1 {
         try workspace.modifyRemote(name, url: words[0], local: file.local)
-        print("Remote \(name) is now \(words[0])")
+        quiet.say("Remote \(name) is now \(words[0])")
       } else {
         try workspace.modifyRemote(name, setting: words[0], to: words[1], local: file.local)
         let shown = RemoteSpec.credentialKeys.contains(words[0]) ? "(hidden)" : words[1]
-        print("Remote \(name): \(words[0]) = \(shown)")
+        quiet.say("Remote \(name): \(words[0]) = \(shown)")
       }
     }
   }
@@ -169,6 +171,7 @@ extension MLXCommand {
       commandName: "default", abstract: "Make a remote the one used when -r is not given.")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var quiet: QuietOption
     @OptionGroup var file: RemoteFileOption
     @Argument(help: "The remote's name.")
     var name: String
@@ -176,7 +179,7 @@ extension MLXCommand {
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
       try workspace.setDefaultRemote(name, local: file.local)
-      print("Remote \(name) is the default")
+      quiet.say("Remote \(name) is the default")
     }
   }
 
@@ -194,6 +197,7 @@ extension MLXCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var quiet: QuietOption
     @Option(name: [.short, .customLong("out")], help: "Where to write the key.")
     var out: String?
     @Argument(help: "The remote's name.")
@@ -202,9 +206,9 @@ extension MLXCommand {
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
       let path = try workspace.generateRemoteKey(name, output: out)
-      print("Wrote a new key for remote \(name) to \(path) (mode 600); keep a copy safe")
+      quiet.say("Wrote a new key for remote \(name) to \(path) (mode 600); keep a copy safe")
       if !(workspace.remotes.first { $0.name == name }?.isEncrypted ?? false) {
-        print("Remote \(name) is not encrypted yet: `mlx remote modify \(name) encrypt true`")
+        quiet.say("Remote \(name) is not encrypted yet: `mlx remote modify \(name) encrypt true`")
       }
     }
   }
@@ -215,6 +219,7 @@ extension MLXCommand {
       discussion: "Its data stays where it is.")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var quiet: QuietOption
     @OptionGroup var file: RemoteFileOption
     @Argument(help: "The remote's name.")
     var name: String
@@ -222,7 +227,7 @@ extension MLXCommand {
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
       try workspace.removeRemote(name, local: file.local)
-      print("Removed remote \(name); its data stays where it is")
+      quiet.say("Removed remote \(name); its data stays where it is")
     }
   }
 }

@@ -13,6 +13,7 @@ extension MLXCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var quiet: QuietOption
 
     @Argument(help: "Tracked paths (or their .mlx pointers).", completion: .file())
     var paths: [String]
@@ -24,7 +25,7 @@ extension MLXCommand {
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
       for artifact in try workspace.remove(paths) {
-        print(
+        quiet.say(
           "Stopped tracking \(workspace.display(artifact.path)) (removed \(workspace.display(artifact.pointerPath)))"
         )
       }

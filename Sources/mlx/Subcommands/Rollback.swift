@@ -14,6 +14,7 @@ extension MLXCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var quiet: QuietOption
     @OptionGroup var write: RegistryWriteFlags
     @OptionGroup var output: OutputOptions
 
@@ -27,7 +28,7 @@ extension MLXCommand {
       let (name, stage) = try resolved()
       let workspace = try Workspace.open(at: global.repository, requiringSetup: false)
       let report = try workspace.rollback(name, stage: stage, options: write.options)
-      try RegistryText.print(report, json: output.json)
+      try RegistryText.print(report, json: output.json, quiet: quiet)
       if !report.accepted { throw ExitCode.failure }
     }
 

@@ -166,6 +166,7 @@ extension MLXCommand {
       abstract: "Restore a run's params files, outputs and lock entries into the work tree.")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var quiet: QuietOption
 
     @Argument(help: "The run id.")
     var id: String
@@ -173,7 +174,7 @@ extension MLXCommand {
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
       let record = try workspace.apply(run: id)
-      print(
+      quiet.say(
         "Applied run \(record.id): params files \(record.paramsFiles.keys.sorted().joined(separator: ", ")), outputs of \(record.executedStages.joined(separator: ", "))"
       )
     }

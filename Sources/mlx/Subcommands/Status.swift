@@ -23,6 +23,7 @@ extension MLXCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var quiet: QuietOption
     @OptionGroup var output: OutputOptions
 
     @Argument(help: "Limit to these tracked paths.", completion: .file())
@@ -53,7 +54,7 @@ extension MLXCommand {
       }
       if output.json {
         try Output.json(report)
-      } else {
+      } else if !quiet.isOn {
         show(statuses, in: workspace)
         if !report.stages.isEmpty {
           print("Pipeline stages not up to date (`mlx run` brings them up to date):")
@@ -96,6 +97,18 @@ extension MLXCommand {
           print("    \(status.pointerState.rawValue): \(workspace.display(status.pointer))")
         }
       }
+      let uncached = statuses.filter { !$0.cached }.count
+      if uncached > 0 {
+        // A fresh clone: the content is on a remote, not yet in this clone's store.
+        let remote = workspace.remotes.first { $0.isDefault } ?? workspace.remotes.first
+        print(
+          remote.map {
+            "\(uncached) not in cache: `mlx pull\($0.isDefault ? "" : " -r \($0.name)")` "
+              + "fetches them from remote \($0.name)"
+          }
+            ?? "\(uncached) not in cache: `mlx add PATH` stores a file again; with a remote "
+            + "(`mlx remote add`), `mlx pull` fetches them")
+      }
       if changed.isEmpty && uncommitted.isEmpty {
         print("\(statuses.count) tracked, all unchanged and committed")
       } else if changed.isEmpty {
@@ -107,6 +120,12 @@ extension MLXCommand {
       let report = try workspace.remoteStatus(paths, remote: remote, at: revisions.selection)
       if output.json {
         try Output.json(report)
+      } else if quiet.isOn {
+        if !report.missing.isEmpty {
+          quiet.summarize(
+            failure: "\(report.missing.count) of \(report.artifacts) tracked artifacts are "
+              + "missing on remote \(report.remote); `mlx push` sends them")
+        }
       } else {
         for missing in report.missing {
           print(

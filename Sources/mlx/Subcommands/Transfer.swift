@@ -30,9 +30,9 @@ struct TransferOptions: ParsableArguments {
 }
 
 /// What `fetch --git` or `pull --git` brought: references created or moved, and refused.
-func printReferences(_ report: TransferReport) {
+func printReferences(_ report: TransferReport, quiet: QuietOption) {
   guard let git = report.gitRemote, let references = report.references else { return }
-  print("Fetched \(references.updated.count) runs and tags from \(git)")
+  quiet.say("Fetched \(references.updated.count) runs and tags from \(git)")
   for name in references.refused {
     StandardError.write(
       "mlx: not taking \(name) from \(git): it would rewrite the local one, or it is not "
@@ -77,7 +77,7 @@ extension MLXCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var progress: ProgressOptions
+    @OptionGroup var quiet: QuietOption
     @OptionGroup var output: OutputOptions
     @OptionGroup var transfer: TransferOptions
     @OptionGroup var revisions: RevisionOptions
@@ -86,12 +86,12 @@ extension MLXCommand {
       let workspace = try Workspace.open(at: global.repository)
       let report = try workspace.push(
         transfer.paths, remote: transfer.remoteName, at: revisions.selection,
-        jobs: transfer.jobs, git: transfer.git, progress: progress.reporter)
+        jobs: transfer.jobs, git: transfer.git, progress: quiet.reporter)
       if output.json { return try Output.json(report) }
-      print(
+      quiet.say(
         "Pushed \(report.totals.objects) objects (\(ByteCount.format(report.totals.bytes))) to "
           + "\(report.remote); \(report.totals.alreadyPresent) were there already")
-      if let git = report.gitRemote { print("Pushed runs (refs/mlx) and tags to \(git)") }
+      if let git = report.gitRemote { quiet.say("Pushed runs (refs/mlx) and tags to \(git)") }
     }
   }
 
@@ -105,7 +105,7 @@ extension MLXCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var progress: ProgressOptions
+    @OptionGroup var quiet: QuietOption
     @OptionGroup var output: OutputOptions
     @OptionGroup var transfer: TransferOptions
     @OptionGroup var revisions: RevisionOptions
@@ -114,12 +114,12 @@ extension MLXCommand {
       let workspace = try Workspace.open(at: global.repository)
       let report = try workspace.fetch(
         transfer.paths, remote: transfer.remoteName, at: revisions.selection,
-        jobs: transfer.jobs, git: transfer.git, progress: progress.reporter)
+        jobs: transfer.jobs, git: transfer.git, progress: quiet.reporter)
       if output.json { return try Output.json(report) }
-      print(
+      quiet.say(
         "Fetched \(report.totals.objects) objects (\(ByteCount.format(report.totals.bytes))) "
           + "from \(report.remote)")
-      printReferences(report)
+      printReferences(report, quiet: quiet)
     }
   }
 
@@ -135,7 +135,7 @@ extension MLXCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var progress: ProgressOptions
+    @OptionGroup var quiet: QuietOption
     @OptionGroup var output: OutputOptions
     @OptionGroup var transfer: TransferOptions
     @Flag(help: "Overwrite local changes.")
@@ -155,18 +155,18 @@ extension MLXCommand {
       }
       let report = try workspace.pull(
         transfer.paths, remote: transfer.remoteName, force: force, jobs: transfer.jobs,
-        git: git, gitRequired: transfer.git != nil, progress: progress.reporter)
+        git: git, gitRequired: transfer.git != nil, progress: quiet.reporter)
       if output.json {
         try Output.json(report)
       } else {
-        print(
+        quiet.say(
           "Fetched \(report.fetch.totals.objects) objects "
             + "(\(ByteCount.format(report.fetch.totals.bytes))) from \(report.fetch.remote)")
-        printReferences(report.fetch)
+        printReferences(report.fetch, quiet: quiet)
         if let problem = report.gitProblem {
           StandardError.write("mlx: runs and tags not fetched: \(problem)\n")
         }
-        for path in report.checkout.restored { print("Restored \(workspace.display(path))") }
+        for path in report.checkout.restored { quiet.say("Restored \(workspace.display(path))") }
         for problem in report.checkout.refused {
           StandardError.write(
             "mlx: not restoring \(workspace.display(problem.path)): \(problem.reason); "

@@ -8,6 +8,7 @@ extension MLXCommand {
       abstract: "Remove a stage from the version holding it: tag NAME#STAGE!#N.")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var quiet: QuietOption
     @OptionGroup var write: RegistryWriteFlags
     @OptionGroup var output: OutputOptions
 
@@ -18,7 +19,7 @@ extension MLXCommand {
       let workspace = try Workspace.open(at: global.repository, requiringSetup: false)
       let report = try workspace.unassign(
         target.artifact, stage: target.stage, options: write.options)
-      try RegistryText.print(report, json: output.json)
+      try RegistryText.print(report, json: output.json, quiet: quiet)
       if !report.accepted { throw ExitCode.failure }
     }
   }

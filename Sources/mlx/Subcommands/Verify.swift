@@ -19,7 +19,7 @@ extension MLXCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var progress: ProgressOptions
+    @OptionGroup var quiet: QuietOption
     @OptionGroup var output: OutputOptions
 
     @Flag(help: "Store damaged or missing objects again, from the work tree or the remote.")
@@ -35,19 +35,55 @@ extension MLXCommand {
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
       guard repair else {
-        let report = try workspace.verify(progress: progress.reporter)
-        if output.json { try Output.json(report) } else { Self.print(report, repairing: false) }
-        if !report.isHealthy { throw ExitCode.failure }
+        let report = try workspace.verify(progress: quiet.reporter)
+        if output.json {
+          try Output.json(report)
+        } else if quiet.isOn {
+          Self.printUnreadable(report)
+        } else {
+          Self.print(report, repairing: false)
+        }
+        if !report.isHealthy {
+          // Unreadable pointers are on standard error already.
+          if !output.json, let summary = Self.summary(report) { quiet.summarize(failure: summary) }
+          throw ExitCode.failure
+        }
         return
       }
-      let (report, repaired) = try workspace.repair(remote: remote, progress: progress.reporter)
+      let (report, repaired) = try workspace.repair(remote: remote, progress: quiet.reporter)
       if output.json {
         try Output.json(VerifyAndRepair(verify: report, repair: repaired))
+      } else if quiet.isOn {
+        Self.printUnreadable(report)
       } else {
         Self.print(report, repairing: true)
         if !report.isHealthy { Self.print(repaired) }
       }
-      if !repaired.lost.isEmpty { throw ExitCode.failure }
+      if !repaired.lost.isEmpty {
+        if !output.json {
+          quiet.summarize(
+            failure: "\(repaired.lost.count) objects could not be restored; "
+              + "`mlx verify --repair` without -q lists them")
+        }
+        throw ExitCode.failure
+      }
+    }
+
+    /// One line for `--quiet`: what was found, and how to see the list.
+    private static func summary(_ report: VerifyReport) -> String? {
+      let gone = report.lostPacks.filter { $0.unrecovered > 0 }.count
+      guard report.corrupt.count + report.missing.count + report.mismatched.count + gone > 0
+      else { return nil }
+      return
+        "the store is damaged: \(report.corrupt.count) corrupt, \(report.missing.count) missing, "
+        + "\(report.mismatched.count) with a wrong recorded size, "
+        + "\(gone) packs gone; `mlx verify` lists them, "
+        + "`mlx verify --repair` restores what it can"
+    }
+
+    /// As with `mlx status`: each pointer that cannot be read is one line on stderr.
+    private static func printUnreadable(_ report: VerifyReport) {
+      for problem in report.unreadablePointers { StandardError.write("mlx: \(problem)\n") }
     }
 
     private struct VerifyAndRepair: Encodable {
@@ -67,8 +103,7 @@ extension MLXCommand {
       for problem in report.missing {
         Swift.print("missing: \(problem.object) needed by \(problem.location): \(problem.problem)")
       }
-      // As with `mlx status`: each pointer that cannot be read is one line on stderr.
-      for problem in report.unreadablePointers { StandardError.write("mlx: \(problem)\n") }
+      printUnreadable(report)
       for problem in report.mismatched {
         Swift.print(
           "size mismatch: \(problem.location): \(problem.problem); restore it with `git checkout -- \(problem.location)`"

@@ -41,6 +41,27 @@ import Testing
     }
   }
 
+  /// `a` and `a/b` cannot both be written: a file stands where a directory must be. Any
+  /// entry between them in byte order (`a-x`) does not hide it.
+  @Test func rejectsAPathInsideAnotherEntry() {
+    let text =
+      "mlx-manifest 1\n100644 1 \(digest) a\n100644 1 \(digest) a-x\n100644 1 \(digest) a/b/c\n"
+    #expect(
+      throws: ManifestError(line: 4, problem: "'a/b/c' is inside 'a', which is listed as a file")
+    ) {
+      try DirectoryManifest(decoding: Array(text.utf8))
+    }
+  }
+
+  /// A problem of the whole manifest names no line (never `line ?`).
+  @Test func describesProblemsWithAndWithoutALine() {
+    #expect(
+      ManifestError(line: 3, problem: "malformed entry").description == "line 3: malformed entry")
+    #expect(
+      ManifestError(line: nil, problem: "entries are not sorted").description
+        == "entries are not sorted")
+  }
+
   @Test(arguments: [".github/x", ".gitignore", "a/.mlxrc", "git/x", "a.git/b"])
   func acceptsNamesThatOnlyLookLikeMetadata(path: String) throws {
     let text = "mlx-manifest 1\n100644 1 \(digest) \(path)\n"

@@ -39,7 +39,9 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
   case restoreFailed(stage: String, path: String, reason: String)
   case ambiguousRun(String, matches: [String])
 
-  public var description: String {
+  public var description: String { MessageText.oneLine(text) }
+
+  private var text: String {
     switch self {
     case .missingPipeline(let path):
       return "\(path) does not exist; write the pipeline's stages there (see docs/pipelines.md)"

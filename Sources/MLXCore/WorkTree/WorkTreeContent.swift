@@ -91,7 +91,7 @@ extension WorkTreeLocation {
     } catch {
       throw ObjectStoreError.corrupt(
         digest, pack: "the manifest of \(display(path))",
-        reason: "line \(error.line.map(String.init) ?? "?"): \(error.problem)")
+        reason: "\(error)")
     }
   }
 }

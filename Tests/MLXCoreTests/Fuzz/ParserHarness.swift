@@ -29,7 +29,7 @@ enum FuzzedParser: String, CaseIterable, Sendable, CustomStringConvertible {
       switch self {
       case .pointer: _ = try PointerFile(parsing: text, pointerPath: name)
       case .manifest: _ = try DirectoryManifest(decoding: bytes)
-      case .pipeline: _ = try PipelineSpec(parsing: text, path: name)
+      case .pipeline: _ = try StageGraph(PipelineSpec(parsing: text, path: name))
       case .params: _ = try ValuesFile.parse(text, displayPath: name)
       case .lock: _ = try LockFile(parsing: text, path: name)
       case .policy: _ = try RegistryPolicy(parsing: text, path: name)

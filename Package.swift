@@ -15,6 +15,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-system", from: "1.8.0"),
     .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    // Tests only: property-based fuzzing of the parsers (ParserFuzzTests).
+    .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
   ],
   targets: [
     // MARK: C libraries, found with pkg-config (Debian: libgit2-dev, libzstd-dev)
@@ -66,9 +68,13 @@ let package = Package(
       name: "MLXTestSupport", path: "Tests/MLXTestSupport",
       exclude: ["s3_server.py", "pandera_validate.py"]),
     .testTarget(
-      name: "MLXCoreTests", dependencies: ["MLXCore", "MLXTestSupport"],
+      name: "MLXCoreTests",
+      dependencies: [
+        "MLXCore", "MLXTestSupport",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ],
       // Read through #filePath, as data, not bundled.
-      exclude: ["Fixtures/aws-sig-v4-test-suite"]),
+      exclude: ["Fixtures/aws-sig-v4-test-suite", "Fixtures/malformed"]),
     .testTarget(
       name: "MLXEndToEndTests", dependencies: ["mlx", "MLXTestSupport"],
       // Read through #filePath, as data, not bundled.

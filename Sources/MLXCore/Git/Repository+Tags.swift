@@ -29,6 +29,12 @@ public struct RawTag: Sendable {
   /// Parses the raw object bytes; nil when they are not a well-formed tag. Works on bytes:
   /// the registry reads thousands of tags per command.
   init?(id: GitOID, bytes: [UInt8]) {
+    guard let tag = try? RawTag(parsing: bytes, id: id) else { return nil }
+    self = tag
+  }
+
+  /// Parses the raw object bytes, saying what is wrong when they are not a well-formed tag.
+  init(parsing bytes: [UInt8], id: GitOID) throws(TagFormatError) {
     let newline = UInt8(ascii: "\n")
     // Headers end at the first empty line.
     var headerEnd: Int?
@@ -37,19 +43,36 @@ public struct RawTag: Sendable {
       headerEnd = index
       break
     }
-    guard let headerEnd else { return nil }
+    guard let headerEnd else {
+      throw TagFormatError("no empty line between the headers and the message")
+    }
     var headers: [String: String] = [:]
     for line in bytes[0..<headerEnd].split(separator: newline) {
-      guard let space = line.firstIndex(of: UInt8(ascii: " ")) else { return nil }
+      let text = String(decoding: line, as: UTF8.self)
+      guard let space = line.firstIndex(of: UInt8(ascii: " ")) else {
+        throw TagFormatError("header line '\(MessageText.quoted(text))' is not 'NAME VALUE'")
+      }
       let key = String(decoding: line[..<space], as: UTF8.self)
       // A header given twice is ambiguous (git itself refuses such a tag): not a tag.
-      guard headers[key] == nil else { return nil }
+      guard headers[key] == nil else {
+        throw TagFormatError("header '\(MessageText.quoted(key))' is given twice")
+      }
       headers[key] = String(decoding: line[(space + 1)...], as: UTF8.self)
     }
-    guard let object = headers["object"], let target = GitOID(hex: object),
-      let type = headers["type"], let name = headers["tag"], let tagger = headers["tagger"],
+    for key in ["object", "type", "tag", "tagger"] where headers[key] == nil {
+      throw TagFormatError("the '\(key)' header is missing")
+    }
+    guard let object = headers["object"], let target = GitOID(hex: object) else {
+      throw TagFormatError(
+        "object '\(MessageText.quoted(headers["object"] ?? ""))' is not a Git object id")
+    }
+    guard let type = headers["type"], let name = headers["tag"], let tagger = headers["tagger"],
       let identity = Self.parseTagger(tagger)
-    else { return nil }
+    else {
+      throw TagFormatError(
+        "tagger '\(MessageText.quoted(headers["tagger"] ?? ""))' is not "
+          + "'Name <email> SECONDS +HHMM'")
+    }
     self.id = id
     self.target = target
     targetType = type
@@ -87,11 +110,21 @@ public struct RawTag: Sendable {
     guard fields.count == 2, let seconds = Int64(fields[0]),
       Timestamp.representable.contains(seconds),
       fields[1].count == 5, fields[1].first == "+" || fields[1].first == "-",
+      fields[1].dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }),
       let hhmm = Int(fields[1].dropFirst()), hhmm / 100 <= 14, hhmm % 100 < 60
     else { return nil }
     let offset = (hhmm / 100 * 60 + hhmm % 100) * (fields[1].hasPrefix("-") ? -1 : 1)
     return (GitIdentity(name: name, email: email), seconds, offset)
   }
+}
+
+/// Why bytes are not an annotated tag object.
+public struct TagFormatError: Error, Equatable, CustomStringConvertible {
+  public let problem: String
+
+  init(_ problem: String) { self.problem = problem }
+
+  public var description: String { MessageText.oneLine(problem) }
 }
 
 /// The user name for SSH remotes whose URL names none: a C string that lives for the whole

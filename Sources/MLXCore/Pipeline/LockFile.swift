@@ -136,7 +136,8 @@ public struct LockFile: Equatable, Sendable {
       let digestText = try entry.requireString("digest")
       guard let digest = ObjectID(parsing: digestText) else {
         throw YAMLIssue(
-          line: entry.line(of: "digest"), message: "'\(digestText)' is not a sha256 digest")
+          line: entry.line(of: "digest"),
+          message: "'\(MessageText.quoted(digestText))' is not a sha256 digest")
       }
       guard let size = try entry.integer("size") else {
         throw YAMLIssue(line: entry.line(of: "size"), message: "missing key 'size'")
@@ -145,7 +146,9 @@ public struct LockFile: Equatable, Sendable {
       guard RelativePath.isSafe(path) else {
         throw YAMLIssue(
           line: entry.line(of: "path"),
-          message: "path '\(path)' must be inside the repository and out of .git and .mlx")
+          message:
+            "path '\(MessageText.quoted(path))' must be inside the repository and out of .git and .mlx"
+        )
       }
       guard size >= 0 else {
         throw YAMLIssue(line: entry.line(of: "size"), message: "size must be 0 or more")
@@ -170,7 +173,8 @@ public struct LockFile: Equatable, Sendable {
         continue
       }
       guard let mapping = node.mapping else {
-        throw YAMLIssue(line: node.mark?.line, message: "values of \(file) must be a mapping")
+        throw YAMLIssue(
+          line: node.mark?.line, message: "values of \(MessageText.quoted(file)) must be a mapping")
       }
       var values: [String: ParamValue] = [:]
       for (name, value) in mapping {

@@ -41,7 +41,9 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
   case restoreFailed(stage: String, path: String, reason: String)
   case ambiguousRun(String, matches: [String])
 
-  public var description: String {
+  public var description: String { MessageText.oneLine(text) }
+
+  private var text: String {
     switch self {
     case .missingPipeline(let path):
       return "\(path) does not exist; write the pipeline's stages there (see docs/pipelines.md)"
@@ -50,11 +52,15 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
       let context = stage.map { "stage '\($0)': " } ?? ""
       return "\(location): \(context)\(problem)"
     case .duplicateOutput(let path, let stages):
-      return "stages \(stages.map { "'\($0)'" }.joined(separator: " and ")) both write \(path); "
-        + "each output must belong to one stage"
+      return
+        "\(PipelineSpec.fileName): stages \(stages.map { "'\($0)'" }.joined(separator: " and ")) "
+        + "both write \(MessageText.quoted(path)); each output must belong to one stage"
+    case .cycle(let stages) where stages.count == 2 && stages[0] == stages[1]:
+      return "\(PipelineSpec.fileName): stage '\(stages[0])' depends on its own output; "
+        + "remove that dependency or that output"
     case .cycle(let stages):
-      return "stages depend on each other in a cycle: \(stages.joined(separator: " -> ")); "
-        + "remove one of these dependencies"
+      return "\(PipelineSpec.fileName): stages depend on each other in a cycle: "
+        + "\(stages.joined(separator: " -> ")); remove one of these dependencies"
     case .missingDependency(let stage, let path):
       return "stage '\(stage)': dependency \(path) does not exist and no stage writes it; "
         + "create it, `mlx add` it, or fix the path in mlx.yaml"

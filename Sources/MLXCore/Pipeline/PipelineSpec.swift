@@ -52,7 +52,8 @@ public struct PipelineSpec: Sendable {
       let name = key.scalar?.string ?? ""
       guard Self.isValidName(name) else {
         throw fail(
-          key.mark?.line, nil, "stage name '\(name)' may use letters, digits, '-', '_' and '.'")
+          key.mark?.line, nil,
+          "stage name '\(MessageText.quoted(name))' may use letters, digits, '-', '_' and '.'")
       }
       do {
         stages.append(try Self.parseStage(name: name, node: value))
@@ -99,13 +100,16 @@ public struct PipelineSpec: Sendable {
     let wdirText = try stage.string("wdir") ?? "."
     guard let workingDirectory = resolve(wdirText, in: "") else {
       throw YAMLIssue(
-        line: stage.line(of: "wdir"), message: "wdir '\(wdirText)' leaves the repository")
+        line: stage.line(of: "wdir"),
+        message: "wdir '\(MessageText.quoted(wdirText))' leaves the repository")
     }
     func paths(_ key: String, _ items: [(String, Int?)]) throws(YAMLIssue) -> [String] {
       var result: [String] = []
       for (item, line) in items {
+        try rejectControlCharacters(key, item, line)
         guard let path = resolve(item, in: workingDirectory) else {
-          throw YAMLIssue(line: line, message: "\(key) path '\(item)' leaves the repository")
+          throw YAMLIssue(
+            line: line, message: "\(key) path '\(MessageText.quoted(item))' leaves the repository")
         }
         result.append(path)
       }
@@ -116,14 +120,19 @@ public struct PipelineSpec: Sendable {
     let dependencies = try paths("deps", try pathItems(stage, "deps"))
     var outputs: [Stage.Output] = []
     for (item, line, options) in try pathItemsWithOptions(stage, "outs") {
+      try rejectControlCharacters("outs", item, line)
       guard let path = resolve(item, in: workingDirectory) else {
-        throw YAMLIssue(line: line, message: "outs path '\(item)' leaves the repository")
+        throw YAMLIssue(
+          line: line, message: "outs path '\(MessageText.quoted(item))' leaves the repository")
       }
       try rejectMetadata("outs", item, path, line)
       let kindText = try options?.string("kind") ?? ArtifactKind.file.rawValue
-      try options?.rejectUnknownKeys(["kind", "desc", "cache"], in: " of output \(item)")
+      try options?.rejectUnknownKeys(
+        ["kind", "desc", "cache"], in: " of output \(MessageText.quoted(item))")
       guard let kind = ArtifactKind(rawValue: kindText) else {
-        throw YAMLIssue(line: line, message: "unknown kind '\(kindText)' for \(item)")
+        throw YAMLIssue(
+          line: line,
+          message: "unknown kind '\(MessageText.quoted(kindText))' for \(MessageText.quoted(item))")
       }
       outputs.append(Stage.Output(path: path, kind: kind))
     }
@@ -137,7 +146,8 @@ public struct PipelineSpec: Sendable {
     if let roleText {
       guard let parsed = Stage.Role(rawValue: roleText) else {
         throw YAMLIssue(
-          line: stage.line(of: "role"), message: "role must be train or eval, not '\(roleText)'")
+          line: stage.line(of: "role"),
+          message: "role must be train or eval, not '\(MessageText.quoted(roleText))'")
       }
       role = parsed
     }
@@ -204,7 +214,9 @@ public struct PipelineSpec: Sendable {
         let value = mapping.values.first!
         let options = value.null != nil ? nil : value.mapping.map(YAMLMapping.init)
         if options == nil && value.null == nil {
-          throw YAMLIssue(line: item.mark?.line, message: "options of \(path) must be a mapping")
+          throw YAMLIssue(
+            line: item.mark?.line,
+            message: "options of \(MessageText.quoted(path)) must be a mapping")
         }
         items.append((path, item.mark?.line, options))
       } else {
@@ -247,10 +259,23 @@ public struct PipelineSpec: Sendable {
           references.append(.init(file: file, key: text))
         }
       } else {
-        throw YAMLIssue(line: keys.mark?.line, message: "keys of \(fileName) must be a list")
+        throw YAMLIssue(
+          line: keys.mark?.line, message: "keys of \(MessageText.quoted(fileName)) must be a list")
       }
     }
     return references
+  }
+
+  /// A path with a newline or another control character cannot be recorded in a manifest or
+  /// shown on one line.
+  private static func rejectControlCharacters(_ key: String, _ item: String, _ line: Int?)
+    throws(YAMLIssue)
+  {
+    guard RelativePath.hasControlCharacters(item) else { return }
+    throw YAMLIssue(
+      line: line,
+      message: "\(key) path '\(MessageText.quoted(item))' has control characters (such as a "
+        + "newline); rename it")
   }
 
   /// Outputs and metrics are files mlx restores from its store: none may be inside `.git` or
@@ -261,7 +286,9 @@ public struct PipelineSpec: Sendable {
     guard let reserved = RelativePath.reservedComponent(of: path) else { return }
     throw YAMLIssue(
       line: line,
-      message: "\(key) path '\(item)' is inside a \(reserved) directory, which mlx never writes")
+      message:
+        "\(key) path '\(MessageText.quoted(item))' is inside a \(reserved) directory, which mlx never writes"
+    )
   }
 
   /// Joins `path` to a repository-relative directory and resolves `.` and `..`; nil if the

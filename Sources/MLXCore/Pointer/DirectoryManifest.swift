@@ -53,10 +53,15 @@ struct DirectoryManifest: Equatable, Sendable {
 
   /// Parses a manifest; returns nil (with the offending line) when it is not canonical.
   init(decoding bytes: [UInt8]) throws(ManifestError) {
-    let text = String(decoding: bytes, as: UTF8.self)
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+      throw ManifestError(line: nil, problem: "not UTF-8 text")
+    }
     var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-    guard lines.first == Substring(Self.header), lines.last == "" else {
+    guard lines.first == Substring(Self.header) else {
       throw ManifestError(line: 1, problem: "missing '\(Self.header)' header")
+    }
+    guard lines.last == "" else {
+      throw ManifestError(line: lines.count, problem: "the last line does not end with a newline")
     }
     lines.removeLast()
     var entries: [Entry] = []
@@ -65,18 +70,24 @@ struct DirectoryManifest: Equatable, Sendable {
       guard fields.count == 4, fields[0] == "100644" || fields[0] == "100755",
         let size = Int64(fields[1]), size >= 0, let digest = ObjectID(parsing: fields[2])
       else {
-        throw ManifestError(line: number + 1, problem: "malformed entry")
+        throw ManifestError(
+          line: number + 1,
+          problem: "malformed entry '\(MessageText.quoted(String(line)))' "
+            + "(expected 'MODE SIZE sha256:HEX PATH', MODE 100644 or 100755)")
       }
       let path = String(fields[3])
       guard RelativePath.isSafe(path) else {
-        throw ManifestError(line: number + 1, problem: "unsafe path '\(path)'")
+        throw ManifestError(line: number + 1, problem: "unsafe path '\(MessageText.quoted(path))'")
       }
       entries.append(
         Entry(path: path, digest: digest, size: size, isExecutable: fields[0] == "100755"))
     }
-    self.init(entries: entries)
-    guard self.entries == entries, Set(entries.map(\.path)).count == entries.count else {
-      throw ManifestError(line: nil, problem: "entries are not sorted or not unique")
+    for index in entries.indices.dropFirst()
+    where !PathOrder.precedes(entries[index - 1].path, entries[index].path) {
+      throw ManifestError(
+        line: index + 2,
+        problem: "'\(MessageText.quoted(entries[index].path))' is out of order or repeated "
+          + "(entries are sorted by path bytes, each path once)")
     }
     // `a` and `a/b`: no checkout can write both (a file where a directory must be).
     let files = Set(entries.map(\.path))
@@ -87,17 +98,21 @@ struct DirectoryManifest: Equatable, Sendable {
         guard !files.contains(String(parent)) else {
           throw ManifestError(
             line: number + 2,
-            problem: "'\(entry.path)' is inside '\(parent)', which is listed as a file")
+            problem: "'\(MessageText.quoted(entry.path))' is inside "
+              + "'\(MessageText.quoted(String(parent)))', which is listed as a file")
         }
       }
     }
+    self.entries = entries
   }
 }
 
-/// Why a stored manifest was rejected.
+/// Why a stored manifest was rejected; callers name the manifest's object and directory.
 struct ManifestError: Error, Equatable, CustomStringConvertible {
   var line: Int?
   var problem: String
 
-  var description: String { (line.map { "line \($0): " } ?? "") + problem }
+  var description: String {
+    MessageText.oneLine(line.map { "manifest line \($0): \(problem)" } ?? "manifest: \(problem)")
+  }
 }

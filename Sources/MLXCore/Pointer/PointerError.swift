@@ -5,7 +5,9 @@ public enum PointerError: Error, CustomStringConvertible, Equatable {
   /// The pointer was written by a newer mlx.
   case unsupportedVersion(path: String, version: Int)
 
-  public var description: String {
+  public var description: String { MessageText.oneLine(text) }
+
+  private var text: String {
     switch self {
     case .malformed(let path, let line, let problem):
       let path = RelativePath.escaped(path)
@@ -13,7 +15,8 @@ public enum PointerError: Error, CustomStringConvertible, Equatable {
       return
         "\(location): \(problem); fix the pointer or restore it with `git checkout -- \(path)`"
     case .unsupportedVersion(let path, let version):
-      return "\(path): pointer format version \(version) is newer than this mlx understands "
+      return
+        "\(RelativePath.escaped(path)): pointer format version \(version) is newer than this mlx understands "
         + "(\(PointerFile.formatVersion)); upgrade mlx"
     }
   }

@@ -84,13 +84,15 @@ public struct PointerFile: Equatable, Sendable {
       let kindText = try yaml.requireString("kind")
       guard let kind = ArtifactKind(rawValue: kindText) else {
         let known = ArtifactKind.allCases.map(\.rawValue).joined(separator: ", ")
-        throw fail(yaml.line(of: "kind"), "unknown kind '\(kindText)' (expected one of \(known))")
+        throw fail(
+          yaml.line(of: "kind"),
+          "unknown kind '\(MessageText.quoted(kindText))' (expected one of \(known))")
       }
       let path = try yaml.requireString("path")
       guard RelativePath.isSafe(path) else {
         throw fail(
           yaml.line(of: "path"),
-          "path '\(RelativePath.escaped(path))' must stay inside the pointer's directory and "
+          "path '\(MessageText.quoted(path))' must stay inside the pointer's directory and "
             + "out of Git's and mlx's metadata (no '..', no leading '/', no .git or .mlx "
             + "component, no control characters)")
       }
@@ -98,7 +100,8 @@ public struct PointerFile: Equatable, Sendable {
       guard let digest = ObjectID(parsing: digestText) else {
         throw fail(
           yaml.line(of: "digest"),
-          "digest '\(digestText)' is not 'sha256:' followed by 64 lowercase hex digits")
+          "digest '\(MessageText.quoted(digestText))' is not 'sha256:' followed by 64 lowercase hex digits"
+        )
       }
       guard let size = try yaml.integer("size"), size >= 0 else {
         throw fail(yaml.line(of: "size"), "size must be a whole number of bytes, 0 or more")

@@ -636,6 +636,9 @@ struct RegistryAuditor {
   ) -> [AuditCheck] {
     guard !event.trailers.isEmpty else { return [] }
     var checks: [AuditCheck] = []
+    if let problem = TagMessage.problem(in: event.trailers) {
+      checks.append(AuditCheck(.mismatch, "trailers", passed: false, problem))
+    }
     func compare(_ key: String, _ claimed: String?, _ actual: String?, _ what: String) {
       guard let claimed else { return }
       let actualText = actual ?? "nothing"

@@ -34,13 +34,18 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
   case pushRejected(remote: String, reason: String)
   /// A stage shorthand that names no stage.
   case badStageReference(String)
+  /// A registry tag whose object or message mlx cannot take as written: a missing header,
+  /// a claim made twice, a trailer that is not what its key says.
+  case malformedTag(tag: String, problem: String)
 
   /// GTO's name grammar, in words.
   static let nameRule =
     "use letters, digits, '-', '_' and '/', starting and ending with a letter or digit "
     + "(an artifact may start with 'dir:')"
 
-  public var description: String {
+  public var description: String { MessageText.oneLine(text) }
+
+  private var text: String {
     switch self {
     case .invalidPolicy(let path, let line, let problem):
       return "\(line.map { "\(path):\($0)" } ?? path): \(problem); fix the policy"
@@ -114,6 +119,10 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
     case .pushRejected(let remote, let reason):
       return "the tags were written here, but \(remote) refused them: \(reason); "
         + "fetch the remote's tags (`git fetch --tags`), check `mlx audit`, and push again"
+    case .malformedTag(let tag, let problem):
+      let tag = MessageText.quoted(tag)
+      return "tag \(tag): \(problem); if it is not yours, delete it "
+        + "(`git tag -d '\(tag)'`, and on the remote) and write the event again with mlx"
     case .badStageReference(let text):
       return "'\(text)' is not NAME#STAGE (or NAME%STAGE); name an artifact and a stage"
     case .unknownTime(let text):

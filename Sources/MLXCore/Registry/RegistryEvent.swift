@@ -109,6 +109,71 @@ enum TagMessage {
     return text
   }
 
+  /// Trailers that claim one fact each: a second value would let a message show one claim
+  /// and have another checked.
+  static let singleTrailers = [
+    "Mlx-Artifact", "Mlx-Version", "Mlx-Stage", "Mlx-Event", "Mlx-Path", "Mlx-Digest", "Mlx-Run",
+    "Mlx-Tool", "Mlx-Previous", "Mlx-Rollback-From",
+  ]
+  static let repeatedTrailers = ["Mlx-Metric", "Mlx-Gate"]
+
+  /// Parses a registry tag object named `tag` as `mlx audit` reads it: the headers, then the
+  /// message's trailers, which must each be a well-formed claim.
+  static func read(tag: String, bytes: [UInt8]) throws(RegistryError) -> RawTag {
+    let raw: RawTag
+    do {
+      raw = try RawTag(parsing: bytes, id: TagObject.id(of: bytes))
+    } catch {
+      throw .malformedTag(tag: tag, problem: error.problem)
+    }
+    if let problem = problem(in: trailers(of: raw.message)) {
+      throw .malformedTag(tag: tag, problem: problem)
+    }
+    return raw
+  }
+
+  /// What is wrong with a message's `Mlx-` trailers, if anything: a claim given twice, a key
+  /// in another letter case (which the audit would not compare), a value its key cannot hold.
+  static func problem(in trailers: [String: [String]]) -> String? {
+    let known = singleTrailers + repeatedTrailers
+    for key in trailers.keys.sorted() {
+      let values = trailers[key] ?? []
+      if !known.contains(key),
+        let spelled = known.first(where: { $0.lowercased() == key.lowercased() })
+      {
+        return "trailer '\(MessageText.quoted(key))' must be spelled '\(spelled)'"
+      }
+      if singleTrailers.contains(key), values.count > 1 {
+        return "trailer '\(key)' is given \(values.count) times; a claim is made once"
+      }
+      for value in values {
+        if let issue = valueProblem(key, value) {
+          return "'\(key): \(MessageText.quoted(value))' \(issue)"
+        }
+      }
+    }
+    return nil
+  }
+
+  private static func valueProblem(_ key: String, _ value: String) -> String? {
+    switch key {
+    case "Mlx-Digest" where ObjectID(parsing: value) == nil:
+      "is not 'sha256:' followed by 64 lowercase hex digits"
+    case "Mlx-Artifact" where !RegistryTagName.isValidArtifact(value):
+      "is not an artifact name"
+    case "Mlx-Stage" where !RegistryTagName.isValidName(value):
+      "is not a stage name"
+    case "Mlx-Path" where !RelativePath.isSafe(value):
+      "is not a path inside the repository and out of .git and .mlx"
+    case "Mlx-Event"
+    where RegistryEvent.Kind(rawValue: value) == nil && value != "approval":
+      "is not an event mlx writes"
+    case "Mlx-Metric" where !(value.firstIndex(of: "=").map { $0 > value.startIndex } ?? false):
+      "is not NAME=VALUE"
+    default: nil
+    }
+  }
+
   /// The trailers of the message's last paragraph, when there is more than one.
   static func trailers(of message: String) -> [String: [String]] {
     var result: [String: [String]] = [:]

@@ -118,7 +118,9 @@ public struct RegistryPolicy: Sendable, Equatable {
           guard RegistryTagName.isValidArtifact(name) else {
             throw YAMLIssue(
               line: artifacts.line(of: name),
-              message: "artifact name '\(name)' is not valid: \(RegistryError.nameRule)")
+              message:
+                "artifact name '\(MessageText.quoted(name))' is not valid: \(RegistryError.nameRule)"
+            )
           }
           guard let entry = try artifacts.mapping(name) else { continue }
           try entry.rejectUnknownKeys(["path", "type", "description"], in: " of artifact \(name)")
@@ -180,7 +182,8 @@ public struct RegistryPolicy: Sendable, Equatable {
       guard RegistryTagName.isValidName(name) else {
         throw YAMLIssue(
           line: node.mark?.line,
-          message: "stage name '\(name)' is not valid: \(RegistryError.nameRule)")
+          message:
+            "stage name '\(MessageText.quoted(name))' is not valid: \(RegistryError.nameRule)")
       }
       return StageRule(name: name, requiresSignature: ["production", "prod"].contains(name))
     }
@@ -195,13 +198,15 @@ public struct RegistryPolicy: Sendable, Equatable {
     guard RegistryTagName.isValidName(name) else {
       throw YAMLIssue(
         line: stage.line(of: "name"),
-        message: "stage name '\(name)' is not valid: \(RegistryError.nameRule)")
+        message: "stage name '\(MessageText.quoted(name))' is not valid: \(RegistryError.nameRule)")
     }
     let after = try stage.string("after")
     if let after, !known.contains(after) {
       throw YAMLIssue(
         line: stage.line(of: "after"),
-        message: "stage '\(name)': 'after: \(after)' must name an earlier stage")
+        message:
+          "stage '\(MessageText.quoted(name))': 'after: \(MessageText.quoted(after))' must name an earlier stage"
+      )
     }
     var requiresSignature = ["production", "prod"].contains(name)
     if let signature = try stage.string("signature") {
@@ -229,7 +234,9 @@ public struct RegistryPolicy: Sendable, Equatable {
       case .failure(let error):
         throw YAMLIssue(
           line: stage.line(of: "gates"),
-          message: "stage '\(name)': gate '\(error.text)': \(error.problem)")
+          message:
+            "stage '\(MessageText.quoted(name))': gate '\(MessageText.quoted(error.text))': \(error.problem)"
+        )
       }
     }
     var rule = StageRule(
@@ -239,7 +246,8 @@ public struct RegistryPolicy: Sendable, Equatable {
       guard let parsed = RollbackRule(rawValue: rollback) else {
         throw YAMLIssue(
           line: stage.line(of: "rollback"),
-          message: "stage '\(name)': rollback must be 'skip-gates' or 'check-gates'")
+          message:
+            "stage '\(MessageText.quoted(name))': rollback must be 'skip-gates' or 'check-gates'")
       }
       rule.rollback = parsed
     }

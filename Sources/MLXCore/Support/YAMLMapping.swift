@@ -15,6 +15,7 @@ struct YAMLMapping {
 
   /// Parses `text`, which must hold one mapping (an empty document is an empty mapping).
   static func parse(_ text: String) throws(YAMLIssue) -> YAMLMapping {
+    let text = try checkedText(text)
     let root: Node?
     do {
       root = try Yams.compose(yaml: text)
@@ -30,17 +31,57 @@ struct YAMLMapping {
     return YAMLMapping(mapping: mapping)
   }
 
-  private static func issue(from error: YamlError) -> YAMLIssue {
+  /// `text` without a leading byte-order mark, once it is known to be UTF-8 (the reader
+  /// turned any other bytes into U+FFFD) and free of Git's merge-conflict markers.
+  static func checkedText(_ text: String) throws(YAMLIssue) -> String {
+    var lineNumber = 0
+    let replacement = Array("\u{FFFD}".utf8)
+    let markers = ["<<<<<<< ", ">>>>>>> ", "=======\n", "=======\r"].map { Array($0.utf8) }
+    var utf8 = Array(text.utf8)
+    utf8.append(UInt8(ascii: "\n"))
+    for line in utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+      lineNumber += 1
+      if line.count >= 3,
+        line.indices.dropLast(2).contains(where: { line[$0...].starts(with: replacement) })
+      {
+        throw YAMLIssue(line: lineNumber, message: "not UTF-8 text (save it as UTF-8)")
+      }
+      let ended = Array(line) + [UInt8(ascii: "\n")]
+      if markers.contains(where: { ended.starts(with: $0) }) {
+        throw YAMLIssue(line: lineNumber, message: "unresolved merge conflict (Git's markers)")
+      }
+    }
+    return text.first == "\u{FEFF}" ? String(text.dropFirst()) : text
+  }
+
+  /// Yams' error as one line: its problem and line, never its multi-line excerpt.
+  static func issue(from error: YamlError) -> YAMLIssue {
     switch error {
-    case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-      .composer(_, let problem, let mark, _):
-      return YAMLIssue(line: mark.line, message: "invalid YAML: \(problem)")
+    case .scanner(_, let problem, let mark, let yaml), .parser(_, let problem, let mark, let yaml),
+      .composer(_, let problem, let mark, let yaml):
+      let line = yaml.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        .dropFirst(max(0, mark.line - 1)).first
+      let hint =
+        line?.contains(UInt8(ascii: "\t")) == true && problem.contains("cannot start any token")
+        ? " (YAML indents with spaces, not tabs)" : ""
+      let shown =
+        problem.hasPrefix("Maximum nesting level reached")
+        ? "nested too deeply" : MessageText.quoted(problem)
+      return YAMLIssue(line: mark.line, message: "invalid YAML: \(shown)\(hint)")
+    case .reader(let problem, let offset, _, let yaml):
+      let line = offset.map { offset in
+        1 + yaml.utf8.prefix(offset).reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+      }
+      return YAMLIssue(line: line, message: "not readable as YAML: \(MessageText.quoted(problem))")
     case .duplicatedKeysInMapping(let duplicates, let context):
       return YAMLIssue(
         line: context.mark.line,
-        message: "duplicated key \(duplicates.map { "'\($0)'" }.joined(separator: ", "))")
+        message:
+          "duplicated key \(duplicates.map { "'\(MessageText.quoted($0))'" }.joined(separator: ", ")); "
+          + "keep one")
     default:
-      return YAMLIssue(line: nil, message: "invalid YAML: \(error)")
+      let problem = "\(error)".split(separator: "\n").first.map(String.init) ?? ""
+      return YAMLIssue(line: nil, message: "invalid YAML: \(MessageText.quoted(problem))")
     }
   }
 
@@ -60,12 +101,14 @@ struct YAMLMapping {
   /// Throws for the first key not in `allowed`.
   func rejectUnknownKeys(_ allowed: Set<String>, in context: String = "") throws(YAMLIssue) {
     for (key, _) in mapping {
-      let name = key.scalar?.string ?? "\(key)"
+      guard let name = key.scalar?.string else {
+        throw YAMLIssue(line: key.mark?.line, message: "a key must be a plain name\(context)")
+      }
       guard allowed.contains(name) else {
         let known = allowed.sorted().joined(separator: ", ")
         throw YAMLIssue(
           line: key.mark?.line,
-          message: "unknown key '\(name)'\(context) (known keys: \(known))")
+          message: "unknown key '\(MessageText.quoted(name))'\(context) (known keys: \(known))")
       }
     }
   }

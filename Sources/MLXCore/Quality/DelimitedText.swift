@@ -133,7 +133,10 @@ struct DelimitedText: @unchecked Sendable {
   /// just after a line break outside quotes (by the parity of the quotes before it, counted
   /// on all cores), in increasing order, without repeats. The caller checks that each
   /// piece's last record ends where the next begins.
-  func cuts(of range: Range<Int>, count: Int) -> [Int] {
+  /// `release` is called on each range counted, so a mapping's pages can be dropped.
+  func cuts(
+    of range: Range<Int>, count: Int, release: @escaping @Sendable (Range<Int>) -> Void = { _ in }
+  ) -> [Int] {
     let length = range.count
     guard count > 1, length > 1 << 20 else { return [range.lowerBound] }
     let nominal = (0...count).map {
@@ -143,7 +146,11 @@ struct DelimitedText: @unchecked Sendable {
     if quoting {
       let counted = ConcurrentResults<Int>(count: count)
       DispatchQueue.concurrentPerform(iterations: count) { segment in
-        counted.record(segment) { quoteCount(in: nominal[segment]..<nominal[segment + 1]) }
+        counted.record(segment) {
+          let counted = quoteCount(in: nominal[segment]..<nominal[segment + 1])
+          release(nominal[segment]..<nominal[segment + 1])
+          return counted
+        }
       }
       quotes = (try? counted.values()) ?? quotes
     }

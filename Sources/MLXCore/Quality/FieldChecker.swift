@@ -1,16 +1,21 @@
-/// The checks a schema field makes on one cell, prepared once (bounds and enum values read
-/// as the field's type, the pattern compiled).
+/// The checks a schema field makes on one cell, prepared once: bounds and enum values read
+/// as the field's type, the pattern compiled.
+///
+/// What every cell needs (type, bounds, required, unique) is plain values, copied into the
+/// loop over cells without reference counting; enum, pattern and length checks, which few
+/// fields have, live in an ``Extra`` the reader keeps beside it.
 struct FieldChecker {
-  let field: TableSchema.Field
-  let index: Int
-  private let minimum: FieldValue?
-  private let maximum: FieldValue?
-  private let textEnumeration: Set<[UInt8]>?
-  private let typedEnumeration: [FieldValue]?
-  private let pattern: Regex<AnyRegexOutput>?
-  private let needsLength: Bool
-  /// Whether values must be distinct (the field's `unique`, or a one-field primary key).
+  let type: TableSchema.FieldType
+  let minimum: FieldValue?
+  let maximum: FieldValue?
+  /// A missing value fails (`required`, or part of the primary key).
+  let required: Bool
+  /// Values must be distinct (the field's `unique`, or a one-field primary key).
   let unique: Bool
+  /// Whether the cell must be UTF-8 (text fields, and fields with a pattern).
+  let checksEncoding: Bool
+  /// Whether the field has enum, pattern or length checks (its ``Extra``).
+  let hasExtra: Bool
 
   /// The kinds of failure a cell can have, each a ``ValidationFailure/check``.
   enum Failure: Int, CaseIterable {
@@ -24,56 +29,79 @@ struct FieldChecker {
     }
   }
 
-  init(_ field: TableSchema.Field, index: Int, unique: Bool) {
-    self.field = field
-    self.index = index
-    self.unique = unique
+  /// Enum, pattern and length checks.
+  final class Extra {
+    let textValues: [[UInt8]]?
+    let typedValues: [FieldValue]?
+    let pattern: Regex<AnyRegexOutput>?
+    let minLength: Int?
+    let maxLength: Int?
+
+    init(_ field: TableSchema.Field) {
+      let constraints = field.constraints
+      let isText = field.type == .string || field.type == .any
+      textValues = isText ? constraints.enumeration.map { $0.map { Array($0.utf8) } } : nil
+      typedValues =
+        isText
+        ? nil
+        : constraints.enumeration.map {
+          $0.compactMap { FieldValue.parse(Array($0.utf8), as: field.type) }
+        }
+      pattern = constraints.pattern.flatMap { try? Regex($0) }
+      minLength = constraints.minLength
+      maxLength = constraints.maxLength
+    }
+
+    func check(_ cell: UnsafeRawBufferPointer, value: FieldValue) -> Failure? {
+      if let textValues, !textValues.contains(where: { $0.elementsEqual(cell) }) {
+        return .enumeration
+      }
+      if let typedValues, !typedValues.contains(value) { return .enumeration }
+      if minLength != nil || maxLength != nil {
+        // Characters as Table Schema counts them: Unicode code points.
+        let length = cell.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+        if let minLength, length < minLength { return .minLength }
+        if let maxLength, length > maxLength { return .maxLength }
+      }
+      if let pattern {
+        let text = String(decoding: cell, as: UTF8.self)
+        if (try? pattern.wholeMatch(in: text)) == nil { return .pattern }
+      }
+      return nil
+    }
+  }
+
+  init(_ field: TableSchema.Field, required: Bool, unique: Bool) {
+    type = field.type
     let constraints = field.constraints
     minimum = constraints.minimum.flatMap { FieldValue.parse(Array($0.utf8), as: field.type) }
     maximum = constraints.maximum.flatMap { FieldValue.parse(Array($0.utf8), as: field.type) }
-    switch field.type {
-    case .string, .any:
-      textEnumeration = constraints.enumeration.map { Set($0.map { Array($0.utf8) }) }
-      typedEnumeration = nil
-    default:
-      textEnumeration = nil
-      typedEnumeration = constraints.enumeration.map {
-        $0.compactMap { FieldValue.parse(Array($0.utf8), as: field.type) }
-      }
-    }
-    pattern = constraints.pattern.flatMap { try? Regex($0) }
-    needsLength = constraints.minLength != nil || constraints.maxLength != nil
+    self.required = required
+    self.unique = unique
+    checksEncoding = field.type == .string || field.type == .any || constraints.pattern != nil
+    hasExtra =
+      constraints.enumeration != nil || constraints.pattern != nil
+      || constraints.minLength != nil || constraints.maxLength != nil
   }
 
-  /// The first check the cell fails, or nil. `cell` is not a missing value.
-  func check(_ cell: UnsafeRawBufferPointer) -> Failure? {
-    guard let value = FieldValue.parse(cell, as: field.type) else { return .type }
+  /// The first check the cell fails, or nil. `cell` is not a missing value; `extra` is the
+  /// field's when ``hasExtra``.
+  @inline(__always)
+  func check(_ cell: UnsafeRawBufferPointer, extra: Extra?) -> Failure? {
+    guard let value = FieldValue.parse(cell, as: type) else { return .type }
     if let minimum, let order = FieldValue.compare(value, minimum), order < 0 { return .minimum }
     if let maximum, let order = FieldValue.compare(value, maximum), order > 0 { return .maximum }
-    if let textEnumeration, !textEnumeration.contains(Array(cell)) { return .enumeration }
-    if let typedEnumeration, !typedEnumeration.contains(value) { return .enumeration }
-    let isText = field.type == .string || field.type == .any
-    if isText || pattern != nil {
-      // Text must be UTF-8; bytes below 0x80 always are.
-      if cell.contains(where: { $0 >= 0x80 }), String(validating: cell, as: UTF8.self) == nil {
-        return .encoding
-      }
+    // Text must be UTF-8; bytes below 0x80 always are.
+    if checksEncoding, cell.contains(where: { $0 >= 0x80 }),
+      String(validating: cell, as: UTF8.self) == nil
+    {
+      return .encoding
     }
-    if needsLength {
-      // Characters as Table Schema counts them: Unicode code points.
-      let length = cell.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
-      if let least = field.constraints.minLength, length < least { return .minLength }
-      if let most = field.constraints.maxLength, length > most { return .maxLength }
-    }
-    if let pattern {
-      let text = String(decoding: cell, as: UTF8.self)
-      if (try? pattern.wholeMatch(in: text)) == nil { return .pattern }
-    }
-    return nil
+    return extra?.check(cell, value: value)
   }
 
-  /// How a failure reads in a report: `type integer`, `minimum 0`, `enum [a, b]`, …
-  func detail(_ failure: Failure) -> String {
+  /// How a failure of `field` reads in a report: `type integer`, `minimum 0`, `enum [a, b]`, …
+  static func detail(_ failure: Failure, of field: TableSchema.Field) -> String {
     let constraints = field.constraints
     switch failure {
     case .type: return "type \(field.type.rawValue)"

@@ -167,11 +167,14 @@ enum FieldValue: Equatable {
   /// Table Schema's default true and false values.
   static func boolean<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> Bool? {
     guard bytes.count <= 5 else { return nil }
-    switch String(decoding: bytes, as: UTF8.self) {
-    case "true", "True", "TRUE", "1": return true
-    case "false", "False", "FALSE", "0": return false
-    default: return nil
-    }
+    if trueForms.contains(where: { $0.elementsEqual(bytes) }) { return true }
+    if falseForms.contains(where: { $0.elementsEqual(bytes) }) { return false }
+    return nil
+  }
+
+  private static let trueForms: [[UInt8]] = ["true", "True", "TRUE", "1"].map { Array($0.utf8) }
+  private static let falseForms: [[UInt8]] = ["false", "False", "FALSE", "0"].map {
+    Array($0.utf8)
   }
 
   /// `YYYY-MM-DD`, a real calendar day; days since 1970-01-01.

@@ -46,8 +46,9 @@ struct PieceTally: Sendable {
   var examples: [FailureKey: [ValidationFailure.Example]] = [:]
   /// Missing cells per column.
   var missing: [Int]
-  /// Per unique column (or -1 for a composite primary key), a hash of each row's value.
-  var uniqueHashes: [Int: [UInt64]] = [:]
+  /// Per unique column (or -1 for a composite primary key), a hash of each row's value,
+  /// sorted; one list per piece once merged (never joined, to keep memory at 8 bytes a row).
+  var uniqueHashes: [Int: [[UInt64]]] = [:]
   /// Rows repeating an earlier row's value, per unique column, with examples.
   var duplicates: [Int: (count: Int, examples: [ValidationFailure.Example])] = [:]
 
@@ -72,7 +73,7 @@ struct PieceTally: Sendable {
         }
       }
       for column in piece.missing.indices { total.missing[column] += piece.missing[column] }
-      for (key, hashes) in piece.uniqueHashes { total.uniqueHashes[key, default: []] += hashes }
+      for (key, lists) in piece.uniqueHashes { total.uniqueHashes[key, default: []] += lists }
       total.rows += piece.rows
       total.stoppedAt = piece.stoppedAt
     }
@@ -86,12 +87,13 @@ struct PieceTally: Sendable {
     let columnCount = layout.fieldOfColumn.count
     for column in -1..<columnCount {
       let field = column >= 0 ? layout.fieldOfColumn[column].map { schema.fields[$0] } : nil
-      let checker = field.map { FieldChecker($0, index: column, unique: false) }
       let keys = counts.keys.filter { $0.column == column }.sorted { $0.check < $1.check }
       for key in keys {
         let detail =
-          checker.flatMap { checker in
-            FieldChecker.Failure.allCases.first { $0.name == key.check }.map(checker.detail)
+          field.flatMap { field in
+            FieldChecker.Failure.allCases.first { $0.name == key.check }.map {
+              FieldChecker.detail($0, of: field)
+            }
           } ?? Self.rowDetail(key.check)
         result.append(
           ValidationFailure(
@@ -163,9 +165,12 @@ struct PieceReader {
   let text: DelimitedText
   let file: MappedFile
   let layout: ColumnLayout
+  /// Per column: its field's checks, or nil for a column in no field.
   private let checkers: [FieldChecker?]
-  private let required: [Bool]
+  private let extras: [FieldChecker.Extra?]
   private let missingValues: [[UInt8]]
+  /// Only the empty cell is missing (the default), tested by its length alone.
+  private let onlyEmptyIsMissing: Bool
   /// Bytes read between releases of the pages behind.
   private static let releaseStride = 8 << 20
 
@@ -174,38 +179,42 @@ struct PieceReader {
     self.file = file
     self.layout = layout
     let singleKey = schema.primaryKey.count == 1 ? schema.primaryKey.first : nil
-    checkers = layout.fieldOfColumn.enumerated().map { column, fieldIndex in
-      fieldIndex.map { index in
-        let field = schema.fields[index]
-        return FieldChecker(
-          field, index: column, unique: field.constraints.unique || field.name == singleKey)
+    let fields = layout.fieldOfColumn.map { $0.map { schema.fields[$0] } }
+    checkers = fields.map { field in
+      field.map { field in
+        FieldChecker(
+          field, required: field.constraints.required || schema.primaryKey.contains(field.name),
+          unique: field.constraints.unique || field.name == singleKey)
       }
     }
-    required = layout.fieldOfColumn.map { fieldIndex in
-      fieldIndex.map {
-        schema.fields[$0].constraints.required || schema.primaryKey.contains(schema.fields[$0].name)
-      }
-        ?? false
+    extras = zip(fields, checkers).map { field, checker in
+      checker?.hasExtra == true ? field.map(FieldChecker.Extra.init) : nil
     }
     missingValues = schema.missingValues.map { Array($0.utf8) }
+    onlyEmptyIsMissing = schema.missingValues == [""]
   }
 
+  @inline(__always)
   private func isMissing(_ cell: UnsafeRawBufferPointer) -> Bool {
-    missingValues.contains { $0.count == cell.count && $0.elementsEqual(cell) }
+    if onlyEmptyIsMissing { return cell.isEmpty }
+    return missingValues.contains { $0.count == cell.count && $0.elementsEqual(cell) }
   }
 
+  @inline(__always)
   private static func hash(_ cell: UnsafeRawBufferPointer, into hasher: inout Hasher) {
     hasher.combine(cell.count)
     hasher.combine(bytes: cell)
   }
 
   /// Reads every record that starts in `start..<end`.
-  mutating func read(from start: Int, to end: Int) -> PieceTally {
-    var tally = PieceTally(columns: layout.fieldOfColumn.count)
-    for (column, checker) in checkers.enumerated() where checker?.unique == true {
-      tally.uniqueHashes[column] = []
-    }
-    if !layout.compositeKey.isEmpty { tally.uniqueHashes[-1] = [] }
+  func read(from start: Int, to end: Int) -> PieceTally {
+    let columnCount = checkers.count
+    var tally = PieceTally(columns: columnCount)
+    let checkers = self.checkers
+    let extras = self.extras
+    let compositeKey = layout.compositeKey
+    let uniqueColumns = checkers.indices.filter { checkers[$0]?.unique == true }
+    var hashes = [[UInt64]](repeating: [], count: columnCount + 1)
     var fields: [DelimitedText.Field] = []
     var position = start
     var released = start
@@ -219,20 +228,21 @@ struct PieceReader {
       if problem != nil {
         tally.record(FailureKey(column: -1, check: "quoting"), row: row, value: nil)
       }
-      if fields.count != checkers.count {
+      if fields.count != columnCount {
         tally.record(
-          FailureKey(column: -1, check: "field-count"), row: row,
-          value: "\(fields.count) fields")
+          FailureKey(column: -1, check: "field-count"), row: row, value: "\(fields.count) fields")
       }
-      for (column, field) in fields.prefix(checkers.count).enumerated() {
+      for column in 0..<min(fields.count, columnCount) {
         guard let checker = checkers[column] else { continue }
-        withCell(field) { cell in
+        withCell(fields[column]) { cell in
+          var failure: FieldChecker.Failure?
           if isMissing(cell) {
             tally.missing[column] += 1
-            if required[column] {
-              tally.record(FailureKey(column: column, check: "required"), row: row, value: "")
-            }
-          } else if let failure = checker.check(cell) {
+            if checker.required { failure = .required }
+          } else {
+            failure = checker.check(cell, extra: checker.hasExtra ? extras[column] : nil)
+          }
+          if let failure {
             tally.record(
               FailureKey(column: column, check: failure.name), row: row,
               value: String(decoding: cell, as: UTF8.self))
@@ -240,35 +250,66 @@ struct PieceReader {
           if checker.unique {
             var hasher = Hasher()
             Self.hash(cell, into: &hasher)
-            tally.uniqueHashes[column]!.append(UInt64(bitPattern: Int64(hasher.finalize())))
+            hashes[column].append(UInt64(bitPattern: Int64(hasher.finalize())))
           }
         }
       }
-      if !layout.compositeKey.isEmpty {
+      if !compositeKey.isEmpty {
         var hasher = Hasher()
-        for column in layout.compositeKey where column < fields.count {
+        for column in compositeKey where column < fields.count {
           withCell(fields[column]) { Self.hash($0, into: &hasher) }
         }
-        tally.uniqueHashes[-1]!.append(UInt64(bitPattern: Int64(hasher.finalize())))
+        hashes[columnCount].append(UInt64(bitPattern: Int64(hasher.finalize())))
       }
       if next - released > Self.releaseStride {
         file.release(released..<next)
         released = next
       }
     }
+    for column in uniqueColumns {
+      hashes[column].sort()
+      tally.uniqueHashes[column] = [hashes[column]]
+    }
+    if !compositeKey.isEmpty {
+      hashes[columnCount].sort()
+      tally.uniqueHashes[-1] = [hashes[columnCount]]
+    }
     tally.stoppedAt = position
     return tally
   }
 
+  /// The hashes found more than once across sorted lists (one per piece), merging them.
+  static func repeatedHashes(in lists: [[UInt64]]) -> Set<UInt64> {
+    var positions = [Int](repeating: 0, count: lists.count)
+    var repeated = Set<UInt64>()
+    var previous: UInt64?
+    while true {
+      var smallest: Int?
+      for list in lists.indices where positions[list] < lists[list].count {
+        if smallest == nil
+          || lists[list][positions[list]] < lists[smallest!][positions[smallest!]]
+        {
+          smallest = list
+        }
+      }
+      guard let list = smallest else { return repeated }
+      let value = lists[list][positions[list]]
+      if value == previous { repeated.insert(value) }
+      previous = value
+      positions[list] += 1
+    }
+  }
+
   /// The rows whose value in a unique column (or -1, the composite key) an earlier row had,
   /// among the rows whose hash is in `repeated`.
-  mutating func duplicates(of repeated: [Int: Set<UInt64>], from start: Int, to end: Int)
+  func duplicates(of repeated: [Int: Set<UInt64>], from start: Int, to end: Int)
     -> [Int: (count: Int, examples: [ValidationFailure.Example])]
   {
     var seen: [Int: [UInt64: [[UInt8]]]] = [:]
     var found: [Int: (count: Int, examples: [ValidationFailure.Example])] = [:]
     var fields: [DelimitedText.Field] = []
     var position = start
+    var released = start
     var row = 0
     while position < end {
       var problem: DelimitedText.Problem?
@@ -301,10 +342,15 @@ struct PieceReader {
           seen[column, default: [:]][hash, default: []].append(value)
         }
       }
+      if position - released > Self.releaseStride {
+        file.release(released..<position)
+        released = position
+      }
     }
     return found
   }
 
+  @inline(__always)
   private func withCell(_ field: DelimitedText.Field, _ body: (UnsafeRawBufferPointer) -> Void) {
     if field.escaped {
       text.value(of: field).withUnsafeBytes(body)

@@ -45,7 +45,9 @@ public enum SchemaInference {
       throw QualityError.unreadableData(path: displayPath, reason: "has no header row")
     }
     let body = start..<file.bytes.count
-    var cuts = text.cuts(of: body, count: max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) * 4)
+    var cuts = text.cuts(of: body, count: max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) * 4) {
+      file.release($0)
+    }
     var tallies = read(text, file: file, cuts: cuts, end: body.upperBound, columns: columns.count)
     if !zip(tallies, cuts.dropFirst() + [body.upperBound]).allSatisfy({ $0.stoppedAt == $1 }) {
       cuts = [body.lowerBound]

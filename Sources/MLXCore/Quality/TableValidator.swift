@@ -57,7 +57,7 @@ public struct TableValidator: Sendable {
     report.failures += layout.failures
     let body = start..<file.bytes.count
     let workers = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) * 4
-    var cuts = text.cuts(of: body, count: workers)
+    var cuts = text.cuts(of: body, count: workers) { file.release($0) }
     var tallies = readPieces(text, file: file, cuts: cuts, end: body.upperBound, layout: layout)
     if !Self.piecesJoin(tallies, cuts: cuts, end: body.upperBound) {
       cuts = [body.lowerBound]
@@ -84,7 +84,7 @@ public struct TableValidator: Sendable {
     let schema = self.schema
     DispatchQueue.concurrentPerform(iterations: cuts.count) { piece in
       results.record(piece) {
-        var reader = PieceReader(text: text, file: file, schema: schema, layout: layout)
+        let reader = PieceReader(text: text, file: file, schema: schema, layout: layout)
         return reader.read(from: cuts[piece], to: piece + 1 < cuts.count ? cuts[piece + 1] : end)
       }
     }
@@ -98,18 +98,13 @@ public struct TableValidator: Sendable {
     layout: ColumnLayout
   ) throws {
     var repeated: [Int: Set<UInt64>] = [:]
-    for (key, hashes) in total.uniqueHashes {
-      var sorted = hashes
-      sorted.sort()
-      var seen = Set<UInt64>()
-      for index in sorted.indices.dropFirst() where sorted[index] == sorted[index - 1] {
-        seen.insert(sorted[index])
-      }
+    for (key, lists) in total.uniqueHashes {
+      let seen = PieceReader.repeatedHashes(in: lists)
       if !seen.isEmpty { repeated[key] = seen }
     }
     total.uniqueHashes = [:]
     guard !repeated.isEmpty else { return }
-    var reader = PieceReader(text: text, file: file, schema: schema, layout: layout)
+    let reader = PieceReader(text: text, file: file, schema: schema, layout: layout)
     total.duplicates = reader.duplicates(
       of: repeated, from: cuts[0], to: file.bytes.count)
   }

@@ -56,10 +56,11 @@ import Testing
   /// A problem of the whole manifest names no line (never `line ?`).
   @Test func describesProblemsWithAndWithoutALine() {
     #expect(
-      ManifestError(line: 3, problem: "malformed entry").description == "line 3: malformed entry")
+      ManifestError(line: 3, problem: "malformed entry").description
+        == "manifest line 3: malformed entry")
     #expect(
       ManifestError(line: nil, problem: "entries are not sorted").description
-        == "entries are not sorted")
+        == "manifest: entries are not sorted")
   }
 
   @Test(arguments: [".github/x", ".gitignore", "a/.mlxrc", "git/x", "a.git/b"])

@@ -26,7 +26,7 @@ import Testing
     "init", "add", "status", "checkout", "verify", "rm", "gc", "run", "train", "eval", "push",
     "fetch", "pull", "get", "register", "promote", "rollback", "unassign", "deregister",
     "deprecate", "approve", "install-hooks", "runs apply", "remote add", "remote modify",
-    "remote default", "remote remove", "remote keygen",
+    "remote default", "remote remove", "remote keygen", "lineage", "audit check", "validate",
   ]
 
   @Test func rootHelpListsEveryCommand() throws {

@@ -211,5 +211,12 @@ private func setC(_ value: String, in repo: TestRepository) throws {
     // (Run records are JSON, which writes the run's 1.0 as 1.)
     #expect(lineage.stdout.contains("read params.yaml train.C = 1 but commit"), "\(lineage)")
     #expect(lineage.stdout.contains("records 9.0"), "\(lineage)")
+    // With -q, CI gets the exit status and one line.
+    let quiet = try repo.mlx("lineage", "--strict", "-q", "models/model.bin")
+    #expect(quiet.status == 1 && quiet.stdout.isEmpty, "\(quiet)")
+    #expect(
+      quiet.errorLines == [
+        "Error: the lineage of models/model.bin has 1 break; run without -q to see them"
+      ], "\(quiet)")
   }
 }

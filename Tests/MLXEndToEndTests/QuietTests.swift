@@ -64,6 +64,11 @@ import Testing
 
     try expectSilent(repo, "register", "-q", "churn", "--path", "model.txt")
     try expectSilent(repo, "promote", "-q", "churn", "--to", "staging")
+    try expectSilent(repo, "lineage", "-q", "--strict", "churn#staging")
+    try expectSilent(repo, "audit", "-q")
+    try repo.write(
+      "fields:\n  - {name: a, type: integer}\n  - {name: b, type: integer}\n", to: "s.yaml")
+    try expectSilent(repo, "validate", "-q", "data.csv", "--schema", "s.yaml")
     try expectSilent(repo, "gc", "-q", "--dry-run")
     try expectSilent(repo, "gc", "-q", "--grace", "0")
     try expectSilent(repo, "rm", "-q", "data.csv")
@@ -99,6 +104,9 @@ import Testing
     try expectOneErrorLine(
       repo, "promote", "-q", String(repeating: "m", count: 300), "--to", "staging")
     try expectOneErrorLine(repo, "gc", "-q", "--remote", "nowhere")
+    try repo.write(
+      "fields:\n  - {name: a, type: date}\n  - {name: b, type: integer}\n", to: "s.yaml")
+    try expectOneErrorLine(repo, "validate", "-q", "data.csv", "--schema", "s.yaml")
 
     // A remote without the content: `status --remote -q` says so in one line.
     try repo.mlx("remote", "add", "--default", "shared", remote.path)

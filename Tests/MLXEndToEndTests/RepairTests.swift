@@ -43,6 +43,27 @@ import Testing
     #expect(try repo.sha256sum("model.bin") == digest)
   }
 
+  /// A pack shared by hard link with a directory remote on the same disk is damaged there
+  /// too: verify says so, and what to do about the remote.
+  @Test func damageInAPackSharedWithASameDiskRemoteIsNamedAsShared() throws {
+    let repo = try TestRepository()
+    let remote = try TemporaryDirectory()
+    defer {
+      repo.remove()
+      remote.remove()
+    }
+    try repo.mlx("init")
+    try repo.write(pseudoRandomBytes(count: 1 << 20, seed: 72), to: "model.bin")
+    try repo.mlx("add", "model.bin")
+    try repo.mlx("remote", "add", "--default", "shared", remote.path)
+    try repo.mlx("push")
+    try corruptLastByteOfEveryPack(repo)
+    let found = try repo.mlx("verify")
+    #expect(found.status == 1)
+    #expect(found.stdout.contains(".pack has 2 names on this disk"), "\(found)")
+    #expect(found.stdout.contains("delete "), "\(found)")
+  }
+
   @Test func repairUsesTheWorkTreeThenTheRemoteAndNamesWhatIsLost() throws {
     let repo = try TestRepository()
     defer { repo.remove() }

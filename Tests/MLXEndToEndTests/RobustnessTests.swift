@@ -161,4 +161,30 @@ import Testing
     #expect(try clone.mlx("pull", "--no-git").succeeded)
     #expect(try clone.read("data.csv") == "a,b\n1,2\n")
   }
+
+  /// A tag of the name the next version would take, which the audit does not count (it was
+  /// made where the policy did not parse), is passed over; a version given by hand that
+  /// collides with it is refused, naming the version once.
+  @Test func registerPassesOverATagTheRegistryDoesNotCount() throws {
+    let repo = try TestRepository()
+    defer { repo.remove() }
+    try repo.mlx("init")
+    try repo.write("weights\n", to: "model.bin")
+    try repo.mlx("add", "model.bin")
+    try repo.write("stages: [dev\n", to: ".mlx/policy.yaml")
+    try repo.commitAll("a policy that does not parse")
+    try repo.write("stages:\n  - name: dev\n", to: ".mlx/policy.yaml")
+    try repo.commitAll("the policy fixed")
+    try repo.git("tag", "-a", "-m", "x", "model@v0.0.1", "HEAD~1")
+
+    let given = try repo.mlx("register", "model", "--path", "model.bin", "--version", "v0.0.1")
+    #expect(given.status == 1, "\(given)")
+    #expect(given.errorLines.count == 1, "\(given)")
+    #expect(given.stderr.contains("model@v0.0.1 "), "\(given)")
+    #expect(!given.stderr.contains("model@model@"), "\(given)")
+
+    let automatic = try repo.mlx("register", "model", "--path", "model.bin")
+    #expect(automatic.succeeded, "\(automatic)")
+    #expect(try repo.git("tag", "--list", "model@*") == "model@v0.0.1\nmodel@v0.0.2\n")
+  }
 }

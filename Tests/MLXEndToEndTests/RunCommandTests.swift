@@ -148,6 +148,23 @@ private func resetCalls(_ repo: TestRepository) throws {
     #expect(plain.stdout.contains("Skipping 'train': up to date"), "\(plain)")
   }
 
+  /// With --json, standard output is the JSON alone: what a stage command prints goes to
+  /// standard error.
+  @Test func jsonOutputIsNotMixedWithWhatStagesPrint() throws {
+    let repo = try TestRepository()
+    defer { repo.remove() }
+    try repo.mlx("init")
+    try repo.write(
+      "stages:\n  noisy:\n    cmd: echo TRAINING-NOISE && echo done > out.txt\n    outs: [out.txt]\n",
+      to: "mlx.yaml")
+    try repo.commitAll("pipeline")
+    let result = try repo.mlx("run", "--json")
+    #expect(result.succeeded, "\(result)")
+    #expect(try result.json()["run_id"] is String, "\(result)")
+    #expect(result.stdout.hasPrefix("{"), "\(result)")
+    #expect(result.stderr.contains("TRAINING-NOISE"), "\(result)")
+  }
+
   @Test func aFailingStageStopsThePipelineAndRecordsNothingForIt() throws {
     let repo = try pipelineRepository()
     defer { repo.remove() }

@@ -192,7 +192,7 @@ final class PipelineRunner {
     for command in stage.commands {
       let outcome = try ChildProcess.run(
         "/bin/sh", ["-c", command], in: workTree.absolute(stage.workingDirectory),
-        environment: environment)
+        environment: environment, outputToStandardError: options.commandOutputToStandardError)
       switch outcome {
       case .exited(0):
         continue

@@ -20,6 +20,8 @@ public struct RunOptions: Sendable {
   public var overrides: [String] = []
   /// The command line, for the run record.
   public var commandLine: [String] = []
+  /// Stage commands print to standard error (mlx's standard output carries `--json`).
+  public var commandOutputToStandardError = false
 
   public init() {}
 }

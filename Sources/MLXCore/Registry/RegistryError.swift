@@ -11,6 +11,9 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
   /// The version is registered, but by a tag that fails the audit, so it does not count.
   case versionFailsAudit(artifact: String, version: String, tag: String, problem: String)
   case versionExists(artifact: String, version: String)
+  /// A tag of the name mlx would write exists already, though it is no event mlx counts (an
+  /// audit rejects it, or another tool wrote it).
+  case tagExists(tag: String)
   case commitAlreadyRegistered(artifact: String, commit: String, version: String)
   case badVersion(String)
   case unknownStage(String, known: [String])
@@ -64,6 +67,9 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
     case .versionFailsAudit(let artifact, let version, let tag, let problem):
       return "\(artifact)@\(version) does not count: its tag \(tag) fails the audit (\(problem)); "
         + "`mlx audit` lists every check"
+    case .tagExists(let tag):
+      return "a tag named \(tag) exists already (one the registry does not count); "
+        + "give another name with --version, or remove that tag if it is a mistake"
     case .versionExists(let artifact, let version):
       return "\(artifact)@\(version) is already registered; choose another version or --bump"
     case .commitAlreadyRegistered(let artifact, let commit, let version):

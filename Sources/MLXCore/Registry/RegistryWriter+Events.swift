@@ -49,11 +49,16 @@ extension RegistryWriter {
     }
     // The next version follows the greatest that counts (passes the audit): a squatter's tag
     // cannot push version numbers out of range.
-    guard let greatest = state.explicit.compactMap(SemanticVersion.init).max() else {
-      return SemanticVersion(major: 0, minor: 0, patch: 1)
+    var next =
+      state.explicit.compactMap(SemanticVersion.init).max()?.bumped(bump ?? .patch)
+      ?? SemanticVersion(major: 0, minor: 0, patch: 1)
+    // A tag of that name that no event counts (one the audit rejects) is passed over too.
+    while try taken.contains(next.description)
+      || repository.resolveReference(
+        "refs/tags/\(RegistryTagName(artifact: artifact, action: .register(next)))") != nil
+    {
+      next = next.bumped(.patch)
     }
-    var next = greatest.bumped(bump ?? .patch)
-    while taken.contains(next.description) { next = next.bumped(.patch) }
     guard SemanticVersion(next.description) != nil else {
       throw RegistryError.versionTooLarge(next.description)
     }

@@ -171,7 +171,7 @@ final class RegistryWriter {
       artifact: artifact, action: action, counter: usesCounter ? nextCounter : nil)
     if usesCounter { nextCounter += 1 }
     if try repository.resolveReference("refs/tags/\(name)") != nil {
-      throw RegistryError.versionExists(artifact: artifact, version: name.description)
+      throw RegistryError.tagExists(tag: name.description)
     }
     let version: String?
     switch action {

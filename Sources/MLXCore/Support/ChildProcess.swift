@@ -54,15 +54,18 @@ enum ChildProcess {
   /// - Parameters:
   ///   - directory: where it runs; nil for mlx's own directory.
   ///   - environment: its whole environment; nil for mlx's.
+  ///   - outputToStandardError: its standard output goes to mlx's standard error (when
+  ///     mlx's standard output carries JSON).
   static func run(
     _ executable: String, _ arguments: [String], in directory: String? = nil,
-    environment: [String: String]? = nil
+    environment: [String: String]? = nil, outputToStandardError: Bool = false
   ) throws -> Outcome {
     _ = reaper
     let signals = ForwardedSignals()
     defer { signals.restore() }
     let pid = try spawn(
-      executable, arguments, in: directory, environment: environment, streams: (-1, -1, -1))
+      executable, arguments, in: directory, environment: environment,
+      streams: (-1, outputToStandardError ? STDERR_FILENO : -1, -1))
     signals.forward(to: pid)
     return try wait(for: pid, signals: signals, shownAs: executable)
   }

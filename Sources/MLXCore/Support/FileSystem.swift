@@ -301,6 +301,12 @@ enum FileSystem {
     return base.hasSuffix("/") ? base + child : base + "/" + child
   }
 
+  /// How many names (hard links) the file at `path` has; nil when it cannot be read.
+  static func linkCount(_ path: String) -> Int? {
+    var raw = stat()
+    return lstat(path, &raw) == 0 ? Int(raw.st_nlink) : nil
+  }
+
   /// The current directory.
   static func currentDirectory() throws -> String {
     guard let cwd = getcwd(nil, 0) else {

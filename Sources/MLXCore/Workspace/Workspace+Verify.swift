@@ -27,6 +27,14 @@ public struct VerifyReport: Codable, Sendable {
   public var mismatched: [Problem] = []
   /// One line per pointer that does not parse, naming the file and the fix.
   public var unreadablePointers: [String] = []
+  /// Packs holding damage that have other names on this disk (hard links: a directory
+  /// remote on this file system, or a clone that fetched from one), damaged there too.
+  public var sharedPacks: [SharedPack] = []
+
+  public struct SharedPack: Codable, Sendable, Equatable {
+    public let pack: String
+    public let links: Int
+  }
 
   public var isHealthy: Bool {
     corrupt.isEmpty && missing.isEmpty && mismatched.isEmpty && unreadablePointers.isEmpty
@@ -50,6 +58,12 @@ extension Workspace {
     report.replaced = check.replaced.map(problem)
     report.lostPacks = check.lostPacks.map {
       .init(pack: $0.pack, objects: $0.objects, unrecovered: $0.unrecovered)
+    }
+    report.sharedPacks = Set(check.corrupt.map(\.pack)).sorted().compactMap { pack in
+      guard let links = FileSystem.linkCount(store.packDirectory + "/" + pack + ".pack"),
+        links > 1
+      else { return nil }
+      return .init(pack: pack, links: links)
     }
     report.objectsChecked = check.objectsChecked
     report.bytesChecked = check.bytesChecked

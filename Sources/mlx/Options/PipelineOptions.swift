@@ -52,7 +52,10 @@ enum PipelineCommand {
     json: Bool
   ) throws {
     let workspace = try Workspace.open(at: global.repository)
-    let report = try workspace.run(options.runOptions(selection)) { line in
+    var runOptions = options.runOptions(selection)
+    // Standard output carries the JSON alone; what the stages print goes to standard error.
+    runOptions.commandOutputToStandardError = json
+    let report = try workspace.run(runOptions) { line in
       if !json && !options.quiet.isOn { StandardOutput.write(line + "\n") }
     }
     if json {

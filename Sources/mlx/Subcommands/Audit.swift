@@ -26,6 +26,7 @@ extension MLXCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var quiet: QuietOption
 
     @Argument(help: "An artifact's name.")
     var name: String?
@@ -35,6 +36,13 @@ extension MLXCommand {
       let report = try workspace.audit(artifact: name)
       if output.json {
         try Output.json(report)
+      } else if quiet.isOn {
+        if !report.isClean {
+          StandardError.write(
+            "Error: the audit found \(report.problems) failing of \(report.entries.count) events"
+              + "\(report.policyUntrusted ? " and an untrusted policy" : ""); "
+              + "run without -q to see them\n")
+        }
       } else {
         AuditText.printPolicy(
           report.trustedRef, trusted: report.policyIsTrusted, changes: report.policyChanges)

@@ -73,8 +73,15 @@ extension MLXCommand {
         let count = report.restored.count
         print("mlx: restored \(count) tracked \(count == 1 ? "path" : "paths") for this commit")
       }
-      for problem in report.refused + report.failed {
-        StandardError.write("mlx: \(workspace.display(problem.path)): \(problem.reason)\n")
+      for problem in report.refused {
+        let path = workspace.display(problem.path)
+        StandardError.write(
+          "mlx: not restoring \(path): \(problem.reason); `mlx add \(path)` keeps the changes, "
+            + "`mlx checkout --force \(path)` discards them\n")
+      }
+      for problem in report.failed {
+        StandardError.write(
+          "mlx: cannot restore \(workspace.display(problem.path)): \(problem.reason)\n")
       }
     }
 

@@ -21,6 +21,7 @@ extension MLXCommand {
     }
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var quiet: QuietOption
 
     @Argument(help: "What to trace.")
     var target: String
@@ -114,11 +115,20 @@ extension MLXCommand {
         try emit(
           LineageRenderer.text(graph, color: output == nil && TerminalProgressBar.isUseful) + "\n")
       }
-      if strict && !graph.isVerified { throw ExitCode.failure }
+      if strict && !graph.isVerified {
+        if quiet.isOn {
+          let count = graph.breaks.count
+          StandardError.write(
+            "Error: the lineage of \(self.target) has \(count) \(count == 1 ? "break" : "breaks"); "
+              + "run without -q to see them\n")
+        }
+        throw ExitCode.failure
+      }
     }
 
     private func emit(_ text: String) throws {
       guard let output else {
+        if quiet.isOn { return }
         print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
         return
       }

@@ -28,6 +28,7 @@ extension MLXCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var quiet: QuietOption
 
     func run() throws {
       if let directory = global.repository {
@@ -38,7 +39,7 @@ extension MLXCommand {
       let report = try Workspace.validate(paths: paths, schemaPath: schema)
       if output.json {
         try Output.json(report)
-      } else {
+      } else if !quiet.isOn {
         for file in report.files { Self.print(file) }
       }
       let failed = report.files.filter { !$0.valid }

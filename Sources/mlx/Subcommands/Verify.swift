@@ -95,6 +95,13 @@ extension MLXCommand {
       for problem in report.corrupt {
         Swift.print("corrupt: \(problem.object) in \(problem.location): \(problem.problem)")
       }
+      for shared in report.sharedPacks {
+        Swift.print(
+          "shared pack: \(shared.pack).pack has \(shared.links) names on this disk (hard links "
+            + "into a directory remote or another clone on this file system), damaged there too: "
+            + "after --repair, delete \(shared.pack).pack, .idx and .ready from that remote, "
+            + "then push again")
+      }
       for lost in report.lostPacks {
         Swift.print(
           "missing pack: \(lost.pack).pack is gone, its index \(lost.pack).idx remains; "

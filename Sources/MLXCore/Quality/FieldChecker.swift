@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#else
+  import Darwin
+#endif
+
 /// The checks a schema field makes on one cell, prepared once: bounds and enum values read
 /// as the field's type, the pattern compiled.
 ///
@@ -52,8 +58,16 @@ struct FieldChecker {
       maxLength = constraints.maxLength
     }
 
+    /// Byte equality, lengths first.
+    @inline(__always)
+    static func equal(_ bytes: [UInt8], _ cell: UnsafeRawBufferPointer) -> Bool {
+      guard bytes.count == cell.count else { return false }
+      guard !bytes.isEmpty, let base = cell.baseAddress else { return true }
+      return bytes.withUnsafeBytes { memcmp($0.baseAddress!, base, cell.count) == 0 }
+    }
+
     func check(_ cell: UnsafeRawBufferPointer, value: FieldValue) -> Failure? {
-      if let textValues, !textValues.contains(where: { $0.elementsEqual(cell) }) {
+      if let textValues, !textValues.contains(where: { Self.equal($0, cell) }) {
         return .enumeration
       }
       if let typedValues, !typedValues.contains(value) { return .enumeration }

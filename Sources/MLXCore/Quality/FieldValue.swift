@@ -167,8 +167,9 @@ enum FieldValue: Equatable {
   /// Table Schema's default true and false values.
   static func boolean<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> Bool? {
     guard bytes.count <= 5 else { return nil }
-    if trueForms.contains(where: { $0.elementsEqual(bytes) }) { return true }
-    if falseForms.contains(where: { $0.elementsEqual(bytes) }) { return false }
+    let count = bytes.count
+    if trueForms.contains(where: { $0.count == count && $0.elementsEqual(bytes) }) { return true }
+    if falseForms.contains(where: { $0.count == count && $0.elementsEqual(bytes) }) { return false }
     return nil
   }
 

@@ -46,8 +46,8 @@ struct PieceTally: Sendable {
   var examples: [FailureKey: [ValidationFailure.Example]] = [:]
   /// Missing cells per column.
   var missing: [Int]
-  /// Per unique column (or -1 for a composite primary key), a hash of each row's value,
-  /// sorted; one list per piece once merged (never joined, to keep memory at 8 bytes a row).
+  /// Per unique column (or -1 for a composite primary key), a key of each row's value
+  /// (``UniqueKeys``); one list per piece once merged (never joined: 8 bytes a row).
   var uniqueHashes: [Int: [[UInt64]]] = [:]
   /// Rows repeating an earlier row's value, per unique column, with examples.
   var duplicates: [Int: (count: Int, examples: [ValidationFailure.Example])] = [:]
@@ -248,9 +248,8 @@ struct PieceReader {
               value: String(decoding: cell, as: UTF8.self))
           }
           if checker.unique {
-            var hasher = Hasher()
-            Self.hash(cell, into: &hasher)
-            hashes[column].append(UInt64(bitPattern: Int64(hasher.finalize())))
+            hashes[column].append(
+              UniqueKeys.key(of: cell, integerField: checker.type == .integer))
           }
         }
       }
@@ -266,38 +265,10 @@ struct PieceReader {
         released = next
       }
     }
-    for column in uniqueColumns {
-      hashes[column].sort()
-      tally.uniqueHashes[column] = [hashes[column]]
-    }
-    if !compositeKey.isEmpty {
-      hashes[columnCount].sort()
-      tally.uniqueHashes[-1] = [hashes[columnCount]]
-    }
+    for column in uniqueColumns { tally.uniqueHashes[column] = [hashes[column]] }
+    if !compositeKey.isEmpty { tally.uniqueHashes[-1] = [hashes[columnCount]] }
     tally.stoppedAt = position
     return tally
-  }
-
-  /// The hashes found more than once across sorted lists (one per piece), merging them.
-  static func repeatedHashes(in lists: [[UInt64]]) -> Set<UInt64> {
-    var positions = [Int](repeating: 0, count: lists.count)
-    var repeated = Set<UInt64>()
-    var previous: UInt64?
-    while true {
-      var smallest: Int?
-      for list in lists.indices where positions[list] < lists[list].count {
-        if smallest == nil
-          || lists[list][positions[list]] < lists[smallest!][positions[smallest!]]
-        {
-          smallest = list
-        }
-      }
-      guard let list = smallest else { return repeated }
-      let value = lists[list][positions[list]]
-      if value == previous { repeated.insert(value) }
-      previous = value
-      positions[list] += 1
-    }
   }
 
   /// The rows whose value in a unique column (or -1, the composite key) an earlier row had,
@@ -328,7 +299,12 @@ struct PieceReader {
             value += cell
           }
         }
-        let hash = UInt64(bitPattern: Int64(hasher.finalize()))
+        let hash =
+          column == -1
+          ? UInt64(bitPattern: Int64(hasher.finalize()))
+          : value.withUnsafeBytes {
+            UniqueKeys.key(of: $0, integerField: checkers[column]?.type == .integer)
+          }
         guard hashes.contains(hash) else { continue }
         if seen[column, default: [:]][hash, default: []].contains(value) {
           var entry = found[column] ?? (0, [])

@@ -12,8 +12,8 @@ import Dispatch
 /// a field. The rest of the file is cut into pieces (``DelimitedText/cuts(of:count:)``), each
 /// read by one worker that counts every failed check and keeps its first examples; a worker
 /// drops the pages it has read from the process's memory as it goes. Uniqueness keeps a
-/// 64-bit hash per row of each unique field (8 bytes a row), and reads the file a second
-/// time only when two hashes match, to name the rows.
+/// 64-bit key per row of each unique field (8 bytes a row, ``UniqueKeys``), and reads the
+/// file a second time only when two keys match, to name the rows.
 public struct TableValidator: Sendable {
   public let schema: TableSchema
   public let schemaPath: String
@@ -99,7 +99,7 @@ public struct TableValidator: Sendable {
   ) throws {
     var repeated: [Int: Set<UInt64>] = [:]
     for (key, lists) in total.uniqueHashes {
-      let seen = PieceReader.repeatedHashes(in: lists)
+      let seen = UniqueKeys.repeated(in: lists)
       if !seen.isEmpty { repeated[key] = seen }
     }
     total.uniqueHashes = [:]

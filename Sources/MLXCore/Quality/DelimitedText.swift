@@ -147,9 +147,16 @@ struct DelimitedText: @unchecked Sendable {
       let counted = ConcurrentResults<Int>(count: count)
       DispatchQueue.concurrentPerform(iterations: count) { segment in
         counted.record(segment) {
-          let counted = quoteCount(in: nominal[segment]..<nominal[segment + 1])
-          release(nominal[segment]..<nominal[segment + 1])
-          return counted
+          // In blocks, each released once counted: memory stays a few blocks whatever the size.
+          var total = 0
+          var block = nominal[segment]
+          while block < nominal[segment + 1] {
+            let blockEnd = min(block + (8 << 20), nominal[segment + 1])
+            total += quoteCount(in: block..<blockEnd)
+            release(block..<blockEnd)
+            block = blockEnd
+          }
+          return total
         }
       }
       quotes = (try? counted.values()) ?? quotes

@@ -219,4 +219,18 @@ private func setC(_ value: String, in repo: TestRepository) throws {
         "Error: the lineage of models/model.bin has 1 break; run without -q to see them"
       ], "\(quiet)")
   }
+
+  /// A run that fails before any stage command starts (its params file does not parse)
+  /// records nothing: a run record says what ran.
+  @Test func aRunThatStartsNoCommandLeavesNoRunRecord() throws {
+    let repo = try iterationRepository()
+    defer { repo.remove() }
+    try repo.commitAll("pipeline")
+    try repo.write("train: [C\n", to: "params.yaml")
+    let failed = try repo.mlx("run")
+    #expect(failed.status == 1, "\(failed)")
+    #expect(failed.errorLines.count == 1, "\(failed)")
+    #expect(!failed.stdout.contains("Recorded run"), "\(failed)")
+    #expect(try repo.git("for-each-ref", "refs/mlx/runs/").isEmpty)
+  }
 }

@@ -20,6 +20,9 @@ final class PipelineRunner {
   private var statCache: StatCache
   private var paramsFiles: [String: ParamValue] = [:]
   private var results: [RunRecord.StageResult] = []
+  /// Stage commands started so far: a run that failed before starting any (a params file
+  /// that does not parse, say) leaves no run record.
+  private var commandsStarted = 0
   /// Paths that stages planned in a dry run would run to write: their content is known only
   /// by running, so a stage reading them would run too.
   private var plannedWrites: [String: String] = [:]
@@ -114,7 +117,8 @@ final class PipelineRunner {
     var report = RunReport(
       runId: nil, dryRun: options.dryRun, stages: results, exitStatus: exitStatus,
       error: failure?.message, metrics: metrics)
-    let executed = results.contains { $0.status != .skipped && $0.status != .blocked }
+    let executed =
+      commandsStarted > 0 || results.contains { $0.status == .ran || $0.status == .restored }
     guard !options.dryRun, executed else { return report }
     let endedAt = Date()
     var params: [String: [String: ParamValue]] = [:]
@@ -190,6 +194,7 @@ final class PipelineRunner {
     let environment = commandEnvironment(stage, params: params)
     entries = [:]  // the commands change the work tree
     for command in stage.commands {
+      commandsStarted += 1
       let outcome = try ChildProcess.run(
         "/bin/sh", ["-c", command], in: workTree.absolute(stage.workingDirectory),
         environment: environment, outputToStandardError: options.commandOutputToStandardError)

@@ -65,4 +65,29 @@ import Testing
     #expect(result.errorLines.count == 1, "\(result)")
     #expect(result.stderr.hasPrefix(message), "\(result)")
   }
+
+  /// A FIFO or a symbolic link named like data is refused at once (a FIFO would block
+  /// waiting for a writer), named, with exit 1.
+  @Test func specialFilesAreRefusedNotRead() throws {
+    let repo = try TestRepository()
+    defer { repo.remove() }
+    try repo.write("fields:\n  - {name: a, type: integer}\n", to: "s.yaml")
+    try repo.write("a\n1\n", to: "real.csv")
+    #expect(try repo.run("mkfifo", "pipe.csv").succeeded)
+    #expect(try repo.run("ln", "-s", "real.csv", "link.csv").succeeded)
+    for name in ["pipe.csv", "link.csv"] {
+      let result = try repo.mlx("validate", name, "--schema", "s.yaml")
+      #expect(result.status == 1, "\(result)")
+      #expect(
+        result.errorLines == [
+          "Error: \(name): is not a regular file (a symbolic link, FIFO or device); name the file itself"
+        ], "\(result)")
+    }
+    try repo.run("mkdir", "batch")
+    try repo.run("mv", "pipe.csv", "batch/")
+    let directory = try repo.mlx("validate", "batch", "--schema", "s.yaml")
+    #expect(directory.status == 1, "\(directory)")
+    #expect(
+      directory.errorLines.count == 1 && directory.stderr.contains("pipe.csv"), "\(directory)")
+  }
 }

@@ -119,6 +119,17 @@ struct DelimitedText: @unchecked Sendable {
     return result
   }
 
+  /// Calls `body` with the field's value: its bytes in the mapping, or for a field with
+  /// doubled quotes a copy with them undone.
+  @inline(__always)
+  func withValue(of field: Field, _ body: (UnsafeRawBufferPointer) -> Void) {
+    if field.escaped {
+      value(of: field).withUnsafeBytes(body)
+    } else {
+      body(UnsafeRawBufferPointer(rebasing: bytes[field.start..<field.end]))
+    }
+  }
+
   private func find(_ byte: UInt8, from position: Int) -> Int? {
     guard position < bytes.count, let base = bytes.baseAddress else { return nil }
     guard let found = memchr(base + position, Int32(byte), bytes.count - position) else {

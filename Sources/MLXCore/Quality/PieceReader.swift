@@ -40,8 +40,6 @@ struct FailureKey: Hashable {
 /// until ``merged(_:)`` numbers them across the file.
 struct PieceTally: Sendable {
   var rows = 0
-  /// Where the last record read ended.
-  var stoppedAt = 0
   var counts: [FailureKey: Int] = [:]
   var examples: [FailureKey: [ValidationFailure.Example]] = [:]
   /// Missing cells per column.
@@ -75,7 +73,6 @@ struct PieceTally: Sendable {
       for column in piece.missing.indices { total.missing[column] += piece.missing[column] }
       for (key, lists) in piece.uniqueHashes { total.uniqueHashes[key, default: []] += lists }
       total.rows += piece.rows
-      total.stoppedAt = piece.stoppedAt
     }
     return total
   }
@@ -206,8 +203,9 @@ struct PieceReader {
     hasher.combine(bytes: cell)
   }
 
-  /// Reads every record that starts in `start..<end`.
-  func read(from start: Int, to end: Int) -> PieceTally {
+  /// Reads every record that starts in `start..<end`; returns what it found and where the
+  /// last record ended.
+  func read(from start: Int, to end: Int) -> (result: PieceTally, stoppedAt: Int) {
     let columnCount = checkers.count
     var tally = PieceTally(columns: columnCount)
     let checkers = self.checkers
@@ -242,7 +240,7 @@ struct PieceReader {
       }
       for column in 0..<min(fields.count, columnCount) {
         guard let checker = checkers[column] else { continue }
-        withCell(fields[column]) { cell in
+        text.withValue(of: fields[column]) { cell in
           var failure: FieldChecker.Failure?
           if isMissing(cell) {
             tally.missing[column] += 1
@@ -264,7 +262,7 @@ struct PieceReader {
       if !compositeKey.isEmpty {
         var hasher = Hasher()
         for column in compositeKey where column < fields.count {
-          withCell(fields[column]) { Self.hash($0, into: &hasher) }
+          text.withValue(of: fields[column]) { Self.hash($0, into: &hasher) }
         }
         hashes[columnCount].append(UInt64(bitPattern: Int64(hasher.finalize())))
       }
@@ -275,8 +273,7 @@ struct PieceReader {
     }
     for column in uniqueColumns { tally.uniqueHashes[column] = [hashes[column]] }
     if !compositeKey.isEmpty { tally.uniqueHashes[-1] = [hashes[columnCount]] }
-    tally.stoppedAt = position
-    return tally
+    return (tally, position)
   }
 
   /// The rows whose value in a unique column (or -1, the composite key) an earlier row had,
@@ -301,7 +298,7 @@ struct PieceReader {
         var hasher = Hasher()
         var value: [UInt8] = []
         for position in columns {
-          withCell(fields[position]) { cell in
+          text.withValue(of: fields[position]) { cell in
             Self.hash(cell, into: &hasher)
             if !value.isEmpty { value.append(UInt8(ascii: ",")) }
             value += cell
@@ -332,14 +329,5 @@ struct PieceReader {
       }
     }
     return found
-  }
-
-  @inline(__always)
-  private func withCell(_ field: DelimitedText.Field, _ body: (UnsafeRawBufferPointer) -> Void) {
-    if field.escaped {
-      text.value(of: field).withUnsafeBytes(body)
-    } else {
-      body(UnsafeRawBufferPointer(rebasing: text.bytes[field.start..<field.end]))
-    }
   }
 }

@@ -1,11 +1,3 @@
-import Dispatch
-
-#if canImport(Glibc)
-  import Glibc
-#else
-  import Darwin
-#endif
-
 /// `mlx schema infer`: a Table Schema read off a CSV or TSV file, every row of it (on all
 /// cores): each column gets the narrowest type every present value has — integer, number,
 /// date, datetime, boolean, else string — and `required` when no cell is missing. The
@@ -16,108 +8,80 @@ public enum SchemaInference {
   static let candidates: [TableSchema.FieldType] = [.integer, .number, .date, .datetime, .boolean]
 
   /// What was seen in one piece: per column, the candidate types still possible and the
-  /// number of missing cells.
+  /// numbers of missing and present cells.
   struct Tally: Sendable {
     var rows = 0
-    var stoppedAt = 0
     var possible: [[Bool]]
     var missing: [Int]
     var present: [Int]
+
+    init(columns: Int) {
+      possible = Array(repeating: Array(repeating: true, count: candidates.count), count: columns)
+      missing = Array(repeating: 0, count: columns)
+      present = Array(repeating: 0, count: columns)
+    }
   }
 
   /// The inferred schema, and the number of data rows read.
   public static func infer(absolutePath: String, displayPath: String) throws -> (
     schema: TableSchema, rows: Int
   ) {
-    let file = try MappedFile(path: absolutePath)
-    let format = TableValidator.format(of: absolutePath)
-    let text = DelimitedText(
-      bytes: file.bytes, delimiter: UInt8(ascii: format == "tsv" ? "\t" : ","),
-      quoting: format == "csv")
-    var start = file.bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-    var fields: [DelimitedText.Field] = []
-    var problem: DelimitedText.Problem?
-    while start < file.bytes.count, fields.isEmpty {
-      start = text.readRecord(at: start, into: &fields, problem: &problem)
-    }
-    let columns = fields.map { String(decoding: text.value(of: $0), as: UTF8.self) }
-    guard !columns.isEmpty else {
+    let table = try DelimitedTable(absolutePath: absolutePath, displayPath: displayPath)
+    guard !table.columns.isEmpty else {
       throw QualityError.unreadableData(path: displayPath, reason: "has no header row")
     }
-    let body = start..<file.bytes.count
-    var cuts = text.cuts(of: body, count: max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) * 4) {
-      file.release($0)
-    }
-    var tallies = read(text, file: file, cuts: cuts, end: body.upperBound, columns: columns.count)
-    if !zip(tallies, cuts.dropFirst() + [body.upperBound]).allSatisfy({ $0.stoppedAt == $1 }) {
-      cuts = [body.lowerBound]
-      tallies = read(text, file: file, cuts: cuts, end: body.upperBound, columns: columns.count)
-    }
-    var fieldsOut: [TableSchema.Field] = []
+    let (tallies, _) = try table.readPieces { read(table, $0) }
     let rows = tallies.reduce(0) { $0 + $1.rows }
-    for (column, name) in columns.enumerated() {
+    let fields = table.columns.enumerated().map { column, name in
       let present = tallies.reduce(0) { $0 + $1.present[column] }
       let missing = tallies.reduce(0) { $0 + $1.missing[column] }
-      let type =
-        present == 0
-        ? TableSchema.FieldType.string
-        : candidates.indices.first { candidate in
-          tallies.allSatisfy { $0.possible[column][candidate] }
-        }.map { candidates[$0] } ?? .string
+      let narrowest = candidates.indices.first { candidate in
+        tallies.allSatisfy { $0.possible[column][candidate] }
+      }
       var constraints = TableSchema.Constraints()
       constraints.required = missing == 0 && rows > 0
-      fieldsOut.append(
-        TableSchema.Field(
-          name: name, type: type, description: nil, constraints: constraints,
-          maxMissingFraction: nil))
+      return TableSchema.Field(
+        name: name, type: present == 0 ? .string : narrowest.map { candidates[$0] } ?? .string,
+        description: nil, constraints: constraints, maxMissingFraction: nil)
     }
-    return (TableSchema(fields: fieldsOut, missingValues: missingValues), rows)
+    return (TableSchema(fields: fields, missingValues: missingValues), rows)
   }
 
-  private static func read(
-    _ text: DelimitedText, file: MappedFile, cuts: [Int], end: Int, columns: Int
-  ) -> [Tally] {
-    let results = ConcurrentResults<Tally>(count: cuts.count)
+  /// Reads every record that starts in `range`.
+  private static func read(_ table: DelimitedTable, _ range: Range<Int>) -> (
+    result: Tally, stoppedAt: Int
+  ) {
+    let columns = table.columns.count
     let missingValues = Self.missingValues.map { Array($0.utf8) }
-    DispatchQueue.concurrentPerform(iterations: cuts.count) { piece in
-      results.record(piece) {
-        var tally = Tally(
-          possible: Array(
-            repeating: Array(repeating: true, count: candidates.count), count: columns),
-          missing: Array(repeating: 0, count: columns), present: Array(repeating: 0, count: columns)
-        )
-        var fields: [DelimitedText.Field] = []
-        var position = cuts[piece]
-        let stop = piece + 1 < cuts.count ? cuts[piece + 1] : end
-        var released = position
-        while position < stop {
-          var problem: DelimitedText.Problem?
-          position = text.readRecord(at: position, into: &fields, problem: &problem)
-          guard !fields.isEmpty else { continue }
-          tally.rows += 1
-          for (column, field) in fields.prefix(columns).enumerated() {
-            let cell = text.value(of: field)
-            if missingValues.contains(cell) {
-              tally.missing[column] += 1
-              continue
-            }
-            tally.present[column] += 1
-            for (index, candidate) in candidates.enumerated() where tally.possible[column][index] {
-              if cell.withUnsafeBytes({ FieldValue.parse($0, as: candidate) }) == nil {
-                tally.possible[column][index] = false
-              }
-            }
+    var tally = Tally(columns: columns)
+    var fields: [DelimitedText.Field] = []
+    var position = range.lowerBound
+    var released = position
+    while position < range.upperBound {
+      var problem: DelimitedText.Problem?
+      position = table.text.readRecord(at: position, into: &fields, problem: &problem)
+      guard !fields.isEmpty else { continue }
+      tally.rows += 1
+      for (column, field) in fields.prefix(columns).enumerated() {
+        table.text.withValue(of: field) { cell in
+          if missingValues.contains(where: { $0.elementsEqual(cell) }) {
+            tally.missing[column] += 1
+            return
           }
-          if position - released > 8 << 20 {
-            file.release(released..<position)
-            released = position
+          tally.present[column] += 1
+          for (index, candidate) in candidates.enumerated() where tally.possible[column][index] {
+            if FieldValue.parse(cell, as: candidate) == nil {
+              tally.possible[column][index] = false
+            }
           }
         }
-        tally.stoppedAt = position
-        return tally
+      }
+      if position - released > 8 << 20 {
+        table.file.release(released..<position)
+        released = position
       }
     }
-    return (try? results.values()) ?? []
+    return (tally, position)
   }
 
   /// The schema as YAML, with a comment saying where it came from.

@@ -1,5 +1,5 @@
 /// What validating one table against a schema found: `mlx validate`'s report for one file.
-public struct TableValidation: Codable, Sendable, Equatable {
+public struct TableValidation: Encodable, Sendable, Equatable {
   /// The file, as the user named it.
   public var path: String
   /// The schema file it was checked against.
@@ -19,28 +19,7 @@ public struct TableValidation: Codable, Sendable, Equatable {
     case path, schema, format, rows, columns, failures, valid
   }
 
-  public init(
-    path: String, schema: String, format: String, rows: Int, columns: [String],
-    failures: [ValidationFailure]
-  ) {
-    self.path = path
-    self.schema = schema
-    self.format = format
-    self.rows = rows
-    self.columns = columns
-    self.failures = failures
-  }
-
-  public init(from decoder: Decoder) throws {
-    let container = try decoder.container(keyedBy: CodingKeys.self)
-    path = try container.decode(String.self, forKey: .path)
-    schema = try container.decode(String.self, forKey: .schema)
-    format = try container.decode(String.self, forKey: .format)
-    rows = try container.decode(Int.self, forKey: .rows)
-    columns = try container.decode([String].self, forKey: .columns)
-    failures = try container.decode([ValidationFailure].self, forKey: .failures)
-  }
-
+  /// The stored fields, and `valid` for scripts.
   public func encode(to encoder: Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)
     try container.encode(path, forKey: .path)

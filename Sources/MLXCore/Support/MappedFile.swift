@@ -13,15 +13,17 @@ final class MappedFile: @unchecked Sendable {
   let bytes: UnsafeRawBufferPointer
   let path: String
 
-  /// Maps the regular file at `path` (an empty file maps to no bytes).
+  /// Maps the regular file at `path` (an empty file maps to no bytes). Anything else is
+  /// refused: opened without blocking, so a FIFO never waits for a writer.
   init(path: String) throws {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     guard descriptor >= 0 else { throw SystemError.last("open", path: path) }
     defer { close(descriptor) }
     var status = stat()
     guard fstat(descriptor, &status) == 0 else { throw SystemError.last("stat", path: path) }
     guard status.st_mode & S_IFMT == S_IFREG else {
-      throw SystemError("read", path: path, code: EISDIR)
+      throw SystemError(
+        "read", path: path, code: status.st_mode & S_IFMT == S_IFDIR ? EISDIR : EINVAL)
     }
     self.path = path
     let length = Int(status.st_size)

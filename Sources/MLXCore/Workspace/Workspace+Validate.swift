@@ -24,47 +24,38 @@ extension Workspace {
     return ValidationReport(files: files)
   }
 
-  /// The file at `path`, or the data files in the directory, in path order.
+  /// The file at `path`, or the data files in the directory, in path order. Only regular
+  /// files are read: a symbolic link, FIFO or device is refused naming it, as `mlx add`
+  /// refuses them.
   static func dataFiles(at path: String, absolute: String) throws
     -> [(display: String, absolute: String)]
   {
     guard let status = try FileStatus.of(absolute) else {
       throw QualityError.unreadableData(path: path, reason: "no such file or directory")
     }
-    guard status.kind == .directory else {
-      guard [".csv", ".tsv", ".tab"].contains(where: { path.hasSuffix($0) }) else {
-        throw QualityError.unsupportedFormat(path: path)
+    let isData = { (name: String) in [".csv", ".tsv", ".tab"].contains { name.hasSuffix($0) } }
+    switch status.kind {
+    case .directory:
+      let names = try WorkTreeScanner.files(in: absolute, displayPath: path).map(\.path)
+        .filter(isData)
+      guard !names.isEmpty else {
+        throw QualityError.unreadableData(path: path, reason: "holds no .csv or .tsv file")
       }
+      let prefix = path.hasSuffix("/") ? path : path + "/"
+      return names.map { (prefix + $0, absolute + "/" + $0) }
+    case .regular:
+      guard isData(path) else { throw QualityError.unsupportedFormat(path: path) }
       return [(path, absolute)]
+    case .symbolicLink, .other:
+      throw QualityError.unreadableData(
+        path: path,
+        reason: "is not a regular file (a symbolic link, FIFO or device); name the file itself")
     }
-    var names: [String] = []
-    var pending = [""]
-    while let relative = pending.popLast() {
-      for entry in try FileSystem.entries(
-        of: relative.isEmpty ? absolute : absolute + "/" + relative)
-      {
-        let name = relative.isEmpty ? entry.name : relative + "/" + entry.name
-        if entry.name.hasPrefix(".") { continue }
-        let isDirectory =
-          try entry.isDirectory ?? (FileStatus.of(absolute + "/" + name)?.kind == .directory)
-        if isDirectory {
-          pending.append(name)
-        } else if [".csv", ".tsv", ".tab"].contains(where: { name.hasSuffix($0) }) {
-          names.append(name)
-        }
-      }
-    }
-    names.sort()
-    guard !names.isEmpty else {
-      throw QualityError.unreadableData(path: path, reason: "holds no .csv or .tsv file")
-    }
-    let prefix = path.hasSuffix("/") ? path : path + "/"
-    return names.map { (prefix + $0, absolute + "/" + $0) }
   }
 }
 
 /// `mlx validate`'s report: one validation per file.
-public struct ValidationReport: Codable, Sendable {
+public struct ValidationReport: Encodable, Sendable {
   public var files: [TableValidation]
   public var valid: Bool { files.allSatisfy(\.valid) }
 }

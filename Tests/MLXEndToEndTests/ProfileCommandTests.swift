@@ -190,6 +190,36 @@ import Testing
     #expect((column["numbers"] as? [String: Any])?["mean"] as? Double == 2)
   }
 
+  @Test func theProfileTravelsWithTheDataAndSurvivesGC() throws {
+    let repo = try TestRepository()
+    let remote = try TemporaryDirectory()
+    defer {
+      repo.remove()
+      remote.remove()
+    }
+    #expect(try repo.mlx("init").succeeded)
+    #expect(try repo.mlx("remote", "add", "--default", "shared", remote.path).succeeded)
+    try repo.write(Self.table(rows: 300, seed: 4), to: "data.csv")
+    #expect(try repo.mlx("add", "data.csv").succeeded)
+    #expect(try repo.mlx("profile", "data.csv").succeeded)
+    try repo.commitAll("profiled")
+    let gc = try repo.mlx("gc", "--grace", "0")
+    #expect(gc.succeeded, "\(gc)")
+    let kept = try repo.mlx("profile", "--rev", "HEAD", "data.csv", "--json")
+    #expect((try kept.json()["profiles"] as? [[String: Any]])?.first?["reused"] as? Bool == true)
+    #expect(try repo.mlx("push").succeeded)
+
+    // A clone gets the profile with the data: nothing is computed there.
+    let clone = try TestRepository(cloning: repo)
+    defer { clone.remove() }
+    #expect(try clone.mlx("pull").succeeded)
+    let pulled = try clone.mlx("profile", "--rev", "HEAD", "data.csv", "--json")
+    #expect(pulled.succeeded, "\(pulled)")
+    let result = try #require((try pulled.json()["profiles"] as? [[String: Any]])?.first)
+    #expect(result["reused"] as? Bool == true)
+    #expect(result["pointer"] as? String == "HEAD:data.csv.mlx")
+  }
+
   @Test func aPointerNamingAProfileOfOtherDataIsRefused() throws {
     let repo = try TestRepository()
     defer { repo.remove() }

@@ -96,4 +96,25 @@ extension Workspace {
     }
     return (temporary, display(path), true)
   }
+
+  /// The stored profiles the pointers of `selection` name (the work tree's, or one
+  /// revision's; none for every commit or tag). A profile is optional content: push and
+  /// fetch carry the ones there are to carry, and none is ever required.
+  func profileObjects(_ paths: [String], at selection: RevisionSelection) throws -> [ObjectID] {
+    let recorded: [TrackedArtifact]
+    switch selection {
+    case .workTree:
+      recorded = try artifacts(named: paths)
+    case .revision(let revision):
+      let wanted = try paths.map { try repositoryPath(for: $0) }
+      recorded = try artifacts(at: revision).filter { artifact in
+        wanted.isEmpty
+          || wanted.contains { artifact.path == $0 || artifact.path.hasPrefix($0 + "/") }
+      }
+    case .allCommits, .allTags:
+      return []
+    }
+    var seen: Set<ObjectID> = []
+    return recorded.compactMap(\.pointer.profile).filter { seen.insert($0).inserted }
+  }
 }

@@ -2,7 +2,7 @@
 PREFIX ?= /usr/local
 SWIFT ?= swift
 
-.PHONY: all deps build release test lint demo bench bench-large bench-remote install format clean
+.PHONY: all deps build release test lint demo bench bench-large bench-remote bench-quality install format clean
 
 all: build
 
@@ -39,6 +39,10 @@ bench-large: release
 # Push, pull and the remote check only (directory and S3 remotes), beside DVC.
 bench-remote: release
 	@bench/run.sh "$$($(SWIFT) build -c release --show-bin-path)/mlx" --only remote
+
+# validate, profile and drift of the 1 GiB CSV beside pandera, Great Expectations and evidently.
+bench-quality: release
+	@bench/run.sh "$$($(SWIFT) build -c release --show-bin-path)/mlx" --only quality
 
 install: release
 	install -d "$(PREFIX)/bin"

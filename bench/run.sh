@@ -32,5 +32,33 @@ python3 -c "import numpy, sklearn, yaml" 2>/dev/null || python3 -m pip install -
 python3 -c "import cryptography" 2>/dev/null || python3 -m pip install -q cryptography
 
 python3 "$here/generate.py" "$work/data"
-exec python3 "$here/bench.py" --mlx "$mlx_binary" --dvc "$work/venv/bin/dvc" --gto "$work/venv/bin/gto" --work "$work" \
-  --results "$here/RESULTS.md" "$@"
+
+# The data-quality references: pandas, pandera and Great Expectations in one environment;
+# evidently, which does not run on pandas 3 yet, in one of its own on pandas 2.
+quality() {
+  if ! "$work/quality-venv/bin/python" -c "import pandas, pandera.pandas, great_expectations, yaml" 2>/dev/null; then
+    echo "Installing pandas, pandera and Great Expectations into $work/quality-venv" >&2
+    python3 -m venv "$work/quality-venv"
+    "$work/quality-venv/bin/pip" install -q --upgrade pip
+    "$work/quality-venv/bin/pip" install -q pandas pandera great_expectations pyyaml
+  fi
+  if ! "$work/evidently-venv/bin/python" -c "import evidently, yaml" 2>/dev/null; then
+    echo "Installing evidently into $work/evidently-venv" >&2
+    python3 -m venv "$work/evidently-venv"
+    "$work/evidently-venv/bin/pip" install -q --upgrade pip
+    "$work/evidently-venv/bin/pip" install -q evidently "pandas<3" pyyaml
+  fi
+  python3 "$here/quality.py" --mlx "$mlx_binary" --work "$work" --python "$work/quality-venv/bin/python" \
+    --evidently-python "$work/evidently-venv/bin/python" --results "$here/RESULTS.md"
+}
+
+case " $* " in
+  *" --only quality "*) quality ;;
+  *" --only "*)
+    python3 "$here/bench.py" --mlx "$mlx_binary" --dvc "$work/venv/bin/dvc" --gto "$work/venv/bin/gto" \
+      --work "$work" --results "$here/RESULTS.md" "$@" ;;
+  *)
+    python3 "$here/bench.py" --mlx "$mlx_binary" --dvc "$work/venv/bin/dvc" --gto "$work/venv/bin/gto" \
+      --work "$work" --results "$here/RESULTS.md" "$@"
+    quality ;;
+esac

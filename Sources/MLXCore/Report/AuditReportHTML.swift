@@ -52,6 +52,11 @@ public enum AuditReportHTML {
         })
     }
     page.heading("Policy changes", level: 3)
+    if summary.policyChanges.isEmpty {
+      page.paragraph(
+        "No commit on the trusted ref changed the policy or the allowed signers.", note: true)
+      return
+    }
     page.table(
       headers: ["Commit", "Time", "Author", "Files", "Signature"],
       rows: summary.policyChanges.map { change in
@@ -115,7 +120,7 @@ public enum AuditReportHTML {
     let metrics = version.metrics.sorted { $0.key < $1.key }
       .map { "\(HTML.escape($0.key)) = \(HTML.escape($0.value))" }.joined(separator: "<br>")
     page.table(
-      headers: ["", ""],
+      headers: ["Fact", "From the Git objects"],
       rows: [
         [
           "Stages held",

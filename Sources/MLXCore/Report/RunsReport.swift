@@ -79,7 +79,8 @@ public enum RunsReportHTML {
       page.paragraph(
         "No runs recorded yet; `mlx run` records one each time a stage runs.", note: true)
     } else {
-      let labels = report.runs.map { String($0.id.prefix(15)) }
+      // A run id's random tail tells runs apart; the table below gives the whole id.
+      let labels = report.runs.map { String($0.id.split(separator: "-").last ?? Substring($0.id)) }
       for metric in report.metrics where report.runs.contains(where: { $0.metrics[metric] != nil })
       {
         page.figure(

@@ -15,7 +15,7 @@ public enum SVGChart {
   static let width = 720.0
   static let height = 320.0
   static let left = 70.0
-  static let right = 20.0
+  static let right = 50.0
   static let top = 36.0
   static let bottom = 70.0
   static var plotWidth: Double { width - left - right }

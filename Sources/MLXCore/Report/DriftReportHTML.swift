@@ -14,19 +14,24 @@ public enum DriftReportHTML {
     /// `drift`, `no drift`, or why the column could not be judged.
     public let verdict: String
     public let drifted: Bool
-    /// Bin edges, one more than each count array.
+    /// Bin edges, one more than each count array (a numeric column).
     public let edges: [Double]
+    /// Category names, one per count (a categorical column); `edges` is then unused.
+    public let categories: [String]?
+    /// Counts or proportions per bin.
     public let baseline: [Double]
     public let current: [Double]
 
     public init(
       name: String, kind: String, statistics: [String: Double], verdict: String, drifted: Bool,
-      edges: [Double], baseline: [Double], current: [Double]
+      edges: [Double] = [], categories: [String]? = nil, baseline: [Double], current: [Double]
     ) {
       (self.name, self.kind, self.statistics, self.verdict, self.drifted) = (
         name, kind, statistics, verdict, drifted
       )
-      (self.edges, self.baseline, self.current) = (edges, baseline, current)
+      (self.edges, self.categories, self.baseline, self.current) = (
+        edges, categories, baseline, current
+      )
     }
   }
 
@@ -35,6 +40,18 @@ public enum DriftReportHTML {
     columns: [Column], baseline: String, current: String, generatedAt: Date = Date()
   ) throws(ReportError) -> String {
     for column in columns {
+      if let categories = column.categories {
+        guard !categories.isEmpty, column.baseline.count == categories.count,
+          column.current.count == categories.count
+        else {
+          throw .invalidHistogram(
+            column: column.name,
+            problem:
+              "\(categories.count) categories for \(column.baseline.count) baseline and \(column.current.count) current counts (give one count per category)"
+          )
+        }
+        continue
+      }
       guard column.edges.count >= 2, column.baseline.count == column.edges.count - 1,
         column.current.count == column.edges.count - 1
       else {
@@ -69,7 +86,7 @@ public enum DriftReportHTML {
         SVGChart.histogramOverlay(
           title: "\(column.name): baseline and current", edges: column.edges,
           first: ("baseline", column.baseline), second: ("current", column.current),
-          xLabel: column.name))
+          xLabel: column.name, yLabel: "share", categories: column.categories))
     }
     return page.render()
   }

@@ -81,10 +81,14 @@ public enum SVGChart {
 
   /// Two distributions over the same bins, overlaid: `edges` has one more element than each
   /// count array. Bars of the first are blue, of the second orange, both half transparent.
+  /// With `categories` (one per count), the bins are those categories, equally wide and
+  /// labelled with them, and `edges` is ignored.
   public static func histogramOverlay(
     title: String, edges: [Double], first: (name: String, counts: [Double]),
-    second: (name: String, counts: [Double]), xLabel: String, yLabel: String = "count"
+    second: (name: String, counts: [Double]), xLabel: String, yLabel: String = "count",
+    categories: [String]? = nil
   ) -> String {
+    let edges = categories.map { names in (0...names.count).map(Double.init) } ?? edges
     let bins = min(edges.count - 1, first.counts.count, second.counts.count)
     let highest = (first.counts + second.counts).filter(\.isFinite).max() ?? 1
     let axis = Axis(0, max(highest, 1e-12))
@@ -95,8 +99,13 @@ public enum SVGChart {
         + "</svg>"
     }
     func x(_ value: Double) -> Double { left + (value - low) / (high - low) * plotWidth }
-    let ticks = Axis(low, high).ticks.filter { $0 >= low && $0 <= high }
-    svg += xAxis(labels: ticks.map { (x($0), HTML.number($0)) })
+    if let categories {
+      svg += xAxis(
+        labels: categories.enumerated().map { (x(Double($0.offset) + 0.5), $0.element) })
+    } else {
+      let ticks = Axis(low, high).ticks.filter { $0 >= low && $0 <= high }
+      svg += xAxis(labels: ticks.map { (x($0), HTML.number($0)) })
+    }
     svg += text(left + plotWidth / 2, height - 12, xLabel, anchor: "middle")
     for (number, side) in [first, second].enumerated() {
       let color = palette[number]
@@ -106,8 +115,11 @@ public enum SVGChart {
         svg += "<rect x=\"\(f(x0))\" y=\"\(f(y))\" width=\"\(f(max(x1 - x0, 0.5)))\" "
         svg +=
           "height=\"\(f(top + plotHeight - y))\" fill=\"\(color)\" fill-opacity=\"0.5\" stroke=\"\(color)\">"
+        let label =
+          categories.map { $0[bin] }
+          ?? "[\(HTML.number(edges[bin])), \(HTML.number(edges[bin + 1])))"
         svg +=
-          "<title>\(HTML.escape("\(side.name) [\(HTML.number(edges[bin])), \(HTML.number(edges[bin + 1]))): \(HTML.number(side.counts[bin]))"))</title></rect>"
+          "<title>\(HTML.escape("\(side.name) \(label): \(HTML.number(side.counts[bin]))"))</title></rect>"
       }
     }
     svg += legend([first.name, second.name], opacity: 0.5)

@@ -127,15 +127,21 @@ import Testing
         name: "income <usd>", kind: "numeric", statistics: ["psi": 0.02], verdict: "no drift",
         drifted: false, edges: [0, 1e4, 5e4, 1e5], baseline: [0.2, 0.5, 0.3],
         current: [0.21, 0.49, 0.3]),
+      DriftReportHTML.Column(
+        name: "city", kind: "categorical", statistics: ["js": 0.2], verdict: "drift",
+        drifted: true, categories: ["Oslo", "Lima", "<none>"], baseline: [0.5, 0.5, 0],
+        current: [0.2, 0.6, 0.2]),
     ]
     let html = try DriftReportHTML.render(
       columns: columns, baseline: "data/train.csv", current: "data/new.csv")
-    #expect(html.contains("1 of 2 column(s) drifted."))
+    #expect(html.contains("2 of 3 column(s) drifted."))
+    #expect(html.contains(">&lt;none&gt;</text>"), "categories label the bins")
     #expect(html.contains("income &lt;usd&gt;"))
     #expect(html.contains("psi = 0.31"))
-    let outcome = try open(html, expecting: ["histogram": 2])
+    let outcome = try open(html, expecting: ["histogram": 3])
     #expect(outcome.problems.isEmpty, "\(outcome.problems)")
-    #expect(outcome.charts.map(\.marks) == [8, 6], "\(outcome.charts)")
+    // Empty bins draw nothing: 4 + 4, 3 + 3, 2 + 3.
+    #expect(outcome.charts.map(\.marks) == [8, 6, 5], "\(outcome.charts)")
 
     #expect(throws: ReportError.self) {
       try DriftReportHTML.render(
@@ -143,6 +149,14 @@ import Testing
           .init(
             name: "x", kind: "numeric", statistics: [:], verdict: "", drifted: false,
             edges: [0, 1], baseline: [1, 2], current: [1])
+        ], baseline: "a", current: "b")
+    }
+    #expect(throws: ReportError.self) {
+      try DriftReportHTML.render(
+        columns: [
+          .init(
+            name: "c", kind: "categorical", statistics: [:], verdict: "", drifted: false,
+            categories: ["a"], baseline: [1, 2], current: [1])
         ], baseline: "a", current: "b")
     }
     do {

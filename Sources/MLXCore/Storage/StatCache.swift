@@ -1,3 +1,5 @@
+import Foundation
+
 /// Remembers the digest of every file mlx has hashed, keyed by path and `lstat` data, so an
 /// unchanged work tree costs no hashing (`.mlx/state/stat-cache`).
 ///
@@ -117,5 +119,26 @@ struct StatCache {
       }
       return entries
     }
+  }
+}
+
+/// A stat cache being read on a thread of its own, so that a command can find its pointers
+/// and ask Git what changed meanwhile (`mlx status` on a large tree reads a cache of tens of
+/// thousands of entries).
+final class StatCacheLoad: @unchecked Sendable {
+  private let finished = DispatchSemaphore(value: 0)
+  private var cache = StatCache()
+
+  init(from path: String) {
+    Thread.detachNewThread { [self] in
+      cache = StatCache.load(from: path)
+      finished.signal()
+    }
+  }
+
+  /// The cache, once read (an empty one when the file is missing or damaged).
+  func wait() -> StatCache {
+    finished.wait()
+    return cache
   }
 }

@@ -49,8 +49,14 @@ extension WorkTreeLocation {
     let files = try WorkTreeScanner.files(in: absolute(directory), displayPath: display(directory))
     var digests = [ObjectID?](repeating: nil, count: files.count)
     var unknown: [Int] = []
+    // One key buffer, refilled per file: no string allocated per lookup.
+    var key = directory + "/"
+    let prefixLength = key.utf8.count
+    key.reserveCapacity(prefixLength + 256)
     for (position, file) in files.enumerated() {
-      if let digest = statCache.digest(for: directory + "/" + file.path, status: file.status) {
+      key.removeSubrange(key.utf8.index(key.startIndex, offsetBy: prefixLength)...)
+      key += file.path
+      if let digest = statCache.digest(for: key, status: file.status) {
         digests[position] = digest
       } else {
         unknown.append(position)

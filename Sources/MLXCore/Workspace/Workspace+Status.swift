@@ -64,10 +64,11 @@ extension Workspace {
   /// each; only files whose `stat` data changed are hashed. A pointer that cannot be read is
   /// reported on its own, and every other artifact is still shown.
   public func status(of userPaths: [String] = []) throws -> StatusReport {
+    let statCacheLoad = StatCacheLoad(from: statCachePath)
     let scan = try scanArtifacts(named: userPaths)
     let artifacts = scan.artifacts
     let gitStates = try repository.changedFiles(matching: "*" + PointerFile.suffix)
-    var statCache = StatCache.load(from: statCachePath)
+    var statCache = statCacheLoad.wait()
     var result: [ArtifactStatus] = []
     for artifact in artifacts {
       let pointer = artifact.pointer

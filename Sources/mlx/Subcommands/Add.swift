@@ -5,6 +5,7 @@ extension MLXCommand {
   /// Stores files and directories and writes their pointers.
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Track files or directories: store their content and write PATH.mlx pointers.",
       discussion: """
         The content goes to the object store (.mlx/cache); PATH.mlx records its SHA-256 digest \

@@ -5,6 +5,7 @@ extension MLXCommand {
   /// Writes a signed approval.
   struct Approve: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "approve",
       abstract: "Approve a version for a stage with a signed approval (four eyes).",
       discussion: """
         For stages whose policy sets `approvals:`. The approval is a signed tag object under \
@@ -52,6 +53,7 @@ extension MLXCommand {
   /// Lists approvals.
   struct Approvals: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "approvals",
       abstract: "List approvals: versions approved for a stage, and whether they were promoted.")
 
     @OptionGroup var global: GlobalOptions

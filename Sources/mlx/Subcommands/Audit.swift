@@ -6,6 +6,7 @@ extension MLXCommand {
   /// Verifies the registry.
   struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "audit",
       abstract: "Verify every registry tag: signatures, signers and recorded gates.",
       subcommands: [AuditCheck.self, AuditReport.self],
       defaultSubcommand: AuditCheck.self)

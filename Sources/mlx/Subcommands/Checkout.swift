@@ -5,6 +5,7 @@ extension MLXCommand {
   /// Restores tracked files from the store.
   struct Checkout: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "checkout",
       abstract: "Restore tracked files and directories from the store to match their pointers.",
       discussion: """
         Writes missing or outdated files exactly (bytes and executable bit), as after \

@@ -4,6 +4,7 @@ extension MLXCommand {
   /// Prints a shell completion script.
   struct Completion: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "completion",
       abstract: "Print the completion script for bash, zsh or fish.",
       discussion: """
         bash:  mlx completion bash > /etc/bash_completion.d/mlx  (or source it from ~/.bashrc)

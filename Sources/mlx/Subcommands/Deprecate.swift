@@ -5,6 +5,7 @@ extension MLXCommand {
   /// Retires an artifact.
   struct Deprecate: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "deprecate",
       abstract: "Retire an artifact: tag NAME@deprecated; it takes no new events.")
 
     @OptionGroup var global: GlobalOptions

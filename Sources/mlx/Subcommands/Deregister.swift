@@ -5,6 +5,7 @@ extension MLXCommand {
   /// Withdraws a version.
   struct Deregister: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "deregister",
       abstract: "Withdraw a registered version: tag NAME@vX.Y.Z!.")
 
     @OptionGroup var global: GlobalOptions

@@ -5,6 +5,7 @@ extension MLXCommand {
   /// Compares tracked artifacts between commits.
   struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "diff",
       abstract: "Show artifacts added, removed or modified between two commits.",
       discussion: """
         With no revision, compares HEAD with the pointer files in the work tree; with one, \

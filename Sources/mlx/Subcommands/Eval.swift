@@ -5,6 +5,7 @@ extension MLXCommand {
   /// Runs the evaluation stages.
   struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "eval",
       abstract: "Run the stages with `role: eval` and everything they depend on.")
 
     @OptionGroup var global: GlobalOptions

@@ -5,6 +5,7 @@ extension MLXCommand {
   /// Writes one artifact's bytes somewhere, for deployment.
   struct Get: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "get",
       abstract: "Write one artifact's content to a file or directory, for deployment.",
       discussion: """
         REFERENCE is NAME#STAGE (the version the registry has in that stage), NAME@VERSION, \

@@ -5,6 +5,7 @@ extension MLXCommand {
   /// Sets up mlx in a Git repository.
   struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "init",
       abstract: "Set up mlx in the current Git repository.",
       discussion: """
         Creates .mlx/config.yaml and .mlx/.gitignore and stages them. Works from any \

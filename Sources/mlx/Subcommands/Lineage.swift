@@ -6,6 +6,7 @@ extension MLXCommand {
   /// Shows and verifies where a model came from, or what used a dataset.
   struct Lineage: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "lineage",
       abstract:
         "Trace where a model came from (or, with --downstream, what used some data), checking every link.",
       discussion: """

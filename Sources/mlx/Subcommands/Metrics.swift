@@ -6,6 +6,7 @@ extension MLXCommand {
   /// Compares metrics.
   struct Metrics: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "metrics",
       abstract:
         "Show the pipeline's metrics, or compare them between commits, runs and the work tree.",
       subcommands: [MetricsShow.self, MetricsDiff.self])

@@ -5,6 +5,7 @@ extension MLXCommand {
   /// Compares params.
   struct Params: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "params",
       abstract: "Compare the params files of the pipeline between commits, runs and the work tree.",
       subcommands: [ParamsDiff.self])
   }

@@ -5,6 +5,7 @@ extension MLXCommand {
   /// Assigns a stage to a version, after checking the policy.
   struct Promote: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "promote",
       abstract:
         "Promote a version to a stage with a signed tag NAME#STAGE#N, after checking the policy.",
       discussion: """

@@ -5,6 +5,7 @@ extension MLXCommand {
   /// Registers a version of an artifact.
   struct Register: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "register",
       abstract: "Register a version of an artifact at a commit: tag NAME@vX.Y.Z.",
       discussion: """
         Without --version, the next patch version (or --bump major|minor|patch) after the \

@@ -6,6 +6,7 @@ extension MLXCommand {
   /// Reads the registry.
   struct Registry: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "registry",
       abstract: "Show the model registry: versions and stages from Git tags (GTO's naming).",
       subcommands: [
         RegistryShow.self, RegistryHistory.self, RegistryWhich.self, RegistryCheckRef.self,

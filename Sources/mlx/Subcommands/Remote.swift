@@ -5,6 +5,7 @@ extension MLXCommand {
   /// Manages remotes.
   struct Remote: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "remote",
       abstract: "Add, list, change and remove the remotes that push, fetch and pull use.",
       discussion: """
         Remotes are kept in .mlx/config.yaml, committed so that every clone knows them; with \

@@ -5,6 +5,7 @@ extension MLXCommand {
   /// Reassigns a stage to its previous holder.
   struct Rollback: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "rollback",
       abstract: "Give a stage back to the version that held it before the current one.",
       discussion: """
         Prints the change (production: v1.0.1 → v1.0.0) and writes an assignment recording \

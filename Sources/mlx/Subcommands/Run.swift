@@ -5,6 +5,7 @@ extension MLXCommand {
   /// Runs pipeline stages.
   struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "run",
       abstract: "Run pipeline stages from mlx.yaml that are out of date, in dependency order.",
       discussion: """
         A stage whose command, dependencies and params match mlx.lock and whose outputs are \

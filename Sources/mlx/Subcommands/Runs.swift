@@ -6,6 +6,7 @@ extension MLXCommand {
   /// Lists, shows, compares and applies run records.
   struct Runs: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "runs",
       abstract: "List, show, compare and apply recorded pipeline runs (refs/mlx/runs/).",
       subcommands: [RunsList.self, RunsShow.self, RunsCompare.self, RunsApply.self],
       defaultSubcommand: RunsList.self)

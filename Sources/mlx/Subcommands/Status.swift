@@ -5,6 +5,7 @@ extension MLXCommand {
   /// Compares the work tree with the pointers.
   struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "status",
       abstract:
         "Show which tracked files and directories changed and which pointers are not committed.",
       discussion: """

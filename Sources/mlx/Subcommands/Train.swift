@@ -5,6 +5,7 @@ extension MLXCommand {
   /// Runs the training stages.
   struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "train",
       abstract: "Run the stages with `role: train` and everything they depend on.")
 
     @OptionGroup var global: GlobalOptions

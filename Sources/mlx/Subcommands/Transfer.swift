@@ -66,6 +66,7 @@ struct RevisionOptions: ParsableArguments {
 extension MLXCommand {
   struct Push: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "push",
       abstract: "Upload the content the pointers need to a remote.",
       discussion: """
         Sends what the remote lacks as new packs (one to a directory remote, packs of at \
@@ -97,6 +98,7 @@ extension MLXCommand {
 
   struct Fetch: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "fetch",
       abstract: "Download the content the pointers need from a remote into the store.",
       discussion: """
         Every downloaded object is checked against its id, and every chunked file against \
@@ -125,6 +127,7 @@ extension MLXCommand {
 
   struct Pull: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "pull",
       abstract: "Fetch the content the work tree's pointers need, then check it out.",
       discussion: """
         Also brings runs (refs/mlx/*) and tags from the Git remote origin, when there is one, \

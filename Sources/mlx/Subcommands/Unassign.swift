@@ -5,6 +5,7 @@ extension MLXCommand {
   /// Removes a stage from the version holding it.
   struct Unassign: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "unassign",
       abstract: "Remove a stage from the version holding it: tag NAME#STAGE!#N.")
 
     @OptionGroup var global: GlobalOptions

@@ -6,6 +6,7 @@ extension MLXCommand {
   /// Checks data files against a Table Schema.
   struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "validate",
       abstract: "Check CSV and TSV files against a Frictionless Table Schema.",
       discussion: """
         Reads every row (RFC 4180 CSV: quoted fields, doubled quotes, line breaks inside \
@@ -95,11 +96,13 @@ extension MLXCommand {
   /// Table Schemas: `mlx schema infer`.
   struct Schema: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "schema",
       abstract: "Write Table Schemas for data files.",
       subcommands: [Infer.self])
 
     struct Infer: ParsableCommand {
       static let configuration = CommandConfiguration(
+        commandName: "infer",
         abstract: "Infer a Table Schema from a CSV or TSV file.",
         discussion: """
           Reads every row: each column gets the narrowest type all its present values have \

@@ -5,6 +5,7 @@ extension MLXCommand {
   /// Checks the object store.
   struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "verify",
       abstract: "Re-hash the object store and report every corrupt or missing object.",
       discussion: """
         Damaged copies are recorded, so that a later `mlx add` of the original file stores \

@@ -3,7 +3,8 @@
 # Usage: scripts/install-deps.sh            (build needs)
 #        scripts/install-deps.sh --test     (also the Python tools the tests check against:
 #                                            GTO, jsonschema, securesystemslib, moto's
-#                                            S3 server, pandas and pandera)
+#                                            S3 server, pandas and pandera; and chromium,
+#                                            which opens every HTML report the tests write)
 set -euo pipefail
 
 missing=()
@@ -21,6 +22,7 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 
 if [ "${1:-}" = "--test" ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   python=()
   command -v gto >/dev/null 2>&1 || python+=(gto)
   python3 -c "import jsonschema, referencing" 2>/dev/null || python+=(jsonschema)

@@ -18,7 +18,8 @@ struct MLXCommand: ParsableCommand {
       Schema.self, Profile.self,
       Register.self, Promote.self, Rollback.self, Unassign.self, Deregister.self, Deprecate.self,
       Approve.self, Approvals.self,
-      Registry.self, Audit.self, Lineage.self, VerifyProvenance.self, InstallHooks.self,
+      Registry.self, Audit.self, Lineage.self, Report.self, VerifyProvenance.self,
+      InstallHooks.self,
       Completion.self, GitHookCommand.self,
     ]
   )

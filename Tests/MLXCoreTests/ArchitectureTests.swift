@@ -21,10 +21,14 @@ import Testing
     ("Lineage", ["Support", "Storage", "Git", "Signing", "Pointer", "Pipeline", "Registry"]),
     ("Collect", ["Support", "Storage", "Git", "Pointer", "Remote", "Pipeline"]),
     (
+      "Report",
+      ["Support", "Storage", "Git", "Pointer", "Quality", "Pipeline", "Registry", "Lineage"]
+    ),
+    (
       "Workspace",
       [
         "Support", "Storage", "Git", "Signing", "S3", "Pointer", "Remote", "WorkTree",
-        "Pipeline", "Registry", "Lineage", "Collect", "Quality",
+        "Pipeline", "Registry", "Lineage", "Collect", "Quality", "Report",
       ]
     ),
   ]

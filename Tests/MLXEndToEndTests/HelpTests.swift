@@ -7,7 +7,7 @@ import Testing
     "init", "add", "status", "checkout", "ls", "diff", "verify", "rm", "gc", "run", "train", "eval",
     "runs", "metrics", "params", "register", "promote", "rollback", "unassign", "deregister",
     "deprecate", "registry", "audit", "lineage", "remote", "push", "fetch", "pull", "get",
-    "install-hooks", "completion", "profile",
+    "install-hooks", "completion", "profile", "report",
   ]
 
   /// Every command and subcommand, as typed.
@@ -18,7 +18,7 @@ import Testing
       "runs apply", "metrics show", "metrics diff", "params diff", "registry show",
       "registry history", "registry which", "registry check-ref", "audit check", "audit report",
       "remote add", "remote list", "remote modify", "remote default", "remote remove",
-      "remote keygen",
+      "remote keygen", "report runs",
     ].map { $0.split(separator: " ").map(String.init) }
 
   /// The commands that report what they did take -q/--quiet (once, from one option group).
@@ -27,7 +27,7 @@ import Testing
     "fetch", "pull", "get", "register", "promote", "rollback", "unassign", "deregister",
     "deprecate", "approve", "install-hooks", "runs apply", "remote add", "remote modify",
     "remote default", "remote remove", "remote keygen", "lineage", "audit check", "validate",
-    "profile",
+    "profile", "report runs",
   ]
 
   @Test func rootHelpListsEveryCommand() throws {

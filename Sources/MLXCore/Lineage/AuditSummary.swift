@@ -1,18 +1,51 @@
 import Foundation
 
-/// `mlx audit report`: per artifact, every promotion with its signer and verification, and
-/// how complete the lineage of each promoted version is.
-public struct AuditSummary: Codable, Sendable {
+/// `mlx audit report`: per artifact, every registry event with its signer and verification,
+/// and per promoted version what the Git objects say of it (digest, commit, producing run,
+/// metrics, training data, gates, approvals) and how complete its lineage is.
+public struct AuditSummary: Encodable, Sendable {
   public struct Promotion: Codable, Sendable {
     public let tag: String
     public let event: String
     public let stage: String?
     public let version: String?
+    /// The commit the tag points to.
+    public let commit: String
     public let time: Date
     public let signer: String
     public let signature: String
     public let status: String
     public let problems: [String]
+    /// Whether the version had held the stage before: a rollback.
+    public let rollback: Bool
+    /// The trusted-ref commit whose policy judged the event.
+    public let policyCommit: String?
+  }
+
+  /// A gate recomputed by the audit for one assignment of the version.
+  public struct GateOutcome: Codable, Sendable {
+    public let tag: String
+    public let stage: String
+    public let gate: String
+    public let passed: Bool
+    public let detail: String
+  }
+
+  /// A file or directory the stage that produced the version read, as `mlx.lock` at the
+  /// version's commit records it.
+  public struct DataInput: Codable, Sendable {
+    public let stage: String
+    public let path: String
+    public let digest: String
+  }
+
+  /// A signed approval of the version (under `refs/mlx/approvals/`).
+  public struct ApprovalRecord: Codable, Sendable {
+    public let stage: String
+    public let approver: String
+    public let time: Date
+    /// Whether its signature verifies (by any key; the audit judges the signer).
+    public let signed: Bool
   }
 
   public struct VersionLineage: Codable, Sendable {
@@ -21,6 +54,34 @@ public struct AuditSummary: Codable, Sendable {
     public let verified: Bool
     public let nodes: Int
     public let breaks: [String]
+    /// What the Git objects at the version's commit say.
+    public var commit = ""
+    public var digest: String?
+    public var run: String?
+    /// Metric values `mlx.lock` records at the commit, as text.
+    public var metrics: [String: String] = [:]
+    public var gates: [GateOutcome] = []
+    public var data: [DataInput] = []
+    public var approvals: [ApprovalRecord] = []
+    /// Why `mlx.lock` at the commit could not be read, when it could not.
+    public var lockProblem: String?
+    /// The registry events (tags) the lineage found broken: counted with the audit's.
+    public var eventBreaks: [String] = []
+    /// Whether the lineage breaks anywhere but at a registry event.
+    public var brokenElsewhere = false
+    /// The lineage itself, for the HTML report's graph (not in JSON: `mlx lineage --json`).
+    public var graph: LineageGraph?
+
+    enum CodingKeys: String, CodingKey {
+      case version, stages, verified, nodes, breaks, commit, digest, run, metrics, gates, data,
+        approvals, lockProblem
+    }
+
+    public init(version: String, stages: [String], verified: Bool, nodes: Int, breaks: [String]) {
+      (self.version, self.stages, self.verified, self.nodes, self.breaks) = (
+        version, stages, verified, nodes, breaks
+      )
+    }
   }
 
   public struct Artifact: Codable, Sendable {
@@ -31,6 +92,18 @@ public struct AuditSummary: Codable, Sendable {
     public let versions: [VersionLineage]
   }
 
+  /// A stage as the policy in force now describes it.
+  public struct StageRule: Codable, Sendable {
+    public let name: String
+    public let after: String?
+    public let signature: Bool
+    public let signers: [String]
+    public let gates: [String]
+    public let approvals: Int
+    public let approvers: [String]
+    public let rollback: String
+  }
+
   public let generatedAt: Date
   public let artifacts: [Artifact]
   /// The ref the policy was read from, and whether it is a trusted one.
@@ -38,83 +111,48 @@ public struct AuditSummary: Codable, Sendable {
   public let policyIsTrusted: Bool
   /// Commits on the trusted ref that changed the policy or the allowed signers.
   public let policyChanges: [PolicyHistory.Change]
+  /// The policy's stages now, and the trusted-ref commit that brought it (none: no policy).
+  public var policy: [StageRule] = []
+  public var policyCommit: String?
 
-  /// Events with problems plus versions whose lineage is broken.
+  /// Problems counted once per event, however many lines describe them: each failing
+  /// registry event (whether the audit or a version's lineage finds it), each version whose
+  /// lineage breaks elsewhere (a run, a commit, content), and an untrusted policy.
   public var problems: Int {
-    artifacts.reduce(0) { total, artifact in
-      total + artifact.promotions.filter { $0.status != "ok" }.count
-        + artifact.versions.filter { !$0.verified }.count
-    } + (policyIsTrusted || policyChanges.isEmpty ? 0 : 1)
-  }
-}
-
-/// Renders an audit summary as a self-contained HTML page.
-public enum AuditReportHTML {
-  public static func render(_ summary: AuditSummary, repository: String) -> String {
-    func escape(_ text: String) -> String {
-      text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-        .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
-    func badge(_ ok: Bool, _ text: String) -> String {
-      "<span class=\"\(ok ? "ok" : "bad")\">\(escape(text))</span>"
-    }
-    var html = """
-      <!DOCTYPE html>
-      <html lang="en"><head><meta charset="utf-8">
-      <title>mlx audit report</title>
-      <style>
-      body{font-family:system-ui,sans-serif;margin:2em;color:#222}
-      table{border-collapse:collapse;margin:.5em 0 1.5em;width:100%}
-      th,td{border:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top;font-size:.9em}
-      th{background:#f3f3f3} .ok{color:#176d17;font-weight:bold} .bad{color:#b00;font-weight:bold}
-      code{font-size:.85em} h2{border-bottom:2px solid #ddd;padding-bottom:.2em}
-      </style></head><body>
-      <h1>mlx audit report</h1>
-      <p>Repository <code>\(escape(repository))</code>, generated \(escape(Timestamp.format(summary.generatedAt))).
-      \(summary.problems == 0 ? badge(true, "No problems found.") : badge(false, "\(summary.problems) problem(s) found."))</p>
-
-      """
-    html += "<h2>Policy</h2>\n<p>Read from <code>\(escape(summary.trustedRef ?? "nothing"))</code>"
-    html +=
-      summary.policyIsTrusted
-      ? ".</p>\n" : " " + badge(false, "(no trusted ref: nothing can be trusted)") + "</p>\n"
-    html +=
-      "<table><tr><th>Commit</th><th>Time</th><th>Author</th><th>Files</th><th>Signature</th></tr>\n"
-    for change in summary.policyChanges {
-      let signed = change.signature.status == .valid && !change.signature.principals.isEmpty
-      html +=
-        "<tr><td><code>\(escape(String(change.commit.prefix(12))))</code></td><td>\(escape(Timestamp.format(change.time)))</td>"
-        + "<td>\(escape("\(change.author.name) <\(change.author.email)>"))</td><td>\(escape(change.files.joined(separator: ", ")))</td>"
-        + "<td>\(badge(signed, signed ? "signed by \(change.signature.principals.joined(separator: ", "))" : change.signature.status.rawValue))</td></tr>\n"
-    }
-    html += "</table>\n"
-    for artifact in summary.artifacts {
-      html += "<h2>\(escape(artifact.name))</h2>\n<p>Current stages: "
-      html +=
-        artifact.stages.isEmpty
-        ? "none"
-        : artifact.stages.sorted { $0.key < $1.key }
-          .map { "<b>\(escape($0.key))</b> \(escape($0.value))" }.joined(separator: ", ")
-      html +=
-        "</p>\n<h3>Registry events</h3>\n<table><tr><th>Time</th><th>Tag</th><th>Event</th><th>Version</th><th>Stage</th><th>Signer</th><th>Signature</th><th>Status</th></tr>\n"
-      for promotion in artifact.promotions {
-        let status =
-          promotion.status == "ok"
-          ? badge(true, "ok")
-          : badge(false, promotion.status) + "<br>"
-            + promotion.problems.map(escape).joined(separator: "<br>")
-        html +=
-          "<tr><td>\(escape(Timestamp.format(promotion.time)))</td><td><code>\(escape(promotion.tag))</code></td><td>\(escape(promotion.event))</td><td>\(escape(promotion.version ?? "-"))</td><td>\(escape(promotion.stage ?? "-"))</td><td>\(escape(promotion.signer))</td><td>\(escape(promotion.signature))</td><td>\(status)</td></tr>\n"
-      }
-      html +=
-        "</table>\n<h3>Lineage of promoted versions</h3>\n<table><tr><th>Version</th><th>Stages held</th><th>Lineage</th><th>Breaks</th></tr>\n"
+    var events: Set<String> = []
+    var versions = 0
+    for artifact in artifacts {
+      events.formUnion(artifact.promotions.filter { $0.status != "ok" }.map(\.tag))
       for version in artifact.versions {
-        html +=
-          "<tr><td>\(escape(version.version))</td><td>\(escape(version.stages.joined(separator: ", ")))</td><td>\(badge(version.verified, version.verified ? "complete (\(version.nodes) nodes verified)" : "broken"))</td><td>\(version.breaks.map(escape).joined(separator: "<br>"))</td></tr>\n"
+        events.formUnion(version.eventBreaks)
+        if version.brokenElsewhere { versions += 1 }
       }
-      html += "</table>\n"
     }
-    html += "</body></html>\n"
-    return html
+    return events.count + versions + (policyIsTrusted || policyChanges.isEmpty ? 0 : 1)
+  }
+
+  public init(
+    generatedAt: Date, artifacts: [Artifact], trustedRef: String?, policyIsTrusted: Bool,
+    policyChanges: [PolicyHistory.Change]
+  ) {
+    (self.generatedAt, self.artifacts, self.trustedRef) = (generatedAt, artifacts, trustedRef)
+    (self.policyIsTrusted, self.policyChanges) = (policyIsTrusted, policyChanges)
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case generatedAt, artifacts, trustedRef, policyIsTrusted, policyChanges, policy, policyCommit,
+      problems
+  }
+
+  public func encode(to encoder: Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(generatedAt, forKey: .generatedAt)
+    try container.encode(artifacts, forKey: .artifacts)
+    try container.encodeIfPresent(trustedRef, forKey: .trustedRef)
+    try container.encode(policyIsTrusted, forKey: .policyIsTrusted)
+    try container.encode(policyChanges, forKey: .policyChanges)
+    try container.encode(policy, forKey: .policy)
+    try container.encodeIfPresent(policyCommit, forKey: .policyCommit)
+    try container.encode(problems, forKey: .problems)
   }
 }

@@ -72,8 +72,13 @@ extension MLXCommand {
     static let configuration = CommandConfiguration(
       commandName: "report",
       abstract:
-        "Every artifact's promotions with signers and verification, and the lineage of each promoted version."
-    )
+        "Every artifact's promotions with signers and verification, and the lineage of each promoted version.",
+      discussion: """
+        With --html, a self-contained page for an auditor: the policy in force, every event \
+        (rollbacks marked), and per promoted version its digest, commit, producing run, \
+        metrics, training data, gates, approvals and lineage graph, all read from Git objects \
+        (docs/reports.md). Problems are counted once per event. Exits 1 when there are any.
+        """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
@@ -99,7 +104,7 @@ extension MLXCommand {
             "\(artifact.name): \(stages.isEmpty ? "in no stage" : stages.joined(separator: " "))")
           for promotion in artifact.promotions {
             print(
-              "  \(Timestamp.format(promotion.time))  \(promotion.tag)  \(promotion.signer)  signature \(promotion.signature)  \(promotion.status)"
+              "  \(Timestamp.format(promotion.time))  \(promotion.tag)\(promotion.rollback ? " (rollback)" : "")  \(promotion.signer)  signature \(promotion.signature)  \(promotion.status)"
             )
             for problem in promotion.problems { print("      \(problem)") }
           }

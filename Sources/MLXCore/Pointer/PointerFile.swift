@@ -13,7 +13,8 @@
 /// `digest` is the SHA-256 of the file (what `sha256sum` prints) or, for a directory, of its
 /// ``DirectoryManifest``, which then also gives `files:`. `path` is relative to the pointer's
 /// directory. `executable: true` marks an executable file. Optional `description` is kept
-/// across re-adds. Keys are written in this fixed
+/// across re-adds; so is `features`, a `features` artifact's definition file (relative to the
+/// pointer's directory, committed in Git; docs/quality.md "Feature sets"). Keys are written in this fixed
 /// order, so the same content always gives the same bytes.
 public struct PointerFile: Equatable, Sendable {
   public static let formatVersion = 1
@@ -32,6 +33,8 @@ public struct PointerFile: Equatable, Sendable {
   /// record this per file in their manifest.
   public var isExecutable: Bool
   public var description: String?
+  /// A feature set's definition file, relative to the pointer's directory.
+  public var features: String?
 
   public var isDirectory: Bool { fileCount != nil }
 
@@ -60,6 +63,7 @@ public struct PointerFile: Equatable, Sendable {
     if let fileCount { lines.append("files: \(fileCount)") }
     if isExecutable { lines.append("executable: true") }
     if let description { lines.append("description: \(YAMLText.string(description))") }
+    if let features { lines.append("features: \(YAMLText.string(features))") }
     return lines.joined(separator: "\n") + "\n"
   }
 
@@ -72,6 +76,7 @@ public struct PointerFile: Equatable, Sendable {
       let yaml = try YAMLMapping.parse(text)
       try yaml.rejectUnknownKeys([
         "version", "kind", "path", "digest", "size", "files", "executable", "description",
+        "features",
       ])
       guard let version = try yaml.integer("version") else {
         throw fail(yaml.line(of: "version"), "missing key 'version'")
@@ -115,6 +120,13 @@ public struct PointerFile: Equatable, Sendable {
       self.init(
         kind: kind, path: path, digest: digest, size: Int64(size), fileCount: files,
         isExecutable: isExecutable, description: try yaml.string("description"))
+      features = try yaml.string("features")
+      if let features, !RelativePath.isSafe(features) {
+        throw fail(
+          yaml.line(of: "features"),
+          "features '\(MessageText.quoted(features))' must stay inside the pointer's directory "
+            + "(no '..', no leading '/', no .git or .mlx component)")
+      }
     } catch let issue as YAMLIssue {
       throw fail(issue.line, issue.message)
     } catch let error as PointerError {

@@ -28,6 +28,7 @@ extension Workspace {
     _ userPaths: [String],
     kind: ArtifactKind?,
     description: String? = nil,
+    definition: String? = nil,
     progress: ProgressReporter
   ) throws -> AddSummary {
     let lock = try self.lock()
@@ -42,6 +43,9 @@ extension Workspace {
         path, shownAs: userPath, existing: existing, in: location)
       target.kind = kind
       target.description = description
+      if let definition {
+        target.definition = try featureDefinitionPath(definition, for: target)
+      }
       if !targets.contains(where: { $0.path == target.path }) { targets.append(target) }
     }
     return try track(targets, progress: progress)
@@ -62,11 +66,14 @@ extension Workspace {
     let storer = ArtifactStorer(location: location, ingester: ingester)
     var stored: [(AddTarget, PointerFile)] = []
     for target in targets {
-      let pointer = try storer.store(
+      var pointer = try storer.store(
         target.path, status: target.status, files: target.files,
         kind: target.kind ?? target.previous?.pointer.kind ?? .file,
         description: target.description ?? target.previous?.pointer.description,
         statCache: &statCache)
+      if pointer.kind == .features {
+        pointer.features = target.definition ?? target.previous?.pointer.features
+      }
       stored.append((target, pointer))
     }
     try writer.commit()

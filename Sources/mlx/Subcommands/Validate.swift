@@ -26,9 +26,19 @@ extension MLXCommand {
     @Option(help: "The Table Schema (YAML or JSON).", completion: .file())
     var schema: String?
 
+    @Option(
+      help: ArgumentHelp(
+        "Check against a feature set's definition instead: NAME@vX.Y.Z, NAME@REV or NAME.",
+        valueName: "name@version"))
+    var features: String?
+
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var quiet: QuietOption
+
+    func validate() throws {
+      if features != nil, schema != nil { throw ValidationError("give --schema or --features") }
+    }
 
     func run() throws {
       if let directory = global.repository {
@@ -36,7 +46,9 @@ extension MLXCommand {
           throw ValidationError("cannot change to \(directory)")
         }
       }
-      let report = try Workspace.validate(paths: paths, schemaPath: schema)
+      let report =
+        try features.map { try Workspace.open().validate(paths: paths, featureSet: $0) }
+        ?? Workspace.validate(paths: paths, schemaPath: schema)
       if output.json {
         try Output.json(report)
       } else if !quiet.isOn {
@@ -46,7 +58,8 @@ extension MLXCommand {
       if !failed.isEmpty {
         let names = failed.map(\.path).joined(separator: ", ")
         StandardError.write(
-          "mlx: \(names) \(failed.count == 1 ? "does" : "do") not match \(schema ?? "the schema")\n"
+          "mlx: \(names) \(failed.count == 1 ? "does" : "do") not match "
+            + "\(features.map { "feature set \($0)" } ?? schema ?? "the schema")\n"
         )
         throw ExitCode.failure
       }

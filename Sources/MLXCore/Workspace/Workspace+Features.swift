@@ -85,13 +85,13 @@ extension Workspace {
       path: name, reason: "is no feature set here (`mlx features list` shows them)")
   }
 
-  /// The registered versions of the artifacts whose path is `path`, oldest first.
+  /// The registered versions of the artifacts whose path is `path`, least first.
   func registeredVersions(of path: String, reading: RegistryReading) throws
     -> [(artifact: String, version: String, commit: String)]
   {
     var found: [(artifact: String, version: String, commit: String)] = []
     for state in try reading.currentView().states where try reading.path(of: state.name) == path {
-      found += state.versions.map { (state.name, $0.version, $0.commit) }
+      found += state.versions.reversed().map { (state.name, $0.version, $0.commit) }
     }
     return found
   }

@@ -126,6 +126,28 @@ import Testing
     #expect(outOfRange.status == 1)
     #expect(outOfRange.stdout.contains("tenure_days: maximum 3650: 1 row, e.g. row 3 \"4000\""))
     #expect(outOfRange.stdout.contains("plan: enum"), "\(outOfRange)")
+
+    // With the training data profiled, a later version also checks its observed range
+    // (tenure_days 10 to 400); the version without a profile does not.
+    #expect(try repo.mlx("profile", "data/churn.csv").succeeded)
+    try repo.commitAll("profile")
+    try register(repo, "v1.1.0", minute: 1)
+    try repo.write("tenure_days,plan\n3,team\n3650,free\n50,pro\n", to: "serving.csv")
+    let observed = try repo.mlx("validate", "serving.csv", "--features", "churn-features@v1.1.0")
+    #expect(observed.status == 1)
+    #expect(
+      observed.stdout.contains(
+        "tenure_days: observed minimum 10 (training data): 1 row, e.g. row 1 \"3\""), "\(observed)")
+    #expect(observed.stdout.contains("observed maximum 400 (training data): 1 row, e.g. row 2"))
+    let json = try repo.mlx(
+      "validate", "serving.csv", "--features", "churn-features@v1.1.0", "--json"
+    ).json()
+    let failures = (json["files"] as? [[String: Any]])?.first?["failures"] as? [[String: Any]]
+    #expect(
+      Set(failures?.compactMap { $0["check"] as? String } ?? [])
+        == ["observed-minimum", "observed-maximum"])
+    #expect(
+      try repo.mlx("validate", "serving.csv", "--features", "churn-features@v1.0.0").succeeded)
   }
 
   @Test func lineageNamesTheFeatureSetVersionAModelUsed() throws {

@@ -13,8 +13,10 @@
 /// `digest` is the SHA-256 of the file (what `sha256sum` prints) or, for a directory, of its
 /// ``DirectoryManifest``, which then also gives `files:`. `path` is relative to the pointer's
 /// directory. `executable: true` marks an executable file. Optional `description` is kept
-/// across re-adds; so is `features`, a `features` artifact's definition file (relative to the
-/// pointer's directory, committed in Git; docs/quality.md "Feature sets"). Keys are written in this fixed
+/// across re-adds. Optional `profile` names the stored profile of this content (`mlx
+/// profile`), kept across re-adds of the same content. Optional `features`, a `features`
+/// artifact's definition file (relative to the pointer's directory, committed in Git;
+/// docs/quality.md "Feature sets"), is kept across re-adds. Keys are written in this fixed
 /// order, so the same content always gives the same bytes.
 public struct PointerFile: Equatable, Sendable {
   public static let formatVersion = 1
@@ -33,6 +35,8 @@ public struct PointerFile: Equatable, Sendable {
   /// record this per file in their manifest.
   public var isExecutable: Bool
   public var description: String?
+  /// The stored ``TableProfile`` of this content (`mlx profile`).
+  public var profile: ObjectID?
   /// A feature set's definition file, relative to the pointer's directory.
   public var features: String?
 
@@ -40,7 +44,7 @@ public struct PointerFile: Equatable, Sendable {
 
   public init(
     kind: ArtifactKind, path: String, digest: ObjectID, size: Int64, fileCount: Int? = nil,
-    isExecutable: Bool = false, description: String? = nil
+    isExecutable: Bool = false, description: String? = nil, profile: ObjectID? = nil
   ) {
     self.kind = kind
     self.path = path
@@ -49,6 +53,7 @@ public struct PointerFile: Equatable, Sendable {
     self.fileCount = fileCount
     self.isExecutable = isExecutable
     self.description = description
+    self.profile = profile
   }
 
   /// The canonical text of the pointer.
@@ -63,6 +68,7 @@ public struct PointerFile: Equatable, Sendable {
     if let fileCount { lines.append("files: \(fileCount)") }
     if isExecutable { lines.append("executable: true") }
     if let description { lines.append("description: \(YAMLText.string(description))") }
+    if let profile { lines.append("profile: \(profile)") }
     if let features { lines.append("features: \(YAMLText.string(features))") }
     return lines.joined(separator: "\n") + "\n"
   }
@@ -76,7 +82,7 @@ public struct PointerFile: Equatable, Sendable {
       let yaml = try YAMLMapping.parse(text)
       try yaml.rejectUnknownKeys([
         "version", "kind", "path", "digest", "size", "files", "executable", "description",
-        "features",
+        "profile", "features",
       ])
       guard let version = try yaml.integer("version") else {
         throw fail(yaml.line(of: "version"), "missing key 'version'")
@@ -117,9 +123,18 @@ public struct PointerFile: Equatable, Sendable {
       if isExecutable, files != nil {
         throw fail(yaml.line(of: "executable"), "a directory records 'executable' per file")
       }
+      let profileText = try yaml.string("profile")
+      let profile = profileText.flatMap { ObjectID(parsing: $0) }
+      if let profileText, profile == nil {
+        throw fail(
+          yaml.line(of: "profile"),
+          "profile '\(MessageText.quoted(profileText))' is not 'sha256:' followed by 64 lowercase hex digits"
+        )
+      }
       self.init(
         kind: kind, path: path, digest: digest, size: Int64(size), fileCount: files,
-        isExecutable: isExecutable, description: try yaml.string("description"))
+        isExecutable: isExecutable, description: try yaml.string("description"),
+        profile: profile)
       features = try yaml.string("features")
       if let features, !RelativePath.isSafe(features) {
         throw fail(

@@ -12,12 +12,15 @@ public struct FeatureSetVersion: Encodable, Sendable {
   public var version: String?
   /// The data's digest, as the pointer records it.
   public var digest: String
+  /// The stored profile of the data (`mlx profile`), as the pointer records it.
+  public var profile: String?
   public var features: [FeatureDefinition.Feature]
 
   public init(
     definition: FeatureDefinition, path: String, definitionPath: String, commit: String?,
-    version: String?, digest: String
+    version: String?, digest: String, profile: String?
   ) {
+    self.profile = profile
     name = definition.name
     features = definition.features
     self.path = path

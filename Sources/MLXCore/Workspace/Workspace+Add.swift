@@ -71,6 +71,10 @@ extension Workspace {
         kind: target.kind ?? target.previous?.pointer.kind ?? .file,
         description: target.description ?? target.previous?.pointer.description,
         statCache: &statCache)
+      // A profile describes content: kept while the content is the same.
+      if let previous = target.previous?.pointer, previous.digest == pointer.digest {
+        pointer.profile = previous.profile
+      }
       if pointer.kind == .features {
         pointer.features = target.definition ?? target.previous?.pointer.features
       }

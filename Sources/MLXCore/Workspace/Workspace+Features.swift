@@ -34,7 +34,8 @@ extension Workspace {
         path: path, pointer: artifact.pointer, commit: nil)
       return FeatureSetVersion(
         definition: definition, path: path, definitionPath: definitionPath, commit: nil,
-        version: nil, digest: artifact.pointer.digest.description)
+        version: nil, digest: artifact.pointer.digest.description,
+        profile: artifact.pointer.profile?.description)
     }
     var version: String?
     let commit: String
@@ -54,7 +55,7 @@ extension Workspace {
       path: path, pointer: pointer, commit: commit)
     return FeatureSetVersion(
       definition: definition, path: path, definitionPath: definitionPath, commit: commit,
-      version: version, digest: pointer.digest.description)
+      version: version, digest: pointer.digest.description, profile: pointer.profile?.description)
   }
 
   /// Two versions of a feature set compared.
@@ -121,30 +122,5 @@ extension Workspace {
     let definition = try FeatureDefinition(
       parsing: String(decoding: bytes, as: UTF8.self), path: display(definitionPath))
     return (definitionPath, definition)
-  }
-
-  /// `mlx add --definition FILE`: the definition's path relative to the data's directory,
-  /// checked to stay there (no `..`, no .git or .mlx component) and to parse.
-  func featureDefinitionPath(_ userPath: String, for target: AddTarget) throws -> String {
-    guard (target.kind ?? target.previous?.pointer.kind) == .features else {
-      throw QualityError.unreadableData(
-        path: userPath, reason: "--definition is for feature sets: add with --kind features")
-    }
-    let path = try repositoryPath(for: userPath)
-    let directory = FileSystem.parent(of: target.path)
-    let relative = directory.isEmpty ? path : String(path.dropFirst(directory.count + 1))
-    guard directory.isEmpty || path.hasPrefix(directory + "/"), RelativePath.isSafe(relative)
-    else {
-      throw QualityError.unreadableData(
-        path: userPath,
-        reason:
-          "a feature definition must be in \(directory.isEmpty ? "the repository" : directory) "
-          + "(the data's directory) or below it, outside .git and .mlx")
-    }
-    guard let text = try FileSystem.readTextIfPresent(absolute(path)) else {
-      throw QualityError.unreadableData(path: userPath, reason: "no such feature definition file")
-    }
-    _ = try FeatureDefinition(parsing: text, path: userPath)
-    return relative
   }
 }

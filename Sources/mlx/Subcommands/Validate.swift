@@ -15,7 +15,10 @@ extension MLXCommand {
         minLength, maxLength, primaryKey, and mlx's rows and maxMissingFraction limits) it \
         prints the number of rows and the first five, counted from 1 after the header. \
         A directory stands for every .csv and .tsv file in it. Paths may be outside the \
-        repository. See docs/quality.md.
+        repository. With --features NAME@VERSION the checks are a feature set's definition \
+        (exactly its columns, types, constraints) and, when that version's data was \
+        profiled, the training data's observed ranges (observed-minimum, observed-maximum). \
+        See docs/quality.md.
 
         Exits 1 when any file fails a check, or when a file or the schema cannot be read.
         """)

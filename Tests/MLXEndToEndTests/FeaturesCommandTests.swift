@@ -228,6 +228,12 @@ import Testing
       outside.stderr.contains("must be in other (the data's directory) or below"), "\(outside)")
     let notFeatures = try repo.mlx("add", "other/t.csv", "--definition", "other/t.csv")
     #expect(notFeatures.stderr.contains("add with --kind features"), "\(notFeatures)")
+    // Features data without a definition is listed as such; show says how to record one.
+    #expect(try repo.mlx("add", "other/t.csv", "--kind", "features").succeeded)
+    let listed = try repo.mlx("features", "list")
+    #expect(listed.stdout.contains("-  other/t.csv  no definition"), "\(listed)")
+    let shown = try repo.mlx("features", "show", "other/t.csv")
+    #expect(shown.stderr.contains("names no feature definition; record one with"), "\(shown)")
     // A pointer edited to name a file outside its directory is refused when read.
     let pointer = try repo.read("data/churn.csv.mlx")
     try repo.write(

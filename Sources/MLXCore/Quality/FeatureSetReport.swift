@@ -35,9 +35,10 @@ public struct FeatureSetVersion: Encodable, Sendable {
 
 /// A features artifact of the work tree: `mlx features list`.
 public struct FeatureSetSummary: Encodable, Sendable {
-  public var name: String
+  /// The definition's name; nil when the pointer names no definition.
+  public var name: String?
   public var path: String
-  public var definitionPath: String
+  public var definitionPath: String?
   public var featureCount: Int
   public var digest: String
   /// Registry versions of the artifact at this path, as `ARTIFACT@vX.Y.Z`, oldest first.

@@ -6,11 +6,14 @@ extension Workspace {
     guard !sets.isEmpty else { return [] }
     let reading = try registryReading()
     return try sets.map { artifact in
-      let (definitionPath, definition) = try featureDefinition(
-        path: artifact.path, pointer: artifact.pointer, commit: nil)
+      // Data added with --kind features but no definition yet is listed without one.
+      let read = try artifact.pointer.features.map { _ in
+        try featureDefinition(path: artifact.path, pointer: artifact.pointer, commit: nil)
+      }
       return FeatureSetSummary(
-        name: definition.name, path: artifact.path, definitionPath: definitionPath,
-        featureCount: definition.features.count, digest: artifact.pointer.digest.description,
+        name: read?.definition.name, path: artifact.path, definitionPath: read?.path,
+        featureCount: read?.definition.features.count ?? 0,
+        digest: artifact.pointer.digest.description,
         versions: try registeredVersions(of: artifact.path, reading: reading).map {
           "\($0.artifact)@\($0.version)"
         })

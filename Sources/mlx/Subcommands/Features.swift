@@ -31,9 +31,11 @@ extension MLXCommand {
         for set in sets {
           let versions =
             set.versions.isEmpty ? "unregistered" : set.versions.joined(separator: ", ")
-          print(
-            "\(set.name)  \(workspace.display(set.path))  \(set.featureCount) "
-              + "\(set.featureCount == 1 ? "feature" : "features")  \(versions)")
+          let count =
+            set.name == nil
+            ? "no definition (mlx add PATH --definition FILE)"
+            : "\(set.featureCount) \(set.featureCount == 1 ? "feature" : "features")"
+          print("\(set.name ?? "-")  \(workspace.display(set.path))  \(count)  \(versions)")
         }
       }
     }

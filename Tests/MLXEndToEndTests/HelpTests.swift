@@ -7,7 +7,7 @@ import Testing
     "init", "add", "status", "checkout", "ls", "diff", "verify", "rm", "gc", "run", "train", "eval",
     "runs", "metrics", "params", "register", "promote", "rollback", "unassign", "deregister",
     "deprecate", "registry", "audit", "lineage", "remote", "push", "fetch", "pull", "get",
-    "install-hooks", "completion", "profile", "report",
+    "install-hooks", "completion", "profile", "report", "features",
   ]
 
   /// Every command and subcommand, as typed.
@@ -18,7 +18,7 @@ import Testing
       "runs apply", "metrics show", "metrics diff", "params diff", "registry show",
       "registry history", "registry which", "registry check-ref", "audit check", "audit report",
       "remote add", "remote list", "remote modify", "remote default", "remote remove",
-      "remote keygen", "report runs",
+      "remote keygen", "report runs", "features list", "features show", "features diff",
     ].map { $0.split(separator: " ").map(String.init) }
 
   /// The commands that report what they did take -q/--quiet (once, from one option group).

@@ -14,7 +14,9 @@
 /// ``DirectoryManifest``, which then also gives `files:`. `path` is relative to the pointer's
 /// directory. `executable: true` marks an executable file. Optional `description` is kept
 /// across re-adds. Optional `profile` names the stored profile of this content (`mlx
-/// profile`), kept across re-adds of the same content. Keys are written in this fixed
+/// profile`), kept across re-adds of the same content. Optional `features`, a `features`
+/// artifact's definition file (relative to the pointer's directory, committed in Git;
+/// docs/quality.md "Feature sets"), is kept across re-adds. Keys are written in this fixed
 /// order, so the same content always gives the same bytes.
 public struct PointerFile: Equatable, Sendable {
   public static let formatVersion = 1
@@ -35,6 +37,8 @@ public struct PointerFile: Equatable, Sendable {
   public var description: String?
   /// The stored ``TableProfile`` of this content (`mlx profile`).
   public var profile: ObjectID?
+  /// A feature set's definition file, relative to the pointer's directory.
+  public var features: String?
 
   public var isDirectory: Bool { fileCount != nil }
 
@@ -65,6 +69,7 @@ public struct PointerFile: Equatable, Sendable {
     if isExecutable { lines.append("executable: true") }
     if let description { lines.append("description: \(YAMLText.string(description))") }
     if let profile { lines.append("profile: \(profile)") }
+    if let features { lines.append("features: \(YAMLText.string(features))") }
     return lines.joined(separator: "\n") + "\n"
   }
 
@@ -77,7 +82,7 @@ public struct PointerFile: Equatable, Sendable {
       let yaml = try YAMLMapping.parse(text)
       try yaml.rejectUnknownKeys([
         "version", "kind", "path", "digest", "size", "files", "executable", "description",
-        "profile",
+        "profile", "features",
       ])
       guard let version = try yaml.integer("version") else {
         throw fail(yaml.line(of: "version"), "missing key 'version'")
@@ -130,6 +135,13 @@ public struct PointerFile: Equatable, Sendable {
         kind: kind, path: path, digest: digest, size: Int64(size), fileCount: files,
         isExecutable: isExecutable, description: try yaml.string("description"),
         profile: profile)
+      features = try yaml.string("features")
+      if let features, !RelativePath.isSafe(features) {
+        throw fail(
+          yaml.line(of: "features"),
+          "features '\(MessageText.quoted(features))' must stay inside the pointer's directory "
+            + "(no '..', no leading '/', no .git or .mlx component)")
+      }
     } catch let issue as YAMLIssue {
       throw fail(issue.line, issue.message)
     } catch let error as PointerError {

@@ -2,6 +2,8 @@
 public enum QualityError: Error, CustomStringConvertible, Equatable {
   /// A schema that does not parse, or breaks Table Schema's rules.
   case malformedSchema(path: String, line: Int?, problem: String)
+  /// A feature definition file that does not parse.
+  case malformedFeatures(path: String, line: Int?, problem: String)
   /// `mlx validate` with no `--schema` for a file that names none.
   case noSchema(path: String)
   /// A file to check that is not there, or is not a file.
@@ -15,6 +17,9 @@ public enum QualityError: Error, CustomStringConvertible, Equatable {
     switch self {
     case .malformedSchema(let path, let line, let problem):
       return "\(line.map { "\(path):\($0)" } ?? path): \(problem) (see docs/quality.md)"
+    case .malformedFeatures(let path, let line, let problem):
+      return
+        "\(line.map { "\(path):\($0)" } ?? path): \(problem) (see docs/quality.md, Feature sets)"
     case .noSchema(let path):
       return "\(path) has no schema; give --schema FILE, or write one with "
         + "`mlx schema infer \(path) -o \(path).schema.yaml`"

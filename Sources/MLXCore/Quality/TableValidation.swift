@@ -39,7 +39,7 @@ public struct ValidationFailure: Codable, Sendable, Equatable {
   /// The Table Schema name of the check: `type`, `required`, `unique`, `minimum`, `maximum`,
   /// `enum`, `pattern`, `minLength`, `maxLength`, `primaryKey`; and mlx's `encoding`,
   /// `field-count`, `quoting`, `missing-column`, `extra-column`, `rows`,
-  /// `maxMissingFraction`.
+  /// `maxMissingFraction`; with `--features`, `observed-minimum` and `observed-maximum`.
   public var check: String
   /// The check with its argument, as a person reads it (`minimum 0`, `type integer`).
   public var detail: String

@@ -11,6 +11,9 @@ struct AddTarget {
   var kind: ArtifactKind?
   /// The description to record; nil keeps the previous one.
   var description: String?
+  /// A `features` artifact's definition file, relative to the pointer's directory; nil keeps
+  /// the previous one.
+  var definition: String?
 
   var byteCount: Int64 { files.map { $0.reduce(0) { $0 + $1.status.size } } ?? status.size }
 

@@ -28,6 +28,7 @@ extension Workspace {
     _ userPaths: [String],
     kind: ArtifactKind?,
     description: String? = nil,
+    definition: String? = nil,
     progress: ProgressReporter
   ) throws -> AddSummary {
     let lock = try self.lock()
@@ -42,6 +43,9 @@ extension Workspace {
         path, shownAs: userPath, existing: existing, in: location)
       target.kind = kind
       target.description = description
+      if let definition {
+        target.definition = try featureDefinitionPath(definition, for: target)
+      }
       if !targets.contains(where: { $0.path == target.path }) { targets.append(target) }
     }
     return try track(targets, progress: progress)
@@ -70,6 +74,9 @@ extension Workspace {
       // A profile describes content: kept while the content is the same.
       if let previous = target.previous?.pointer, previous.digest == pointer.digest {
         pointer.profile = previous.profile
+      }
+      if pointer.kind == .features {
+        pointer.features = target.definition ?? target.previous?.pointer.features
       }
       stored.append((target, pointer))
     }

@@ -38,8 +38,10 @@ extension Workspace {
   public func lineage(of target: LineageTarget, options: LineageOptions = LineageOptions()) throws
     -> LineageGraph
   {
-    options.downstream
-      ? try downstreamLineage(of: target) : try upstreamLineage(of: target, options: options)
+    guard !options.downstream else { return try downstreamLineage(of: target) }
+    var graph = try upstreamLineage(of: target, options: options)
+    try annotateFeatureSets(&graph)
+    return graph
   }
 
   private func upstreamLineage(of target: LineageTarget, options: LineageOptions) throws

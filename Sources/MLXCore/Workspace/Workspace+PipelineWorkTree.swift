@@ -65,9 +65,11 @@ extension Workspace: PipelineWorkTree {
   /// Writes the pointer and `.gitignore` line of a pipeline output and stages them.
   func adoptOutput(_ entry: LockFile.Entry, kind: ArtifactKind) throws -> TrackedArtifact {
     let name = String(entry.path.split(separator: "/").last ?? Substring(entry.path))
-    let pointer = PointerFile(
+    var pointer = PointerFile(
       kind: kind, path: name, digest: entry.digest, size: entry.size, fileCount: entry.files)
     let pointerPath = entry.path + PointerFile.suffix
+    // A feature set keeps its definition file across runs, as across re-adds.
+    if kind == .features { pointer.features = try? readPointer(at: pointerPath)?.pointer.features }
     try FileSystem.write(
       Array(pointer.encoded.utf8), atomicallyTo: absolute(pointerPath),
       temporaryDirectory: temporaryDirectory)

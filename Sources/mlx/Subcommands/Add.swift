@@ -26,6 +26,12 @@ extension MLXCommand {
     @Option(help: "A description to record in the pointer.")
     var description: String?
 
+    @Option(
+      help:
+        "For --kind features: the feature definition file (YAML, in the data's directory or below), kept on re-add.",
+      completion: .file())
+    var definition: String?
+
     @Argument(help: "Files or directories to track.", completion: .file())
     var paths: [String]
 
@@ -36,7 +42,8 @@ extension MLXCommand {
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
       let summary = try workspace.add(
-        paths, kind: kind, description: description, progress: quiet.reporter)
+        paths, kind: kind, description: description, definition: definition,
+        progress: quiet.reporter)
       if output.json {
         try Output.json(AddedJSON(summary))
         return

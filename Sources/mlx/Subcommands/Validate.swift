@@ -16,7 +16,10 @@ extension MLXCommand {
         minLength, maxLength, primaryKey, and mlx's rows and maxMissingFraction limits) it \
         prints the number of rows and the first five, counted from 1 after the header. \
         A directory stands for every .csv and .tsv file in it. Paths may be outside the \
-        repository. See docs/quality.md.
+        repository. With --features NAME@VERSION the checks are a feature set's definition \
+        (exactly its columns, types, constraints) and, when that version's data was \
+        profiled, the training data's observed ranges (observed-minimum, observed-maximum). \
+        See docs/quality.md.
 
         Exits 1 when any file fails a check, or when a file or the schema cannot be read.
         """)
@@ -27,9 +30,19 @@ extension MLXCommand {
     @Option(help: "The Table Schema (YAML or JSON).", completion: .file())
     var schema: String?
 
+    @Option(
+      help: ArgumentHelp(
+        "Check against a feature set's definition instead: NAME@vX.Y.Z, NAME@REV or NAME.",
+        valueName: "name@version"))
+    var features: String?
+
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var quiet: QuietOption
+
+    func validate() throws {
+      if features != nil, schema != nil { throw ValidationError("give --schema or --features") }
+    }
 
     func run() throws {
       if let directory = global.repository {
@@ -37,7 +50,9 @@ extension MLXCommand {
           throw ValidationError("cannot change to \(directory)")
         }
       }
-      let report = try Workspace.validate(paths: paths, schemaPath: schema)
+      let report =
+        try features.map { try Workspace.open().validate(paths: paths, featureSet: $0) }
+        ?? Workspace.validate(paths: paths, schemaPath: schema)
       if output.json {
         try Output.json(report)
       } else if !quiet.isOn {
@@ -47,7 +62,8 @@ extension MLXCommand {
       if !failed.isEmpty {
         let names = failed.map(\.path).joined(separator: ", ")
         StandardError.write(
-          "mlx: \(names) \(failed.count == 1 ? "does" : "do") not match \(schema ?? "the schema")\n"
+          "mlx: \(names) \(failed.count == 1 ? "does" : "do") not match "
+            + "\(features.map { "feature set \($0)" } ?? schema ?? "the schema")\n"
         )
         throw ExitCode.failure
       }

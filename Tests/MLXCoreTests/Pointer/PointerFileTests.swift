@@ -27,6 +27,11 @@ import Testing
         description: "a \"quoted\" text: yes"),
       PointerFile(kind: .file, path: "true", digest: Self.digest, size: 1),
       PointerFile(kind: .file, path: "123", digest: Self.digest, size: 1),
+      {
+        var pointer = PointerFile(kind: .features, path: "f.csv", digest: Self.digest, size: 2)
+        pointer.features = "defs/f.features.yaml"
+        return pointer
+      }(),
     ]
     for pointer in pointers {
       #expect(try PointerFile(parsing: pointer.encoded, pointerPath: "p.mlx") == pointer)
@@ -34,6 +39,10 @@ import Testing
   }
 
   @Test(arguments: [
+    (
+      "version: 1\nkind: features\npath: a\ndigest: \(digest)\nsize: 1\nfeatures: ../d.yaml\n",
+      "p.mlx:6: features '../d.yaml' must stay inside"
+    ),
     ("version: 2\nkind: file\npath: a\ndigest: \(digest)\nsize: 1\n", "newer than this mlx"),
     (
       "version: 1\nkind: weights\npath: a\ndigest: \(digest)\nsize: 1\n",

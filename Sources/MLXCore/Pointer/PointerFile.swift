@@ -13,7 +13,8 @@
 /// `digest` is the SHA-256 of the file (what `sha256sum` prints) or, for a directory, of its
 /// ``DirectoryManifest``, which then also gives `files:`. `path` is relative to the pointer's
 /// directory. `executable: true` marks an executable file. Optional `description` is kept
-/// across re-adds. Keys are written in this fixed
+/// across re-adds. Optional `schema` names the Table Schema every `mlx add` of the data is
+/// validated against (``schema``). Keys are written in this fixed
 /// order, so the same content always gives the same bytes.
 public struct PointerFile: Equatable, Sendable {
   public static let formatVersion = 1
@@ -32,6 +33,9 @@ public struct PointerFile: Equatable, Sendable {
   /// record this per file in their manifest.
   public var isExecutable: Bool
   public var description: String?
+  /// The Table Schema the data must match, relative to the pointer's directory: a safe path
+  /// after any leading `../` (see ``isSchemaPath(_:)``); kept across re-adds.
+  public var schema: String?
 
   public var isDirectory: Bool { fileCount != nil }
 
@@ -60,6 +64,7 @@ public struct PointerFile: Equatable, Sendable {
     if let fileCount { lines.append("files: \(fileCount)") }
     if isExecutable { lines.append("executable: true") }
     if let description { lines.append("description: \(YAMLText.string(description))") }
+    if let schema { lines.append("schema: \(YAMLText.string(schema))") }
     return lines.joined(separator: "\n") + "\n"
   }
 
@@ -71,7 +76,7 @@ public struct PointerFile: Equatable, Sendable {
     do {
       let yaml = try YAMLMapping.parse(text)
       try yaml.rejectUnknownKeys([
-        "version", "kind", "path", "digest", "size", "files", "executable", "description",
+        "version", "kind", "path", "digest", "size", "files", "executable", "description", "schema",
       ])
       guard let version = try yaml.integer("version") else {
         throw fail(yaml.line(of: "version"), "missing key 'version'")
@@ -115,6 +120,13 @@ public struct PointerFile: Equatable, Sendable {
       self.init(
         kind: kind, path: path, digest: digest, size: Int64(size), fileCount: files,
         isExecutable: isExecutable, description: try yaml.string("description"))
+      schema = try yaml.string("schema")
+      if let schema, !Self.isSchemaPath(schema) {
+        throw fail(
+          yaml.line(of: "schema"),
+          "schema '\(MessageText.quoted(schema))' must be a relative path: '../' only at its "
+            + "start, no '.', no empty or .git or .mlx component, no control characters")
+      }
     } catch let issue as YAMLIssue {
       throw fail(issue.line, issue.message)
     } catch let error as PointerError {
@@ -122,5 +134,34 @@ public struct PointerFile: Equatable, Sendable {
     } catch {
       throw fail(nil, "\(error)")
     }
+  }
+
+  /// Whether `text` can be a pointer's `schema`: leading `../` components, then a path that
+  /// ``RelativePath/isSafe(_:)`` accepts. Whether it stays inside the repository depends on
+  /// where the pointer is: ``resolvedSchema(pointerDirectory:)`` says.
+  public static func isSchemaPath(_ text: String) -> Bool {
+    var rest = Substring(text)
+    while rest.hasPrefix("../") { rest = rest.dropFirst(3) }
+    return RelativePath.isSafe(String(rest))
+  }
+
+  /// The schema's repository-relative path, for a pointer in `pointerDirectory` (repository-
+  /// relative, "" for the root); nil when there is none or it would leave the repository.
+  public func resolvedSchema(pointerDirectory: String) -> String? {
+    schema.flatMap { Self.resolve(schema: $0, pointerDirectory: pointerDirectory) }
+  }
+
+  /// A `schema` text's repository-relative path, for a pointer in `pointerDirectory`; nil
+  /// when it is not a schema path or would leave the repository.
+  public static func resolve(schema: String, pointerDirectory: String) -> String? {
+    guard isSchemaPath(schema) else { return nil }
+    var parts = pointerDirectory.split(separator: "/")
+    var rest = Substring(schema)
+    while rest.hasPrefix("../") {
+      guard !parts.isEmpty else { return nil }
+      parts.removeLast()
+      rest = rest.dropFirst(3)
+    }
+    return (parts + [rest]).joined(separator: "/")
   }
 }

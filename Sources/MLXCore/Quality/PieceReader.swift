@@ -231,7 +231,15 @@ struct PieceReader {
           hashes[column].reserveCapacity(expected)
         }
       }
-      if problem != nil {
+      switch problem {
+      case nil: break
+      case .notAnObject:
+        tally.record(FailureKey(column: -1, check: "json"), row: row, value: nil)
+      case .extraKey(let key):
+        let name = String(
+          decoding: UnsafeRawBufferPointer(rebasing: text.bytes[key]), as: UTF8.self)
+        tally.record(FailureKey(column: -1, check: "extra-column"), row: row, value: name)
+      case .unterminatedQuote, .textAfterQuote:
         tally.record(FailureKey(column: -1, check: "quoting"), row: row, value: nil)
       }
       if fields.count != columnCount {
@@ -240,18 +248,24 @@ struct PieceReader {
       }
       for column in 0..<min(fields.count, columnCount) {
         guard let checker = checkers[column] else { continue }
-        text.withValue(of: fields[column]) { cell in
+        let field = fields[column]
+        if field.kind == .unread { continue }
+        text.withValue(of: field) { cell in
           var failure: FieldChecker.Failure?
-          if isMissing(cell) {
+          var shown = cell
+          if field.kind == .text ? isMissing(cell) : field.kind == .null || field.kind == .absent {
             tally.missing[column] += 1
             if checker.required { failure = .required }
+          } else if field.kind != .text, !checker.accepts(field.kind) {
+            failure = .type
+            shown = text.raw(field)
           } else {
             failure = checker.check(cell, extra: checker.hasExtra ? extras[column] : nil)
           }
           if let failure {
             tally.record(
               FailureKey(column: column, check: failure.name), row: row,
-              value: String(decoding: cell, as: UTF8.self))
+              value: field.kind == .absent ? nil : String(decoding: shown, as: UTF8.self))
           }
           if checker.unique {
             hashes[column].append(
@@ -292,6 +306,7 @@ struct PieceReader {
       position = text.readRecord(at: position, into: &fields, problem: &problem)
       guard !fields.isEmpty else { continue }
       row += 1
+      if fields[0].kind == .unread { continue }
       for (column, hashes) in repeated {
         let columns = column == -1 ? layout.compositeKey : [column]
         guard columns.allSatisfy({ $0 < fields.count }) else { continue }

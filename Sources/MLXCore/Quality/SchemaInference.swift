@@ -26,6 +26,11 @@ public enum SchemaInference {
   public static func infer(absolutePath: String, displayPath: String) throws -> (
     schema: TableSchema, rows: Int
   ) {
+    guard DelimitedTable.format(of: displayPath) != "jsonl" else {
+      throw QualityError.unreadableData(
+        path: displayPath,
+        reason: "schema infer reads CSV and TSV files; write a JSON Lines file's schema by hand")
+    }
     let table = try DelimitedTable(absolutePath: absolutePath, displayPath: displayPath)
     guard !table.columns.isEmpty else {
       throw QualityError.unreadableData(path: displayPath, reason: "has no header row")

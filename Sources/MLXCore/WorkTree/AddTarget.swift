@@ -11,6 +11,9 @@ struct AddTarget {
   var kind: ArtifactKind?
   /// The description to record; nil keeps the previous one.
   var description: String?
+  /// The pointer's `schema` to record (relative to the pointer's directory); nil keeps the
+  /// previous one.
+  var schema: String?
 
   var byteCount: Int64 { files.map { $0.reduce(0) { $0 + $1.status.size } } ?? status.size }
 

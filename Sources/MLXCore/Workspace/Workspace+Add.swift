@@ -28,6 +28,7 @@ extension Workspace {
     _ userPaths: [String],
     kind: ArtifactKind?,
     description: String? = nil,
+    schema: String? = nil,
     progress: ProgressReporter
   ) throws -> AddSummary {
     let lock = try self.lock()
@@ -42,8 +43,11 @@ extension Workspace {
         path, shownAs: userPath, existing: existing, in: location)
       target.kind = kind
       target.description = description
+      target.schema = try schema.map { try pointerRelativeSchema($0, for: path) }
       if !targets.contains(where: { $0.path == target.path }) { targets.append(target) }
     }
+    // Data with a schema (given now or recorded) is validated before anything is stored.
+    try validateBeforeAdding(targets)
     return try track(targets, progress: progress)
   }
 
@@ -62,11 +66,12 @@ extension Workspace {
     let storer = ArtifactStorer(location: location, ingester: ingester)
     var stored: [(AddTarget, PointerFile)] = []
     for target in targets {
-      let pointer = try storer.store(
+      var pointer = try storer.store(
         target.path, status: target.status, files: target.files,
         kind: target.kind ?? target.previous?.pointer.kind ?? .file,
         description: target.description ?? target.previous?.pointer.description,
         statCache: &statCache)
+      pointer.schema = target.schema ?? target.previous?.pointer.schema
       stored.append((target, pointer))
     }
     try writer.commit()

@@ -15,7 +15,8 @@ extension MLXCommand {
         minLength, maxLength, primaryKey, and mlx's rows and maxMissingFraction limits) it \
         prints the number of rows and the first five, counted from 1 after the header. \
         A directory stands for every .csv and .tsv file in it. Paths may be outside the \
-        repository. See docs/quality.md.
+        repository. Without --schema, each path must be tracked with a pointer that names \
+        its schema (`mlx add PATH --schema FILE`). See docs/quality.md.
 
         Exits 1 when any file fails a check, or when a file or the schema cannot be read.
         """)
@@ -23,7 +24,9 @@ extension MLXCommand {
     @Argument(help: "Files or directories to check.", completion: .file())
     var paths: [String]
 
-    @Option(help: "The Table Schema (YAML or JSON).", completion: .file())
+    @Option(
+      help: "The Table Schema (YAML or JSON); default: the one each path's pointer names.",
+      completion: .file())
     var schema: String?
 
     @OptionGroup var global: GlobalOptions
@@ -45,14 +48,15 @@ extension MLXCommand {
       let failed = report.files.filter { !$0.valid }
       if !failed.isEmpty {
         let names = failed.map(\.path).joined(separator: ", ")
+        let schemas = Set(failed.map(\.schema)).sorted().joined(separator: ", ")
         StandardError.write(
-          "mlx: \(names) \(failed.count == 1 ? "does" : "do") not match \(schema ?? "the schema")\n"
-        )
+          "mlx: \(names) \(failed.count == 1 ? "does" : "do") not match \(schema ?? schemas)\n")
         throw ExitCode.failure
       }
     }
 
-    private static func print(_ file: TableValidation) {
+    /// One file's report, as `mlx validate` prints it.
+    static func print(_ file: TableValidation) {
       let rows = "\(file.rows) \(file.rows == 1 ? "row" : "rows")"
       guard !file.valid else {
         Swift.print("\(file.path): \(rows), valid (\(file.schema))")

@@ -6,15 +6,16 @@ extension MLXCommand {
   /// Checks data files against a Table Schema.
   struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Check CSV and TSV files against a Frictionless Table Schema.",
+      abstract: "Check CSV, TSV and JSON Lines files against a Frictionless Table Schema.",
       discussion: """
         Reads every row (RFC 4180 CSV: quoted fields, doubled quotes, line breaks inside \
-        quotes; TSV without quoting), on all cores and in bounded memory. The header row \
+        quotes; TSV without quoting; JSON Lines, one object a line, its keys the columns and \
+        null or an absent key a missing value), on all cores and in bounded memory. The header row \
         names the columns: each schema field must be a column, and each column a field. \
         For each failed check (type, required, unique, minimum, maximum, enum, pattern, \
         minLength, maxLength, primaryKey, and mlx's rows and maxMissingFraction limits) it \
         prints the number of rows and the first five, counted from 1 after the header. \
-        A directory stands for every .csv and .tsv file in it. Paths may be outside the \
+        A directory stands for every .csv, .tsv, .jsonl and .ndjson file in it. Paths may be outside the \
         repository. Without --schema, each path must be tracked with a pointer that names \
         its schema (`mlx add PATH --schema FILE`). See docs/quality.md.
 

@@ -1,0 +1,87 @@
+import Foundation
+import MLXTestSupport
+import Testing
+
+/// `mlx validate` of JSON Lines: one object a line, its keys the columns.
+@Suite struct JSONLinesValidationTests {
+  static let schema = """
+    fields:
+      - {name: id, type: integer, constraints: {required: true, unique: true}}
+      - {name: name, type: string}
+      - {name: score, type: number, constraints: {minimum: 0}}
+      - {name: active, type: boolean}
+      - {name: day, type: date}
+
+    """
+
+  @Test func goodLinesPass() throws {
+    let repo = try TestRepository()
+    defer { repo.remove() }
+    try repo.write(Self.schema, to: "s.yaml")
+    try repo.write(
+      """
+      {"id": 1, "name": "a\\u00e9 \\"q\\"", "score": 0.5, "active": true, "day": "2024-01-02"}
+      {"id":2,"score":1e3,"active":false,"day":null}
+
+      {"day": "2024-02-29", "id": 3, "name": "", "score": 0, "active": null}\r
+
+      """, to: "data/a.jsonl")
+    let result = try repo.mlx("validate", "data/a.jsonl", "--schema", "s.yaml")
+    #expect(result.succeeded, "\(result)")
+    #expect(result.stdout == "data/a.jsonl: 3 rows, valid (s.yaml)\n")
+    let json = try repo.mlx("validate", "data", "--schema", "s.yaml", "--json")
+    let files = try #require(try json.json()["files"] as? [[String: Any]])
+    #expect(files.first?["format"] as? String == "jsonl")
+    #expect(files.first?["columns"] as? [String] == ["id", "name", "score", "active", "day"])
+  }
+
+  @Test func badLinesAreNamedByRowAndColumn() throws {
+    let repo = try TestRepository()
+    defer { repo.remove() }
+    try repo.write(Self.schema, to: "s.yaml")
+    try repo.write(
+      """
+      {"id": 1, "name": "a", "score": 0.5, "active": true, "day": "2024-01-02"}
+      {"id": 2, "name": "b", "score": "3", "active": false, "day": "2024-02-30"}
+      not json
+      {"id": 1, "name": null, "score": -1, "active": 1, "extra": 5}
+
+      {"id": 4.5, "name": ["x"], "score": 2}
+      {"name": "no id", "id": 7, "id": 8}
+      {"name": "z"}
+
+      """, to: "b.ndjson")
+    let result = try repo.mlx("validate", "b.ndjson", "--schema", "s.yaml")
+    #expect(result.status == 1, "\(result)")
+    #expect(
+      result.stdout == """
+        b.ndjson: 7 rows, 10 checks failed (s.yaml)
+          extra-column: 1 row, e.g. row 4 "extra"
+          json: 2 rows, e.g. row 3, row 6
+          id: required: 1 row, e.g. row 7
+          id: type integer: 1 row, e.g. row 5 "4.5"
+          id: unique: 1 row, e.g. row 4 "1"
+          name: type string: 1 row, e.g. row 5 "[\\"x\\"]"
+          score: minimum 0: 1 row, e.g. row 4 "-1"
+          score: type number: 1 row, e.g. row 2 "\\"3\\""
+          active: type boolean: 1 row, e.g. row 4 "1"
+          day: type date: 1 row, e.g. row 2 "2024-02-30"
+
+        """, "\(result.stdout)")
+    #expect(result.errorLines == ["mlx: b.ndjson does not match s.yaml"])
+  }
+
+  @Test func trackedJSONLinesAreValidatedOnAdd() throws {
+    let repo = try TestRepository()
+    defer { repo.remove() }
+    try repo.mlx("init")
+    try repo.write(Self.schema, to: "s.yaml")
+    try repo.write("{\"id\": 1}\n", to: "d/x.jsonl")
+    #expect(try repo.mlx("add", "d", "--schema", "s.yaml").succeeded)
+    try repo.write("{\"id\": \"1\"}\n", to: "d/x.jsonl")
+    let refused = try repo.mlx("add", "d")
+    #expect(refused.status == 1)
+    #expect(refused.stdout.contains("d/x.jsonl: 1 row, 1 check failed (s.yaml)"), "\(refused)")
+    #expect(try repo.mlx("schema", "infer", "d/x.jsonl").status == 1)
+  }
+}

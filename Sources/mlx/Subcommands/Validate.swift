@@ -58,42 +58,7 @@ extension MLXCommand {
 
     /// One file's report, as `mlx validate` prints it.
     static func print(_ file: TableValidation) {
-      let rows = "\(file.rows) \(file.rows == 1 ? "row" : "rows")"
-      guard !file.valid else {
-        Swift.print("\(file.path): \(rows), valid (\(file.schema))")
-        return
-      }
-      let count = file.failures.count
-      Swift.print(
-        "\(file.path): \(rows), \(count) \(count == 1 ? "check" : "checks") failed (\(file.schema))"
-      )
-      for failure in file.failures {
-        let subject = failure.field.map { "\($0): " } ?? ""
-        let examples = failure.examples.map { example in
-          "row \(example.row)" + (example.value.map { " \(quoted($0))" } ?? "")
-        }
-        let shown = examples.isEmpty ? "" : ", e.g. " + examples.joined(separator: ", ")
-        let counted =
-          failure.examples.isEmpty && failure.rows == 0
-          ? "" : ": \(failure.rows) \(failure.rows == 1 ? "row" : "rows")"
-        Swift.print("  \(subject)\(failure.detail)\(counted)\(shown)")
-      }
-    }
-
-    /// A cell as one line: quoted, with control characters escaped, long ones cut.
-    private static func quoted(_ value: String) -> String {
-      var text = ""
-      for scalar in value.unicodeScalars.prefix(60) {
-        switch scalar {
-        case "\n": text += "\\n"
-        case "\r": text += "\\r"
-        case "\t": text += "\\t"
-        case "\"": text += "\\\""
-        case _ where scalar.value < 0x20: text += "\\u{\(String(scalar.value, radix: 16))}"
-        default: text.unicodeScalars.append(scalar)
-        }
-      }
-      return "\"" + text + (value.unicodeScalars.count > 60 ? "…" : "") + "\""
+      for line in file.reportLines { Swift.print(line) }
     }
   }
 

@@ -66,9 +66,8 @@ extension ComputedMetric {
     guard !state.validated.isEmpty || !declared.isEmpty else {
       return fail("stage '\(name)', which writes \(path), validates none of its inputs")
     }
-    if let missing = declared.first(where: { input in !state.validated.contains { $0.path == input }
-      })
-    {
+    let recorded = Set(state.validated.map(\.path))
+    if let missing = declared.first(where: { !recorded.contains($0) }) {
       return fail("\(missing) was not validated by stage '\(name)'")
     }
     for input in state.validated {

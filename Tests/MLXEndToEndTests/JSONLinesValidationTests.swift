@@ -56,8 +56,8 @@ import Testing
     #expect(
       result.stdout == """
         b.ndjson: 7 rows, 10 checks failed (s.yaml)
-          extra-column: 1 row, e.g. row 4 "extra"
-          json: 2 rows, e.g. row 3, row 6
+          extra: a key in no field: 1 row, e.g. row 4
+          one JSON object on the line: 2 rows, e.g. row 3, row 6
           id: required: 1 row, e.g. row 7
           id: type integer: 1 row, e.g. row 5 "4.5"
           id: unique: 1 row, e.g. row 4 "1"

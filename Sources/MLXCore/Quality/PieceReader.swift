@@ -86,16 +86,19 @@ struct PieceTally: Sendable {
       let field = column >= 0 ? layout.fieldOfColumn[column].map { schema.fields[$0] } : nil
       let keys = counts.keys.filter { $0.column == column }.sorted { $0.check < $1.check }
       for key in keys {
+        // A row check about one key (JSON Lines' extra keys) names it after a NUL.
+        let parts = key.check.split(separator: "\u{0}", maxSplits: 1).map(String.init)
+        let check = parts[0]
         let detail =
           field.flatMap { field in
-            FieldChecker.Failure.allCases.first { $0.name == key.check }.map {
+            FieldChecker.Failure.allCases.first { $0.name == check }.map {
               FieldChecker.detail($0, of: field)
             }
-          } ?? Self.rowDetail(key.check)
+          } ?? Self.rowDetail(check)
         result.append(
           ValidationFailure(
-            field: field?.name, check: key.check, detail: detail, rows: counts[key] ?? 0,
-            examples: examples[key] ?? []))
+            field: parts.count > 1 ? parts[1] : field?.name, check: check, detail: detail,
+            rows: counts[key] ?? 0, examples: examples[key] ?? []))
       }
       if column >= 0, let field, let duplicate = duplicates[column] {
         result.append(
@@ -119,6 +122,8 @@ struct PieceTally: Sendable {
     switch check {
     case "field-count": "as many fields as the header"
     case "quoting": "quotes closed before the next delimiter"
+    case "json": "one JSON object on the line"
+    case "extra-column": "a key in no field"
     default: check
     }
   }
@@ -236,9 +241,11 @@ struct PieceReader {
       case .notAnObject:
         tally.record(FailureKey(column: -1, check: "json"), row: row, value: nil)
       case .extraKey(let key):
+        // Counted per key, each a failure naming it as a CSV's extra column is named.
         let name = String(
           decoding: UnsafeRawBufferPointer(rebasing: text.bytes[key]), as: UTF8.self)
-        tally.record(FailureKey(column: -1, check: "extra-column"), row: row, value: name)
+        tally.record(
+          FailureKey(column: -1, check: "extra-column\u{0}" + name), row: row, value: nil)
       case .unterminatedQuote, .textAfterQuote:
         tally.record(FailureKey(column: -1, check: "quoting"), row: row, value: nil)
       }

@@ -144,7 +144,9 @@ struct EvidenceCache {
         String(decoding: $0, as: UTF8.self)
       }
       writer.string(metrics ?? "{}")
-      let computed = (try? JSONEncoder().encode(evidence.computed)).map {
+      let sorted = JSONEncoder()
+      sorted.outputFormatting = .sortedKeys
+      let computed = (try? sorted.encode(evidence.computed)).map {
         String(decoding: $0, as: UTF8.self)
       }
       writer.string(computed ?? "{}")

@@ -68,6 +68,36 @@ extension DelimitedText {
     return scanner.atEnd ? next : fail()
   }
 
+  /// Adds the keys of the JSON object on the line at `position` that `keys` lacks, in the
+  /// order they come; returns where the next line starts. A line that is not an object adds
+  /// none.
+  func readJSONKeys(at position: Int, into keys: inout [[UInt8]]) -> Int {
+    let lineEnd = find(Self.newline, from: position) ?? bytes.count
+    let next = lineEnd < bytes.count ? lineEnd + 1 : lineEnd
+    var scanner = JSONScanner(bytes: bytes, position: position, end: lineEnd)
+    scanner.skipSpace()
+    guard scanner.take(UInt8(ascii: "{")) else { return next }
+    var found: [[UInt8]] = []
+    scanner.skipSpace()
+    if !scanner.take(UInt8(ascii: "}")) {
+      while true {
+        scanner.skipSpace()
+        guard let key = scanner.string() else { return next }
+        scanner.skipSpace()
+        guard scanner.take(UInt8(ascii: ":")) else { return next }
+        scanner.skipSpace()
+        guard scanner.value() != nil else { return next }
+        found.append(value(of: key))
+        scanner.skipSpace()
+        if scanner.take(UInt8(ascii: ",")) { continue }
+        guard scanner.take(UInt8(ascii: "}")) else { return next }
+        break
+      }
+    }
+    for key in found where !keys.contains(key) { keys.append(key) }
+    return next
+  }
+
   /// A JSON string's text with its escapes undone (invalid escapes kept as written).
   func jsonUnescaped(_ field: Field) -> [UInt8] {
     let raw = UnsafeRawBufferPointer(rebasing: bytes[field.start..<field.end])

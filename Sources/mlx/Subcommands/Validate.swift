@@ -70,7 +70,7 @@ extension MLXCommand {
 
     struct Infer: ParsableCommand {
       static let configuration = CommandConfiguration(
-        abstract: "Infer a Table Schema from a CSV or TSV file.",
+        abstract: "Infer a Table Schema from a CSV, TSV or JSON Lines file.",
         discussion: """
           Reads every row: each column gets the narrowest type all its present values have \
           (integer, number, date, datetime, boolean, else string), and required when no \

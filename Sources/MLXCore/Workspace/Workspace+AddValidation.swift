@@ -14,8 +14,13 @@ extension Workspace {
       from.removeFirst()
       to.removeFirst()
     }
-    return (Array(repeating: "..", count: from.count) + to.map(String.init))
+    let text = (Array(repeating: "..", count: from.count) + to.map(String.init))
       .joined(separator: "/")
+    guard PointerFile.isSchemaPath(text) else {
+      throw QualityError.unreadableData(
+        path: userPath, reason: "cannot be recorded in a pointer (a control character in its name)")
+    }
+    return text
   }
 
   /// The repository-relative schema of a target: the one given now, else the pointer's.

@@ -71,6 +71,33 @@ import Testing
     #expect(result.errorLines == ["mlx: b.ndjson does not match s.yaml"])
   }
 
+  /// A file of several MiB is read in pieces on all cores: rows are still numbered from the
+  /// start, and keys repeated across pieces are found.
+  @Test func largeFilesAreReadInPiecesWithExactRowNumbers() throws {
+    let repo = try TestRepository()
+    defer { repo.remove() }
+    try repo.write(
+      "fields:\n  - {name: id, type: integer, constraints: {unique: true}}\n"
+        + "  - {name: note, type: string}\n", to: "s.yaml")
+    var text = ""
+    for row in 1...60_000 {
+      let id = row == 59_999 ? 7 : row
+      text +=
+        row == 45_000
+        ? "oops\n" : "{\"id\": \(id), \"note\": \"row \(row) with some padding text\"}\n"
+    }
+    try repo.write(text, to: "big.jsonl")
+    let result = try repo.mlx("validate", "big.jsonl", "--schema", "s.yaml")
+    #expect(result.status == 1)
+    #expect(
+      result.stdout == """
+        big.jsonl: 60000 rows, 2 checks failed (s.yaml)
+          one JSON object on the line: 1 row, e.g. row 45000
+          id: unique: 1 row, e.g. row 59999 "7"
+
+        """, "\(result)")
+  }
+
   @Test func trackedJSONLinesAreValidatedOnAdd() throws {
     let repo = try TestRepository()
     defer { repo.remove() }

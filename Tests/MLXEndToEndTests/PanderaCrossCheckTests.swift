@@ -5,7 +5,8 @@ import Testing
 /// `mlx validate` against pandera (on pandas), on a corpus of schema-and-data cases under
 /// `Fixtures/quality/`: quoting, line breaks inside quotes, CRLF, a byte order mark, missing
 /// values, every type's forms, dates and datetimes, unicode lengths, each constraint, keys,
-/// header mismatches, row counts. Both must give the same verdict and fail the same columns
+/// header mismatches, row counts, and JSON Lines (kinds, null and absent keys, extra keys,
+/// lines that are no object). Both must give the same verdict and fail the same columns
 /// (`*` for the table). pandera's schema is built from the same Table Schema by
 /// `Tests/MLXTestSupport/pandera_validate.py`.
 @Suite struct PanderaCrossCheckTests {

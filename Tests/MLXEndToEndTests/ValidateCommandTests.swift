@@ -45,7 +45,10 @@ import Testing
       ["validate", "t.csv", "--schema", "missing.yaml"], "Error: missing.yaml: no such schema file"
     ),
     (["validate", "t.csv"], "Error: t.csv has no schema; give --schema FILE"),
-    (["validate", "t.json", "--schema", "s.yaml"], "Error: t.json is not a .csv or .tsv file"),
+    (
+      ["validate", "t.json", "--schema", "s.yaml"],
+      "Error: t.json is not a .csv, .tsv, .jsonl or .ndjson file"
+    ),
     (
       ["validate", "t.csv", "--schema", "bad.yaml"],
       "Error: bad.yaml:2: field 'a': unknown type 'int'"

@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
-"""Validates a CSV or TSV file against a Frictionless Table Schema with pandas and pandera.
+"""Validates a CSV, TSV or JSON Lines file against a Frictionless Table Schema with pandas and
+pandera.
 
 The reference `mlx validate` is checked against (tests) and timed beside (`make bench`): the
 Table Schema is turned into the equivalent pandera DataFrameSchema — each type's lexical
 form, each constraint, the primary key, and mlx's `rows` and `maxMissingFraction` — and
-pandas reads the file (every cell as text, the schema's missing values as NA).
+pandas reads the file (every cell as text, the schema's missing values as NA). A JSON Lines
+file is read line by line with Python's json module (pandas.read_json turns 1 into 1.0, which
+would hide an integer field's fractions): each value of the kind its field's type takes
+(numbers for integer and number, true/false for boolean, strings for string, date and datetime)
+becomes its text, null or an absent key NA, and any other value a text no type accepts.
 
 Usage: pandera_validate.py SCHEMA DATA
 Prints one JSON line: {"valid": bool, "rows": N, "failed": [column or "*" for the table]}.
@@ -27,6 +32,8 @@ DATETIME = re.compile(
     r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?"
     r"(Z|([+-])([0-9]{2}):([0-9]{2}))?")
 TRUE = {"true", "True", "TRUE", "1"}
+# Marks a JSON value of the wrong kind for its field: every type rejects it.
+MISMATCH = "\ue000mismatch:"
 FALSE = {"false", "False", "FALSE", "0"}
 
 
@@ -73,6 +80,8 @@ def as_number(text):
 
 def typed(kind, text):
     """The value of `text` as the field type, or None when it is not one."""
+    if text.startswith(MISMATCH):
+        return None
     if kind in ("string", "any"):
         return text
     if kind == "integer":
@@ -153,14 +162,15 @@ def main(schema_path, data_path):
         unique=primary_key if len(primary_key) > 1 else None)
     missing = [str(value) for value in schema.get("missingValues", [""])]
     tsv = data_path.endswith((".tsv", ".tab"))
-    try:
-        frame = pd.read_csv(
-            data_path, dtype=str, keep_default_na=False, na_values=missing,
-            sep="\t" if tsv else ",", quoting=csv.QUOTE_NONE if tsv else csv.QUOTE_MINIMAL,
-            encoding="utf-8-sig", encoding_errors="surrogateescape", skip_blank_lines=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        print(json.dumps({"valid": False, "rows": None, "failed": ["*"], "error": str(error)}))
-        return
+    if data_path.endswith((".jsonl", ".ndjson")):
+        frame = read_json_lines(data_path, fields)
+        if frame is None:
+            print(json.dumps({"valid": False, "rows": None, "failed": ["*"]}))
+            return
+    else:
+        frame = read_delimited(data_path, missing, tsv)
+        if frame is None:
+            return
     failed = set()
     try:
         frame_schema.validate(frame, lazy=True)
@@ -175,6 +185,60 @@ def main(schema_path, data_path):
             else:
                 failed.add("*")
     print(json.dumps({"valid": not failed, "rows": len(frame), "failed": sorted(failed)}))
+
+
+def read_delimited(data_path, missing, tsv):
+    """The CSV or TSV file as text cells; None (the verdict printed) when it does not parse."""
+    try:
+        return pd.read_csv(
+            data_path, dtype=str, keep_default_na=False, na_values=missing,
+            sep="\t" if tsv else ",", quoting=csv.QUOTE_NONE if tsv else csv.QUOTE_MINIMAL,
+            encoding="utf-8-sig", encoding_errors="surrogateescape", skip_blank_lines=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        print(json.dumps({"valid": False, "rows": None, "failed": ["*"], "error": str(error)}))
+        return None
+
+
+def json_text(kind, value):
+    """A JSON value as the text its field's checks read, or None for null."""
+    if value is None:
+        return None
+    if kind == "any":
+        return value if isinstance(value, str) else json.dumps(value)
+    if kind in ("integer", "number"):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    elif kind == "boolean":
+        ok = isinstance(value, bool)
+    else:
+        ok = isinstance(value, str)
+    if not ok:
+        return MISMATCH + json.dumps(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def read_json_lines(data_path, fields):
+    """The JSON Lines file as a frame of texts; None when a line is not one JSON object."""
+    kinds = {field["name"]: field.get("type", "string") for field in fields}
+    records = []
+    with open(data_path, encoding="utf-8-sig") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError:
+                return None
+            if not isinstance(record, dict):
+                return None
+            records.append(
+                {key: json_text(kinds.get(key, "any"), value) for key, value in record.items()})
+    frame = pd.DataFrame(records, dtype=object)
+    for name in kinds:
+        if name not in frame.columns:
+            frame[name] = pd.Series([None] * len(frame), dtype=object)
+    return frame
 
 
 if __name__ == "__main__":

@@ -13,6 +13,11 @@ import Yams
 ///       digest: sha256:…
 ///       size: 1048576
 ///       files: 2
+///     validated:                     # inputs checked against a Table Schema before running
+///     - path: data/features
+///       digest: sha256:…               # the data checked (its deps digest)
+///       schema: data/features.schema.yaml
+///       schema_digest: sha256:…        # SHA-256 of the schema file's bytes
 ///     params:
 ///       params.yaml:
 ///         train.lr: 0.1
@@ -40,6 +45,21 @@ public struct LockFile: Equatable, Sendable {
     public var files: Int?
   }
 
+  /// An input that passed validation before the stage's commands ran: the data's digest (as
+  /// `deps` records it) and the schema file's path and SHA-256.
+  public struct Validated: Codable, Equatable, Sendable {
+    public var path: String
+    public var digest: ObjectID
+    public var schema: String
+    public var schemaDigest: ObjectID
+
+    public init(path: String, digest: ObjectID, schema: String, schemaDigest: ObjectID) {
+      (self.path, self.digest, self.schema, self.schemaDigest) = (
+        path, digest, schema, schemaDigest
+      )
+    }
+  }
+
   /// One stage's last successful run.
   public struct StageState: Codable, Equatable, Sendable {
     public var cmd: String
@@ -51,14 +71,17 @@ public struct LockFile: Equatable, Sendable {
     public var metrics: [String: [String: ParamValue]]
     /// The run that produced this state.
     public var run: String?
+    /// Inputs validated before the commands ran (`validate:` in mlx.yaml), by path.
+    public var validated: [Validated] = []
 
     public init(
       cmd: String, deps: [Entry], params: [String: [String: ParamValue]], outs: [Entry],
-      metrics: [String: [String: ParamValue]], run: String?
+      metrics: [String: [String: ParamValue]], run: String?, validated: [Validated] = []
     ) {
       let byPath: (Entry, Entry) -> Bool = { PathOrder.precedes($0.path, $1.path) }
       (self.cmd, self.deps, self.params, self.outs, self.metrics, self.run) =
         (cmd, deps.sorted(by: byPath), params, outs.sorted(by: byPath), metrics, run)
+      self.validated = validated.sorted { PathOrder.precedes($0.path, $1.path) }
     }
 
     public init(from decoder: Decoder) throws {
@@ -71,6 +94,7 @@ public struct LockFile: Equatable, Sendable {
       metrics =
         try container.decodeIfPresent([String: [String: ParamValue]].self, forKey: .metrics) ?? [:]
       run = try container.decodeIfPresent(String.self, forKey: .run)
+      validated = try container.decodeIfPresent([Validated].self, forKey: .validated) ?? []
     }
   }
 
@@ -115,11 +139,52 @@ public struct LockFile: Equatable, Sendable {
   }
 
   private static func parseStage(_ stage: YAMLMapping) throws(YAMLIssue) -> StageState {
-    try stage.rejectUnknownKeys(["cmd", "deps", "params", "outs", "metrics", "run"])
+    try stage.rejectUnknownKeys(["cmd", "deps", "validated", "params", "outs", "metrics", "run"])
     return StageState(
       cmd: try stage.requireString("cmd"), deps: try entries(stage, "deps"),
       params: try values(stage, "params"), outs: try entries(stage, "outs"),
-      metrics: try values(stage, "metrics"), run: try stage.string("run"))
+      metrics: try values(stage, "metrics"), run: try stage.string("run"),
+      validated: try validations(stage))
+  }
+
+  private static func validations(_ stage: YAMLMapping) throws(YAMLIssue) -> [Validated] {
+    guard let node = stage.node("validated"), node.null == nil else { return [] }
+    guard let sequence = node.sequence else {
+      throw YAMLIssue(line: node.mark?.line, message: "'validated' must be a list")
+    }
+    var result: [Validated] = []
+    for item in sequence {
+      guard let mapping = item.mapping else {
+        throw YAMLIssue(line: item.mark?.line, message: "'validated' entries must be mappings")
+      }
+      let entry = YAMLMapping(mapping: mapping)
+      try entry.rejectUnknownKeys(["path", "digest", "schema", "schema_digest"])
+      var digests: [ObjectID] = []
+      for key in ["digest", "schema_digest"] {
+        let text = try entry.requireString(key)
+        guard let digest = ObjectID(parsing: text) else {
+          throw YAMLIssue(
+            line: entry.line(of: key),
+            message: "'\(MessageText.quoted(text))' is not a sha256 digest")
+        }
+        digests.append(digest)
+      }
+      var paths: [String] = []
+      for key in ["path", "schema"] {
+        let path = try entry.requireString(key)
+        guard RelativePath.isSafe(path) else {
+          throw YAMLIssue(
+            line: entry.line(of: key),
+            message:
+              "\(key) '\(MessageText.quoted(path))' must be inside the repository and out of .git and .mlx"
+          )
+        }
+        paths.append(path)
+      }
+      result.append(
+        Validated(path: paths[0], digest: digests[0], schema: paths[1], schemaDigest: digests[1]))
+    }
+    return result
   }
 
   private static func entries(_ stage: YAMLMapping, _ key: String) throws(YAMLIssue) -> [Entry] {
@@ -197,6 +262,13 @@ public struct LockFile: Equatable, Sendable {
       lines.append("  \(YAMLText.string(name)):")
       lines.append("    cmd: \(YAMLText.string(state.cmd))")
       appendEntries("deps", state.deps, to: &lines)
+      if !state.validated.isEmpty { lines.append("    validated:") }
+      for entry in state.validated {
+        lines.append("    - path: \(YAMLText.string(entry.path))")
+        lines.append("      digest: \(entry.digest)")
+        lines.append("      schema: \(YAMLText.string(entry.schema))")
+        lines.append("      schema_digest: \(entry.schemaDigest)")
+      }
       appendValues("params", state.params, to: &lines)
       appendEntries("outs", state.outs, to: &lines)
       appendValues("metrics", state.metrics, to: &lines)

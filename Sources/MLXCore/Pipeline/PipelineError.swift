@@ -31,6 +31,9 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
   case overrideNotInPlace(file: String, key: String)
   /// A stage's command finished without writing one of its outputs.
   case missingOutput(stage: String, path: String)
+  /// A stage's inputs failed validation (`validate:`): the stage did not run. `detail` says
+  /// which file, schema and checks.
+  case validationFailed(stage: String, detail: String)
   /// A stage's command failed.
   case commandFailed(stage: String, status: Int32)
   /// A stage's command was stopped by a signal (Ctrl-C).
@@ -90,6 +93,8 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     case .missingOutput(let stage, let path):
       return "stage '\(stage)': the command succeeded but did not write \(path); "
         + "fix the command or the stage's outs"
+    case .validationFailed(let stage, let detail):
+      return "stage '\(stage)' did not run: \(detail); fix the data or the schema and run again"
     case .commandFailed(let stage, let status):
       return "stage '\(stage)' failed with exit code \(status); nothing was recorded for it"
     case .interrupted(let stage, let signal):

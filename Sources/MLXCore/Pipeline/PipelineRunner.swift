@@ -23,6 +23,8 @@ final class PipelineRunner {
   /// Stage commands started so far: a run that failed before starting any (a params file
   /// that does not parse, say) leaves no run record.
   private var commandsStarted = 0
+  /// Inputs validated so far: a run that stopped on a failed validation is recorded too.
+  private var validationsRun = 0
   /// Paths that stages planned in a dry run would run to write: their content is known only
   /// by running, so a stage reading them would run too.
   private var plannedWrites: [String: String] = [:]
@@ -118,7 +120,8 @@ final class PipelineRunner {
       runId: nil, dryRun: options.dryRun, stages: results, exitStatus: exitStatus,
       error: failure?.message, metrics: metrics)
     let executed =
-      commandsStarted > 0 || results.contains { $0.status == .ran || $0.status == .restored }
+      commandsStarted > 0 || validationsRun > 0
+      || results.contains { $0.status == .ran || $0.status == .restored }
     guard !options.dryRun, executed else { return report }
     let endedAt = Date()
     var params: [String: [String: ParamValue]] = [:]
@@ -150,7 +153,13 @@ final class PipelineRunner {
     let key = RunCache.key(for: stage, deps: deps.entries, params: params)
     let store = try workTree.store()
 
-    var reason = changeReason(stage, previous: previous, deps: deps, params: params)
+    let schemas = try stage.validations.map { try workTree.schema(for: $0, of: stage.name) }
+    let checks = zip(stage.validations, schemas).map {
+      (path: $0.path, schema: $1.path, digest: $1.digest)
+    }
+    var reason =
+      changeReason(stage, previous: previous, deps: deps, params: params)
+      ?? previous.flatMap { Self.unvalidated(checks, in: $0) }
     let isForced = forced.contains(stage.name)
     if reason == nil, !isForced, !stage.isAlwaysChanged, let previous {
       switch try outputsState(previous) {
@@ -170,7 +179,8 @@ final class PipelineRunner {
 
     if !isForced, !stage.isAlwaysChanged, !deps.isIncomplete,
       let cached = RunCache(store: store).lookup(key),
-      cached.outs.allSatisfy({ store.contains($0.digest) })
+      cached.outs.allSatisfy({ store.contains($0.digest) }),
+      Self.unvalidated(checks, in: cached) == nil
     {
       let origin = cached.run.map { " (run \($0))" } ?? ""
       return try restore(
@@ -183,13 +193,64 @@ final class PipelineRunner {
       return result(stage, .ran, why, started: started, params: params, deps: deps.entries)
     }
     log("Running '\(stage.name)': \(why)")
+    let validated = try validate(stage, checks, deps: deps.entries)
     return try execute(
-      stage, because: why, params: params, deps: deps.entries, key: key, started: started)
+      stage, because: why, params: params, deps: deps.entries, validated: validated, key: key,
+      started: started)
+  }
+
+  /// Why a recorded state does not show the stage's `validate:` inputs checked against the
+  /// schemas as they are now, or nil when it does.
+  private static func unvalidated(
+    _ checks: [(path: String, schema: String, digest: ObjectID)], in state: LockFile.StageState
+  ) -> String? {
+    for check in checks {
+      guard let recorded = state.validated.first(where: { $0.path == check.path }) else {
+        return "\(check.path) not validated yet"
+      }
+      if recorded.schema != check.schema || recorded.schemaDigest != check.digest {
+        return "schema \(check.schema) of \(check.path) changed"
+      }
+    }
+    return nil
+  }
+
+  /// Checks the stage's `validate:` inputs before its commands run; throws
+  /// ``PipelineError/validationFailed(stage:detail:)`` (after logging the report) when one
+  /// fails, else returns what `mlx.lock` records.
+  private func validate(
+    _ stage: Stage, _ checks: [(path: String, schema: String, digest: ObjectID)],
+    deps: [LockFile.Entry]
+  ) throws -> [LockFile.Validated] {
+    var records: [LockFile.Validated] = []
+    for check in checks {
+      validationsRun += 1
+      let report = try workTree.validateInput(check.path, schema: check.schema)
+      guard report.isEmpty else {
+        for line in report { log(line) }
+        let failures = report.filter { $0.hasPrefix(" ") }
+        let shown = failures.prefix(3).map { $0.trimmingCharacters(in: .whitespaces) }
+        let more = failures.count > 3 ? "; …" : ""
+        throw PipelineError.validationFailed(
+          stage: stage.name,
+          detail:
+            "\(check.path) does not match \(check.schema) (\(shown.joined(separator: "; "))\(more))"
+        )
+      }
+      log("Validated \(check.path) against \(check.schema)")
+      if let entry = deps.first(where: { $0.path == check.path }) {
+        records.append(
+          LockFile.Validated(
+            path: check.path, digest: entry.digest, schema: check.schema,
+            schemaDigest: check.digest))
+      }
+    }
+    return records
   }
 
   private func execute(
     _ stage: Stage, because reason: String, params: [String: [String: ParamValue]],
-    deps: [LockFile.Entry], key: String, started: Date
+    deps: [LockFile.Entry], validated: [LockFile.Validated], key: String, started: Date
   ) throws -> RunRecord.StageResult {
     let environment = commandEnvironment(stage, params: params)
     entries = [:]  // the commands change the work tree
@@ -212,7 +273,8 @@ final class PipelineRunner {
         return stopped
       }
     }
-    let state = try storeOutputs(stage, params: params, deps: deps)
+    var state = try storeOutputs(stage, params: params, deps: deps)
+    state.validated = validated
     lockFile.stages[stage.name] = state
     try writeLockFile()
     try RunCache(store: try workTree.store()).save(state, of: stage.name, for: key)

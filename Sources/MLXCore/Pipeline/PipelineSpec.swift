@@ -11,6 +11,7 @@ import Yams
 ///     outs:
 ///       - models/model.pkl: {kind: model}
 ///     metrics: [metrics/train.json]
+///     validate: [data/features]              # or - data/x.csv: {schema: schemas/x.yaml}
 ///     role: train
 /// ```
 ///
@@ -21,7 +22,7 @@ public struct PipelineSpec: Sendable {
   public static let defaultParamsFile = "params.yaml"
   static let stageKeys: Set<String> = [
     "cmd", "deps", "params", "outs", "metrics", "wdir", "env", "frozen", "always_changed", "role",
-    "desc",
+    "desc", "validate",
   ]
 
   /// Stages in declaration order.
@@ -141,6 +142,22 @@ public struct PipelineSpec: Sendable {
     for ((item, line), path) in zip(metricItems, metrics) {
       try rejectMetadata("metrics", item, path, line)
     }
+    var validations: [Stage.Validation] = []
+    for (item, line, options) in try pathItemsWithOptions(stage, "validate") {
+      let path = try paths("validate", [(item, line)])[0]
+      guard dependencies.contains(path) else {
+        throw YAMLIssue(
+          line: line,
+          message: "validate path '\(MessageText.quoted(item))' must also be listed in deps")
+      }
+      try options?.rejectUnknownKeys(["schema"], in: " of \(MessageText.quoted(item))")
+      var schema: String?
+      if let text = try options?.string("schema") {
+        schema = try paths("schema", [(text, line)])[0]
+        try rejectMetadata("schema", text, schema!, line)
+      }
+      validations.append(Stage.Validation(path: path, schema: schema))
+    }
     let roleText = try stage.string("role")
     var role: Stage.Role?
     if let roleText {
@@ -163,7 +180,7 @@ public struct PipelineSpec: Sendable {
       outputs: outputs, metrics: metrics, environment: environment,
       isFrozen: try stage.boolean("frozen") ?? false,
       isAlwaysChanged: try stage.boolean("always_changed") ?? false, role: role,
-      description: try stage.string("desc"))
+      description: try stage.string("desc"), validations: validations)
   }
 
   private static func commandList(_ stage: YAMLMapping) throws(YAMLIssue) -> [String] {

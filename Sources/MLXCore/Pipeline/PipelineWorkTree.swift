@@ -21,6 +21,13 @@ protocol PipelineWorkTree: AnyObject {
   /// Stores a finished stage's outputs like `mlx add` (pointers and `.gitignore` lines
   /// written and staged) and returns what `mlx.lock` records for them.
   func trackOutputs(_ outputs: [Stage.Output], of stage: String) throws -> [LockFile.Entry]
+  /// The schema a `validate:` input is checked against: its repository-relative path (the
+  /// stage's, else the one the input's pointer names) and the SHA-256 of its bytes.
+  func schema(for validation: Stage.Validation, of stage: String) throws
+    -> (path: String, digest: ObjectID)
+  /// Checks the input at `path` (file or directory) against the schema at `schema`; returns
+  /// the report of the files that fail (as `mlx validate` prints it), empty when all pass.
+  func validateInput(_ path: String, schema: String) throws -> [String]
   /// Writes recorded outputs back from the store, replacing what is there: tracked outputs
   /// (`kind` given) with their pointers, plain files (metrics) as files.
   func restoreOutputs(

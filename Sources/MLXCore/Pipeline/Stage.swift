@@ -17,6 +17,14 @@ public struct Stage: Sendable, Equatable {
     public var key: String?
   }
 
+  /// A dependency checked against a Table Schema before the commands run (`validate:`).
+  public struct Validation: Sendable, Equatable {
+    /// Repository-relative path of the dependency.
+    public var path: String
+    /// Repository-relative path of the schema; nil for the one the dependency's pointer names.
+    public var schema: String?
+  }
+
   public var name: String
   /// Shell commands, run in order with `/bin/sh -c`.
   public var commands: [String]
@@ -32,6 +40,8 @@ public struct Stage: Sendable, Equatable {
   public var isAlwaysChanged: Bool
   public var role: Role?
   public var description: String?
+  /// Dependencies validated before the commands run, in declaration order.
+  public var validations: [Validation] = []
 
   /// Every path the stage writes: outputs and metrics files.
   public var writtenPaths: [String] { outputs.map(\.path) + metrics }

@@ -16,7 +16,9 @@
 /// across re-adds. Optional `profile` names the stored profile of this content (`mlx
 /// profile`), kept across re-adds of the same content. Optional `features`, a `features`
 /// artifact's definition file (relative to the pointer's directory, committed in Git;
-/// docs/quality.md "Feature sets"), is kept across re-adds. Keys are written in this fixed
+/// docs/quality.md "Feature sets"), is kept across re-adds. Optional `schema` names the Table
+/// Schema every `mlx add` of the data is validated against (``schema``). Keys are written in
+/// this fixed
 /// order, so the same content always gives the same bytes.
 public struct PointerFile: Equatable, Sendable {
   public static let formatVersion = 1
@@ -39,6 +41,9 @@ public struct PointerFile: Equatable, Sendable {
   public var profile: ObjectID?
   /// A feature set's definition file, relative to the pointer's directory.
   public var features: String?
+  /// The Table Schema the data must match, relative to the pointer's directory: a safe path
+  /// after any leading `../` (see ``isSchemaPath(_:)``); kept across re-adds.
+  public var schema: String?
 
   public var isDirectory: Bool { fileCount != nil }
 
@@ -70,6 +75,7 @@ public struct PointerFile: Equatable, Sendable {
     if let description { lines.append("description: \(YAMLText.string(description))") }
     if let profile { lines.append("profile: \(profile)") }
     if let features { lines.append("features: \(YAMLText.string(features))") }
+    if let schema { lines.append("schema: \(YAMLText.string(schema))") }
     return lines.joined(separator: "\n") + "\n"
   }
 
@@ -82,7 +88,7 @@ public struct PointerFile: Equatable, Sendable {
       let yaml = try YAMLMapping.parse(text)
       try yaml.rejectUnknownKeys([
         "version", "kind", "path", "digest", "size", "files", "executable", "description",
-        "profile", "features",
+        "profile", "features", "schema",
       ])
       guard let version = try yaml.integer("version") else {
         throw fail(yaml.line(of: "version"), "missing key 'version'")
@@ -142,6 +148,13 @@ public struct PointerFile: Equatable, Sendable {
           "features '\(MessageText.quoted(features))' must stay inside the pointer's directory "
             + "(no '..', no leading '/', no .git or .mlx component)")
       }
+      schema = try yaml.string("schema")
+      if let schema, !Self.isSchemaPath(schema) {
+        throw fail(
+          yaml.line(of: "schema"),
+          "schema '\(MessageText.quoted(schema))' must be a relative path: '../' only at its "
+            + "start, no '.', no empty or .git or .mlx component, no control characters")
+      }
     } catch let issue as YAMLIssue {
       throw fail(issue.line, issue.message)
     } catch let error as PointerError {
@@ -149,5 +162,34 @@ public struct PointerFile: Equatable, Sendable {
     } catch {
       throw fail(nil, "\(error)")
     }
+  }
+
+  /// Whether `text` can be a pointer's `schema`: leading `../` components, then a path that
+  /// ``RelativePath/isSafe(_:)`` accepts. Whether it stays inside the repository depends on
+  /// where the pointer is: ``resolvedSchema(pointerDirectory:)`` says.
+  public static func isSchemaPath(_ text: String) -> Bool {
+    var rest = Substring(text)
+    while rest.hasPrefix("../") { rest = rest.dropFirst(3) }
+    return RelativePath.isSafe(String(rest))
+  }
+
+  /// The schema's repository-relative path, for a pointer in `pointerDirectory` (repository-
+  /// relative, "" for the root); nil when there is none or it would leave the repository.
+  public func resolvedSchema(pointerDirectory: String) -> String? {
+    schema.flatMap { Self.resolve(schema: $0, pointerDirectory: pointerDirectory) }
+  }
+
+  /// A `schema` text's repository-relative path, for a pointer in `pointerDirectory`; nil
+  /// when it is not a schema path or would leave the repository.
+  public static func resolve(schema: String, pointerDirectory: String) -> String? {
+    guard isSchemaPath(schema) else { return nil }
+    var parts = pointerDirectory.split(separator: "/")
+    var rest = Substring(schema)
+    while rest.hasPrefix("../") {
+      guard !parts.isEmpty else { return nil }
+      parts.removeLast()
+      rest = rest.dropFirst(3)
+    }
+    return (parts + [rest]).joined(separator: "/")
   }
 }

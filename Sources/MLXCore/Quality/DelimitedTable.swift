@@ -18,21 +18,36 @@ struct DelimitedTable: Sendable {
   /// The bytes after the header.
   let body: Range<Int>
 
-  /// The format of `path` from its extension: `tsv` for `.tsv` and `.tab`, else `csv`.
+  /// The format of `path` from its extension: `tsv` for `.tsv` and `.tab`, `jsonl` for
+  /// `.jsonl` and `.ndjson`, else `csv`.
   static func format(of path: String) -> String {
-    path.hasSuffix(".tsv") || path.hasSuffix(".tab") ? "tsv" : "csv"
+    if path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson") { return "jsonl" }
+    return path.hasSuffix(".tsv") || path.hasSuffix(".tab") ? "tsv" : "csv"
+  }
+
+  /// The file names mlx reads as tables.
+  static func isTable(_ path: String) -> Bool {
+    [".csv", ".tsv", ".tab", ".jsonl", ".ndjson"].contains { path.hasSuffix($0) }
   }
 
   /// Maps the file at `absolutePath` and reads its header (after a UTF-8 byte order mark);
-  /// `displayPath` gives the format.
-  init(absolutePath: String, displayPath: String) throws {
+  /// `displayPath` gives the format. JSON Lines has no header: its columns are `jsonColumns`
+  /// (the schema's fields), each line's keys read into them.
+  init(absolutePath: String, displayPath: String, jsonColumns: [String] = []) throws {
     file = try MappedFile(path: absolutePath)
     format = Self.format(of: displayPath)
-    let text = DelimitedText(
+    var text = DelimitedText(
       bytes: file.bytes, delimiter: UInt8(ascii: format == "tsv" ? "\t" : ","),
       quoting: format == "csv")
-    self.text = text
     var start = file.bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    if format == "jsonl" {
+      text.jsonColumns = jsonColumns.map { Array($0.utf8) }
+      self.text = text
+      columns = jsonColumns
+      body = start..<file.bytes.count
+      return
+    }
+    self.text = text
     var fields: [DelimitedText.Field] = []
     var problem: DelimitedText.Problem?
     while start < file.bytes.count, fields.isEmpty {

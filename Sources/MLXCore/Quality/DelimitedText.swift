@@ -19,6 +19,9 @@ struct DelimitedText: @unchecked Sendable {
   let bytes: UnsafeRawBufferPointer
   let delimiter: UInt8
   let quoting: Bool
+  /// For JSON Lines, the columns (the schema's field names) each line's keys are read into;
+  /// nil for CSV and TSV.
+  var jsonColumns: [[UInt8]]? = nil
 
   static let quote = UInt8(ascii: "\"")
   static let newline = UInt8(ascii: "\n")
@@ -28,8 +31,18 @@ struct DelimitedText: @unchecked Sendable {
   struct Field {
     var start: Int
     var end: Int
-    /// Holds doubled quotes to undo before the value is read.
+    /// Holds doubled quotes (CSV) or escapes (a JSON string) to undo before the value is read.
     var escaped: Bool
+    /// What the bytes are: `text` in CSV and TSV; a JSON value's kind in JSON Lines.
+    var kind: Kind = .text
+
+    enum Kind: UInt8 {
+      case text, string, number, literal, nested
+      /// JSON `null`, or a key the line does not have: a missing value.
+      case null, absent
+      /// A cell of a line that is not a JSON object: not checked.
+      case unread
+    }
   }
 
   /// What reading one record found besides its fields.
@@ -38,11 +51,18 @@ struct DelimitedText: @unchecked Sendable {
     case unterminatedQuote
     /// Characters between a closing quote and the next delimiter.
     case textAfterQuote
+    /// A JSON Lines line that is not one JSON object (or gives a key twice).
+    case notAnObject
+    /// A JSON Lines key that is no column; the range is its bytes.
+    case extraKey(Range<Int>)
   }
 
   /// Reads the record starting at `position` into `fields` (cleared first) and returns where
   /// the next record starts. A blank line yields no fields.
   func readRecord(at position: Int, into fields: inout [Field], problem: inout Problem?) -> Int {
+    if let jsonColumns {
+      return readJSONRecord(at: position, columns: jsonColumns, into: &fields, problem: &problem)
+    }
     fields.removeAll(keepingCapacity: true)
     let end = bytes.count
     var cursor = position
@@ -106,6 +126,7 @@ struct DelimitedText: @unchecked Sendable {
 
   /// The field's value with quotes undoubled, when it needs it.
   func value(of field: Field) -> [UInt8] {
+    if field.kind == .string, field.escaped { return jsonUnescaped(field) }
     let raw = UnsafeRawBufferPointer(rebasing: bytes[field.start..<field.end])
     guard field.escaped else { return Array(raw) }
     var result: [UInt8] = []
@@ -123,14 +144,22 @@ struct DelimitedText: @unchecked Sendable {
   /// doubled quotes a copy with them undone.
   @inline(__always)
   func withValue(of field: Field, _ body: (UnsafeRawBufferPointer) -> Void) {
-    if field.escaped {
+    if field.kind.rawValue >= Field.Kind.null.rawValue {
+      body(UnsafeRawBufferPointer(start: nil, count: 0))  // missing in JSON Lines
+    } else if field.escaped {
       value(of: field).withUnsafeBytes(body)
     } else {
       body(UnsafeRawBufferPointer(rebasing: bytes[field.start..<field.end]))
     }
   }
 
-  private func find(_ byte: UInt8, from position: Int) -> Int? {
+  /// The field's bytes as written (a JSON string with its quotes).
+  func raw(_ field: Field) -> UnsafeRawBufferPointer {
+    let quoted = field.kind == .string ? 1 : 0
+    return UnsafeRawBufferPointer(rebasing: bytes[field.start - quoted..<field.end + quoted])
+  }
+
+  func find(_ byte: UInt8, from position: Int) -> Int? {
     guard position < bytes.count, let base = bytes.baseAddress else { return nil }
     guard let found = memchr(base + position, Int32(byte), bytes.count - position) else {
       return nil

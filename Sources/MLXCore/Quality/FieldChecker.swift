@@ -114,6 +114,19 @@ struct FieldChecker {
     return extra?.check(cell, value: value)
   }
 
+  /// Whether a JSON value of `kind` can be of the field's type: numbers for integer and
+  /// number, `true`/`false` for boolean, strings for string, date and datetime; anything for
+  /// any.
+  @inline(__always)
+  func accepts(_ kind: DelimitedText.Field.Kind) -> Bool {
+    switch type {
+    case .any: true
+    case .integer, .number: kind == .number
+    case .boolean: kind == .literal
+    case .string, .date, .datetime: kind == .string
+    }
+  }
+
   /// How a failure of `field` reads in a report: `type integer`, `minimum 0`, `enum [a, b]`, …
   static func detail(_ failure: Failure, of field: TableSchema.Field) -> String {
     let constraints = field.constraints

@@ -86,16 +86,19 @@ struct PieceTally: Sendable {
       let field = column >= 0 ? layout.fieldOfColumn[column].map { schema.fields[$0] } : nil
       let keys = counts.keys.filter { $0.column == column }.sorted { $0.check < $1.check }
       for key in keys {
+        // A row check about one key (JSON Lines' extra keys) names it after a NUL.
+        let parts = key.check.split(separator: "\u{0}", maxSplits: 1).map(String.init)
+        let check = parts[0]
         let detail =
           field.flatMap { field in
-            FieldChecker.Failure.allCases.first { $0.name == key.check }.map {
+            FieldChecker.Failure.allCases.first { $0.name == check }.map {
               FieldChecker.detail($0, of: field)
             }
-          } ?? Self.rowDetail(key.check)
+          } ?? Self.rowDetail(check)
         result.append(
           ValidationFailure(
-            field: field?.name, check: key.check, detail: detail, rows: counts[key] ?? 0,
-            examples: examples[key] ?? []))
+            field: parts.count > 1 ? parts[1] : field?.name, check: check, detail: detail,
+            rows: counts[key] ?? 0, examples: examples[key] ?? []))
       }
       if column >= 0, let field, let duplicate = duplicates[column] {
         result.append(
@@ -119,6 +122,8 @@ struct PieceTally: Sendable {
     switch check {
     case "field-count": "as many fields as the header"
     case "quoting": "quotes closed before the next delimiter"
+    case "json": "one JSON object on the line"
+    case "extra-column": "a key in no field"
     default: check
     }
   }
@@ -231,7 +236,17 @@ struct PieceReader {
           hashes[column].reserveCapacity(expected)
         }
       }
-      if problem != nil {
+      switch problem {
+      case nil: break
+      case .notAnObject:
+        tally.record(FailureKey(column: -1, check: "json"), row: row, value: nil)
+      case .extraKey(let key):
+        // Counted per key, each a failure naming it as a CSV's extra column is named.
+        let name = String(
+          decoding: UnsafeRawBufferPointer(rebasing: text.bytes[key]), as: UTF8.self)
+        tally.record(
+          FailureKey(column: -1, check: "extra-column\u{0}" + name), row: row, value: nil)
+      case .unterminatedQuote, .textAfterQuote:
         tally.record(FailureKey(column: -1, check: "quoting"), row: row, value: nil)
       }
       if fields.count != columnCount {
@@ -240,18 +255,24 @@ struct PieceReader {
       }
       for column in 0..<min(fields.count, columnCount) {
         guard let checker = checkers[column] else { continue }
-        text.withValue(of: fields[column]) { cell in
+        let field = fields[column]
+        if field.kind == .unread { continue }
+        text.withValue(of: field) { cell in
           var failure: FieldChecker.Failure?
-          if isMissing(cell) {
+          var shown = cell
+          if field.kind == .text ? isMissing(cell) : field.kind == .null || field.kind == .absent {
             tally.missing[column] += 1
             if checker.required { failure = .required }
+          } else if field.kind != .text, !checker.accepts(field.kind) {
+            failure = .type
+            shown = text.raw(field)
           } else {
             failure = checker.check(cell, extra: checker.hasExtra ? extras[column] : nil)
           }
           if let failure {
             tally.record(
               FailureKey(column: column, check: failure.name), row: row,
-              value: String(decoding: cell, as: UTF8.self))
+              value: field.kind == .absent ? nil : String(decoding: shown, as: UTF8.self))
           }
           if checker.unique {
             hashes[column].append(
@@ -292,6 +313,7 @@ struct PieceReader {
       position = text.readRecord(at: position, into: &fields, problem: &problem)
       guard !fields.isEmpty else { continue }
       row += 1
+      if fields[0].kind == .unread { continue }
       for (column, hashes) in repeated {
         let columns = column == -1 ? layout.compositeKey : [column]
         guard columns.allSatisfy({ $0 < fields.count }) else { continue }

@@ -22,13 +22,15 @@ public enum QualityError: Error, CustomStringConvertible, Equatable {
         "\(line.map { "\(path):\($0)" } ?? path): \(problem) (see docs/quality.md, Feature sets)"
     case .noSchema(let path):
       return "\(path) has no schema; give --schema FILE, or write one with "
-        + "`mlx schema infer \(path) -o \(path).schema.yaml`"
+        + "`mlx schema infer \(path) -o \(path).schema.yaml` and record it in the pointer with "
+        + "`mlx add \(path) --schema \(path).schema.yaml`"
     case .unreadableData(let path, let reason):
       return "\(path): \(reason)"
     case .malformedProfile(let path, let problem):
       return "\(path): \(problem); run `mlx profile` on the data again"
     case .unsupportedFormat(let path):
-      return "\(path) is not a .csv or .tsv file, which are the formats mlx validates"
+      return
+        "\(path) is not a .csv, .tsv, .jsonl or .ndjson file, which are the formats mlx validates"
     }
   }
 }

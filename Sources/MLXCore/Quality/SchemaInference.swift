@@ -14,8 +14,11 @@ public enum SchemaInference {
     var possible: [[Bool]]
     var missing: [Int]
     var present: [Int]
+    /// Per column: a JSON value that is not a string was seen.
+    var notText: [Bool]
 
     init(columns: Int) {
+      notText = Array(repeating: false, count: columns)
       possible = Array(repeating: Array(repeating: true, count: candidates.count), count: columns)
       missing = Array(repeating: 0, count: columns)
       present = Array(repeating: 0, count: columns)
@@ -26,11 +29,32 @@ public enum SchemaInference {
   public static func infer(absolutePath: String, displayPath: String) throws -> (
     schema: TableSchema, rows: Int
   ) {
-    let table = try DelimitedTable(absolutePath: absolutePath, displayPath: displayPath)
+    let first = try DelimitedTable(absolutePath: absolutePath, displayPath: displayPath)
+    var table = first
+    if first.format == "jsonl" {
+      // The columns are the keys, in the order they first come: one pass to list them.
+      let keys = try first.readPieces { range in
+        var keys: [[UInt8]] = []
+        var position = range.lowerBound
+        while position < range.upperBound {
+          position = first.text.readJSONKeys(at: position, into: &keys)
+        }
+        return (keys, position)
+      }
+      var columns: [[UInt8]] = []
+      for key in keys.results.joined() where !columns.contains(key) { columns.append(key) }
+      table = try DelimitedTable(
+        absolutePath: absolutePath, displayPath: displayPath,
+        jsonColumns: columns.map { String(decoding: $0, as: UTF8.self) })
+      guard !columns.isEmpty else {
+        throw QualityError.unreadableData(path: displayPath, reason: "has no JSON object with keys")
+      }
+    }
     guard !table.columns.isEmpty else {
       throw QualityError.unreadableData(path: displayPath, reason: "has no header row")
     }
-    let (tallies, _) = try table.readPieces { read(table, $0) }
+    let read = table
+    let (tallies, _) = try read.readPieces { Self.read(read, $0) }
     let rows = tallies.reduce(0) { $0 + $1.rows }
     let fields = table.columns.enumerated().map { column, name in
       let present = tallies.reduce(0) { $0 + $1.present[column] }
@@ -40,8 +64,11 @@ public enum SchemaInference {
       }
       var constraints = TableSchema.Constraints()
       constraints.required = missing == 0 && rows > 0
+      // JSON values other than strings (arrays, objects, mixed kinds) fit only `any`.
+      let text: TableSchema.FieldType =
+        tallies.contains { $0.notText[column] } ? .any : .string
       return TableSchema.Field(
-        name: name, type: present == 0 ? .string : narrowest.map { candidates[$0] } ?? .string,
+        name: name, type: present == 0 ? text : narrowest.map { candidates[$0] } ?? text,
         description: nil, constraints: constraints, maxMissingFraction: nil)
     }
     return (TableSchema(fields: fields, missingValues: missingValues), rows)
@@ -63,14 +90,20 @@ public enum SchemaInference {
       guard !fields.isEmpty else { continue }
       tally.rows += 1
       for (column, field) in fields.prefix(columns).enumerated() {
+        if field.kind == .unread { continue }
         table.text.withValue(of: field) { cell in
-          if missingValues.contains(where: { $0.elementsEqual(cell) }) {
+          if field.kind == .text
+            ? missingValues.contains(where: { $0.elementsEqual(cell) })
+            : field.kind == .null || field.kind == .absent
+          {
             tally.missing[column] += 1
             return
           }
           tally.present[column] += 1
+          if field.kind != .text, field.kind != .string { tally.notText[column] = true }
           for (index, candidate) in candidates.enumerated() where tally.possible[column][index] {
-            if FieldValue.parse(cell, as: candidate) == nil {
+            let kindFits = field.kind == .text || Self.jsonKind(field.kind, fits: candidate)
+            if !kindFits || FieldValue.parse(cell, as: candidate) == nil {
               tally.possible[column][index] = false
             }
           }
@@ -82,6 +115,18 @@ public enum SchemaInference {
       }
     }
     return (tally, position)
+  }
+
+  /// Whether a JSON value of `kind` can be of `type`, as validation reads JSON Lines.
+  private static func jsonKind(_ kind: DelimitedText.Field.Kind, fits type: TableSchema.FieldType)
+    -> Bool
+  {
+    switch type {
+    case .integer, .number: kind == .number
+    case .boolean: kind == .literal
+    case .date, .datetime, .string: kind == .string
+    case .any: true
+    }
   }
 
   /// The schema as YAML, with a comment saying where it came from.

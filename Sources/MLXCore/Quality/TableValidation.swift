@@ -57,3 +57,42 @@ public struct ValidationFailure: Codable, Sendable, Equatable {
 
   public static let exampleLimit = 5
 }
+
+extension TableValidation {
+  /// The report as `mlx validate` prints it: a line for the file, then one per failed check
+  /// with its count of rows and first examples.
+  public var reportLines: [String] {
+    let rows = "\(self.rows) \(self.rows == 1 ? "row" : "rows")"
+    guard !valid else { return ["\(path): \(rows), valid (\(schema))"] }
+    let count = failures.count
+    var lines = ["\(path): \(rows), \(count) \(count == 1 ? "check" : "checks") failed (\(schema))"]
+    for failure in failures {
+      let subject = failure.field.map { "\($0): " } ?? ""
+      let examples = failure.examples.map { example in
+        "row \(example.row)" + (example.value.map { " \(Self.quoted($0))" } ?? "")
+      }
+      let shown = examples.isEmpty ? "" : ", e.g. " + examples.joined(separator: ", ")
+      let counted =
+        failure.examples.isEmpty && failure.rows == 0
+        ? "" : ": \(failure.rows) \(failure.rows == 1 ? "row" : "rows")"
+      lines.append("  \(subject)\(failure.detail)\(counted)\(shown)")
+    }
+    return lines
+  }
+
+  /// A cell as one line: quoted, with control characters escaped, long ones cut.
+  static func quoted(_ value: String) -> String {
+    var text = ""
+    for scalar in value.unicodeScalars.prefix(60) {
+      switch scalar {
+      case "\n": text += "\\n"
+      case "\r": text += "\\r"
+      case "\t": text += "\\t"
+      case "\"": text += "\\\""
+      case _ where scalar.value < 0x20: text += "\\u{\(String(scalar.value, radix: 16))}"
+      default: text.unicodeScalars.append(scalar)
+      }
+    }
+    return "\"" + text + (value.unicodeScalars.count > 60 ? "…" : "") + "\""
+  }
+}

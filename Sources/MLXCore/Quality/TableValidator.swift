@@ -1,4 +1,4 @@
-/// Checks a CSV or TSV file against a Table Schema, on all cores, in bounded memory.
+/// Checks a CSV, TSV or JSON Lines file against a Table Schema, on all cores, in bounded memory.
 ///
 /// The header row names the columns; each schema field must be one of them and each column
 /// a field. The rest of the file is cut into pieces (``DelimitedTable/readPieces(_:)``), each
@@ -17,11 +17,13 @@ public struct TableValidator: Sendable {
 
   /// Validates the file at `absolutePath`, shown as `displayPath`.
   public func validate(absolutePath: String, displayPath: String) throws -> TableValidation {
-    let table = try DelimitedTable(absolutePath: absolutePath, displayPath: displayPath)
+    let table = try DelimitedTable(
+      absolutePath: absolutePath, displayPath: displayPath,
+      jsonColumns: schema.fields.map(\.name))
     var report = TableValidation(
       path: displayPath, schema: schemaPath, format: table.format, rows: 0,
       columns: table.columns, failures: [])
-    guard !table.columns.isEmpty else {
+    guard !table.columns.isEmpty || table.format == "jsonl" else {
       report.failures.append(
         ValidationFailure(
           field: nil, check: "missing-column", detail: "a header row naming the columns",

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What a commit records about an artifact: its pointer's digest, the run that produced it
-/// (from `mlx.lock`), and the metrics recorded at that commit.
+/// (from `mlx.lock`), the metrics recorded at that commit, and the computed gate metrics.
 struct ArtifactEvidence: Sendable, Equatable {
   var digest: ObjectID?
   var run: String?
@@ -11,6 +11,8 @@ struct ArtifactEvidence: Sendable, Equatable {
   /// Why the commit's `mlx.lock` could not be read, when it could not (its metrics and run
   /// are then unknown, not absent).
   var lockProblem: String?
+  /// The computed gate metrics (``ComputedMetric``) at the commit, for the artifact's path.
+  var computed: [String: ComputedMetric.Outcome] = [:]
 }
 
 extension Repository {
@@ -31,6 +33,10 @@ extension Repository {
       case .failure(let error):
         evidence.lockProblem = "\(error)"
         return evidence
+      }
+      if let path {
+        evidence.computed = try ComputedMetric.outcomes(
+          at: id, path: path, lock: lock, in: self)
       }
       for name in lock.stages.keys.sorted() {
         let state = lock.stages[name]!

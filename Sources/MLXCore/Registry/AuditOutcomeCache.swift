@@ -103,7 +103,7 @@ struct EvidenceCache {
   private var added = false
   private let path: String
 
-  private static let magic = "MLXEVD01"
+  private static let magic = "MLXEVD02"
 
   init(gitDirectory: String) {
     path = gitDirectory + "/mlx/evidence-cache"
@@ -114,10 +114,14 @@ struct EvidenceCache {
     while !reader.isAtEnd {
       guard let key = reader.string(), let digest = reader.string(), let run = reader.string(),
         digest.isEmpty || ObjectID(parsing: digest) != nil, let metrics = reader.string(),
-        let values = try? JSONDecoder().decode([String: ParamValue].self, from: Data(metrics.utf8))
+        let values = try? JSONDecoder().decode([String: ParamValue].self, from: Data(metrics.utf8)),
+        let computedText = reader.string(),
+        let computed = try? JSONDecoder().decode(
+          [String: ComputedMetric.Outcome].self, from: Data(computedText.utf8))
       else { return }
       loaded[key] = ArtifactEvidence(
-        digest: ObjectID(parsing: digest), run: run.isEmpty ? nil : run, metrics: values)
+        digest: ObjectID(parsing: digest), run: run.isEmpty ? nil : run, metrics: values,
+        computed: computed)
     }
     entries = loaded
   }
@@ -140,6 +144,12 @@ struct EvidenceCache {
         String(decoding: $0, as: UTF8.self)
       }
       writer.string(metrics ?? "{}")
+      let sorted = JSONEncoder()
+      sorted.outputFormatting = .sortedKeys
+      let computed = (try? sorted.encode(evidence.computed)).map {
+        String(decoding: $0, as: UTF8.self)
+      }
+      writer.string(computed ?? "{}")
     }
     try? FileSystem.createDirectories(FileSystem.parent(of: path))
     try? FileSystem.write(writer.bytes, atomicallyTo: path, durable: false)

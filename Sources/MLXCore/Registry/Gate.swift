@@ -93,6 +93,23 @@ public struct Gate: Equatable, Sendable, CustomStringConvertible {
     public let detail: String
   }
 
+  /// Checks the candidate's metrics with its computed ones (``ComputedMetric``), which take
+  /// precedence over recorded metrics of the same name; a computed metric's result says why.
+  func evaluate(
+    candidate: [String: ParamValue], current: [String: ParamValue]?,
+    computed: [String: ComputedMetric.Outcome], currentComputed: [String: ComputedMetric.Outcome]?
+  ) -> Gate.Result {
+    var candidate = candidate
+    for (name, outcome) in computed { candidate[name] = .double(outcome.value) }
+    var current = current
+    if current != nil, let currentComputed {
+      for (name, outcome) in currentComputed { current?[name] = .double(outcome.value) }
+    }
+    let result = evaluate(candidate: candidate, current: current)
+    guard let outcome = computed[metric] else { return result }
+    return Result(gate: text, passed: result.passed, detail: "\(result.detail): \(outcome.detail)")
+  }
+
   /// Checks the candidate's metrics (and the current holder's, when the gate refers to them).
   public func evaluate(
     candidate: [String: ParamValue], current: [String: ParamValue]?

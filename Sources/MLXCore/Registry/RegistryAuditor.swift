@@ -407,7 +407,9 @@ struct RegistryAuditor {
                   + "metrics are unknown: \(problem)"))
           }
           for gate in rule.gates {
-            let result = gate.evaluate(candidate: recorded.metrics, current: current)
+            let result = gate.evaluate(
+              candidate: recorded.metrics, current: current, computed: recorded.computed,
+              currentComputed: holderEvidence?.computed)
             checks.append(
               AuditCheck(.gates, "gate \(gate.text)", passed: result.passed, result.detail))
           }

@@ -138,10 +138,12 @@ final class RegistryWriter {
   /// The gates of `stage` for a version at `commit`, as the tag records them.
   func gateTrailers(stage: String, commit: String) throws -> [(String, String)] {
     guard let rule = policy.policy.rule(for: stage), !rule.gates.isEmpty else { return [] }
-    let candidate = try evidence(at: commit).metrics
-    let current = try state.holder(of: stage).map { try evidence(at: $0.commit).metrics }
+    let candidate = try evidence(at: commit)
+    let current = try state.holder(of: stage).map { try evidence(at: $0.commit) }
     return rule.gates.map { gate in
-      let result = gate.evaluate(candidate: candidate, current: current)
+      let result = gate.evaluate(
+        candidate: candidate.metrics, current: current?.metrics, computed: candidate.computed,
+        currentComputed: current?.computed)
       return ("Mlx-Gate", "\(gate.text): \(result.passed ? "pass" : "fail") (\(result.detail))")
     }
   }

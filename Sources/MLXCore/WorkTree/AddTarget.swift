@@ -14,6 +14,9 @@ struct AddTarget {
   /// A `features` artifact's definition file, relative to the pointer's directory; nil keeps
   /// the previous one.
   var definition: String?
+  /// The pointer's `schema` to record (relative to the pointer's directory); nil keeps the
+  /// previous one.
+  var schema: String?
 
   var byteCount: Int64 { files.map { $0.reduce(0) { $0 + $1.status.size } } ?? status.size }
 

@@ -29,6 +29,7 @@ extension Workspace {
     kind: ArtifactKind?,
     description: String? = nil,
     definition: String? = nil,
+    schema: String? = nil,
     progress: ProgressReporter
   ) throws -> AddSummary {
     let lock = try self.lock()
@@ -46,8 +47,11 @@ extension Workspace {
       if let definition {
         target.definition = try featureDefinitionPath(definition, for: target)
       }
+      target.schema = try schema.map { try pointerRelativeSchema($0, for: path) }
       if !targets.contains(where: { $0.path == target.path }) { targets.append(target) }
     }
+    // Data with a schema (given now or recorded) is validated before anything is stored.
+    try validateBeforeAdding(targets)
     return try track(targets, progress: progress)
   }
 
@@ -78,6 +82,7 @@ extension Workspace {
       if pointer.kind == .features {
         pointer.features = target.definition ?? target.previous?.pointer.features
       }
+      pointer.schema = target.schema ?? target.previous?.pointer.schema
       stored.append((target, pointer))
     }
     try writer.commit()

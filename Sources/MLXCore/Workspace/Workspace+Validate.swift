@@ -1,6 +1,6 @@
 /// `mlx validate`: data files checked against a Table Schema.
 extension Workspace {
-  /// Checks each file of `paths` (a directory: every .csv and .tsv file in it) against the
+  /// Checks each file of `paths` (a directory: every .csv, .tsv and .jsonl file in it) against the
   /// schema at `schemaPath`. Paths are relative to where mlx runs, and may be outside the
   /// repository (a new batch to check); nothing is written.
   public static func validate(paths: [String], schemaPath: String?) throws -> ValidationReport {
@@ -8,7 +8,15 @@ extension Workspace {
     func absolute(_ path: String) -> String {
       path.hasPrefix("/") ? path : FileSystem.join(current, path)
     }
-    guard let schemaPath else { throw QualityError.noSchema(path: paths.first ?? ".") }
+    guard let schemaPath else {
+      // No --schema: each path's pointer names its schema.
+      guard let workspace = try? open(requiringSetup: false) else {
+        throw QualityError.noSchema(path: paths.first ?? ".")
+      }
+      var files: [TableValidation] = []
+      for path in paths { files += try workspace.validateWithPointerSchema(path).files }
+      return ValidationReport(files: files)
+    }
     guard let schemaText = try FileSystem.readTextIfPresent(absolute(schemaPath)) else {
       throw QualityError.unreadableData(
         path: schemaPath, reason: "no such schema file; write one with `mlx schema infer`")
@@ -33,13 +41,13 @@ extension Workspace {
     guard let status = try FileStatus.of(absolute) else {
       throw QualityError.unreadableData(path: path, reason: "no such file or directory")
     }
-    let isData = { (name: String) in [".csv", ".tsv", ".tab"].contains { name.hasSuffix($0) } }
+    let isData = DelimitedTable.isTable
     switch status.kind {
     case .directory:
       let names = try WorkTreeScanner.files(in: absolute, displayPath: path).map(\.path)
         .filter(isData)
       guard !names.isEmpty else {
-        throw QualityError.unreadableData(path: path, reason: "holds no .csv or .tsv file")
+        throw QualityError.unreadableData(path: path, reason: "holds no .csv, .tsv or .jsonl file")
       }
       let prefix = path.hasSuffix("/") ? path : path + "/"
       return names.map { (prefix + $0, absolute + "/" + $0) }

@@ -10,7 +10,9 @@ extension MLXCommand {
       discussion: """
         The content goes to the object store (.mlx/cache); PATH.mlx records its SHA-256 digest \
         and is staged in Git with PATH added to .gitignore. Adding again after a change stores \
-        only the new chunks.
+        only the new chunks. With --schema (recorded in the pointer and kept by later adds), \
+        the data is validated first as `mlx validate` does: when it fails, the report is \
+        printed, nothing is stored and the pointer is unchanged (exit 1).
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -32,6 +34,13 @@ extension MLXCommand {
       completion: .file())
     var definition: String?
 
+    @Option(
+      help: ArgumentHelp(
+        "A Table Schema to record in the pointer: this and every later add validates the data against it first.",
+        valueName: "file"),
+      completion: .file())
+    var schema: String?
+
     @Argument(help: "Files or directories to track.", completion: .file())
     var paths: [String]
 
@@ -41,9 +50,20 @@ extension MLXCommand {
 
     func run() throws {
       let workspace = try Workspace.open(at: global.repository)
-      let summary = try workspace.add(
-        paths, kind: kind, description: description, definition: definition,
-        progress: quiet.reporter)
+      let summary: AddSummary
+      do {
+        summary = try workspace.add(
+          paths, kind: kind, description: description, definition: definition, schema: schema,
+          progress: quiet.reporter)
+      } catch let error as DataValidationError {
+        if output.json {
+          try Output.json(error.report)
+        } else if !quiet.isOn {
+          for file in error.report.files { Validate.print(file) }
+        }
+        StandardError.write("mlx: \(error)\n")
+        throw ExitCode.failure
+      }
       if output.json {
         try Output.json(AddedJSON(summary))
         return

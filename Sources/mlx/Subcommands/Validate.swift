@@ -7,19 +7,21 @@ extension MLXCommand {
   struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "validate",
-      abstract: "Check CSV and TSV files against a Frictionless Table Schema.",
+      abstract: "Check CSV, TSV and JSON Lines files against a Frictionless Table Schema.",
       discussion: """
         Reads every row (RFC 4180 CSV: quoted fields, doubled quotes, line breaks inside \
-        quotes; TSV without quoting), on all cores and in bounded memory. The header row \
+        quotes; TSV without quoting; JSON Lines, one object a line, its keys the columns and \
+        null or an absent key a missing value), on all cores and in bounded memory. The header row \
         names the columns: each schema field must be a column, and each column a field. \
         For each failed check (type, required, unique, minimum, maximum, enum, pattern, \
         minLength, maxLength, primaryKey, and mlx's rows and maxMissingFraction limits) it \
         prints the number of rows and the first five, counted from 1 after the header. \
-        A directory stands for every .csv and .tsv file in it. Paths may be outside the \
-        repository. With --features NAME@VERSION the checks are a feature set's definition \
-        (exactly its columns, types, constraints) and, when that version's data was \
-        profiled, the training data's observed ranges (observed-minimum, observed-maximum). \
-        See docs/quality.md.
+        A directory stands for every .csv, .tsv, .jsonl and .ndjson file in it. Paths may be \
+        outside the repository. Without --schema, each path must be tracked with a pointer \
+        that names its schema (`mlx add PATH --schema FILE`). With --features NAME@VERSION \
+        the checks are a feature set's definition (exactly its columns, types, constraints) \
+        and, when that version's data was profiled, the training data's observed ranges \
+        (observed-minimum, observed-maximum). See docs/quality.md.
 
         Exits 1 when any file fails a check, or when a file or the schema cannot be read.
         """)
@@ -27,7 +29,9 @@ extension MLXCommand {
     @Argument(help: "Files or directories to check.", completion: .file())
     var paths: [String]
 
-    @Option(help: "The Table Schema (YAML or JSON).", completion: .file())
+    @Option(
+      help: "The Table Schema (YAML or JSON); default: the one each path's pointer names.",
+      completion: .file())
     var schema: String?
 
     @Option(
@@ -61,51 +65,18 @@ extension MLXCommand {
       let failed = report.files.filter { !$0.valid }
       if !failed.isEmpty {
         let names = failed.map(\.path).joined(separator: ", ")
+        let schemas = Set(failed.map(\.schema)).sorted().joined(separator: ", ")
         StandardError.write(
           "mlx: \(names) \(failed.count == 1 ? "does" : "do") not match "
-            + "\(features.map { "feature set \($0)" } ?? schema ?? "the schema")\n"
+            + "\(features.map { "feature set \($0)" } ?? schema ?? schemas)\n"
         )
         throw ExitCode.failure
       }
     }
 
-    private static func print(_ file: TableValidation) {
-      let rows = "\(file.rows) \(file.rows == 1 ? "row" : "rows")"
-      guard !file.valid else {
-        Swift.print("\(file.path): \(rows), valid (\(file.schema))")
-        return
-      }
-      let count = file.failures.count
-      Swift.print(
-        "\(file.path): \(rows), \(count) \(count == 1 ? "check" : "checks") failed (\(file.schema))"
-      )
-      for failure in file.failures {
-        let subject = failure.field.map { "\($0): " } ?? ""
-        let examples = failure.examples.map { example in
-          "row \(example.row)" + (example.value.map { " \(quoted($0))" } ?? "")
-        }
-        let shown = examples.isEmpty ? "" : ", e.g. " + examples.joined(separator: ", ")
-        let counted =
-          failure.examples.isEmpty && failure.rows == 0
-          ? "" : ": \(failure.rows) \(failure.rows == 1 ? "row" : "rows")"
-        Swift.print("  \(subject)\(failure.detail)\(counted)\(shown)")
-      }
-    }
-
-    /// A cell as one line: quoted, with control characters escaped, long ones cut.
-    private static func quoted(_ value: String) -> String {
-      var text = ""
-      for scalar in value.unicodeScalars.prefix(60) {
-        switch scalar {
-        case "\n": text += "\\n"
-        case "\r": text += "\\r"
-        case "\t": text += "\\t"
-        case "\"": text += "\\\""
-        case _ where scalar.value < 0x20: text += "\\u{\(String(scalar.value, radix: 16))}"
-        default: text.unicodeScalars.append(scalar)
-        }
-      }
-      return "\"" + text + (value.unicodeScalars.count > 60 ? "…" : "") + "\""
+    /// One file's report, as `mlx validate` prints it.
+    static func print(_ file: TableValidation) {
+      for line in file.reportLines { Swift.print(line) }
     }
   }
 
@@ -119,7 +90,7 @@ extension MLXCommand {
     struct Infer: ParsableCommand {
       static let configuration = CommandConfiguration(
         commandName: "infer",
-        abstract: "Infer a Table Schema from a CSV or TSV file.",
+        abstract: "Infer a Table Schema from a CSV, TSV or JSON Lines file.",
         discussion: """
           Reads every row: each column gets the narrowest type all its present values have \
           (integer, number, date, datetime, boolean, else string), and required when no \

@@ -271,21 +271,23 @@ private func writeCache(
   static let key = EvidenceCache.key(path: "models/churn", commit: GitFixture.c.hex)
   static let evidence = ArtifactEvidence(
     digest: FormatFixture.objectID(PackFixture.hello), run: "20261122-101500-3f2a9c1e",
-    metrics: ["accuracy": .double(0.25)])
+    metrics: ["accuracy": .double(0.25)],
+    computed: ["data.validated": .init(value: 1, detail: "stage 'train' validated d.csv")])
 
   static let documented: [UInt8] = {
-    var bytes = DocumentedBytes(magic: "MLXEVD01")
+    var bytes = DocumentedBytes(magic: "MLXEVD02")
     bytes.string(GitFixture.c.hex + "\u{0}models/churn")
     bytes.string("sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
     bytes.string("20261122-101500-3f2a9c1e")
     bytes.string(#"{"accuracy":0.25}"#)
+    bytes.string(#"{"data.validated":{"detail":"stage 'train' validated d.csv","value":1}}"#)
     return bytes.bytes
   }()
 
   /// An entry for a commit without the artifact: empty digest and run, no metrics.
   static let empty: [UInt8] = {
     var bytes = DocumentedBytes()
-    for text in [GitFixture.d.hex + "\u{0}", "", "", "{}"] { bytes.string(text) }
+    for text in [GitFixture.d.hex + "\u{0}", "", "", "{}", "{}"] { bytes.string(text) }
     return bytes.bytes
   }()
 
@@ -300,7 +302,7 @@ private func writeCache(
       other.save()
       #expect(
         try FileSystem.read(directory("other/mlx/evidence-cache"))
-          == Array("MLXEVD01".utf8) + Self.empty)
+          == Array("MLXEVD02".utf8) + Self.empty)
     }
   }
 
@@ -316,10 +318,10 @@ private func writeCache(
   /// Damage anywhere loads as an empty cache: the commits are read again.
   @Test func damagedBytesAreIgnored() throws {
     let good = Self.documented + Self.empty
-    var badJSON = DocumentedBytes(magic: "MLXEVD01")
-    for text in [Self.key, "", "", "{"] { badJSON.string(text) }
-    var badDigest = DocumentedBytes(magic: "MLXEVD01")
-    for text in [Self.key, "sha256:2cf2", "", "{}"] { badDigest.string(text) }
+    var badJSON = DocumentedBytes(magic: "MLXEVD02")
+    for text in [Self.key, "", "", "{}", "{"] { badJSON.string(text) }
+    var badDigest = DocumentedBytes(magic: "MLXEVD02")
+    for text in [Self.key, "sha256:2cf2", "", "{}", "{}"] { badDigest.string(text) }
     let damaged: [[UInt8]] = [
       Array(good.prefix(7)),
       Array(good.dropLast()),

@@ -28,6 +28,20 @@ import Testing
     #expect(try LockFile(parsing: text) == lock)
   }
 
+  @Test func roundTripsValidatedInputs() throws {
+    let state = LockFile.StageState(
+      cmd: "train", deps: [.init(path: "b.csv", digest: Self.digest, size: 1, files: nil)],
+      params: [:], outs: [], metrics: [:], run: nil,
+      validated: [
+        .init(path: "b.csv", digest: Self.digest, schema: "s.yaml", schemaDigest: Self.digest),
+        .init(path: "a.csv", digest: Self.digest, schema: "s.yaml", schemaDigest: Self.digest),
+      ])
+    let lock = LockFile(stages: ["train": state])
+    #expect(
+      lock.encoded.contains("    validated:\n    - path: a.csv\n      digest: \(Self.digest)"))
+    #expect(try LockFile(parsing: lock.encoded) == lock)
+  }
+
   @Test func rejectsDamagedFilesWithTheFix() {
     #expect {
       try LockFile(parsing: "version: 1\nstages:\n  a: {deps: []}\n")
@@ -178,7 +192,7 @@ import Testing
       ),
       (
         "version: 1\nstages:\n  a:\n    cmd: x\n    outputs: []\n",
-        "mlx.lock:5: unknown key 'outputs' (known keys: cmd, deps, metrics, outs, params, run)"
+        "mlx.lock:5: unknown key 'outputs' (known keys: cmd, deps, metrics, outs, params, run, validated)"
           + fix
       ),
     ]

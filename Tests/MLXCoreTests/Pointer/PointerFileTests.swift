@@ -19,6 +19,21 @@ import Testing
         """)
   }
 
+  @Test func recordsASchemaLastAndResolvesItInsideTheRepository() throws {
+    var pointer = PointerFile(
+      kind: .dataset, path: "train.csv", digest: Self.digest, size: 4, description: "d")
+    pointer.schema = "../schemas/train.yaml"
+    #expect(pointer.encoded.hasSuffix("description: d\nschema: \"../schemas/train.yaml\"\n"))
+    #expect(try PointerFile(parsing: pointer.encoded, pointerPath: "p") == pointer)
+    #expect(pointer.resolvedSchema(pointerDirectory: "data") == "schemas/train.yaml")
+    #expect(pointer.resolvedSchema(pointerDirectory: "data/raw") == "data/schemas/train.yaml")
+    #expect(pointer.resolvedSchema(pointerDirectory: "") == nil)
+    #expect(PointerFile.resolve(schema: "s.yaml", pointerDirectory: "") == "s.yaml")
+    for bad in ["/etc/s.yaml", "a/../s.yaml", "../.git/config", "./s.yaml", "..", "a//b"] {
+      #expect(!PointerFile.isSchemaPath(bad), "\(bad)")
+    }
+  }
+
   @Test func roundTripsEveryField() throws {
     let pointers = [
       PointerFile(kind: .model, path: "m.pkl", digest: Self.digest, size: 0, isExecutable: true),

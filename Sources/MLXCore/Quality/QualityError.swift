@@ -8,6 +8,8 @@ public enum QualityError: Error, CustomStringConvertible, Equatable {
   case unreadableData(path: String, reason: String)
   /// A file whose format mlx does not read.
   case unsupportedFormat(path: String)
+  /// A `drift:` block of the policy file that does not parse.
+  case malformedPolicy(path: String, line: Int?, problem: String)
 
   public var description: String {
     switch self {
@@ -20,6 +22,8 @@ public enum QualityError: Error, CustomStringConvertible, Equatable {
       return "\(path): \(reason)"
     case .unsupportedFormat(let path):
       return "\(path) is not a .csv or .tsv file, which are the formats mlx validates"
+    case .malformedPolicy(let path, let line, let problem):
+      return "\(line.map { "\(path):\($0)" } ?? path): \(problem) (see docs/quality.md, \"Drift\")"
     }
   }
 }

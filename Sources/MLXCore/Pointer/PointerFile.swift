@@ -13,7 +13,8 @@
 /// `digest` is the SHA-256 of the file (what `sha256sum` prints) or, for a directory, of its
 /// ``DirectoryManifest``, which then also gives `files:`. `path` is relative to the pointer's
 /// directory. `executable: true` marks an executable file. Optional `description` is kept
-/// across re-adds. Keys are written in this fixed
+/// across re-adds. Optional `profile` names the stored profile of this content (`mlx
+/// profile`), kept across re-adds of the same content. Keys are written in this fixed
 /// order, so the same content always gives the same bytes.
 public struct PointerFile: Equatable, Sendable {
   public static let formatVersion = 1
@@ -32,12 +33,14 @@ public struct PointerFile: Equatable, Sendable {
   /// record this per file in their manifest.
   public var isExecutable: Bool
   public var description: String?
+  /// The stored ``TableProfile`` of this content (`mlx profile`).
+  public var profile: ObjectID?
 
   public var isDirectory: Bool { fileCount != nil }
 
   public init(
     kind: ArtifactKind, path: String, digest: ObjectID, size: Int64, fileCount: Int? = nil,
-    isExecutable: Bool = false, description: String? = nil
+    isExecutable: Bool = false, description: String? = nil, profile: ObjectID? = nil
   ) {
     self.kind = kind
     self.path = path
@@ -46,6 +49,7 @@ public struct PointerFile: Equatable, Sendable {
     self.fileCount = fileCount
     self.isExecutable = isExecutable
     self.description = description
+    self.profile = profile
   }
 
   /// The canonical text of the pointer.
@@ -60,6 +64,7 @@ public struct PointerFile: Equatable, Sendable {
     if let fileCount { lines.append("files: \(fileCount)") }
     if isExecutable { lines.append("executable: true") }
     if let description { lines.append("description: \(YAMLText.string(description))") }
+    if let profile { lines.append("profile: \(profile)") }
     return lines.joined(separator: "\n") + "\n"
   }
 
@@ -72,6 +77,7 @@ public struct PointerFile: Equatable, Sendable {
       let yaml = try YAMLMapping.parse(text)
       try yaml.rejectUnknownKeys([
         "version", "kind", "path", "digest", "size", "files", "executable", "description",
+        "profile",
       ])
       guard let version = try yaml.integer("version") else {
         throw fail(yaml.line(of: "version"), "missing key 'version'")
@@ -112,9 +118,18 @@ public struct PointerFile: Equatable, Sendable {
       if isExecutable, files != nil {
         throw fail(yaml.line(of: "executable"), "a directory records 'executable' per file")
       }
+      let profileText = try yaml.string("profile")
+      let profile = profileText.flatMap { ObjectID(parsing: $0) }
+      if let profileText, profile == nil {
+        throw fail(
+          yaml.line(of: "profile"),
+          "profile '\(MessageText.quoted(profileText))' is not 'sha256:' followed by 64 lowercase hex digits"
+        )
+      }
       self.init(
         kind: kind, path: path, digest: digest, size: Int64(size), fileCount: files,
-        isExecutable: isExecutable, description: try yaml.string("description"))
+        isExecutable: isExecutable, description: try yaml.string("description"),
+        profile: profile)
     } catch let issue as YAMLIssue {
       throw fail(issue.line, issue.message)
     } catch let error as PointerError {

@@ -47,11 +47,13 @@ struct DelimitedTable: Sendable {
   /// record does not end where the next piece begins (a cut the quote parity misplaced), the
   /// body is read again in one piece, so the records are those a reader from the start sees.
   /// Returns the results in file order and where each piece starts.
+  /// `count` sets the number of pieces (at most; default: four per core).
   func readPieces<Result: Sendable>(
+    count: Int? = nil,
     _ read: @escaping @Sendable (Range<Int>) -> (result: Result, stoppedAt: Int)
   ) throws -> (results: [Result], cuts: [Int]) {
     let file = self.file
-    let workers = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) * 4
+    let workers = count ?? max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) * 4
     let cuts = text.cuts(of: body, count: workers) { file.release($0) }
     let pieces = try Self.read(cuts: cuts, end: body.upperBound, read)
     if zip(pieces, cuts.dropFirst() + [body.upperBound]).allSatisfy({ $0.stoppedAt == $1 }) {

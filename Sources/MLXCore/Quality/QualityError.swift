@@ -10,6 +10,8 @@ public enum QualityError: Error, CustomStringConvertible, Equatable {
   case unsupportedFormat(path: String)
   /// A `drift:` block of the policy file that does not parse.
   case malformedPolicy(path: String, line: Int?, problem: String)
+  /// A stored profile that does not parse.
+  case malformedProfile(path: String, problem: String)
 
   public var description: String {
     switch self {
@@ -20,6 +22,8 @@ public enum QualityError: Error, CustomStringConvertible, Equatable {
         + "`mlx schema infer \(path) -o \(path).schema.yaml`"
     case .unreadableData(let path, let reason):
       return "\(path): \(reason)"
+    case .malformedProfile(let path, let problem):
+      return "\(path): \(problem); run `mlx profile` on the data again"
     case .unsupportedFormat(let path):
       return "\(path) is not a .csv or .tsv file, which are the formats mlx validates"
     case .malformedPolicy(let path, let line, let problem):

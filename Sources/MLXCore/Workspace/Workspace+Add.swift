@@ -62,11 +62,15 @@ extension Workspace {
     let storer = ArtifactStorer(location: location, ingester: ingester)
     var stored: [(AddTarget, PointerFile)] = []
     for target in targets {
-      let pointer = try storer.store(
+      var pointer = try storer.store(
         target.path, status: target.status, files: target.files,
         kind: target.kind ?? target.previous?.pointer.kind ?? .file,
         description: target.description ?? target.previous?.pointer.description,
         statCache: &statCache)
+      // A profile describes content: kept while the content is the same.
+      if let previous = target.previous?.pointer, previous.digest == pointer.digest {
+        pointer.profile = previous.profile
+      }
       stored.append((target, pointer))
     }
     try writer.commit()

@@ -1,0 +1,159 @@
+/// Count, mean and the sum of squared deviations, updated one value at a time (Welford) and
+/// merged (Chan et al.), numerically stable; with the minimum and maximum.
+struct Moments: Equatable, Sendable {
+  var count = 0
+  var mean = 0.0
+  var squares = 0.0
+  var min = Double.infinity
+  var max = -Double.infinity
+
+  @inline(__always)
+  mutating func add(_ value: Double) {
+    count += 1
+    let delta = value - mean
+    mean += delta / Double(count)
+    squares += delta * (value - mean)
+    if value < min { min = value }
+    if value > max { max = value }
+  }
+
+  mutating func merge(_ other: Moments) {
+    guard other.count > 0 else { return }
+    guard count > 0 else {
+      self = other
+      return
+    }
+    let total = Double(count + other.count)
+    let delta = other.mean - mean
+    mean += delta * Double(other.count) / total
+    squares += other.squares + delta * delta * Double(count) * Double(other.count) / total
+    count += other.count
+    min = Swift.min(min, other.min)
+    max = Swift.max(max, other.max)
+  }
+
+  /// The sample standard deviation (n − 1); 0 for fewer than two values.
+  var standardDeviation: Double {
+    count > 1 ? (Swift.max(0, squares) / Double(count - 1)).squareRoot() : 0
+  }
+}
+
+/// What one piece of a file showed of one column.
+struct ColumnTally: Sendable {
+  /// What the profiler does with a column's cells.
+  enum Role: Sendable, Equatable {
+    /// No type given: every candidate type is tried, numbers are summarized while every
+    /// value is one.
+    case inferred
+    /// An integer or number column.
+    case numeric(TableSchema.FieldType)
+    /// Any other type: values are counted.
+    case categorical(TableSchema.FieldType)
+  }
+
+  /// The types tried for an inferred column, narrowest first (as `mlx schema infer`).
+  static let candidates = SchemaInference.candidates
+
+  var present = 0
+  var missing = 0
+  var invalid = 0
+  /// NaN and infinite numbers (invalid once the column is numeric).
+  var nonFinite = 0
+  /// For an inferred column, the candidate types every present value had so far.
+  var possible = [Bool](repeating: true, count: ColumnTally.candidates.count)
+  var moments = Moments()
+  var sketch = QuantileSketch()
+  var distinct = DistinctCounter()
+  /// Nil once a numeric (or possibly numeric) column had more distinct values than are
+  /// counted exactly: counting them is then of no use.
+  var counts: ValueCounts? = ValueCounts()
+  /// Whether the counts of a column still possibly numeric were dropped.
+  var countsDropped = false
+
+  private var numberPossible: Bool { possible[1] }
+
+  @inline(__always)
+  mutating func add(_ cell: UnsafeRawBufferPointer, role: Role) {
+    present += 1
+    let hash = ValueHash.hash(cell)
+    switch role {
+    case .inferred:
+      if numberPossible {
+        if let value = FieldValue.number(cell) {
+          if possible[0], FieldValue.integer(cell) == nil { possible[0] = false }
+          addNumber(value)
+        } else {
+          possible[0] = false
+          possible[1] = false
+        }
+      }
+      for index in 2..<Self.candidates.count where possible[index] {
+        if FieldValue.parse(cell, as: Self.candidates[index]) == nil { possible[index] = false }
+      }
+      distinct.insert(hash: hash)
+      count(cell, hash: hash, numeric: numberPossible)
+    case .numeric(let type):
+      let value =
+        type == .integer ? FieldValue.integer(cell).map(Double.init) : FieldValue.number(cell)
+      guard let value, value.isFinite else {
+        invalid += 1
+        return
+      }
+      addNumber(value)
+      distinct.insert(hash: hash)
+      count(cell, hash: hash, numeric: true)
+    case .categorical(let type):
+      if type != .string, type != .any, FieldValue.parse(cell, as: type) == nil {
+        invalid += 1
+        return
+      }
+      distinct.insert(hash: hash)
+      count(cell, hash: hash, numeric: false)
+    }
+  }
+
+  @inline(__always)
+  private mutating func addNumber(_ value: Double) {
+    guard value.isFinite else {
+      nonFinite += 1
+      return
+    }
+    moments.add(value)
+    sketch.insert(value)
+  }
+
+  @inline(__always)
+  private mutating func count(_ cell: UnsafeRawBufferPointer, hash: UInt64, numeric: Bool) {
+    guard counts != nil else { return }
+    if !numeric {
+      counts!.add(cell, hash: hash)
+    } else if !counts!.addExactly(cell, hash: hash) {
+      counts = nil
+      countsDropped = true
+    }
+  }
+
+  mutating func merge(_ other: ColumnTally) {
+    present += other.present
+    missing += other.missing
+    invalid += other.invalid
+    nonFinite += other.nonFinite
+    for index in possible.indices { possible[index] = possible[index] && other.possible[index] }
+    moments.merge(other.moments)
+    sketch.merge(other.sketch)
+    distinct.merge(other.distinct)
+    countsDropped = countsDropped || other.countsDropped
+    if var mine = counts, let theirs = other.counts {
+      mine.merge(theirs)
+      counts = mine
+    } else {
+      counts = nil
+    }
+  }
+
+  /// The type of an inferred column: the narrowest candidate every present value had.
+  var inferredType: TableSchema.FieldType {
+    guard present > 0 else { return .string }
+    return Self.candidates.indices.first { possible[$0] }.map { Self.candidates[$0] } ?? .string
+  }
+}

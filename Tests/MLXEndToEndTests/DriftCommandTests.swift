@@ -114,6 +114,37 @@ import Testing
     #expect(untracked.status != 0 && untracked.stderr.contains("nothing.csv"), "\(untracked)")
   }
 
+  /// `NAME#STAGE`: the CSV the stage that wrote the model read, in mlx.lock at the commit
+  /// the version was registered at.
+  @Test func aRegistryStageAgainstNewData() throws {
+    let repo = try Self.repository()
+    defer { repo.remove() }
+    try repo.write(Self.table(rows: 700, seed: 9), to: "data.csv")
+    #expect(try repo.mlx("add", "data.csv").succeeded)
+    try repo.write(
+      "stages:\n  train:\n    cmd: cp data.csv model.txt\n    deps: [data.csv]\n"
+        + "    outs: [model.txt]\n", to: "mlx.yaml")
+    try repo.commitAll("data and pipeline")
+    #expect(try repo.mlx("run").succeeded)
+    try repo.commitAll("trained")
+    let trained = try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(try repo.mlx("register", "churn", "--path", "model.txt").succeeded)
+    #expect(try repo.mlx("promote", "churn", "--to", "staging").succeeded)
+    try repo.write(Self.table(rows: 700, seed: 10, shift: 1), to: "data.csv")
+    #expect(try repo.mlx("add", "data.csv").succeeded)
+    try repo.commitAll("new batch")
+
+    let result = try repo.mlx("drift", "churn#staging", "data.csv", "--json")
+    #expect(result.status == 1, "\(result)")
+    let baseline = try #require(try result.json()["baseline"] as? [String: Any])
+    #expect(baseline["path"] as? String == "data.csv")
+    #expect(baseline["revision"] as? String == trained)
+    #expect(baseline["version"] as? String == "v0.0.1")
+    #expect(try repo.mlx("drift", "churn#staging", "data.csv@HEAD~1").status == 0)
+    let unheld = try repo.mlx("drift", "churn#production", "data.csv")
+    #expect(unheld.status != 0 && unheld.stderr.contains("production"), "\(unheld)")
+  }
+
   @Test func thresholdsComeFromThePolicy() throws {
     let repo = try Self.repository()
     defer { repo.remove() }

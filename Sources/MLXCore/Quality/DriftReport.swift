@@ -7,15 +7,21 @@ public struct DriftReport: Encodable, Sendable {
     public var spec: String
     /// The data file (repository-relative for tracked data).
     public var path: String
-    /// The commit or registry version the data was read at; absent for a plain file.
+    /// The revision the data was read at (as typed, or the registry version's commit);
+    /// absent for a plain file.
     public var revision: String?
+    /// For `NAME#STAGE`: the registry version holding the stage.
+    public var version: String?
     /// The data's SHA-256, `sha256:…`.
     public var digest: String
     public var rows: Int
 
-    public init(spec: String, path: String, revision: String?, digest: String, rows: Int) {
-      (self.spec, self.path, self.revision, self.digest, self.rows) =
-        (spec, path, revision, digest, rows)
+    public init(
+      spec: String, path: String, revision: String?, version: String? = nil, digest: String,
+      rows: Int
+    ) {
+      (self.spec, self.path, self.revision, self.version, self.digest, self.rows) =
+        (spec, path, revision, version, digest, rows)
     }
   }
 

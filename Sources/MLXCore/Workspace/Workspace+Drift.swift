@@ -24,11 +24,29 @@ extension Workspace {
     return try DriftPolicy(parsingPolicy: text, path: display(RegistryPolicy.path))
   }
 
-  /// One side: a file when `spec` names one, else `PATH@REV` split at the last `@`.
+  /// One side: a file when `spec` names one, else `NAME#STAGE`, else `PATH@REV` split at
+  /// the last `@`.
   func driftSide(_ spec: String, schemaPath: String?) throws -> (
     side: DriftReport.Side, profile: TableProfile
   ) {
     let absolutePath = spec.hasPrefix("/") ? spec : FileSystem.join(currentDirectory, spec)
+    if try FileStatus.of(absolutePath) == nil, let hash = spec.firstIndex(of: "#") {
+      let (path, digest, commit, version) = try trainingData(
+        artifact: String(spec[..<hash]), stage: String(spec[spec.index(after: hash)...]))
+      let result = try profileResult(of: absolute(path), at: commit)
+      guard result.profile.digest == digest.description else {
+        throw QualityError.unreadableData(
+          path: spec,
+          reason: "mlx.lock at commit \(commit.prefix(7)) says the model was trained on "
+            + "\(path) \(digest), but the pointer there records \(result.profile.digest)")
+      }
+      return (
+        DriftReport.Side(
+          spec: spec, path: path, revision: commit, version: version,
+          digest: result.profile.digest, rows: result.profile.rows),
+        result.profile
+      )
+    }
     if try FileStatus.of(absolutePath) == nil, let at = spec.lastIndex(of: "@"),
       at != spec.startIndex
     {
@@ -62,5 +80,45 @@ extension Workspace {
         rows: stored.profile.rows),
       stored.profile
     )
+  }
+
+  /// The data file the version of `artifact` holding `stage` was trained on: the CSV/TSV
+  /// input of the `mlx.lock` stage that wrote the model, at the version's registered commit.
+  func trainingData(artifact: String, stage: String) throws -> (
+    path: String, digest: ObjectID, commit: String, version: String
+  ) {
+    let reading = try registryReading()
+    let snapshot = try reading.counted(all: false).snapshot
+    guard snapshot.artifacts.contains(artifact) else {
+      throw RegistryError.unknownArtifact(artifact, known: snapshot.artifacts)
+    }
+    guard let holder = snapshot.state(of: artifact).stages[stage] else {
+      throw RegistryError.stageNotHeld(artifact: artifact, stage: stage)
+    }
+    let spec = "\(artifact)#\(stage)"
+    guard
+      let commit = snapshot.events.first(where: {
+        $0.artifact == artifact && $0.version == holder.version && $0.kind == .registration
+      })?.commit, let modelPath = try artifactPath(artifact, reading: reading, given: nil),
+      let oid = GitOID(hex: commit),
+      case .success(let lock)? = try repository.lockFile(inCommit: oid)
+    else {
+      throw QualityError.unreadableData(
+        path: spec,
+        reason: "\(artifact) \(holder.version) has no readable mlx.lock at its commit naming "
+          + "its path, so its training data is unknown; compare PATH@REV instead")
+    }
+    let isData = { (path: String) in [".csv", ".tsv", ".tab"].contains { path.hasSuffix($0) } }
+    let inputs = lock.stages.values.filter { $0.outs.contains { $0.path == modelPath } }
+      .flatMap(\.deps).filter { isData($0.path) }
+    guard inputs.count == 1, let input = inputs.first else {
+      throw QualityError.unreadableData(
+        path: spec,
+        reason: inputs.isEmpty
+          ? "the mlx.lock stage writing \(modelPath) at \(commit.prefix(7)) reads no CSV or TSV file"
+          : "the stage writing \(modelPath) reads \(inputs.map(\.path).joined(separator: ", ")); "
+            + "compare one of them as PATH@\(commit.prefix(7))")
+    }
+    return (input.path, input.digest, commit, holder.version)
   }
 }

@@ -9,8 +9,10 @@ extension MLXCommand {
       abstract: "Compare two versions of a CSV/TSV table column by column for drift.",
       discussion: """
         Each side is PATH@REV (a tracked file as recorded at a commit, branch or tag, e.g. \
-        data/train.csv@HEAD~3) or a plain CSV or TSV file (a tracked file as in the work \
-        tree, or a new batch anywhere). Both are compared through their profiles (see \
+        data/train.csv@HEAD~3), NAME#STAGE (the training data of the registry version \
+        holding that stage: the CSV or TSV input, in mlx.lock at the version's commit, of \
+        the stage that wrote the model), or a plain CSV or TSV file (a tracked file as in \
+        the work tree, or a new batch anywhere). Both are compared through their profiles (see \
         `mlx profile`): stored ones are reused, others computed and stored. Numeric \
         columns get the two-sample Kolmogorov-Smirnov test (statistic and p-value, as \
         scipy.stats.ks_2samp; exact from every value while a side has at most 4,096 \
@@ -25,10 +27,10 @@ extension MLXCommand {
         retraining), or when a side cannot be read; 0 otherwise.
         """)
 
-    @Argument(help: "The baseline: PATH@REV or a file.", completion: .file())
+    @Argument(help: "The baseline: PATH@REV, NAME#STAGE or a file.", completion: .file())
     var baseline: String
 
-    @Argument(help: "The current data: PATH@REV or a file.", completion: .file())
+    @Argument(help: "The current data: PATH@REV, NAME#STAGE or a file.", completion: .file())
     var current: String
 
     @Option(help: "A Table Schema giving plain files' column types.", completion: .file())
@@ -56,7 +58,11 @@ extension MLXCommand {
 
     private static func print(_ report: DriftReport) {
       func side(_ side: DriftReport.Side) -> String {
-        "\(side.spec) (\(side.rows) \(side.rows == 1 ? "row" : "rows"))"
+        let rows = "\(side.rows) \(side.rows == 1 ? "row" : "rows")"
+        guard let version = side.version, let commit = side.revision else {
+          return "\(side.spec) (\(rows))"
+        }
+        return "\(side.spec) (\(version): \(side.path) at \(commit.prefix(7)), \(rows))"
       }
       let drifted = report.columns.filter(\.drifted).count + report.typeChanges.count
       let compared = report.columns.count + report.typeChanges.count

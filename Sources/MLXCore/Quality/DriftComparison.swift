@@ -94,6 +94,9 @@ public struct ColumnDrift: Encodable, Sendable, Equatable {
     public var exactValues: Bool
     /// How far a statistic from sketches may be from the exact one.
     public var errorBound: Double
+    /// From sketches: the p-value of the statistic less its error bound, the largest the
+    /// bound allows. The verdict uses it, so sketch error alone never makes drift.
+    public var conservativePValue: Double?
   }
 
   public struct ChiSquare: Encodable, Sendable, Equatable {
@@ -167,9 +170,18 @@ public enum DriftComparison {
   ) -> ColumnDrift {
     let ks = KolmogorovSmirnov.test(first.distribution, second.distribution)
     let psi = populationStability(first, second)
+    var conservative: Double?
+    if ks.errorBound > 0 {
+      conservative =
+        KolmogorovSmirnov.pValue(
+          statistic: max(ks.statistic - ks.errorBound, 0), first.count, second.count
+        ).pValue
+    }
     var reasons: [String] = []
-    if ks.pValue <= thresholds.ksPValue {
-      reasons.append("ks p-value \(format(ks.pValue)) <= \(format(thresholds.ksPValue))")
+    let judged = conservative ?? ks.pValue
+    if judged <= thresholds.ksPValue {
+      let text = conservative == nil ? "ks p-value" : "ks p-value (at D − bound)"
+      reasons.append("\(text) \(format(judged)) <= \(format(thresholds.ksPValue))")
     }
     if psi >= thresholds.psi {
       reasons.append("psi \(format(psi)) >= \(format(thresholds.psi))")
@@ -178,7 +190,8 @@ public enum DriftComparison {
       name: name, kind: "numeric", baselineCount: first.count, currentCount: second.count,
       ks: .init(
         statistic: ks.statistic, pValue: ks.pValue, method: ks.method.rawValue,
-        exactValues: first.isExact && second.isExact, errorBound: ks.errorBound),
+        exactValues: first.isExact && second.isExact, errorBound: ks.errorBound,
+        conservativePValue: conservative),
       psi: psi, chiSquare: nil, js: nil, exact: first.isExact && second.isExact,
       thresholds: thresholds, reasons: reasons)
   }

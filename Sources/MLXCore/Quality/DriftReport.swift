@@ -101,12 +101,26 @@ public struct DriftReport: Encodable, Sendable {
     }
   }
 
-  /// A profiled column as drift reads it: a numeric column's sketch (every value while the
-  /// sketch is exact), another column's value counts.
+  /// A profiled column as drift reads it: a numeric column's every value (the sketch's while
+  /// it is exact, else the exact value counts of a column with at most 1,000 distinct
+  /// values), else its sketch; another column's value counts.
   static func data(_ column: ColumnProfile) -> DriftColumnData? {
     if column.isNumeric {
       guard let numbers = column.numbers else { return nil }
       let sketch = numbers.sketch
+      if !sketch.isExact, let values = column.values, values.exact {
+        let weighted = values.top.compactMap { entry -> (value: Double, weight: Int)? in
+          let number = Array(entry.value.utf8).withUnsafeBytes { FieldValue.number($0) }
+          return number.flatMap { $0.isFinite ? ($0, entry.count) : nil }
+        }
+        if weighted.count == values.top.count,
+          weighted.reduce(0, { $0 + $1.weight }) == numbers.count
+        {
+          return .numeric(
+            WeightedSample(
+              weighted: weighted, rankError: 0, minimum: numbers.min, maximum: numbers.max))
+        }
+      }
       let weighted = sketch.weightedValues
       return .numeric(
         WeightedSample(

@@ -16,7 +16,8 @@ extension MLXCommand {
         `mlx profile`): stored ones are reused, others computed and stored. Numeric \
         columns get the two-sample Kolmogorov-Smirnov test (statistic and p-value, as \
         scipy.stats.ks_2samp; exact from every value while a side has at most 4,096 \
-        values, else from the quantile sketches with an error bound) and the population \
+        values or the column at most 1,000 distinct values, else from the quantile \
+        sketches with an error bound, judged by the p-value at the statistic less the bound) and the population \
         stability index (evidently's bins); other columns get the chi-square test and the \
         Jensen-Shannon distance of their value counts. Thresholds come from the drift: \
         key of .mlx/policy.yaml (defaults psi 0.2, ks_pvalue 0.05, js 0.1, chi2_pvalue \
@@ -77,7 +78,10 @@ extension MLXCommand {
         rows.append([
           column.name, column.kind,
           column.ks.map { DriftComparison.format($0.statistic) + (ks ?? "") } ?? "-",
-          column.ks.map { DriftComparison.format($0.pValue) + " (\($0.method))" } ?? "-",
+          column.ks.map { ks in
+            DriftComparison.format(ks.pValue) + " (\(ks.method))"
+              + (ks.conservativePValue.map { ", \(DriftComparison.format($0)) at D-bound" } ?? "")
+          } ?? "-",
           column.psi.map(DriftComparison.format) ?? "-",
           column.chiSquare.map { $0.pValue.map(DriftComparison.format) ?? "n/a" } ?? "-",
           column.js.map(DriftComparison.format) ?? "-",

@@ -33,6 +33,21 @@ import Testing
     #expect(abs((drift.psi ?? 0) - psi) < 1e-12)
   }
 
+  /// From sketches the verdict takes the p-value at D less the error bound: sketch error
+  /// alone never makes drift.
+  @Test func sketchErrorAloneIsNotDrift() throws {
+    let values = (0..<50_000).map { Double($0 % 2500) }
+    let first = WeightedSample(weighted: values.map { ($0, 1) }, rankError: 0.015)
+    let shifted = WeightedSample(weighted: values.map { ($0 + 50, 1) }, rankError: 0.015)
+    let drift = try #require(
+      DriftComparison.compare(
+        name: "x", baseline: .numeric(first), current: .numeric(shifted), thresholds: .init()))
+    let ks = try #require(drift.ks)
+    #expect(abs(ks.statistic - 0.02) < 1e-12 && ks.pValue < 1e-6 && ks.errorBound == 0.03)
+    #expect(ks.conservativePValue == 1)
+    #expect(!drift.drifted && !drift.exact)
+  }
+
   @Test func categoricalColumnsUseChiSquareAndJensenShannon() throws {
     let drift = try #require(
       DriftComparison.compare(

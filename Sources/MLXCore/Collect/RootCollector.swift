@@ -13,6 +13,8 @@ struct RootCollector {
   private(set) var summary = GCRootSummary()
   private var rootPositions: [RootKey: Int] = [:]
   private var parsedBlobs: [GitOID: RootKey?] = [:]
+  /// The profile (`mlx profile`) each parsed pointer blob names, kept with its content.
+  private var profiles: [GitOID: ObjectID] = [:]
   private var seenTrees: Set<GitOID> = []
   private var seenCommits: Set<GitOID> = []
 
@@ -36,6 +38,11 @@ struct RootCollector {
       add(
         RootKey(digest: pointer.digest, isDirectory: pointer.isDirectory),
         KeepReason(kind: .workTree, path: path, workTree: label))
+      if let profile = pointer.profile {
+        add(
+          RootKey(digest: profile, isDirectory: false),
+          KeepReason(kind: .workTree, path: path, workTree: label))
+      }
     }
     for (path, blob) in try repository.indexedBlobs(withSuffix: PointerFile.suffix) {
       try addPointer(blob, in: repository, KeepReason(kind: .index, path: path, workTree: label))
@@ -127,12 +134,14 @@ struct RootCollector {
       let text = String(decoding: bytes, as: UTF8.self)
       if let pointer = try? PointerFile(parsing: text, pointerPath: reason.path ?? "") {
         parsedBlobs[blob] = RootKey(digest: pointer.digest, isDirectory: pointer.isDirectory)
+        profiles[blob] = pointer.profile
       } else {
         summary.unreadablePointers += 1
         parsedBlobs[blob] = .some(nil)
       }
     }
     if let key = parsedBlobs[blob] ?? nil { add(key, reason) }
+    if let profile = profiles[blob] { add(RootKey(digest: profile, isDirectory: false), reason) }
   }
 
   /// Every input and output every run record names.

@@ -79,8 +79,12 @@ struct ColumnTally: Sendable {
     switch role {
     case .inferred:
       if numberPossible {
-        if let value = FieldValue.number(cell) {
-          if possible[0], FieldValue.integer(cell) == nil { possible[0] = false }
+        // An integer column's cells are read once; a number column's fail the integer
+        // reading once, then are read as numbers only.
+        if possible[0], let integer = FieldValue.integer(cell) {
+          addNumber(Double(integer))
+        } else if let value = FieldValue.number(cell) {
+          possible[0] = false
           addNumber(value)
         } else {
           possible[0] = false

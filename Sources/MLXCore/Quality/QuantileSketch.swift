@@ -149,6 +149,13 @@ public struct QuantileSketch: Codable, Equatable, Sendable {
     return z ^ (z >> 31)
   }
 
+  /// Equal when they hold the same values at the same levels (a level's order is of no
+  /// consequence: it is sorted before it is compacted, and when encoded).
+  public static func == (left: QuantileSketch, right: QuantileSketch) -> Bool {
+    left.k == right.k && left.count == right.count && left.levels.count == right.levels.count
+      && zip(left.levels, right.levels).allSatisfy { $0.sorted() == $1.sorted() }
+  }
+
   // MARK: - Codable
 
   private enum CodingKeys: String, CodingKey { case k, count, levels }

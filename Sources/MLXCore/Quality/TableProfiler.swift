@@ -15,12 +15,17 @@ public struct TableProfiler: Sendable {
   /// nil to infer them.
   public let schema: (schema: TableSchema, types: String)?
 
+  /// Bytes of a piece: the number of pieces is the body's size over this, from 1 to 64.
+  let pieceSize: Int
+
   public init(schema: (schema: TableSchema, types: String)? = nil) {
-    self.schema = schema
+    self.init(schema: schema, pieceSize: 16 << 20)
   }
 
-  /// Bytes of a piece: the number of pieces is the body's size over this, from 1 to 64.
-  static let pieceSize = 16 << 20
+  init(schema: (schema: TableSchema, types: String)?, pieceSize: Int) {
+    self.schema = schema
+    self.pieceSize = pieceSize
+  }
 
   /// Profiles the file at `absolutePath`, shown as `displayPath`, whose SHA-256 is `digest`
   /// (`sha256:<hex>`).
@@ -66,7 +71,7 @@ public struct TableProfiler: Sendable {
     throws -> (rows: Int, tallies: [ColumnTally])
   {
     let missing = missingValues.map { Array($0.utf8) }
-    let pieces = min(64, max(1, table.body.count / Self.pieceSize))
+    let pieces = min(64, max(1, table.body.count / pieceSize))
     let (results, _) = try table.readPieces(count: pieces) { range in
       Self.read(table, range, roles: roles, missingValues: missing)
     }

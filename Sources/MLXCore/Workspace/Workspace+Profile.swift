@@ -29,18 +29,21 @@ extension Workspace {
       for file in try Self.dataFiles(at: userPath, absolute: absolutePath) {
         let tracked = try? repositoryPath(for: file.display)
         let status = try FileStatus.of(file.absolute)
-        var digest = tracked.flatMap { path in
+        let known = tracked.flatMap { path in
           status.flatMap { statCache.digest(for: path, status: $0) }
         }
-        if digest == nil {
-          let (hashed, hashedStatus) = try ContentDigest.ofFile(
-            at: file.absolute, displayPath: file.display)
-          digest = hashed
-          if let tracked { statCache.record(tracked, status: hashedStatus, digest: hashed) }
+        var computed: TableProfile?
+        let digest: ObjectID
+        if let known {
+          digest = known
+        } else {
+          // Content not hashed yet: hashed on one thread while the profile is made on the rest.
+          let made = try profileWhileHashing(file, profiler: profiler)
+          (digest, computed) = (made.digest, made.profile)
+          if let tracked { statCache.record(tracked, status: made.status, digest: digest) }
         }
-        guard let digest else { continue }
         let (object, profile, reused) = try storedProfile(
-          of: digest, profiler: profiler, store: store
+          of: digest, profiler: profiler, store: store, computed: computed
         ) { (file.absolute, file.display, false) }
         let pointer = try tracked.flatMap { try recordProfile(object, of: digest, at: $0) }
         results.append(

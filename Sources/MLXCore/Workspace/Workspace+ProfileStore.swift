@@ -1,3 +1,4 @@
+import Dispatch
 import SystemPackage
 
 #if canImport(Glibc)
@@ -20,10 +21,11 @@ extension Workspace {
   }
 
   /// The profile of the content `digest` with `profiler`'s types: the one stored for it,
-  /// else one computed from the file `source` gives (deleted afterwards when temporary),
-  /// then stored.
+  /// else `computed`, else one computed from the file `source` gives (deleted afterwards
+  /// when temporary), then stored.
   func storedProfile(
     of digest: ObjectID, profiler: TableProfiler, store: ObjectStore,
+    computed: TableProfile? = nil,
     source: () throws -> (absolute: String, display: String, temporary: Bool)
   ) throws -> (object: ObjectID, profile: TableProfile, reused: Bool) {
     let types = profiler.schema?.types ?? "inferred"
@@ -38,12 +40,37 @@ extension Workspace {
     {
       return (id, profile, true)
     }
-    let file = try source()
-    defer { if file.temporary { unlink(file.absolute) } }
-    let profile = try profiler.profile(
-      absolutePath: file.absolute, displayPath: file.display, digest: digest.description)
+    let profile: TableProfile
+    if let computed {
+      profile = computed
+    } else {
+      let file = try source()
+      defer { if file.temporary { unlink(file.absolute) } }
+      profile = try profiler.profile(
+        absolutePath: file.absolute, displayPath: file.display, digest: digest.description)
+    }
     let id = try derived.store(profile.json, for: key, compression: compression)
     return (id, profile, false)
+  }
+
+  /// Profiles `file` while hashing it on another thread, for content whose digest is not
+  /// known: the profile then names that digest.
+  func profileWhileHashing(
+    _ file: (display: String, absolute: String), profiler: TableProfiler
+  ) throws -> (digest: ObjectID, status: FileStatus, profile: TableProfile) {
+    let hashed = ConcurrentResults<(ObjectID, FileStatus)>(count: 1)
+    let group = DispatchGroup()
+    DispatchQueue.global().async(group: group) {
+      hashed.record(0) { try ContentDigest.ofFile(at: file.absolute, displayPath: file.display) }
+    }
+    let profiled = Result {
+      try profiler.profile(absolutePath: file.absolute, displayPath: file.display, digest: "")
+    }
+    group.wait()
+    let (digest, status) = try hashed.values()[0]
+    var profile = try profiled.get()
+    profile.digest = digest.description
+    return (digest, status, profile)
   }
 
   /// Writes `profile: object` into the pointer of `path` (repository-relative) and stages it,
@@ -95,5 +122,26 @@ extension Workspace {
       throw error
     }
     return (temporary, display(path), true)
+  }
+
+  /// The stored profiles the pointers of `selection` name (the work tree's, or one
+  /// revision's; none for every commit or tag). A profile is optional content: push and
+  /// fetch carry the ones there are to carry, and none is ever required.
+  func profileObjects(_ paths: [String], at selection: RevisionSelection) throws -> [ObjectID] {
+    let recorded: [TrackedArtifact]
+    switch selection {
+    case .workTree:
+      recorded = try artifacts(named: paths)
+    case .revision(let revision):
+      let wanted = try paths.map { try repositoryPath(for: $0) }
+      recorded = try artifacts(at: revision).filter { artifact in
+        wanted.isEmpty
+          || wanted.contains { artifact.path == $0 || artifact.path.hasPrefix($0 + "/") }
+      }
+    case .allCommits, .allTags:
+      return []
+    }
+    var seen: Set<ObjectID> = []
+    return recorded.compactMap(\.pointer.profile).filter { seen.insert($0).inserted }
   }
 }

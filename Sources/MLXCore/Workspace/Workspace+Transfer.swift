@@ -53,7 +53,10 @@ extension Workspace {
     let pusher = RemotePusher(
       store: store, storage: remote.storage, remoteName: remote.spec.name,
       cacheFolder: remote.cacheFolder)
-    var totals = try pusher.push(closure.objects, catalog: catalog, progress: progress)
+    let profiles = try profileObjects(paths, at: selection).filter {
+      store.contains($0) && !closure.objects.contains($0)
+    }
+    var totals = try pusher.push(closure.objects + profiles, catalog: catalog, progress: progress)
     totals.alreadyPresent += closure.absent.count
     if let git {
       let references = try
@@ -115,8 +118,11 @@ extension Workspace {
     let roots = try contentRoots(paths, at: selection)
     let fetcher = RemoteFetcher(
       store: try store(), storage: remote.storage, remoteName: remote.spec.name)
+    let catalog = try remote.catalog()
+    let profiles = try profileObjects(paths, at: selection).filter { catalog.contains($0) }
     let totals = try fetcher.fetch(
-      roots.map { $0.root }, catalog: try remote.catalog(), progress: progress)
+      roots.map { $0.root } + profiles.map { ObjectClosure.Root(digest: $0, isDirectory: false) },
+      catalog: catalog, progress: progress)
     return TransferReport(
       remote: remote.spec.name, artifacts: roots.count, totals: totals, gitRemote: nil)
   }

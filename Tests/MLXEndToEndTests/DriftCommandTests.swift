@@ -66,6 +66,18 @@ import Testing
     let income = try #require(columns[1]["ks"] as? [String: Any])
     #expect(income["statistic"] as? Double == 0 && income["p_value"] as? Double == 1)
     #expect(try repo.mlx("drift", "data.csv", "data.csv", "-q").stdout.isEmpty)
+
+    // --schema gives plain files' types: a score read as text is compared as categories.
+    try repo.write(
+      "fields:\n  - {name: age, type: integer}\n  - {name: income, type: number}\n"
+        + "  - {name: score, type: string}\n  - {name: city, type: string}\n", to: "s.yaml")
+    let typed = try repo.mlx("drift", "data.csv", "data.csv", "--schema", "s.yaml", "--json")
+    #expect(typed.status == 0, "\(typed)")
+    let typedColumns = try #require(try typed.json()["columns"] as? [[String: Any]])
+    #expect(
+      typedColumns.map { $0["kind"] as? String } == [
+        "numeric", "numeric", "categorical", "categorical",
+      ])
   }
 
   @Test func aShiftedCopyDriftsAndExitsOneNamingTheColumn() throws {

@@ -3,8 +3,9 @@
 # Usage: scripts/install-deps.sh            (build needs)
 #        scripts/install-deps.sh --test     (also the Python tools the tests check against:
 #                                            GTO, jsonschema, securesystemslib, moto's
-#                                            S3 server, pandas and pandera; and chromium,
-#                                            which opens every HTML report the tests write)
+#                                            S3 server, pandas and pandera, scipy and
+#                                            evidently; and chromium, which opens every
+#                                            HTML report the tests write)
 set -euo pipefail
 
 missing=()
@@ -29,6 +30,11 @@ if [ "${1:-}" = "--test" ]; then
   python3 -c "import securesystemslib.dsse" 2>/dev/null || python+=(securesystemslib)
   python3 -c "import moto.server, flask, boto3" 2>/dev/null || python+=("moto[server]")
   python3 -c "import pandas, pandera.pandas, yaml" 2>/dev/null || python+=(pandas pandera pyyaml)
+  python3 -c "import scipy.stats, scipy.spatial" 2>/dev/null || python+=(scipy)
+  # evidently's top-level import needs a pandas helper pandas 3 dropped; the drift tests'
+  # reference script supplies it, so the check looks for the package without importing it.
+  python3 -c "import importlib.util as u; exit(u.find_spec('evidently') is None)" \
+    2>/dev/null || python+=(evidently)
   if [ ${#python[@]} -gt 0 ]; then
     echo "Installing missing Python packages: ${python[*]}" >&2
     python3 -m pip install --quiet --disable-pip-version-check "${python[@]}"

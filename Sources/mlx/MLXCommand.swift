@@ -15,7 +15,7 @@ struct MLXCommand: ParsableCommand {
       Init.self, Add.self, Status.self, Checkout.self, List.self, Diff.self, Verify.self,
       Remove.self, GC.self, Remote.self, Push.self, Fetch.self, Pull.self, Get.self,
       Run.self, Train.self, Eval.self, Runs.self, Metrics.self, Params.self, Validate.self,
-      Schema.self, Profile.self, Features.self,
+      Schema.self, Profile.self, Drift.self, Features.self,
       Register.self, Promote.self, Rollback.self, Unassign.self, Deregister.self, Deprecate.self,
       Approve.self, Approvals.self,
       Registry.self, Audit.self, Lineage.self, Report.self, VerifyProvenance.self,

@@ -7,7 +7,7 @@ import Testing
     "init", "add", "status", "checkout", "ls", "diff", "verify", "rm", "gc", "run", "train", "eval",
     "runs", "metrics", "params", "register", "promote", "rollback", "unassign", "deregister",
     "deprecate", "registry", "audit", "lineage", "remote", "push", "fetch", "pull", "get",
-    "install-hooks", "completion", "profile", "report", "features",
+    "install-hooks", "completion", "profile", "drift", "report", "features",
   ]
 
   /// Every command and subcommand, as typed.
@@ -27,7 +27,7 @@ import Testing
     "fetch", "pull", "get", "register", "promote", "rollback", "unassign", "deregister",
     "deprecate", "approve", "install-hooks", "runs apply", "remote add", "remote modify",
     "remote default", "remote remove", "remote keygen", "lineage", "audit check", "validate",
-    "profile", "report runs",
+    "profile", "drift", "report runs",
   ]
 
   @Test func rootHelpListsEveryCommand() throws {

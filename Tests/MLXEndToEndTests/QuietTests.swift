@@ -70,6 +70,7 @@ import Testing
       "fields:\n  - {name: a, type: integer}\n  - {name: b, type: integer}\n", to: "s.yaml")
     try expectSilent(repo, "validate", "-q", "data.csv", "--schema", "s.yaml")
     try expectSilent(repo, "profile", "-q", "data.csv")
+    try expectSilent(repo, "drift", "-q", "data.csv", "data.csv")
     try expectSilent(repo, "gc", "-q", "--dry-run")
     try expectSilent(repo, "gc", "-q", "--grace", "0")
     try expectSilent(repo, "rm", "-q", "data.csv")

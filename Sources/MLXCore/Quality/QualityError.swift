@@ -10,6 +10,8 @@ public enum QualityError: Error, CustomStringConvertible, Equatable {
   case unreadableData(path: String, reason: String)
   /// A file whose format mlx does not read.
   case unsupportedFormat(path: String)
+  /// A `drift:` block of the policy file that does not parse.
+  case malformedPolicy(path: String, line: Int?, problem: String)
   /// A stored profile that does not parse.
   case malformedProfile(path: String, problem: String)
 
@@ -31,6 +33,8 @@ public enum QualityError: Error, CustomStringConvertible, Equatable {
     case .unsupportedFormat(let path):
       return
         "\(path) is not a .csv, .tsv, .jsonl or .ndjson file, which are the formats mlx validates"
+    case .malformedPolicy(let path, let line, let problem):
+      return "\(line.map { "\(path):\($0)" } ?? path): \(problem) (see docs/quality.md, \"Drift\")"
     }
   }
 }

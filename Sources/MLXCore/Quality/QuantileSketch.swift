@@ -89,7 +89,8 @@ public struct QuantileSketch: Codable, Equatable, Sendable {
       let lower = Int(position.rounded(.down))
       guard lower + 1 < values.count else { return values[lower] }
       let fraction = position - Double(lower)
-      return values[lower] + (values[lower + 1] - values[lower]) * fraction
+      let value = values[lower] + (values[lower + 1] - values[lower]) * fraction
+      return value.isFinite ? value : values[lower]
     }
     let items = weightedValues
     let target = q * Double(count)

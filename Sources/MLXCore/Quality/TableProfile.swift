@@ -43,15 +43,30 @@ public struct TableProfile: Codable, Equatable, Sendable {
   public var json: [UInt8] {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    // Every number in a profile is finite, so encoding cannot fail.
+    // A mean or deviation of values near Double's limits may overflow: written as a string.
+    encoder.nonConformingFloatEncodingStrategy = Self.nonFinite.encoding
     return Array((try? encoder.encode(self)) ?? Data())
+  }
+
+  private static var nonFinite:
+    (
+      encoding: JSONEncoder.NonConformingFloatEncodingStrategy,
+      decoding: JSONDecoder.NonConformingFloatDecodingStrategy
+    )
+  {
+    (
+      .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN"),
+      .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+    )
   }
 
   /// Reads a profile's JSON; `source` names it in errors.
   public init(json bytes: [UInt8], source: String) throws(QualityError) {
     let decoded: TableProfile
     do {
-      decoded = try JSONDecoder().decode(TableProfile.self, from: Data(bytes))
+      let decoder = JSONDecoder()
+      decoder.nonConformingFloatDecodingStrategy = Self.nonFinite.decoding
+      decoded = try decoder.decode(TableProfile.self, from: Data(bytes))
     } catch {
       throw QualityError.malformedProfile(path: source, problem: Self.describe(error))
     }

@@ -168,8 +168,10 @@ public struct TableProfiler: Sendable {
     var counts = [Int](repeating: 0, count: bins)
     let width = (upper - lower) / Double(bins)
     for item in sketch.weightedValues {
-      let bin = width > 0 ? Int(((item.value - lower) / width).rounded(.down)) : 0
-      counts[min(bins - 1, max(0, bin))] += item.weight
+      let position = width > 0 ? ((item.value - lower) / width).rounded(.down) : 0
+      // Clamped before conversion: a range too wide for a Double gives no finite position.
+      let bin = position.isFinite ? Int(min(Double(bins - 1), max(0, position))) : bins - 1
+      counts[bin] += item.weight
     }
     return NumericSummary.Histogram(lower: lower, upper: upper, counts: counts)
   }

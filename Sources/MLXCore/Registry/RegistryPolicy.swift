@@ -108,7 +108,10 @@ public struct RegistryPolicy: Sendable, Equatable {
     }
     do {
       let root = try YAMLMapping.parse(text)
-      try root.rejectUnknownKeys(["version", "artifacts", "stages", "allowed_signers"])
+      // `drift:` holds the thresholds of `mlx drift`, read by DriftPolicy.
+      try root.rejectUnknownKeys([
+        "version", "artifacts", "stages", "allowed_signers", "drift",
+      ])
       if let version = try root.integer("version"), version != 1 {
         throw YAMLIssue(line: root.line(of: "version"), message: "version must be 1")
       }

@@ -14,7 +14,8 @@ extension MLXCommand {
         standard error) and the most frequent values (exact up to 1,000 distinct values). \
         Column types come from --schema, else are inferred as `mlx schema infer` does. \
         Reads every row on all cores. The profile is stored in mlx's store by the data's \
-        digest, so profiling unchanged data again reads nothing; a tracked file whose \
+        digest, so profiling unchanged data in the repository again reads nothing (a \
+        file elsewhere is hashed again); a tracked file whose \
         content is the one its pointer records gets `profile:` in its pointer (staged). \
         A directory stands for every .csv and .tsv file in it, each profiled on its own. \
         With --rev, prints the profile recorded for a tracked file at that revision \

@@ -83,6 +83,14 @@ import Testing
     #expect(b.values?.counts == ["2024-01-01": 2])
   }
 
+  @Test func valuesNearDoublesLimitsStillGiveAProfile() throws {
+    let profile = try profile("x\n1e308\n-1e308\n1e308\n")
+    let x = try #require(profile.column(named: "x")?.numbers)
+    #expect(x.histogram.counts.reduce(0, +) == 3)
+    #expect(x.quantile(0.5)?.isFinite == true)
+    #expect(try TableProfile(json: profile.json, source: "stored").rows == 3)
+  }
+
   @Test func aProfileThatIsNotOneIsRefusedNamingItsSource() {
     #expect(throws: QualityError.self) {
       try TableProfile(json: Array("{\"version\":1}".utf8), source: "sha256:abc")

@@ -66,7 +66,9 @@ let package = Package(
         with a fault-injecting proxy (`s3_server.py`). */
     .target(
       name: "MLXTestSupport", path: "Tests/MLXTestSupport",
-      exclude: ["s3_server.py", "pandera_validate.py", "drift_reference.py"]),
+      exclude: [
+        "s3_server.py", "pandera_validate.py", "drift_reference.py", "profile_reference.py",
+      ]),
     .testTarget(
       name: "MLXCoreTests",
       dependencies: [

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The end-to-end example `make demo` runs, in a fresh Git repository:
 # version data with mlx, train and evaluate a classifier, rerun with caching, iterate on a
-# param, switch branches with hooks installed, promote, trace,
+# param, check data against a schema, profile it and compare versions for drift, switch
+# branches with hooks installed, promote, trace, write the drift, runs and audit reports,
 # restore files, and share them through a remote with a fresh clone.
 # Usage: examples/demo.sh PATH/TO/mlx
 set -euo pipefail
@@ -15,8 +16,9 @@ if ! python3 -c "import numpy, sklearn, yaml" 2>/dev/null; then
   python3 -m pip install --quiet numpy scikit-learn pyyaml
 fi
 
-rm -rf "$demo"
-mkdir -p "$demo"
+reports="$demo-reports"
+rm -rf "$demo" "$reports"
+mkdir -p "$demo" "$reports"
 cp -R "$example/." "$demo/"
 cd "$demo"
 
@@ -32,7 +34,13 @@ git add -A && git commit -qm "Classifier project"
 
 step mlx init
 step python3 src/export_data.py
-step mlx add data/raw.csv --kind dataset
+# Data quality: a Table Schema inferred from the data and recorded in the pointer, so this
+# and every later add validates the data first; a profile (per-column statistics) stored by
+# the data's digest and recorded in the pointer, so later comparisons never read it again.
+step mlx schema infer data/raw.csv -o data/raw.schema.yaml
+step mlx add data/raw.csv --kind dataset --schema data/raw.schema.yaml
+step mlx validate data/raw.csv
+step mlx profile data/raw.csv
 step cat data/raw.csv.mlx
 git add -A && git commit -qm "Track the raw data"
 
@@ -53,7 +61,28 @@ step mlx train
 step python3 -c "rows = open('data/raw.csv').readlines(); open('data/raw.csv', 'w').writelines(rows[:-40])"
 step mlx status
 step mlx add data/raw.csv
+step mlx profile data/raw.csv -q
 git add -A && git commit -qm "Drop the last 40 rows of the raw data"
+
+# Drift between the two versions of the data, from their stored profiles (exit 0: none), and
+# against a new batch whose radii grew by a third (exit 1, as CI would see it: retrain).
+step mlx drift data/raw.csv@HEAD~1 data/raw.csv
+batch="$reports/new-batch.csv"
+python3 - "$batch" <<'PY'
+import csv, sys
+rows = list(csv.reader(open("data/raw.csv")))
+for row in rows[1:]:
+    row[0] = f"{float(row[0]) * 1.33:.3f}"
+csv.writer(open(sys.argv[1], "w", newline="")).writerows(rows)
+PY
+drifts() {
+  local status=0
+  step "$@" || status=$?
+  [ "$status" -eq 1 ] || { echo "expected exit 1 (drift beyond the thresholds), got $status" >&2; exit 1; }
+  echo "(exit 1: drift beyond the thresholds; a CI job would trigger retraining)"
+}
+drifts mlx drift data/raw.csv "$batch"
+drifts mlx report drift data/raw.csv "$batch" -o "$reports/drift.html"
 
 # Iterate twice before committing, as with `dvc exp run -S`: each value is written into
 # params.yaml, the stages it touches rerun, and the last one tried is what gets committed;
@@ -93,6 +122,8 @@ step git -c gpg.ssh.allowedSignersFile=.mlx/allowed_signers verify-tag 'classifi
 step mlx registry
 step mlx registry which classifier%production
 step mlx audit
+step mlx audit report --html "$reports/audit.html"
+step mlx report runs -o "$reports/runs.html"
 
 # Lose the work-tree copies; restore them from the store.
 step rm -rf data/raw.csv models/model.pkl
@@ -122,4 +153,5 @@ step mlx verify
 step mlx lineage classifier#production --strict
 cd "$demo"
 
-printf '\nThe demo repository is in %s, its clone in %s-clone\n' "$demo" "$demo"
+printf '\nThe demo repository is in %s, its clone in %s-clone, the reports in %s\n' "$demo" "$demo" \
+  "$reports"

@@ -101,6 +101,32 @@ import Testing
     #expect(cities.status == 1 && cities.stderr.contains("in city"), "\(cities)")
   }
 
+  @Test func theDriftReportDrawsBothSidesOfEveryColumnInABrowser() throws {
+    let repo = try Self.repository()
+    defer { repo.remove() }
+    try repo.write(Self.table(rows: 800, seed: 2), to: "data.csv")
+    try repo.write(Self.table(rows: 700, seed: 3, shift: 0.8), to: "batch.csv")
+    let result = try repo.mlx("report", "drift", "data.csv", "batch.csv", "-o", "drift.html")
+    // The page is written, and the exit status is mlx drift's: income drifted.
+    #expect(result.status == 1, "\(result)")
+    #expect(result.stdout == "Wrote drift.html: 4 column(s) compared, 1 drifted\n")
+    #expect(result.stderr == "mlx: drift beyond the thresholds in income\n")
+    let html = try String(contentsOfFile: repo.path + "/drift.html", encoding: .utf8)
+    #expect(html.contains("1 of 4 column(s) drifted"))
+    #expect(html.contains("ks_p_value") && html.contains("psi") && html.contains("js_distance"))
+    let outcome = try BrowserCheck.check(repo.path + "/drift.html", expecting: ["histogram": 4])
+    #expect(outcome.problems.isEmpty, "\(outcome.problems)")
+    #expect(outcome.charts.allSatisfy { $0.kind == "histogram" && $0.titled && $0.marks > 0 })
+
+    // The same data on both sides: nothing drifted, exit 0; a side that cannot be read is
+    // one line and no page.
+    let same = try repo.mlx("report", "drift", "data.csv", "data.csv", "-o", "same.html", "-q")
+    #expect(same.status == 0 && same.stdout.isEmpty, "\(same)")
+    let missing = try repo.mlx("report", "drift", "data.csv", "nothing.csv", "-o", "none.html")
+    #expect(missing.status == 1 && missing.stderr.contains("nothing.csv"), "\(missing)")
+    #expect(!FileManager.default.fileExists(atPath: repo.path + "/none.html"))
+  }
+
   @Test func aTrackedFileAgainstAnEarlierCommit() throws {
     let repo = try Self.repository()
     defer { repo.remove() }

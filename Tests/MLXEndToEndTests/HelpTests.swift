@@ -18,7 +18,8 @@ import Testing
       "runs apply", "metrics show", "metrics diff", "params diff", "registry show",
       "registry history", "registry which", "registry check-ref", "audit check", "audit report",
       "remote add", "remote list", "remote modify", "remote default", "remote remove",
-      "remote keygen", "report runs", "features list", "features show", "features diff",
+      "remote keygen", "report runs", "report drift", "features list", "features show",
+      "features diff",
     ].map { $0.split(separator: " ").map(String.init) }
 
   /// The commands that report what they did take -q/--quiet (once, from one option group).
@@ -27,7 +28,7 @@ import Testing
     "fetch", "pull", "get", "register", "promote", "rollback", "unassign", "deregister",
     "deprecate", "approve", "install-hooks", "runs apply", "remote add", "remote modify",
     "remote default", "remote remove", "remote keygen", "lineage", "audit check", "validate",
-    "profile", "drift", "report runs",
+    "profile", "drift", "report runs", "report drift",
   ]
 
   @Test func rootHelpListsEveryCommand() throws {

@@ -27,7 +27,12 @@ struct DelimitedTable: Sendable {
 
   /// The file names mlx reads as tables.
   static func isTable(_ path: String) -> Bool {
-    [".csv", ".tsv", ".tab", ".jsonl", ".ndjson"].contains { path.hasSuffix($0) }
+    isDelimited(path) || [".jsonl", ".ndjson"].contains { path.hasSuffix($0) }
+  }
+
+  /// CSV or TSV, which profiles and drift read (JSON Lines only validates).
+  static func isDelimited(_ path: String) -> Bool {
+    [".csv", ".tsv", ".tab"].contains { path.hasSuffix($0) }
   }
 
   /// Maps the file at `absolutePath` and reads its header (after a UTF-8 byte order mark);

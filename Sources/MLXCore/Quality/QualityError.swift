@@ -8,8 +8,9 @@ public enum QualityError: Error, CustomStringConvertible, Equatable {
   case noSchema(path: String)
   /// A file to check that is not there, or is not a file.
   case unreadableData(path: String, reason: String)
-  /// A file whose format mlx does not read.
-  case unsupportedFormat(path: String)
+  /// A file whose format the command does not read: `mlx validate` reads JSON Lines too,
+  /// `profile` and `drift` only CSV and TSV.
+  case unsupportedFormat(path: String, jsonLines: Bool)
   /// A `drift:` block of the policy file that does not parse.
   case malformedPolicy(path: String, line: Int?, problem: String)
   /// A stored profile that does not parse.
@@ -30,9 +31,11 @@ public enum QualityError: Error, CustomStringConvertible, Equatable {
       return "\(path): \(reason)"
     case .malformedProfile(let path, let problem):
       return "\(path): \(problem); run `mlx profile` on the data again"
-    case .unsupportedFormat(let path):
+    case .unsupportedFormat(let path, jsonLines: true):
       return
         "\(path) is not a .csv, .tsv, .jsonl or .ndjson file, which are the formats mlx validates"
+    case .unsupportedFormat(let path, jsonLines: false):
+      return "\(path) is not a .csv or .tsv file, which are the formats mlx profiles and compares"
     case .malformedPolicy(let path, let line, let problem):
       return "\(line.map { "\(path):\($0)" } ?? path): \(problem) (see docs/quality.md, \"Drift\")"
     }

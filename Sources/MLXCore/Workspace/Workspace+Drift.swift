@@ -64,7 +64,7 @@ extension Workspace {
         result.profile
       )
     }
-    let files = try Self.dataFiles(at: spec, absolute: absolutePath)
+    let files = try Self.dataFiles(at: spec, absolute: absolutePath, jsonLines: false)
     guard files.count == 1, let file = files.first, file.absolute == absolutePath else {
       throw QualityError.unreadableData(
         path: spec, reason: "is a directory; compare one CSV or TSV file")

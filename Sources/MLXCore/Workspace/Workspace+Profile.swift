@@ -26,7 +26,7 @@ extension Workspace {
     for userPath in paths {
       let absolutePath =
         userPath.hasPrefix("/") ? userPath : FileSystem.join(currentDirectory, userPath)
-      for file in try Self.dataFiles(at: userPath, absolute: absolutePath) {
+      for file in try Self.dataFiles(at: userPath, absolute: absolutePath, jsonLines: false) {
         let tracked = try? repositoryPath(for: file.display)
         let status = try FileStatus.of(file.absolute)
         let known = tracked.flatMap { path in
@@ -91,8 +91,8 @@ extension Workspace {
       throw QualityError.unreadableData(
         path: display(artifact.path), reason: "is a directory; profile one of its files")
     }
-    guard [".csv", ".tsv", ".tab"].contains(where: { artifact.path.hasSuffix($0) }) else {
-      throw QualityError.unsupportedFormat(path: display(artifact.path))
+    guard DelimitedTable.isDelimited(artifact.path) else {
+      throw QualityError.unsupportedFormat(path: display(artifact.path), jsonLines: false)
     }
     let store = try self.store()
     if let id = pointer.profile, store.contains(id) {

@@ -35,24 +35,27 @@ extension Workspace {
   /// The file at `path`, or the data files in the directory, in path order. Only regular
   /// files are read: a symbolic link, FIFO or device is refused naming it, as `mlx add`
   /// refuses them.
-  static func dataFiles(at path: String, absolute: String) throws
+  static func dataFiles(at path: String, absolute: String, jsonLines: Bool = true) throws
     -> [(display: String, absolute: String)]
   {
     guard let status = try FileStatus.of(absolute) else {
       throw QualityError.unreadableData(path: path, reason: "no such file or directory")
     }
-    let isData = DelimitedTable.isTable
+    let isData = jsonLines ? DelimitedTable.isTable : DelimitedTable.isDelimited
     switch status.kind {
     case .directory:
       let names = try WorkTreeScanner.files(in: absolute, displayPath: path).map(\.path)
         .filter(isData)
       guard !names.isEmpty else {
-        throw QualityError.unreadableData(path: path, reason: "holds no .csv, .tsv or .jsonl file")
+        throw QualityError.unreadableData(
+          path: path, reason: "holds no .csv or .tsv\(jsonLines ? ", .jsonl or .ndjson" : "") file")
       }
       let prefix = path.hasSuffix("/") ? path : path + "/"
       return names.map { (prefix + $0, absolute + "/" + $0) }
     case .regular:
-      guard isData(path) else { throw QualityError.unsupportedFormat(path: path) }
+      guard isData(path) else {
+        throw QualityError.unsupportedFormat(path: path, jsonLines: jsonLines)
+      }
       return [(path, absolute)]
     case .symbolicLink, .other:
       throw QualityError.unreadableData(

@@ -26,11 +26,23 @@ public struct QuantileSketch: Codable, Equatable, Sendable {
   /// Level 0 holds values of weight 1, level `h` values of weight `2^h`; levels are sorted
   /// when encoded.
   private(set) var levels: [[Double]]
+  /// Derived from `levels` (never encoded): each level's capacity, their sum, the values held.
+  private var capacities: [Int] = []
+  private var capacityTotal = 0
+  private var held = 0
 
   public init(k: Int = 256) {
     self.k = k
     count = 0
     levels = [[]]
+    size()
+  }
+
+  /// Recomputes what is derived from the levels.
+  private mutating func size() {
+    capacities = levels.indices.map(capacity)
+    capacityTotal = capacities.reduce(0, +)
+    held = levels.reduce(0) { $0 + $1.count }
   }
 
   /// Whether every value seen is kept (no compaction happened).
@@ -42,9 +54,11 @@ public struct QuantileSketch: Codable, Equatable, Sendable {
   public mutating func insert(_ value: Double) {
     levels[0].append(value)
     count += 1
+    held += 1
     if levels.count == 1 {
-      if levels[0].count > Self.exactLimit { compress() }
-    } else if levels[0].count >= capacity(0) {
+      if held > Self.exactLimit { compress() }
+    } else if held > capacityTotal, levels[0].count >= capacities[0] {
+      // (compress() would return at once with the sketch within its capacity.)
       compress()
     }
   }
@@ -52,8 +66,9 @@ public struct QuantileSketch: Codable, Equatable, Sendable {
   /// Adds every value `other` has seen.
   public mutating func merge(_ other: QuantileSketch) {
     count += other.count
-    while levels.count < other.levels.count { levels.append([]) }
+    while levels.count < other.levels.count { levels.append([]) }  // sized below
     for (level, values) in other.levels.enumerated() { levels[level] += values }
+    size()
     if levels.count > 1 || levels[0].count > Self.exactLimit { compress() }
   }
 
@@ -113,13 +128,12 @@ public struct QuantileSketch: Codable, Equatable, Sendable {
     (0..<depth).reduce(1.0) { value, _ in value * 2 / 3 }
   }
 
-  /// Compacts the lowest full level until the sketch is within its capacity.
+  /// Compacts the lowest full level until the sketch is within its capacity. (Runs once per
+  /// few inserts on a long column: it allocates nothing.)
   private mutating func compress() {
     while true {
-      let capacities = levels.indices.map(capacity)
-      let held = levels.reduce(0) { $0 + $1.count }
       let exactPhase = levels.count == 1 && held <= Self.exactLimit
-      if exactPhase || held <= capacities.reduce(0, +) { return }
+      if exactPhase || held <= capacityTotal { return }
       guard let level = levels.indices.first(where: { levels[$0].count >= capacities[$0] }) else {
         return
       }
@@ -127,19 +141,30 @@ public struct QuantileSketch: Codable, Equatable, Sendable {
     }
   }
 
+  /// Sorts `level` and promotes every other value (starting at the first or the second, by
+  /// a hash of the count and the level) to the level above; with an odd count the largest
+  /// value stays. In place: the level keeps its storage for the values to come.
   private mutating func compact(_ level: Int) {
-    if level + 1 == levels.count { levels.append([]) }
+    if level + 1 == levels.count {
+      levels.append([])
+      size()
+    }
+    // Taken out of `levels`, so it is sorted and emptied in place, then put back.
     var values = levels[level]
+    levels[level] = []
     values.sort()
-    var kept: [Double] = []
-    if values.count % 2 == 1 { kept.append(values.removeLast()) }
+    let paired = values.count - values.count % 2
     let offset = Int(Self.mix(UInt64(count) &* 0x9E37_79B9 &+ UInt64(level)) & 1)
     var index = offset
-    while index < values.count {
+    while index < paired {
       levels[level + 1].append(values[index])
       index += 2
     }
-    levels[level] = kept
+    let kept = values.count % 2 == 1 ? values.last : nil
+    held -= values.count - (kept == nil ? 0 : 1) - (paired - offset + 1) / 2
+    values.removeAll(keepingCapacity: true)
+    if let kept { values.append(kept) }
+    levels[level] = values
   }
 
   /// SplitMix64's finalizer.
@@ -166,6 +191,7 @@ public struct QuantileSketch: Codable, Equatable, Sendable {
     k = try container.decode(Int.self, forKey: .k)
     count = try container.decode(Int.self, forKey: .count)
     levels = try container.decode([[Double]].self, forKey: .levels)
+    size()
     let weight = levels.enumerated().reduce(0) { $0 + $1.element.count << $1.offset }
     guard (8...65536).contains(k), !levels.isEmpty, levels.count < 62, weight == count,
       levels.allSatisfy({ $0.allSatisfy(\.isFinite) })

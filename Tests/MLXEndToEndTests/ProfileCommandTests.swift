@@ -237,6 +237,9 @@ import Testing
     #expect(refused.errorLines.count == 1, "\(refused)")
     #expect(refused.stderr.contains("HEAD:two.csv.mlx"), "\(refused)")
     #expect(refused.stderr.contains("is of other data"), "\(refused)")
+    // No `git checkout -- HEAD:…` advice: a commit's pointer is not restored that way.
+    #expect(!refused.stderr.contains("git checkout"), "\(refused)")
+    #expect(refused.stderr.contains("check the file out at that revision"), "\(refused)")
   }
 
   @Test(arguments: [

@@ -98,10 +98,18 @@ extension Workspace {
     if let id = pointer.profile, store.contains(id) {
       let profile = try TableProfile(json: try store.readVerifiedBlob(id), source: pointerName)
       guard profile.digest == pointer.digest.description else {
+        let problem =
+          "its profile \(id) is of other data (\(profile.digest)), not of \(pointer.digest)"
+        // A commit's pointer cannot be restored with `git checkout --`: say what to do instead.
+        if revision != nil {
+          throw QualityError.unreadableData(
+            path: pointerName,
+            reason: problem + "; that commit's pointer is wrong: check the file out at that "
+              + "revision and run `mlx profile` on it")
+        }
         throw PointerError.malformed(
           path: pointerName, line: nil,
-          problem: "its profile \(id) is of other data (\(profile.digest)), not of "
-            + "\(pointer.digest); run `mlx profile` on the data and commit the pointer")
+          problem: problem + "; run `mlx profile` on the data and commit the pointer")
       }
       return ProfileResult(
         path: display(artifact.path), object: id, reused: true, pointer: pointerName,

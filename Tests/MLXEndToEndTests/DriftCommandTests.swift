@@ -10,30 +10,13 @@ import Testing
   static let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("MLXTestSupport/drift_reference.py")
 
-  /// SplitMix64.
-  struct Generator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-    mutating func normal() -> Double {
-      let u = Double.random(in: Double.ulpOfOne..<1, using: &self)
-      let v = Double.random(in: 0..<1, using: &self)
-      return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
-    }
-  }
-
   /// `rows` rows: an age (integers 18–79), an income (normal, shifted by `shift` standard
   /// deviations), a small score (0–15, ties) and a city (more of the last cities when
   /// `cityShift`).
   static func table(rows: Int, seed: UInt64, shift: Double = 0, cityShift: Bool = false)
     -> String
   {
-    var generator = Generator(state: seed)
+    var generator = SeededGenerator(state: seed)
     var lines = ["age,income,score,city"]
     let cities = ["Oslo", "Lima", "Pune", "Kyiv"]
     for _ in 0..<rows {

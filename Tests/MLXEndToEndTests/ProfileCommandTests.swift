@@ -9,22 +9,10 @@ import Testing
   static let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("MLXTestSupport/profile_reference.py")
 
-  /// A fixed pseudo-random sequence (SplitMix64).
-  struct Generator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
-
   /// `rows` rows: an id, a normal and a skewed number with missing cells, small integers
   /// with NA, a city and a date.
   static func table(rows: Int, seed: UInt64) -> String {
-    var generator = Generator(state: seed)
+    var generator = SeededGenerator(state: seed)
     var lines = ["id,normal,skewed,small,city,day"]
     lines.reserveCapacity(rows + 1)
     let cities = ["Oslo", "Lima", "Pune", "Kyiv", "\"Rio, BR\""]

@@ -55,24 +55,7 @@ public struct WeightedSample: Sendable, Equatable {
 
   /// numpy.histogram's counts in bins with these edges: [e_i, e_{i+1}), the last one closed.
   func histogram(edges: [Double]) -> [Int] {
-    var prefix = [0]
-    for weight in weights { prefix.append(prefix[prefix.count - 1] + weight) }
-    func weight(below edge: Double, including: Bool) -> Int {
-      var low = 0
-      var high = values.count
-      while low < high {
-        let middle = (low + high) / 2
-        if including ? values[middle] <= edge : values[middle] < edge {
-          low = middle + 1
-        } else {
-          high = middle
-        }
-      }
-      return prefix[low]
-    }
-    var cumulative = edges.dropLast().map { weight(below: $0, including: false) }
-    cumulative.append(weight(below: edges[edges.count - 1], including: true))
-    return (1..<cumulative.count).map { cumulative[$0] - cumulative[$0 - 1] }
+    PopulationStability.histogram(sorted: values, edges: edges, weights: weights)
   }
 }
 

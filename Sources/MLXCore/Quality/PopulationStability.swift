@@ -52,23 +52,31 @@ public enum PopulationStability {
     return values
   }
 
-  /// `numpy.histogram(sorted, edges)`'s counts: [e_i, e_{i+1}) and the last bin closed.
-  public static func histogram(sorted: [Double], edges: [Double]) -> [Int] {
-    func firstIndex(notBelow value: Double, orAbove: Bool) -> Int {
+  /// `numpy.histogram(sorted, edges, weights=weights)`'s counts: [e_i, e_{i+1}) and the last
+  /// bin closed; each value counts once without `weights` (one weight per value).
+  public static func histogram(sorted: [Double], edges: [Double], weights: [Int]? = nil) -> [Int] {
+    var prefix: [Int] = []
+    if let weights {
+      prefix = [0]
+      prefix.reserveCapacity(weights.count + 1)
+      for weight in weights { prefix.append(prefix[prefix.count - 1] + weight) }
+    }
+    /// The weight of the values below `value` (or at most `value`, `including` it).
+    func weight(below value: Double, including: Bool) -> Int {
       var low = 0
       var high = sorted.count
       while low < high {
         let middle = (low + high) / 2
-        if orAbove ? sorted[middle] <= value : sorted[middle] < value {
+        if including ? sorted[middle] <= value : sorted[middle] < value {
           low = middle + 1
         } else {
           high = middle
         }
       }
-      return low
+      return weights == nil ? low : prefix[low]
     }
-    var cumulative = edges.dropLast().map { firstIndex(notBelow: $0, orAbove: false) }
-    cumulative.append(firstIndex(notBelow: edges[edges.count - 1], orAbove: true))
+    var cumulative = edges.dropLast().map { weight(below: $0, including: false) }
+    cumulative.append(weight(below: edges[edges.count - 1], including: true))
     return (1..<cumulative.count).map { cumulative[$0] - cumulative[$0 - 1] }
   }
 

@@ -14,23 +14,6 @@ import Testing
     .deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("MLXTestSupport/drift_reference.py")
 
-  /// SplitMix64, so every run draws the same samples.
-  struct Generator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-    mutating func normal() -> Double {
-      let u = Double.random(in: Double.ulpOfOne..<1, using: &self)
-      let v = Double.random(in: 0..<1, using: &self)
-      return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
-    }
-  }
-
   struct Sample {
     var continuous: [Double] = []
     var rounded: [Double] = []
@@ -38,7 +21,7 @@ import Testing
     var category: [String] = []
 
     init(count: Int, shift: Double, seed: UInt64) {
-      var generator = Generator(state: seed)
+      var generator = SeededGenerator(state: seed)
       let categories = ["red", "green", "blue", "cyan", "magenta", "yellow", "black"]
       for _ in 0..<count {
         let value = generator.normal() + shift

@@ -1,4 +1,5 @@
 import Foundation
+import MLXTestSupport
 import Testing
 
 @testable import MLXCore
@@ -7,18 +8,10 @@ import Testing
 /// data, deterministic and mergeable; distinct counts within three standard errors; moments
 /// that merge to what one pass gives.
 @Suite struct ProfileSketchTests {
-  /// A fixed pseudo-random sequence (SplitMix64), so the tests are reproducible.
-  struct Generator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      return QuantileSketch.mix(state)
-    }
-  }
 
   /// Standard normal values (Box–Muller), some exponentials cubed for a skewed tail.
   static func values(_ count: Int, seed: UInt64) -> [Double] {
-    var generator = Generator(state: seed)
+    var generator = SeededGenerator(state: seed)
     return (0..<count).map { index in
       let u = Double.random(in: Double.ulpOfOne..<1, using: &generator)
       let v = Double.random(in: 0..<1, using: &generator)

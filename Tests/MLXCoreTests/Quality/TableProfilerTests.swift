@@ -44,7 +44,7 @@ import Testing
   @Test func manyPiecesGiveTheSameBytesEveryTime() throws {
     // Pieces of 128 KiB: a dozen, merged in order.
     var text = "id,value,label\n"
-    var generator = ProfileSketchTests.Generator(state: 1)
+    var generator = SeededGenerator(state: 1)
     for row in 0..<60_000 {
       let value = Double.random(in: -1000..<1000, using: &generator)
       text += "\(row),\(value),l\(row % 13)\n"

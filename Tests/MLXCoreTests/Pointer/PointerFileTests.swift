@@ -78,6 +78,19 @@ import Testing
     ("version: 1\nkind: file\npath: .git/hooks/x\ndigest: \(digest)\nsize: 1\n", "no .git or .mlx"),
     ("version: 1\nkind: file\npath: a/.GiT\ndigest: \(digest)\nsize: 1\n", "no .git or .mlx"),
     ("version: 1\nkind: file\npath: .MLX/cache\ndigest: \(digest)\nsize: 1\n", "no .git or .mlx"),
+    // The keys that name other files (a schema, a feature definition) follow the same rule.
+    (
+      "version: 1\nkind: file\npath: a\ndigest: \(digest)\nsize: 1\nschema: ../.GIT/config\n",
+      "p.mlx:6: schema"
+    ),
+    (
+      "version: 1\nkind: file\npath: a\ndigest: \(digest)\nsize: 1\nschema: s/.Mlx/x.yaml\n",
+      "p.mlx:6: schema"
+    ),
+    (
+      "version: 1\nkind: features\npath: a\ndigest: \(digest)\nsize: 1\nfeatures: .Git/hooks/x\n",
+      "no .git or .mlx"
+    ),
     ("version: 1\nkind: file\ndigest: \(digest)\nsize: 1\n", "missing key 'path'"),
     ("version: 1\nkind: file\npath: a\ndigest: \(digest)\nsize: [1\n", "p.mlx:"),
     ("- just\n- a list\n", "expected a mapping"),

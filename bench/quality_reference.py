@@ -19,7 +19,9 @@ import sys
 
 import yaml
 
-DTYPES = {"integer": "int64", "number": "float64", "boolean": "bool", "string": "string"}
+DTYPES = {"integer": "int64", "number": "float64", "boolean": "bool", "string": "string",
+          "date": "datetime64[ns]", "datetime": "datetime64[ns]"}
+DATES = ("date", "datetime")
 
 
 def load_schema(path):
@@ -32,11 +34,21 @@ def load_schema(path):
 def read(path, schema=None):
     import pandas as pd
 
-    dtypes = None
+    dtypes, dates = None, None
     if schema:
+        fields = schema["fields"]
         dtypes = {field["name"]: DTYPES.get(field.get("type", "string"), "string")
-                  for field in schema["fields"]}
-    return pd.read_csv(path, dtype=dtypes)
+                  for field in fields if field.get("type") not in DATES}
+        dates = [field["name"] for field in fields if field.get("type") in DATES]
+    return pd.read_csv(path, dtype=dtypes, parse_dates=dates or None)
+
+
+def bound(field, value):
+    """A Table Schema minimum or maximum as pandas compares it (dates as timestamps)."""
+    if field.get("type") in DATES:
+        import pandas as pd
+        return pd.Timestamp(value)
+    return value
 
 
 def pandera(schema_path, data_path):
@@ -48,11 +60,13 @@ def pandera(schema_path, data_path):
         constraints = field.get("constraints", {}) or {}
         checks = []
         if "minimum" in constraints:
-            checks.append(pa.Check.ge(constraints["minimum"]))
+            checks.append(pa.Check.ge(bound(field, constraints["minimum"])))
         if "maximum" in constraints:
-            checks.append(pa.Check.le(constraints["maximum"]))
+            checks.append(pa.Check.le(bound(field, constraints["maximum"])))
         if "enum" in constraints:
             checks.append(pa.Check.isin(constraints["enum"]))
+        if "pattern" in constraints:
+            checks.append(pa.Check.str_matches(f"^(?:{constraints['pattern']})$"))
         required = constraints.get("required", False) or field["name"] in primary_key
         columns[field["name"]] = pa.Column(
             DTYPES.get(field.get("type", "string"), "string"), checks=checks,
@@ -95,6 +109,9 @@ def great_expectations(schema_path, data_path):
             suite.add_expectation(expect.ExpectColumnValuesToBeBetween(
                 column=name, min_value=constraints.get("minimum"),
                 max_value=constraints.get("maximum")))
+        if "pattern" in constraints:
+            suite.add_expectation(expect.ExpectColumnValuesToMatchRegex(
+                column=name, regex=f"^(?:{constraints['pattern']})$"))
         if "enum" in constraints:
             suite.add_expectation(expect.ExpectColumnValuesToBeInSet(
                 column=name, value_set=constraints["enum"]))

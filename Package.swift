@@ -19,12 +19,14 @@ let package = Package(
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
   ],
   targets: [
-    // MARK: C libraries, found with pkg-config (Debian: libgit2-dev, libzstd-dev)
+    // MARK: C libraries, found with pkg-config (Debian: libgit2-dev, libzstd-dev, libpcre2-dev)
 
     /** libgit2: every Git read and write mlx makes. */
     .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
     /** zstd: compression of stored objects. */
     .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+    /** PCRE2 with its JIT: the `pattern` constraints of Table Schemas, matched per cell. */
+    .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
     /** Linux calls glibc declares only under _GNU_SOURCE (O_DIRECT, sync_file_range). */
     .target(name: "CLinuxShims"),
 
@@ -37,6 +39,7 @@ let package = Package(
       dependencies: [
         "CGit2",
         "CZstd",
+        "CPCRE2",
         "CLinuxShims",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Crypto", package: "swift-crypto"),

@@ -14,6 +14,7 @@ command -v git >/dev/null 2>&1 || missing+=(git)
 command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
 pkg-config --exists libgit2 2>/dev/null || missing+=(libgit2-dev)
 pkg-config --exists libzstd 2>/dev/null || missing+=(libzstd-dev)
+pkg-config --exists libpcre2-8 2>/dev/null || missing+=(libpcre2-dev)
 # Foundation's XML parser (the S3 API answers in XML) loads libxml2 at run time.
 ldconfig -p 2>/dev/null | grep -q 'libxml2\.so\.2' || missing+=(libxml2)
 

@@ -35,7 +35,8 @@ import Testing
 
   /// Modules only one folder may import: the C libraries and the command-line parser.
   static let importOwners: [String: Set<String>] = [
-    "CGit2": ["Git"], "CZstd": ["Storage"], "CLinuxShims": ["Storage", "Support"],
+    "CGit2": ["Git"], "CZstd": ["Storage"], "CPCRE2": ["Quality"],
+    "CLinuxShims": ["Storage", "Support"],
     "AsyncHTTPClient": ["S3"], "NIOCore": ["S3"], "NIOHTTP1": ["S3"], "FoundationXML": ["S3"],
     "ArgumentParser": [],
   ]

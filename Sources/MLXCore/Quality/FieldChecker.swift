@@ -38,8 +38,11 @@ struct FieldChecker {
   /// Enum, pattern and length checks.
   final class Extra {
     let textValues: [[UInt8]]?
+    /// The text values packed in integers (``packed(_:)``), sorted, when every one is short
+    /// enough: a cell is then looked up by a binary search instead of compared with each.
+    let packedTextValues: [UInt64]?
     let typedValues: [FieldValue]?
-    let pattern: Regex<AnyRegexOutput>?
+    let pattern: TextPattern?
     let minLength: Int?
     let maxLength: Int?
 
@@ -47,13 +50,17 @@ struct FieldChecker {
       let constraints = field.constraints
       let isText = field.type == .string || field.type == .any
       textValues = isText ? constraints.enumeration.map { $0.map { Array($0.utf8) } } : nil
+      packedTextValues = textValues.flatMap { values in
+        let packed = values.map { $0.withUnsafeBytes(Self.packed) }
+        return packed.contains(nil) ? nil : packed.compactMap { $0 }.sorted()
+      }
       typedValues =
         isText
         ? nil
         : constraints.enumeration.map {
           $0.compactMap { FieldValue.parse(Array($0.utf8), as: field.type) }
         }
-      pattern = constraints.pattern.flatMap { try? Regex($0) }
+      pattern = constraints.pattern.flatMap { try? TextPattern($0) }
       minLength = constraints.minLength
       maxLength = constraints.maxLength
     }
@@ -66,10 +73,31 @@ struct FieldChecker {
       return bytes.withUnsafeBytes { memcmp($0.baseAddress!, base, cell.count) == 0 }
     }
 
-    func check(_ cell: UnsafeRawBufferPointer, value: FieldValue) -> Failure? {
-      if let textValues, !textValues.contains(where: { Self.equal($0, cell) }) {
-        return .enumeration
+    /// Up to 7 bytes and their count in one integer (the count in the top byte), so that
+    /// two short texts are equal exactly when their packed forms are; nil for longer texts.
+    @inline(__always)
+    static func packed(_ bytes: UnsafeRawBufferPointer) -> UInt64? {
+      guard bytes.count < 8 else { return nil }
+      var value = UInt64(bytes.count) << 56
+      for (index, byte) in bytes.enumerated() { value |= UInt64(byte) << (index * 8) }
+      return value
+    }
+
+    /// Whether `cell` is one of the enum's text values.
+    @inline(__always)
+    private func isTextValue(_ cell: UnsafeRawBufferPointer, of textValues: [[UInt8]]) -> Bool {
+      guard let packedTextValues else { return textValues.contains { Self.equal($0, cell) } }
+      guard let key = Self.packed(cell) else { return false }
+      var (low, high) = (0, packedTextValues.count)
+      while low < high {
+        let middle = (low + high) / 2
+        if packedTextValues[middle] < key { low = middle + 1 } else { high = middle }
       }
+      return low < packedTextValues.count && packedTextValues[low] == key
+    }
+
+    func check(_ cell: UnsafeRawBufferPointer, value: FieldValue) -> Failure? {
+      if let textValues, !isTextValue(cell, of: textValues) { return .enumeration }
       if let typedValues, !typedValues.contains(value) { return .enumeration }
       if minLength != nil || maxLength != nil {
         // Characters as Table Schema counts them: Unicode code points.
@@ -77,10 +105,7 @@ struct FieldChecker {
         if let minLength, length < minLength { return .minLength }
         if let maxLength, length > maxLength { return .maxLength }
       }
-      if let pattern {
-        let text = String(decoding: cell, as: UTF8.self)
-        if (try? pattern.wholeMatch(in: text)) == nil { return .pattern }
-      }
+      if let pattern, !pattern.matches(cell) { return .pattern }
       return nil
     }
   }

@@ -166,10 +166,16 @@ extension TableSchema {
             message: "field '\(name)': \(key) '\(bound)' is not a \(type.rawValue) to compare with")
         }
       }
-      if let pattern = constraints.pattern, (try? Regex(pattern)) == nil {
-        throw YAMLIssue(
-          line: given.line(of: "pattern"),
-          message: "field '\(name)': pattern '\(pattern)' is not a regular expression")
+      if let pattern = constraints.pattern {
+        do throws(TextPattern.SyntaxError) {
+          _ = try TextPattern(pattern)
+        } catch {
+          throw YAMLIssue(
+            line: given.line(of: "pattern"),
+            message:
+              "field '\(name)': pattern '\(pattern)' is not a regular expression "
+              + "(\(error.message) at offset \(error.offset))")
+        }
       }
     }
     return Field(

@@ -95,4 +95,18 @@ import Testing
       #expect(read == expected)
     }
   }
+
+  /// Quotes are counted in any range, at its edges too, as a plain count does.
+  @Test func quotesAreCountedInEveryRange() {
+    let bytes = Array("\"a\",\"\"b\"\n,,\"".utf8) + [UInt8](repeating: 0x61, count: 300) + [0x22]
+    bytes.withUnsafeBytes { raw in
+      let reader = DelimitedText(bytes: raw, delimiter: UInt8(ascii: ","), quoting: true)
+      for start in 0...bytes.count {
+        for end in start...bytes.count {
+          let plain = bytes[start..<end].filter { $0 == 0x22 }.count
+          #expect(reader.quoteCount(in: start..<end) == plain)
+        }
+      }
+    }
+  }
 }

@@ -97,7 +97,8 @@ import Testing
     ),
     (
       "fields:\n  - name: a\n    constraints: {pattern: '('}",
-      "s.yaml:3: field 'a': pattern '(' is not a regular expression"
+      "s.yaml:3: field 'a': pattern '(' is not a regular expression "
+        + "(missing closing parenthesis at offset 1)"
     ),
     ("fields:\n  - name: a\nprimaryKey: [b]", "s.yaml:3: primaryKey names no field 'b'"),
     (

@@ -57,8 +57,11 @@ final class TextPattern {
   @inline(__always)
   func matches(_ cell: UnsafeRawBufferPointer) -> Bool {
     guard let subject = cell.baseAddress, !cell.isEmpty else { return matchesEmpty }
-    return pcre2_match_8(
-      code, subject.assumingMemoryBound(to: UInt8.self), cell.count, 0, 0, matchData, nil) >= 0
+    let bytes = subject.assumingMemoryBound(to: UInt8.self)
+    let result = pcre2_match_8(code, bytes, cell.count, 0, 0, matchData, nil)
+    guard result == PCRE2_ERROR_JIT_STACKLIMIT else { return result >= 0 }
+    // A long cell can need more stack than the JIT's; the interpreter keeps its own on the heap.
+    return pcre2_match_8(code, bytes, cell.count, 0, UInt32(PCRE2_NO_JIT), matchData, nil) >= 0
   }
 
   /// Whether the pattern matches all of `text`.

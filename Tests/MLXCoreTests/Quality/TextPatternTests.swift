@@ -23,6 +23,15 @@ import Testing
     #expect(try TextPattern("(a+)+b").matches("aaaab"))
   }
 
+  @Test func longCellsMatchBeyondTheJITStack() throws {
+    let pattern = try TextPattern("(a|b)*c")
+    let long = String(repeating: "ab", count: 200_000)
+    // Booleans first, so that a failure does not print 400,000 characters.
+    let (ending, notEnding) = (pattern.matches(long + "c"), pattern.matches(long + "d"))
+    #expect(ending)
+    #expect(!notEnding)
+  }
+
   @Test func emptyCellsMatchOnlyPatternsThatAllowThem() throws {
     #expect(try TextPattern("x*").matches(""))
     #expect(!(try TextPattern("x+").matches("")))

@@ -48,6 +48,12 @@ import Testing
 
     // Data edited in place (not added): the stage would run, but its input fails first.
     try repo.write("id\n1\n1\n", to: "data/train.csv")
+    // A dry run reads no data: it names the validation a real run makes, then the stage.
+    let dry = try repo.mlx("run", "--dry-run")
+    #expect(dry.succeeded, "\(dry)")
+    #expect(
+      dry.stdout.contains("Would validate data/train.csv against s.yaml\nWould run 'train'"),
+      "\(dry)")
     let failed = try repo.mlx("run")
     #expect(failed.status == 1, "\(failed)")
     let message =

@@ -188,6 +188,8 @@ final class PipelineRunner {
         started: started)
     }
     if options.dryRun {
+      // A dry run reads no data: it names the checks a real run makes first.
+      for check in checks { log("Would validate \(check.path) against \(check.schema)") }
       log("Would run '\(stage.name)': \(why)")
       for path in stage.writtenPaths { plannedWrites[path] = stage.name }
       return result(stage, .ran, why, started: started, params: params, deps: deps.entries)

@@ -97,5 +97,14 @@ import Testing
     let validate = try repo.mlx("validate", "data/train.csv")
     #expect(validate.status == 1)
     #expect(validate.stderr.contains("leaves the repository"), "\(validate)")
+    // status says so too, and still shows the artifact.
+    let status = try repo.mlx("status")
+    #expect(status.status == 1)
+    #expect(status.stdout.contains("1 tracked, all unchanged"), "\(status)")
+    #expect(
+      status.errorLines == [
+        "mlx: data/train.csv.mlx: schema '../../outside.yaml' leaves the repository; fix the "
+          + "pointer or restore it with `git checkout -- data/train.csv.mlx`"
+      ], "\(status)")
   }
 }

@@ -27,10 +27,16 @@ extension Workspace {
   /// A recorded schema that would leave the repository is an error naming the pointer.
   func schemaPath(of target: AddTarget) throws -> String? {
     guard let text = target.schema ?? target.previous?.pointer.schema else { return nil }
-    let directory = FileSystem.parent(of: target.path)
+    return try resolvedSchema(text, ofArtifact: target.path)
+  }
+
+  /// A pointer's `schema` text as a repository-relative path, for the artifact at `path`;
+  /// an error naming the pointer when it would leave the repository.
+  func resolvedSchema(_ text: String, ofArtifact path: String) throws(PointerError) -> String {
+    let directory = FileSystem.parent(of: path)
     guard let resolved = PointerFile.resolve(schema: text, pointerDirectory: directory) else {
       throw PointerError.malformed(
-        path: display(target.path + PointerFile.suffix), line: nil,
+        path: display(path + PointerFile.suffix), line: nil,
         problem: "schema '\(MessageText.quoted(text))' leaves the repository")
     }
     return resolved
@@ -54,14 +60,7 @@ extension Workspace {
     guard let text = try readPointer(at: path + PointerFile.suffix)?.pointer.schema else {
       throw QualityError.noSchema(path: userPath)
     }
-    guard
-      let schema = PointerFile.resolve(schema: text, pointerDirectory: FileSystem.parent(of: path))
-    else {
-      throw PointerError.malformed(
-        path: display(path + PointerFile.suffix), line: nil,
-        problem: "schema '\(MessageText.quoted(text))' leaves the repository")
-    }
-    return try validate(path: path, schema: schema)
+    return try validate(path: path, schema: try resolvedSchema(text, ofArtifact: path))
   }
 
   /// Checks the tracked path (file or directory) against the schema, both repository-relative.

@@ -14,13 +14,7 @@ extension Workspace {
             + "(validate: [{\(validation.path): {schema: FILE}}]) or record one with "
             + "`mlx add \(display(validation.path)) --schema FILE`")
       }
-      path = PointerFile.resolve(
-        schema: text, pointerDirectory: FileSystem.parent(of: validation.path))
-      guard path != nil else {
-        throw PointerError.malformed(
-          path: display(pointerPath), line: nil,
-          problem: "schema '\(MessageText.quoted(text))' leaves the repository")
-      }
+      path = try resolvedSchema(text, ofArtifact: validation.path)
     }
     guard let path, try FileStatus.of(absolute(path))?.kind == .regular else {
       throw PipelineError.validationFailed(

@@ -52,7 +52,8 @@ public struct StatusReport: Codable, Sendable {
   }
 
   public var artifacts: [ArtifactStatus] = []
-  /// One line per pointer that does not parse, naming the file and the fix.
+  /// One line per pointer that does not parse (or names a schema outside the repository),
+  /// naming the file and the fix.
   public var unreadablePointers: [String] = []
   public var stages: [StaleStage] = []
   /// Why the pipeline could not be checked (`mlx.yaml` or `mlx.lock` does not parse).
@@ -70,8 +71,15 @@ extension Workspace {
     let gitStates = try repository.changedFiles(matching: "*" + PointerFile.suffix)
     var statCache = statCacheLoad.wait()
     var result: [ArtifactStatus] = []
+    var problems = scan.unreadable.map(\.error.description)
     for artifact in artifacts {
       let pointer = artifact.pointer
+      // A schema outside the repository makes every `mlx add` of the artifact fail: said now.
+      if let schema = pointer.schema {
+        do { _ = try resolvedSchema(schema, ofArtifact: artifact.path) } catch {
+          problems.append(error.description)
+        }
+      }
       let content = try currentContent(
         of: artifact.path, asDirectory: pointer.isDirectory, statCache: &statCache)
       let state: ArtifactStatus.State
@@ -107,8 +115,7 @@ extension Workspace {
     // Saving what was hashed makes the next status free; losing a race here only costs time.
     try? FileSystem.createDirectories(temporaryDirectory)
     try? statCache.save(to: statCachePath, temporaryDirectory: temporaryDirectory)
-    var report = StatusReport(
-      artifacts: result, unreadablePointers: scan.unreadable.map(\.error.description))
+    var report = StatusReport(artifacts: result, unreadablePointers: problems)
     if userPaths.isEmpty { (report.stages, report.pipelineProblem) = staleStages() }
     return report
   }

@@ -133,6 +133,14 @@ import Testing
     #expect(missing.status != 0 && missing.stderr.contains("names no revision after '@'"))
     let untracked = try repo.mlx("drift", "nothing.csv@HEAD", "data.csv")
     #expect(untracked.status != 0 && untracked.stderr.contains("nothing.csv"), "\(untracked)")
+
+    // A clone that fetched only what its work tree needs: the fix names the revision.
+    try FileManager.default.removeItem(atPath: repo.directory(".mlx/cache"))
+    let absent = try repo.mlx("drift", "data.csv@HEAD~1", "data.csv")
+    #expect(absent.status == 1)
+    #expect(
+      absent.stderr.hasSuffix(
+        "is not in the store; fetch it with `mlx fetch --rev HEAD~1 data.csv`\n"), "\(absent)")
   }
 
   /// `NAME#STAGE`: the CSV the stage that wrote the model read, in mlx.lock at the commit

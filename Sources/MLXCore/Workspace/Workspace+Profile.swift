@@ -116,7 +116,7 @@ extension Workspace {
         profile: profile)
     }
     let stored = try storedProfile(of: pointer.digest, profiler: TableProfiler(), store: store) {
-      try self.contentFile(pointer.digest, named: artifact.path, store: store)
+      try self.contentFile(pointer.digest, named: artifact.path, at: revision, store: store)
     }
     return ProfileResult(
       path: display(artifact.path), object: stored.object, reused: stored.reused,

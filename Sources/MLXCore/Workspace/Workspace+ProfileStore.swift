@@ -99,15 +99,19 @@ extension Workspace {
     return pointerPath
   }
 
-  /// The content `digest` (of the tracked file `path`) written from the store to a
-  /// temporary file.
-  func contentFile(_ digest: ObjectID, named path: String, store: ObjectStore) throws -> (
-    absolute: String, display: String, temporary: Bool
-  ) {
+  /// The content `digest` (of the tracked file `path`, as committed at `revision` or as the
+  /// work tree's pointer says) written from the store to a temporary file.
+  func contentFile(
+    _ digest: ObjectID, named path: String, at revision: String?, store: ObjectStore
+  ) throws -> (absolute: String, display: String, temporary: Bool) {
     guard store.contains(digest) else {
+      // `mlx pull` fetches what the work tree's pointers need, not another revision's.
+      let fetch =
+        revision.map { "`mlx fetch --rev \(MessageText.quoted($0)) \(display(path))`" }
+        ?? "`mlx pull`"
       throw QualityError.unreadableData(
         path: display(path),
-        reason: "its content \(digest) is not in the store; fetch it with `mlx pull`")
+        reason: "its content \(digest) is not in the store; fetch it with \(fetch)")
     }
     let temporary = TemporaryFiles.path(in: store.temporaryDirectory, beside: path)
     let descriptor = try FileSystem.open(

@@ -32,6 +32,14 @@ import Testing
     #expect(!notEnding)
   }
 
+  /// A pattern that backtracks without end gives up at its step limit (``TextPattern/
+  /// stepsPerCell``): the cell fails it; the same pattern still matches what it can decide.
+  @Test func runawayBacktrackingFailsTheCell() throws {
+    let pattern = try TextPattern("(a|a)+")
+    #expect(!pattern.matches(String(repeating: "a", count: 28) + "!"))
+    #expect(pattern.matches(String(repeating: "a", count: 28)))
+  }
+
   @Test func emptyCellsMatchOnlyPatternsThatAllowThem() throws {
     #expect(try TextPattern("x*").matches(""))
     #expect(!(try TextPattern("x+").matches("")))

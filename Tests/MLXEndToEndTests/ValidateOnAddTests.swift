@@ -21,6 +21,14 @@ import Testing
     defer { repo.remove() }
     let added = try repo.mlx("add", "data/train.csv", "--schema", "schemas/train.schema.yaml")
     #expect(added.succeeded, "\(added)")
+    #expect(
+      added.stdout.hasPrefix(
+        "Validated data/train.csv against schemas/train.schema.yaml: 2 rows\nAdded data/train.csv"),
+      "\(added)")
+    let again = try repo.mlx("add", "data/train.csv", "--json").json()
+    let validated = try #require(again["validated"] as? [[String: Any]])
+    #expect(validated.first?["rows"] as? Int == 2)
+    #expect(validated.first?["schema"] as? String == "schemas/train.schema.yaml")
     let pointer = try repo.read("data/train.csv.mlx")
     #expect(pointer.hasSuffix("size: 19\nschema: \"../schemas/train.schema.yaml\"\n"), "\(pointer)")
     #expect(

@@ -15,6 +15,8 @@ public struct AddSummary: Sendable {
   public let newBytes: Int64
   /// Paths that Git tracked before and that were removed from Git's index.
   public let untrackedFromGit: [String]
+  /// The files checked against their schema before anything was stored (all valid).
+  public var validated: [TableValidation] = []
 }
 
 extension Workspace {
@@ -51,8 +53,10 @@ extension Workspace {
       if !targets.contains(where: { $0.path == target.path }) { targets.append(target) }
     }
     // Data with a schema (given now or recorded) is validated before anything is stored.
-    try validateBeforeAdding(targets)
-    return try track(targets, progress: progress)
+    let validated = try validateBeforeAdding(targets)
+    var summary = try track(targets, progress: progress)
+    summary.validated = validated
+    return summary
   }
 
   /// Stores checked targets, writes their pointers and `.gitignore` lines, and stages them.

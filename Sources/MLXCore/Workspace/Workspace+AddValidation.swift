@@ -43,8 +43,8 @@ extension Workspace {
   }
 
   /// Validates every target that has a schema; throws ``DataValidationError`` with the
-  /// report when any file fails, before anything is written.
-  func validateBeforeAdding(_ targets: [AddTarget]) throws {
+  /// report when any file fails, before anything is written. Returns the files checked.
+  func validateBeforeAdding(_ targets: [AddTarget]) throws -> [TableValidation] {
     var files: [TableValidation] = []
     for target in targets {
       guard let schema = try schemaPath(of: target) else { continue }
@@ -52,6 +52,7 @@ extension Workspace {
     }
     let report = ValidationReport(files: files)
     if !report.valid { throw DataValidationError(report: report) }
+    return files
   }
 
   /// Checks a tracked path the user named against the schema its pointer names.

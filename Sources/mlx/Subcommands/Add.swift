@@ -68,6 +68,10 @@ extension MLXCommand {
         try Output.json(AddedJSON(summary))
         return
       }
+      for file in summary.validated {
+        quiet.say(
+          "Validated \(file.path) against \(file.schema): \(file.rows) rows")
+      }
       for result in summary.results {
         let artifact = result.artifact
         let files = artifact.pointer.fileCount.map { ", \($0) files" } ?? ""
@@ -106,6 +110,15 @@ private struct AddedJSON: Encodable {
   let newObjects: Int
   let newBytes: Int64
   let untrackedFromGit: [String]
+  /// The files checked against their schema first: path, schema, rows, with paths as
+  /// `mlx validate --json` gives them (relative to where mlx runs).
+  let validated: [Validated]
+
+  struct Validated: Encodable {
+    let path: String
+    let schema: String
+    let rows: Int
+  }
 
   init(_ summary: AddSummary) {
     artifacts = summary.results.map { result in
@@ -118,5 +131,6 @@ private struct AddedJSON: Encodable {
     newObjects = summary.newObjects
     newBytes = summary.newBytes
     untrackedFromGit = summary.untrackedFromGit
+    validated = summary.validated.map { Validated(path: $0.path, schema: $0.schema, rows: $0.rows) }
   }
 }

@@ -102,11 +102,7 @@ struct DelimitedText: @unchecked Sendable {
         }
       } else {
         let start = cursor
-        while cursor < end {
-          let byte = bytes[cursor]
-          if byte == delimiter || byte == Self.newline { break }
-          cursor += 1
-        }
+        cursor = endOfUnquotedField(from: cursor, end: end)
         var fieldEnd = cursor
         if fieldEnd > start, bytes[fieldEnd - 1] == Self.carriageReturn,
           cursor == end || bytes[cursor] == Self.newline
@@ -122,6 +118,35 @@ struct DelimitedText: @unchecked Sendable {
       if cursor < end, bytes[cursor] == Self.carriageReturn { cursor += 1 }
       return cursor < end ? cursor + 1 : end
     }
+  }
+
+  /// The first delimiter or line break at or after `cursor`, or `end`: eight bytes at a time
+  /// (a zero byte of `word ^ pattern` marks a match), then byte by byte for the last few.
+  @inline(__always)
+  private func endOfUnquotedField(from start: Int, end: Int) -> Int {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    let delimiters = UInt64(delimiter) &* ones
+    let newlines = UInt64(Self.newline) &* ones
+    var cursor = start
+    while cursor + 8 <= end {
+      let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: cursor, as: UInt64.self))
+      let a = word ^ delimiters
+      let b = word ^ newlines
+      // Exact: a byte's high bit is set only when that byte (of a or b) is zero.
+      let found = ((a &- ones) & ~a | (b &- ones) & ~b) & highs
+      if found != 0 {
+        // The lowest flagged byte is the first match: bytes below it produced no borrow.
+        return cursor + found.trailingZeroBitCount / 8
+      }
+      cursor += 8
+    }
+    while cursor < end {
+      let byte = bytes[cursor]
+      if byte == delimiter || byte == Self.newline { break }
+      cursor += 1
+    }
+    return cursor
   }
 
   /// The field's value with quotes undoubled, when it needs it.

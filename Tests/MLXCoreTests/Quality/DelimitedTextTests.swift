@@ -109,4 +109,39 @@ import Testing
       }
     }
   }
+
+  /// Unquoted fields of every length, with bytes on either side of the delimiter and line
+  /// break in value (0x2B, 0x2D, 0x09, 0x0B, 0xAC, 0x8A, a carriage return), split as a plain
+  /// byte-by-byte reading splits them: the eight-bytes-at-a-time scan finds the same ends.
+  @Test(arguments: [UInt8(ascii: ","), UInt8(ascii: "\t")])
+  func unquotedFieldsEndWhereAPlainScanEnds(delimiter: UInt8) {
+    var generator = SeededGenerator(state: UInt64(delimiter))
+    let alphabet: [UInt8] = [0x61, 0x2B, 0x2D, 0x09, 0x0B, 0xAC, 0x8A, 0x0D, 0x2C, 0x00, 0xFF]
+      .filter { $0 != delimiter && $0 != 0x0D }
+    var expected: [[[UInt8]]] = []
+    var bytes: [UInt8] = []
+    for _ in 0..<2_000 {
+      let fields = (0..<Int.random(in: 1...6, using: &generator)).map { _ in
+        (0..<Int.random(in: 0...19, using: &generator)).map { _ in
+          alphabet.randomElement(using: &generator)!
+        }
+      }
+      // A first field that is empty makes an empty line, which is skipped as a record.
+      guard fields.count > 1 || !fields[0].isEmpty else { continue }
+      expected.append(fields)
+      bytes += Array(fields.joined(separator: [delimiter])) + [0x0A]
+    }
+    bytes.withUnsafeBytes { raw in
+      let reader = DelimitedText(bytes: raw, delimiter: delimiter, quoting: false)
+      var read: [[[UInt8]]] = []
+      var fields: [DelimitedText.Field] = []
+      var position = 0
+      while position < raw.count {
+        var problem: DelimitedText.Problem?
+        position = reader.readRecord(at: position, into: &fields, problem: &problem)
+        read.append(fields.map { reader.value(of: $0) })
+      }
+      #expect(read == expected)
+    }
+  }
 }

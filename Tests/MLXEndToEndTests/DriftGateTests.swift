@@ -156,6 +156,9 @@ import Testing
           + "data.csv sha256:"), "\(audit)")
     #expect(
       audit.stdout.contains("is not in the local store, nor its profile; fetch it with `mlx pull`"))
+    // Both sides are named, so one fetch brings what the gate needs.
+    #expect(
+      audit.stdout.contains("; the holder v0.0.1's training data data.csv sha256:"), "\(audit)")
 
     // Not remembered: once the data is here, the same audit passes.
     #expect(try repo.mlx("push", "--all-commits").succeeded)

@@ -24,8 +24,13 @@ extension Workspace {
     let candidate = try gateSide(request.path, commit: request.candidate, role: "the candidate")
     let holder = try gateSide(request.path, commit: request.holder, role: holderName)
     // A side that cannot be computed fails the gate before one that was not pulled.
-    for side in [candidate, holder] { if case .problem(let why, false) = side { return all(why) } }
-    for side in [candidate, holder] { if case .problem(let why, true) = side { return all(why) } }
+    for side in [candidate, holder] {
+      if case .problem(.failed(let why)) = side { return all(.failed(why)) }
+    }
+    let absent = [candidate, holder].compactMap { side -> String? in
+      if case .problem(.unverifiable(let why)) = side { return why } else { return nil }
+    }
+    if !absent.isEmpty { return all(.unverifiable(absent.joined(separator: "; "))) }
     guard case .ready(let new, let newDigest, let newProfile) = candidate,
       case .ready(let old, let oldDigest, let oldProfile) = holder
     else { return [:] }
@@ -68,8 +73,8 @@ extension Workspace {
 
   private enum GateSide {
     case ready(path: String, digest: ObjectID, profile: TableProfile)
-    /// Why not, and whether only because this repository lacks the data.
-    case problem(PairedMetrics.Outcome, unverifiable: Bool)
+    /// Why not: failed, or unverifiable (this repository lacks the data).
+    case problem(PairedMetrics.Outcome)
   }
 
   /// The training data of the model at `model` in `commit`, and its profile: the one stored
@@ -80,14 +85,11 @@ extension Workspace {
     guard let id = GitOID(hex: commit), (try? repository.objectType(id)) == "commit",
       let read = try repository.lockFile(inCommit: id)
     else {
-      return .problem(
-        .failed("\(at) has no \(LockFile.fileName), so its training data is unknown"),
-        unverifiable: false)
+      return .problem(.failed("\(at) has no \(LockFile.fileName), so its training data is unknown"))
     }
     guard case .success(let lock) = read else {
       return .problem(
-        .failed("\(LockFile.fileName) of \(at) cannot be read, so its training data is unknown"),
-        unverifiable: false)
+        .failed("\(LockFile.fileName) of \(at) cannot be read: training data unknown"))
     }
     let inputs = lock.trainingInputs(of: model)
     guard inputs.count == 1, let input = inputs.first else {
@@ -97,7 +99,7 @@ extension Workspace {
           + "CSV or TSV file"
         : "the stage writing \(model) (or upstream) reads \(inputs.map(\.path).joined(separator: ", ")): "
           + "no one training data file"
-      return .problem(.failed("\(at): \(why)"), unverifiable: false)
+      return .problem(.failed("\(at): \(why)"))
     }
     let digest = input.digest
     let name = "\(role)'s training data \(input.path) \(digest.short)"
@@ -105,7 +107,7 @@ extension Workspace {
     do {
       store = try self.store()
     } catch {
-      return .problem(.unverifiable("mlx's store cannot be opened: \(error)"), unverifiable: true)
+      return .problem(.unverifiable("mlx's store cannot be opened: \(error)"))
     }
     do {
       if DerivedObjects(store: store, kind: "profiles").lookup(digest.hex) != nil
@@ -127,13 +129,12 @@ extension Workspace {
         }
       }
     } catch {
-      return .problem(.failed("\(name) cannot be profiled: \(error)"), unverifiable: false)
+      return .problem(.failed("\(name) cannot be profiled: \(error)"))
     }
     return .problem(
       .unverifiable(
         "\(name) is not in the local store, nor its profile; fetch it with "
-          + "`mlx pull` (`mlx fetch --rev \(commit.prefix(7)) \(input.path)`)"),
-      unverifiable: true)
+          + "`mlx pull` (`mlx fetch --rev \(commit.prefix(7)) \(input.path)`)"))
   }
 
   /// The `drift:` thresholds of the policy at `commit` (the trusted ref's, which judges);

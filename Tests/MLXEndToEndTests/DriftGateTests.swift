@@ -79,7 +79,29 @@ import Testing
           + " \(trained))"), "\(line)")
     let value = try #require(Double(line.split(separator: " ")[7]))
     #expect(value > 0.2, "\(line)")
+    // The value is `mlx drift`'s largest PSI between the two commits' training data.
+    let drift = try repo.mlx("drift", "data.csv@HEAD~1", "data.csv@HEAD", "--json")
+    let columns = try #require(try drift.json()["columns"] as? [[String: Any]])
+    let largest = try #require(columns.compactMap { $0["psi"] as? Double }.max())
+    #expect(String(format: "%.4g", largest) == String(line.split(separator: " ")[7]), "\(line)")
     #expect(try repo.git("tag", "-l", "churn#staging#*") == "churn#staging#1\nchurn#staging#2\n")
+    #expect(try repo.mlx("audit").succeeded)
+  }
+
+  /// Columns the judging policy's `drift:` key ignores are left out of the gate.
+  @Test func ignoredColumnsDoNotCount() throws {
+    let repo = try repository()
+    defer { repo.remove() }
+    let policy = try repo.read(".mlx/policy.yaml")
+    try repo.write(
+      policy + "drift:\n  columns:\n    income: {ignore: true}\n", to: ".mlx/policy.yaml")
+    try train(repo, seed: 9)
+    #expect(try repo.mlx("promote", "churn", "--to", "staging").succeeded)
+    try train(repo, seed: 11, shift: 1)
+    let promoted = try repo.mlx("promote", "churn", "--to", "staging")
+    #expect(promoted.succeeded, "\(promoted)")
+    #expect(promoted.stdout.contains("pass  gate drift.psi <= 0.2: drift.psi = "), "\(promoted)")
+    #expect(!promoted.stdout.contains("(income;"), "\(promoted)")
     #expect(try repo.mlx("audit").succeeded)
   }
 

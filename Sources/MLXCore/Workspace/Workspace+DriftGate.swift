@@ -7,9 +7,7 @@ extension Workspace {
 
   /// The drift gates, for a registry reading.
   func driftGate() -> PairedMetrics {
-    PairedMetrics(names: Self.driftGateMetrics) { [self] request in
-      try driftGateOutcomes(request)
-    }
+    PairedMetrics(names: Self.driftGateMetrics) { [self] in try driftGateOutcomes($0) }
   }
 
   /// `drift.psi`: the largest PSI of a numeric column between the holder's training data and
@@ -129,7 +127,9 @@ extension Workspace {
         }
       }
     } catch {
-      return .problem(.failed("\(name) cannot be profiled: \(error)"))
+      // Data that is no table fails; a store that cannot be read here proves nothing.
+      let why = "\(name) cannot be profiled: \(error)"
+      return .problem(error is QualityError ? .failed(why) : .unverifiable(why))
     }
     return .problem(
       .unverifiable(

@@ -2,7 +2,7 @@
 # The end-to-end example `make demo` runs, in a fresh Git repository:
 # version data with mlx, train and evaluate a classifier, rerun with caching, iterate on a
 # param, check data against a schema, profile it and compare versions for drift, switch
-# branches with hooks installed, promote, trace, write the drift, runs and audit reports,
+# branches with hooks installed, promote behind a drift gate, trace, write the drift, runs and audit reports,
 # restore files, and share them through a remote with a fresh clone.
 # Usage: examples/demo.sh PATH/TO/mlx
 set -euo pipefail
@@ -47,6 +47,7 @@ git add -A && git commit -qm "Track the raw data"
 # Evaluate: every stage up to evaluation runs the first time, on a clean, committed tree.
 step mlx eval
 git add -A && git commit -qm "Train and evaluate the first model"
+first_model=$(git rev-parse HEAD)
 
 # Nothing changed: every stage is skipped.
 step mlx train
@@ -116,9 +117,23 @@ git config gpg.format ssh
 git config user.signingkey "$keys/demo"
 echo "demo@example.com namespaces=\"git\" $(cut -d' ' -f1,2 "$keys/demo.pub")" > .mlx/allowed_signers
 git add .mlx/allowed_signers && git commit -qm "Allow the demo key to sign promotions"
+# Staging's gates include drift.psi <= 0.2: the first model goes in (nothing to compare),
+# then the retrained one, whose training data is compared with the first one's.
+step mlx promote classifier --to staging "$first_model"
 step mlx promote classifier --to staging
 step mlx promote classifier --to production
-step git -c gpg.ssh.allowedSignersFile=.mlx/allowed_signers verify-tag 'classifier#production#2'
+step git -c gpg.ssh.allowedSignersFile=.mlx/allowed_signers verify-tag 'classifier#production#3'
+# A model retrained on the drifted batch is refused by the drift gate (exit 1, no tag).
+step git switch -c drifted-batch
+step cp "$batch" data/raw.csv
+step mlx add data/raw.csv
+step mlx train -q
+git add -A && git commit -qm "Retrain on the drifted batch"
+refused=0
+step mlx promote classifier --to staging || refused=$?
+[ "$refused" -eq 1 ] || { echo "expected exit 1 (the drift gate refuses), got $refused" >&2; exit 1; }
+echo "(exit 1: the drift gate refused the model; no tag was written)"
+step git switch main
 step mlx registry
 step mlx registry which classifier%production
 step mlx audit
@@ -146,9 +161,13 @@ git add -A && git commit -qm "Share data through a directory remote"
 step mlx status --remote || true
 step mlx push
 step mlx status --remote --rev HEAD
+# Staging's drift gate compared v0.0.2's training data with v0.0.1's: send that too, so a
+# clone's audit can recompute the gate (without it, the promotion is `unverifiable`).
+step mlx push --rev "$first_model" data/raw.csv
 step git clone -q "$demo" "$demo-clone"
 cd "$demo-clone"
 step mlx pull
+step mlx fetch --rev "$first_model" data/raw.csv
 step mlx verify
 step mlx lineage classifier#production --strict
 cd "$demo"

@@ -55,7 +55,7 @@ final class LineageBuilder {
       if let stage = event.stage { fields.insert(("stage", stage), at: 1) }
       var node = LineageNode(id: eventID, kind: .event, title: event.tag, fields: fields)
       if let entry = try audit(event) {
-        for check in entry.checks where check.kind == .gates {
+        for check in entry.checks where [.gates, .unverifiable].contains(check.kind) {
           let gate = check.name.hasPrefix("gate ") ? String(check.name.dropFirst(5)) : check.name
           node.fields.append(
             .init(

@@ -32,12 +32,16 @@ public enum AuditStatus: String, Codable, Sendable, CaseIterable {
   /// A higher counter than an event with a later time: the tag claims an earlier time than
   /// it was made at.
   case backdated
+  /// A gate that cannot be judged from what this repository holds (a drift gate whose
+  /// training data, or its profile, was not pulled): not passed, and the event does not
+  /// count until it can be judged.
+  case unverifiable
 
   /// Most serious first: an entry's status is the first of its failures in this order.
   static let severity: [AuditStatus] = [
     .policy, .replayed, .invalid, .unauthorised, .unsigned, .mismatch, .conflict, .stage, .order,
     .gates,
-    .approvals, .counter, .backdated,
+    .approvals, .counter, .backdated, .unverifiable,
   ]
 }
 

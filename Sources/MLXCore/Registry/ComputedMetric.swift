@@ -6,8 +6,9 @@ import Foundation
 /// both read it from the commit, never from a tag message. A computed name takes precedence
 /// over a recorded metric of the same name, so no metrics file can claim it.
 ///
-/// To add one (`drift.psi`, …): a ``ComputedMetric`` with its name and an `evaluate` closure,
-/// listed in ``all``.
+/// To add one: a ``ComputedMetric`` with its name and an `evaluate` closure, listed in
+/// ``all``. A metric that compares the candidate with the stage's holder (`drift.psi`) is a
+/// ``PairedMetrics`` instead.
 struct ComputedMetric: Sendable {
   /// The value and why, as the gate's report and the tag's `Mlx-Gate` trailer show it.
   struct Outcome: Codable, Sendable, Equatable {

@@ -18,6 +18,8 @@ struct RegistryAuditor {
   let evidence: (_ path: String?, _ commit: String) throws -> ArtifactEvidence
   /// The signature verdict of a tag object.
   let verdict: (RegistryEvent) throws -> SignatureVerdict
+  /// Gate metrics computed from the candidate's commit and the stage holder's (`drift.psi`).
+  var paired = PairedMetrics.none
   /// The time of the audit: events dated after it (beyond clock skew) fail.
   var now = Date()
   /// How far ahead of this machine's clock another machine's may be.
@@ -393,26 +395,10 @@ struct RegistryAuditor {
               .gates, "gates", passed: true,
               "\(version) held \(rule.name) before; the policy's rollback rule skips the gates"))
         } else {
-          let holder = state.holder(of: rule.name)
-          let holderEvidence = try holder.map { try self.evidence(path, $0.commit) }
-          let current = holderEvidence?.metrics
-          for (problem, commit) in [
-            (recorded.lockProblem, event.commit), (holderEvidence?.lockProblem, holder?.commit),
-          ] {
-            guard let problem, let commit else { continue }
-            checks.append(
-              AuditCheck(
-                .gates, "gates", passed: false,
-                "\(LockFile.fileName) at commit \(commit.prefix(12)) cannot be read, so its "
-                  + "metrics are unknown: \(problem)"))
-          }
-          for gate in rule.gates {
-            let result = gate.evaluate(
-              candidate: recorded.metrics, current: current, computed: recorded.computed,
-              currentComputed: holderEvidence?.computed)
-            checks.append(
-              AuditCheck(.gates, "gate \(gate.text)", passed: result.passed, result.detail))
-          }
+          checks += try gateOutcomes(
+            rule, commit: event.commit, path: path, recorded: recorded,
+            holder: state.holder(of: rule.name), policyCommit: policy.commit
+          ).map(\.check)
         }
       }
       if rule.approvals.required > 0 {
@@ -436,6 +422,54 @@ struct RegistryAuditor {
       event, version: version, signature: signature, required: required, checks: checks,
       warnings: warnings, policyCommit: policy.hasPolicy ? policy.commit : nil,
       isRollback: isRollback)
+  }
+
+  /// The gates of `rule` for the version at `commit` (what it records is `recorded`), against
+  /// the stage's `holder` (the state before the event): recorded metrics, computed ones
+  /// (``ComputedMetric``) and paired ones (``PairedMetrics``). `mlx promote` writes these
+  /// results into the tag; the audit recomputes them.
+  func gateOutcomes(
+    _ rule: RegistryPolicy.StageRule, commit: String, path: String?, recorded: ArtifactEvidence,
+    holder: StageEvent?, policyCommit: String?
+  ) throws -> [GateOutcome] {
+    let holderEvidence = try holder.map { try self.evidence(path, $0.commit) }
+    var outcomes: [GateOutcome] = []
+    for (problem, at) in [
+      (recorded.lockProblem, commit), (holderEvidence?.lockProblem, holder?.commit),
+    ] {
+      guard let problem, let at else { continue }
+      let gate = Gate.Result(
+        gate: "gates", passed: false,
+        detail: "\(LockFile.fileName) at commit \(at.prefix(12)) cannot be read, so its "
+          + "metrics are unknown: \(problem)")
+      outcomes.append(GateOutcome(gate: nil, result: gate, unverifiable: false))
+    }
+    var paired: [String: PairedMetrics.Outcome]?
+    for gate in rule.gates {
+      guard self.paired.names.contains(gate.metric) else {
+        let result = gate.evaluate(
+          candidate: recorded.metrics, current: holderEvidence?.metrics,
+          computed: recorded.computed, currentComputed: holderEvidence?.computed)
+        outcomes.append(GateOutcome(gate: gate, result: result, unverifiable: false))
+        continue
+      }
+      if paired == nil, let holder {
+        if let path {
+          paired = try self.paired.evaluate(
+            PairedMetrics.Request(
+              path: path, candidate: commit, holder: holder.commit,
+              holderVersion: holder.version, policyCommit: policyCommit))
+        } else {
+          let why = PairedMetrics.Outcome.failed(
+            "no path is known for the artifact, so its training data is unknown")
+          paired = Dictionary(uniqueKeysWithValues: self.paired.names.map { ($0, why) })
+        }
+      }
+      outcomes.append(
+        gate.evaluate(
+          paired: paired?[gate.metric], holder: holder != nil, current: holderEvidence?.metrics))
+    }
+    return outcomes
   }
 
   /// GTO's one version per commit and one commit per version: a registration or

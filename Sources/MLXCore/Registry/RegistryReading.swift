@@ -30,7 +30,9 @@ final class RegistryReading {
 
   /// - Parameter fallbackSignersText: the allowed-signers file Git's configuration names, used
   ///   where the trusted ref has none.
-  init(repository: Repository, fallbackSignersText: String?) throws {
+  /// - Parameter paired: the gate metrics computed from two commits (``PairedMetrics``); each
+  ///   request is computed once per reading.
+  init(repository: Repository, fallbackSignersText: String?, paired: PairedMetrics = .none) throws {
     self.repository = repository
     references = try RegistrySnapshot.references(repository)
     self.fallbackSignersText = fallbackSignersText
@@ -63,6 +65,27 @@ final class RegistryReading {
         }
         return SignatureVerdict.verify(payload: tag.payload, signature: tag.signature)
       })
+    auditor.paired = PairedMetrics(names: paired.names) { [unowned self] request in
+      if let known = self.pairedOutcomes[request] { return known }
+      let found = try paired.evaluate(request)
+      self.pairedOutcomes[request] = found
+      return found
+    }
+  }
+
+  /// Paired gate metrics computed so far, by the two commits (and path and policy) compared.
+  private var pairedOutcomes: [PairedMetrics.Request: [String: PairedMetrics.Outcome]] = [:]
+
+  /// Whether an outcome of this reading depends on what the store holds (a gate that could
+  /// not be verified here): the audit cache then keeps nothing, as `mlx pull` can change it
+  /// without changing anything the cache's key covers.
+  private var dependsOnStore: Bool {
+    pairedOutcomes.values.contains { outcomes in
+      outcomes.values.contains {
+        if case .unverifiable = $0 { return true }
+        return false
+      }
+    }
   }
 
   /// Every event judged, once per command.
@@ -83,8 +106,10 @@ final class RegistryReading {
       $0 > auditor.now.addingTimeInterval(RegistryAuditor.clockSkew)
     }
     .min().map { $0.addingTimeInterval(-RegistryAuditor.clockSkew) }
-    AuditOutcomeCache.save(
-      failed, key: outcomeKey, expiry: expiry, gitDirectory: repository.gitDirectory)
+    if !dependsOnStore {
+      AuditOutcomeCache.save(
+        failed, key: outcomeKey, expiry: expiry, gitDirectory: repository.gitDirectory)
+    }
     return result
   }
 
@@ -144,7 +169,7 @@ final class RegistryReading {
       states: snapshot.artifacts.map { snapshot.state(of: $0) }, skipped: skipped)
     let horizon = Date().addingTimeInterval(RegistryAuditor.clockSkew)
     // Every event, counted or not: one dated in the future fails only until its time.
-    if try !self.snapshot.events.contains(where: { $0.time > horizon }) {
+    if try !self.snapshot.events.contains(where: { $0.time > horizon }), !dependsOnStore {
       RegistryViewCache.save(view, key: outcomeKey, gitDirectory: gitDirectory)
     }
     return view

@@ -138,13 +138,14 @@ final class RegistryWriter {
   /// The gates of `stage` for a version at `commit`, as the tag records them.
   func gateTrailers(stage: String, commit: String) throws -> [(String, String)] {
     guard let rule = policy.policy.rule(for: stage), !rule.gates.isEmpty else { return [] }
-    let candidate = try evidence(at: commit)
-    let current = try state.holder(of: stage).map { try evidence(at: $0.commit) }
-    return rule.gates.map { gate in
-      let result = gate.evaluate(
-        candidate: candidate.metrics, current: current?.metrics, computed: candidate.computed,
-        currentComputed: current?.computed)
-      return ("Mlx-Gate", "\(gate.text): \(result.passed ? "pass" : "fail") (\(result.detail))")
+    return try reading.auditor.gateOutcomes(
+      rule, commit: commit, path: path, recorded: evidence(at: commit),
+      holder: state.holder(of: stage), policyCommit: policy.commit
+    ).compactMap { outcome in
+      outcome.gate.map { gate in
+        let result = outcome.result
+        return ("Mlx-Gate", "\(gate.text): \(result.passed ? "pass" : "fail") (\(result.detail))")
+      }
     }
   }
 

@@ -3,7 +3,9 @@ import Foundation
 extension Workspace {
   /// Reads the registry with what judges it.
   func registryReading() throws -> RegistryReading {
-    try RegistryReading(repository: repository, fallbackSignersText: configuredAllowedSignersText())
+    try RegistryReading(
+      repository: repository, fallbackSignersText: configuredAllowedSignersText(),
+      paired: driftGate())
   }
 
   /// Judges every registry event against the policy in force at its time: signature and

@@ -41,7 +41,7 @@ extension Workspace {
           $0.artifact == name && $0.version == held.version && $0.event == .assignment
         }
         .flatMap { entry in
-          entry.checks.filter { $0.kind == .gates }.map { check in
+          entry.checks.filter { [.gates, .unverifiable].contains($0.kind) }.map { check in
             AuditSummary.GateOutcome(
               tag: entry.tag, stage: entry.stage ?? "",
               gate: check.name.hasPrefix("gate ") ? String(check.name.dropFirst(5)) : check.name,

@@ -108,15 +108,14 @@ extension Workspace {
         reason: "\(artifact) \(holder.version) has no readable mlx.lock at its commit naming "
           + "its path, so its training data is unknown; compare PATH@REV instead")
     }
-    let isData = { (path: String) in [".csv", ".tsv", ".tab"].contains { path.hasSuffix($0) } }
-    let inputs = lock.stages.values.filter { $0.outs.contains { $0.path == modelPath } }
-      .flatMap(\.deps).filter { isData($0.path) }
+    let inputs = lock.trainingInputs(of: modelPath)
     guard inputs.count == 1, let input = inputs.first else {
       throw QualityError.unreadableData(
         path: spec,
         reason: inputs.isEmpty
-          ? "the mlx.lock stage writing \(modelPath) at \(commit.prefix(7)) reads no CSV or TSV file"
-          : "the stage writing \(modelPath) reads \(inputs.map(\.path).joined(separator: ", ")); "
+          ? "no mlx.lock stage writing \(modelPath) at \(commit.prefix(7)), or upstream of it, "
+            + "reads a CSV or TSV file"
+          : "the stage writing \(modelPath) (or upstream) reads \(inputs.map(\.path).joined(separator: ", ")); "
             + "compare one of them as PATH@\(commit.prefix(7))")
     }
     return (input.path, input.digest, commit, holder.version)

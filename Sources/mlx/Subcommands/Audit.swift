@@ -20,7 +20,7 @@ extension MLXCommand {
       discussion: """
         Each event gets one status: ok, or the most serious of policy, replayed, invalid, \
         unauthorised, unsigned, mismatch, conflict, stage, order, gates, approvals, counter, \
-        backdated (docs/registry.md#audit). The policy is read from the trusted ref as it stood at each \
+        backdated, unverifiable (docs/registry.md#audit). The policy is read from the trusted ref as it stood at each \
         event's time, and the audit names the commit that judged it. Exits 1 when any event \
         fails, 0 otherwise.
         """)

@@ -112,7 +112,7 @@ extension Workspace {
         || store.contains(digest)
       {
         let stored = try storedProfile(of: digest, profiler: TableProfiler(), store: store) {
-          try self.contentFile(digest, named: input.path, store: store)
+          try self.contentFile(digest, named: input.path, at: commit, store: store)
         }
         return .ready(path: input.path, digest: digest, profile: stored.profile)
       }

@@ -25,6 +25,8 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
   case unsafeWrite(path: String, through: String)
   /// `mlx get`'s output exists and holds something else.
   case outputExists(path: String, reason: String)
+  /// `mlx get -o` naming a device, pipe or socket, which a file would replace.
+  case outputNotAFile(path: String)
   case nestedArtifact(path: String, inside: String)
 
   public var description: String {
@@ -74,6 +76,9 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
       "the repository has no commits yet; commit first (`git commit`)"
     case .outputExists(let path, let reason):
       "\(path) exists: \(reason); choose another -o, or add --force to replace it"
+    case .outputNotAFile(let path):
+      "\(path) is a device, pipe or socket: mlx get writes a file (or a directory) in its "
+        + "place, so it is refused even with --force; choose another -o"
     case .unsafeWrite(let path, let link):
       "refusing to write \(path): \(link) is a symbolic link, which could lead outside the "
         + "repository; remove the link and run again"

@@ -61,7 +61,10 @@ extension Workspace {
     let plan = try target.checkoutPlan(
       path: name, pointerPath: name, pointer: artifact.pointer, store: store, force: force,
       statCache: &statCache)
-    let exists = try FileStatus.of(destination) != nil
+    let existing = try FileStatus.of(destination)
+    let exists = existing != nil
+    // A device, pipe or socket (`/dev/null`) would be replaced by a file, not written into.
+    if existing?.kind == .other { throw WorkspaceError.outputNotAFile(path: destination) }
     switch plan {
     case .unchanged:
       break

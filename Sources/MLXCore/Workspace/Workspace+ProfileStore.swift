@@ -105,8 +105,7 @@ extension Workspace {
     _ digest: ObjectID, named path: String, at revision: String?, store: ObjectStore
   ) throws -> (absolute: String, display: String, temporary: Bool) {
     guard store.contains(digest) else {
-      // `mlx pull` fetches what the work tree's pointers need, not another revision's.
-      let fetch =
+      let fetch =  // `mlx pull` fetches only what the work tree's pointers need
         revision.map { "`mlx fetch --rev \(MessageText.quoted($0)) \(display(path))`" }
         ?? "`mlx pull`"
       throw QualityError.unreadableData(

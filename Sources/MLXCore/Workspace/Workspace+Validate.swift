@@ -88,6 +88,6 @@ extension Workspace {
   public static func writeSchema(_ text: String, to path: String) throws {
     let absolute =
       path.hasPrefix("/") ? path : FileSystem.join(try FileSystem.currentDirectory(), path)
-    try FileSystem.write(Array(text.utf8), atomicallyTo: absolute, mode: 0o644, durable: true)
+    try ReportFile.write(text, to: absolute, durable: true)
   }
 }

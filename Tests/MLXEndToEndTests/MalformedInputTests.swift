@@ -65,6 +65,31 @@ import Testing
     #expect(!repo.exists(".git/hooks/post-checkout"))
   }
 
+  /// Params are recorded by value: a committed pipeline cannot copy mlx's credentials, or a
+  /// file outside the repository through a symbolic link, into mlx.lock.
+  @Test func paramsFromMlxOrThroughALinkStopTheRun() throws {
+    let repo = try repository()
+    defer { repo.remove() }
+    try check("pipeline/params-from-mlx.yaml", at: "mlx.yaml", in: repo, "run")
+    let outside = try TemporaryDirectory()
+    defer { outside.remove() }
+    try outside.write("secret: s3cret\n", to: "kube.yaml")
+    try repo.write(
+      "stages:\n  train:\n    cmd: echo ran > out.txt\n    params: [{kube.yaml: []}]\n",
+      to: "mlx.yaml")
+    for target in [outside("kube.yaml"), ".mlx/config.yaml"] {
+      try? FileManager.default.removeItem(atPath: repo.directory("kube.yaml"))
+      try FileManager.default.createSymbolicLink(
+        atPath: repo.directory("kube.yaml"), withDestinationPath: target)
+      let result = try repo.mlx("run")
+      #expect(result.status == 1)
+      #expect(
+        result.errorLines.first?.hasPrefix("Error: kube.yaml: a symbolic link to ") == true,
+        "\(result)")
+      #expect(!repo.exists("out.txt") && !repo.exists("mlx.lock"), "the stage ran")
+    }
+  }
+
   @Test func lockWithMergeConflictStopsTheRun() throws {
     let repo = try repository()
     defer { repo.remove() }

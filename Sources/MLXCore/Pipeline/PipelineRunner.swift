@@ -363,7 +363,23 @@ final class PipelineRunner {
 
   private func paramsFile(_ file: String, stage: Stage, key: String?) throws -> ParamValue {
     if let cached = paramsFiles[file] { return cached }
-    guard let tree = try ValuesFile.read(workTree.absolute(file), displayPath: file) else {
+    // Recorded by value: a symbolic link must not bring in a file from outside the
+    // repository or from `.git`/`.mlx` (credentials).
+    let absolute = workTree.absolute(file)
+    if let real = FileSystem.realPath(absolute),
+      let root = FileSystem.realPath(workTree.absolute("."))
+    {
+      let inside = real.hasPrefix(root + "/") ? String(real.dropFirst(root.count + 1)) : nil
+      if inside == nil || RelativePath.reservedComponent(of: inside!) != nil {
+        throw PipelineError.unreadableValues(
+          path: file,
+          problem:
+            "a symbolic link to \(inside == nil ? "a file outside the repository" : inside!), "
+            + "and params are recorded by value in mlx.lock, so mlx reads only the "
+            + "repository's own files (not .git or .mlx)")
+      }
+    }
+    guard let tree = try ValuesFile.read(absolute, displayPath: file) else {
       throw PipelineError.missingParam(stage: stage.name, file: file, key: key ?? "(any)")
     }
     let effective = overrides.apply(to: tree, file: file)

@@ -265,6 +265,15 @@ public struct PipelineSpec: Sendable {
         throw YAMLIssue(
           line: item.mark?.line, message: "'params' entries are keys or {file: [keys]}")
       }
+      // Params are recorded by value in mlx.lock and run records: never Git's or mlx's files
+      // (`.mlx/config.local.yaml` holds credentials).
+      if let reserved = RelativePath.reservedComponent(of: file) {
+        throw YAMLIssue(
+          line: item.mark?.line,
+          message:
+            "params file '\(MessageText.quoted(fileName))' is inside a \(reserved) directory, "
+            + "which mlx never reads params from")
+      }
       let keys = mapping.values.first!
       if keys.null != nil || keys.sequence?.isEmpty == true {
         references.append(.init(file: file, key: nil))

@@ -150,6 +150,30 @@ import Testing
         && audit.stdout.contains(" (income; data.csv "), "\(audit)")
   }
 
+  /// A commit whose mlx.lock names the holder's data while the commit holds drifted data (the
+  /// lock edited by hand): the gate compares what the commit holds, and fails.
+  @Test func aLockThatLiesAboutTheTrainingDataFailsTheGate() throws {
+    let repo = try repository()
+    defer { repo.remove() }
+    try train(repo, seed: 9)
+    #expect(try repo.mlx("promote", "churn", "--to", "staging").succeeded)
+    let lock = try repo.read("mlx.lock")
+    let held = try repo.sha256sum("data.csv")
+    try train(repo, seed: 12, shift: 1.5)
+    let drifted = try repo.sha256sum("data.csv")
+    try repo.write(
+      try repo.read("mlx.lock").replacingOccurrences(of: drifted, with: held), to: "mlx.lock")
+    #expect(try repo.read("mlx.lock") != lock)
+    try repo.commitAll("lock names the holder's data")
+    let promote = try repo.mlx("promote", "churn", "--to", "staging")
+    #expect(promote.status == 1, "\(promote)")
+    #expect(
+      promote.stdout.contains(
+        "mlx.lock says the stage read data.csv \(held.prefix(19)), the commit holds "
+          + "\(drifted.prefix(19))"),
+      "\(promote)")
+  }
+
   /// A clone without the training data cannot judge the gate: not passed, and says what to
   /// fetch; once fetched, it passes.
   @Test func aCloneWithoutTheDataSaysTheGateCannotBeVerified() throws {
@@ -177,7 +201,9 @@ import Testing
         "drift.psi cannot be verified here: the candidate's training data "
           + "data.csv sha256:"), "\(audit)")
     #expect(
-      audit.stdout.contains("is not in the local store, nor its profile; fetch it with `mlx pull`"))
+      audit.stdout.contains(
+        "is not in the local store, nor its profile; fetch it with `mlx fetch --rev "),
+      "\(audit)")
     // Both sides are named, so one fetch brings what the gate needs.
     #expect(
       audit.stdout.contains("; the holder v0.0.1's training data data.csv sha256:"), "\(audit)")

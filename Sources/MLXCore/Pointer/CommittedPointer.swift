@@ -35,4 +35,17 @@ extension Repository {
   func pointerDigest(path: String, commit: String) throws -> ObjectID? {
     try committedPointer(path: path, commit: commit).digest
   }
+
+  /// The content `commit` holds at `path`, as `mlx.lock` records a dependency: its pointer's
+  /// digest, or, for a file committed to Git itself, the SHA-256 of its bytes; nil when the
+  /// commit holds neither (or the pointer does not parse).
+  func heldDigest(path: String, commit: GitOID) throws -> ObjectID? {
+    switch try committedPointer(path: path, commit: commit.hex) {
+    case .pointer(let pointer): return pointer.digest
+    case .unreadable: return nil
+    case .absent:
+      guard RelativePath.isSafe(path) else { return nil }
+      return try file(path, inCommit: commit).map { $0.withUnsafeBytes { ObjectID(hashing: $0) } }
+    }
+  }
 }

@@ -75,19 +75,7 @@ extension ComputedMetric {
       guard state.deps.first(where: { $0.path == input.path })?.digest == input.digest else {
         return fail("\(input.path) was not validated by stage '\(name)' as the stage read it")
       }
-      let held: ObjectID?
-      switch try context.repository.committedPointer(
-        path: input.path, commit: context.commit.hex)
-      {
-      case .pointer(let pointer): held = pointer.digest
-      case .unreadable: held = nil
-      case .absent:
-        held =
-          RelativePath.isSafe(input.path)
-          ? try context.repository.file(input.path, inCommit: context.commit).map {
-            $0.withUnsafeBytes { ObjectID(hashing: $0) }
-          } : nil
-      }
+      let held = try context.repository.heldDigest(path: input.path, commit: context.commit)
       guard held == input.digest else {
         return fail(
           "\(input.path) was not validated: stage '\(name)' validated \(input.digest.short), "

@@ -69,77 +69,9 @@ extension Workspace {
     ]
   }
 
-  private enum GateSide {
-    case ready(path: String, digest: ObjectID, profile: TableProfile)
-    /// Why not: failed, or unverifiable (this repository lacks the data).
-    case problem(PairedMetrics.Outcome)
-  }
-
-  /// The training data of the model at `model` in `commit`, and its profile: the one stored
-  /// for the data's digest, else one computed from the data in the store (and stored), else
-  /// the profile the commit's pointer names when the store holds it.
-  private func gateSide(_ model: String, commit: String, role: String) throws -> GateSide {
-    let at = "\(role) (commit \(commit.prefix(7)))"
-    guard let id = GitOID(hex: commit), (try? repository.objectType(id)) == "commit",
-      let read = try repository.lockFile(inCommit: id)
-    else {
-      return .problem(.failed("\(at) has no \(LockFile.fileName), so its training data is unknown"))
-    }
-    guard case .success(let lock) = read else {
-      return .problem(
-        .failed("\(LockFile.fileName) of \(at) cannot be read: training data unknown"))
-    }
-    let inputs = lock.trainingInputs(of: model)
-    guard inputs.count == 1, let input = inputs.first else {
-      let why =
-        inputs.isEmpty
-        ? "no stage of its \(LockFile.fileName) writing \(model), or upstream of it, reads a "
-          + "CSV or TSV file"
-        : "the stage writing \(model) (or upstream) reads \(inputs.map(\.path).joined(separator: ", ")): "
-          + "no one training data file"
-      return .problem(.failed("\(at): \(why)"))
-    }
-    let digest = input.digest
-    let name = "\(role)'s training data \(input.path) \(digest.short)"
-    let store: ObjectStore
-    do {
-      store = try self.store()
-    } catch {
-      return .problem(.unverifiable("mlx's store cannot be opened: \(error)"))
-    }
-    do {
-      if DerivedObjects(store: store, kind: "profiles").lookup(digest.hex) != nil
-        || store.contains(digest)
-      {
-        let stored = try storedProfile(of: digest, profiler: TableProfiler(), store: store) {
-          try self.contentFile(digest, named: input.path, at: commit, store: store)
-        }
-        return .ready(path: input.path, digest: digest, profile: stored.profile)
-      }
-      if case .pointer(let pointer) = try repository.committedPointer(
-        path: input.path, commit: commit), let profileID = pointer.profile,
-        store.contains(profileID)
-      {
-        let profile = try TableProfile(
-          json: try store.readVerifiedBlob(profileID), source: profileID.description)
-        if profile.digest == digest.description, profile.types == "inferred" {
-          return .ready(path: input.path, digest: digest, profile: profile)
-        }
-      }
-    } catch {
-      // Data that is no table fails; a store that cannot be read here proves nothing.
-      let why = "\(name) cannot be profiled: \(error)"
-      return .problem(error is QualityError ? .failed(why) : .unverifiable(why))
-    }
-    return .problem(
-      .unverifiable(
-        "\(name) is not in the local store, nor its profile; fetch it with "
-          + "`mlx pull` (`mlx fetch --rev \(commit.prefix(7)) \(input.path)`)"))
-  }
-
   /// The `drift:` thresholds of the policy at `commit` (the trusted ref's, which judges);
   /// defaults without one.
-  private func driftPolicy(at commit: String?) throws -> DriftPolicy {
+  func driftPolicy(at commit: String?) throws -> DriftPolicy {
     guard let commit, let id = GitOID(hex: commit),
       let bytes = try repository.file(RegistryPolicy.path, inCommit: id)
     else { return DriftPolicy() }

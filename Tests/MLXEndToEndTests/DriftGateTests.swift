@@ -174,6 +174,19 @@ import Testing
       "\(promote)")
   }
 
+  /// Emptying the stage first does not skip the gate: it compares with the last holder.
+  @Test func unassigningTheHolderFirstDoesNotSkipTheGate() throws {
+    let repo = try repository()
+    defer { repo.remove() }
+    try train(repo, seed: 9)
+    #expect(try repo.mlx("promote", "churn", "--to", "staging").succeeded)
+    #expect(try repo.mlx("unassign", "churn#staging").succeeded)
+    try train(repo, seed: 12, shift: 1.5)
+    let promote = try repo.mlx("promote", "churn", "--to", "staging")
+    #expect(promote.status == 1, "\(promote)")
+    #expect(promote.stdout.contains("FAIL  gate drift.psi <= 0.2: drift.psi = "), "\(promote)")
+  }
+
   /// A clone without the training data cannot judge the gate: not passed, and says what to
   /// fetch; once fetched, it passes.
   @Test func aCloneWithoutTheDataSaysTheGateCannotBeVerified() throws {

@@ -93,6 +93,13 @@ struct RegistryAuditor {
     /// Who holds `stage`: the version assigned to it last, among the active ones.
     func holder(of stage: String) -> StageEvent? { holders[stage] }
 
+    /// What a paired gate (`drift.psi`) compares with: the holder of `stage`, or when nobody
+    /// holds it now, the version that held it last, so emptying a stage first (`mlx
+    /// unassign`) does not skip the comparison.
+    func comparedHolder(of stage: String) -> StageEvent? {
+      holders[stage] ?? assignments.last { $0.stage == stage }
+    }
+
     /// Stages `version` holds (every held stage when `version` is nil).
     func stagesHeld(by version: String?) -> [String] {
       holders.filter { version == nil || $0.value.version == version }.keys.sorted()
@@ -397,7 +404,8 @@ struct RegistryAuditor {
         } else {
           checks += try gateOutcomes(
             rule, commit: event.commit, path: path, recorded: recorded,
-            holder: state.holder(of: rule.name), policyCommit: policy.commit
+            holder: state.holder(of: rule.name), compared: state.comparedHolder(of: rule.name),
+            policyCommit: policy.commit
           ).map(\.check)
         }
       }
@@ -426,11 +434,12 @@ struct RegistryAuditor {
 
   /// The gates of `rule` for the version at `commit` (what it records is `recorded`), against
   /// the stage's `holder` (the state before the event): recorded metrics, computed ones
-  /// (``ComputedMetric``) and paired ones (``PairedMetrics``). `mlx promote` writes these
-  /// results into the tag; the audit recomputes them.
+  /// (``ComputedMetric``) and paired ones (``PairedMetrics``, against `compared`: the holder,
+  /// or the last version that held the stage). `mlx promote` writes these results into the
+  /// tag; the audit recomputes them.
   func gateOutcomes(
     _ rule: RegistryPolicy.StageRule, commit: String, path: String?, recorded: ArtifactEvidence,
-    holder: StageEvent?, policyCommit: String?
+    holder: StageEvent?, compared: StageEvent?, policyCommit: String?
   ) throws -> [GateOutcome] {
     let holderEvidence = try holder.map { try self.evidence(path, $0.commit) }
     var outcomes: [GateOutcome] = []
@@ -453,12 +462,12 @@ struct RegistryAuditor {
         outcomes.append(GateOutcome(gate: gate, result: result, unverifiable: false))
         continue
       }
-      if paired == nil, let holder {
+      if paired == nil, let compared {
         if let path {
           paired = try self.paired.evaluate(
             PairedMetrics.Request(
-              path: path, candidate: commit, holder: holder.commit,
-              holderVersion: holder.version, policyCommit: policyCommit))
+              path: path, candidate: commit, holder: compared.commit,
+              holderVersion: compared.version, policyCommit: policyCommit))
         } else {
           let why = PairedMetrics.Outcome.failed(
             "no path is known for the artifact, so its training data is unknown")
@@ -467,7 +476,7 @@ struct RegistryAuditor {
       }
       outcomes.append(
         gate.evaluate(
-          paired: paired?[gate.metric], holder: holder != nil, current: holderEvidence?.metrics))
+          paired: paired?[gate.metric], holder: compared != nil, current: holderEvidence?.metrics))
     }
     return outcomes
   }

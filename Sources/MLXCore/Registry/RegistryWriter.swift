@@ -140,7 +140,8 @@ final class RegistryWriter {
     guard let rule = policy.policy.rule(for: stage), !rule.gates.isEmpty else { return [] }
     return try reading.auditor.gateOutcomes(
       rule, commit: commit, path: path, recorded: evidence(at: commit),
-      holder: state.holder(of: stage), policyCommit: policy.commit
+      holder: state.holder(of: stage), compared: state.comparedHolder(of: stage),
+      policyCommit: policy.commit
     ).compactMap { outcome in
       outcome.gate.map { gate in
         let result = outcome.result

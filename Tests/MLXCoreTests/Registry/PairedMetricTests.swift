@@ -88,13 +88,15 @@ import Testing
       gates: [try gate("drift.psi <= 0.2"), try gate("drift.ks < 0.5"), try gate("auc >= 0.8")])
     let candidate = ArtifactEvidence(metrics: ["auc": .double(0.85)])
     let alone = try auditor.gateOutcomes(
-      rule, commit: "c1", path: "model.txt", recorded: candidate, holder: nil, policyCommit: "p")
+      rule, commit: "c1", path: "model.txt", recorded: candidate, holder: nil, compared: nil,
+      policyCommit: "p")
     #expect(requests.made.isEmpty)
     #expect(alone.map(\.result.passed) == [true, true, true])
 
+    // Nobody holds the stage now, but v0.0.1 did: the drift gates compare with it.
     let outcomes = try auditor.gateOutcomes(
       rule, commit: "c2", path: "model.txt", recorded: candidate,
-      holder: stageEvent(commit: "c1", counter: 1), policyCommit: "p")
+      holder: nil, compared: stageEvent(commit: "c1", counter: 1), policyCommit: "p")
     #expect(
       requests.made == [
         PairedMetrics.Request(
@@ -107,7 +109,8 @@ import Testing
     // No path known: the drift gates fail, saying why, without asking.
     let pathless = try auditor.gateOutcomes(
       rule, commit: "c2", path: nil, recorded: candidate,
-      holder: stageEvent(commit: "c1", counter: 1), policyCommit: "p")
+      holder: stageEvent(commit: "c1", counter: 1), compared: stageEvent(commit: "c1", counter: 1),
+      policyCommit: "p")
     #expect(requests.made.count == 1)
     #expect(pathless[0].result.detail.contains("no path is known"))
   }

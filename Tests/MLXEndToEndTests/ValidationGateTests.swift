@@ -98,6 +98,47 @@ import Testing
       "\(refused)")
   }
 
+  /// mlx.lock's record is a claim: a schema tightened by hand, its digest written into the
+  /// lock so the record matches, fails the gate, because the data is checked again.
+  @Test func aLockRecordTheDataDoesNotBearOutFailsTheGate() throws {
+    let fixture = try fixture()
+    defer { fixture.remove() }
+    let repo = fixture.repo
+    #expect(try repo.mlx("add", "data/train.csv", "--schema", "s.yaml").succeeded)
+    #expect(try repo.mlx("run").succeeded)
+    let before = try repo.sha256sum("s.yaml")
+    try repo.write(
+      "fields:\n  - {name: id, type: integer, constraints: {maximum: 1}}\n", to: "s.yaml")
+    try repo.write(
+      try repo.read("mlx.lock").replacingOccurrences(
+        of: "schema_digest: \(before)", with: "schema_digest: \(try repo.sha256sum("s.yaml"))"),
+      to: "mlx.lock")
+    try repo.commitAll("a tighter schema, and a lock claiming the data was checked against it")
+    #expect(try repo.mlx("validate", "data/train.csv").status == 1)
+    #expect(try repo.mlx("promote", "churn", "--to", "dev").succeeded)
+    let refused = try repo.mlx("promote", "churn", "--to", "staging")
+    #expect(refused.status != 0, "\(refused)")
+    #expect(
+      refused.stdout.contains(
+        "FAIL  gate data.validated == 1: data.validated = 0: data/train.csv does not match the "
+          + "commit's s.yaml: id: maximum 1: 1 row, e.g. row 2 \"2\""), "\(refused)")
+
+    // A clone without the data cannot check it: the gate is not passed, and says what to fetch.
+    try repo.git(
+      "tag", "-s", "-m",
+      "Promote churn\n\nMlx-Artifact: churn\nMlx-Stage: staging\n"
+        + "Mlx-Event: assignment", "churn#staging#2", try head(repo))
+    let clone = try TestRepository(cloning: repo)
+    defer { clone.remove() }
+    let audit = try clone.mlx("audit")
+    #expect(audit.status != 0)
+    #expect(
+      audit.stdout.contains("data/train.csv cannot be checked against s.yaml here: its content "),
+      "\(audit)")
+    let local = try repo.mlx("audit")
+    #expect(local.stdout.contains("does not match the commit's s.yaml"), "\(local)")
+  }
+
   @Test func auditFlagsAHandMadeTagOnAnUnvalidatedModel() throws {
     let fixture = try fixture()
     defer { fixture.remove() }

@@ -18,7 +18,11 @@ struct ArtifactEvidence: Sendable, Equatable {
 extension Repository {
   /// What `commit` records about the artifact at `path`: its pointer's digest there, the run
   /// `mlx.lock` names for it, and every metric `mlx.lock` records.
-  func artifactEvidence(path: String?, commit: String) throws -> ArtifactEvidence {
+  /// With `dataCheck`, the `data.validated` gate re-checks the data against its schema
+  /// rather than believing `mlx.lock`'s record alone.
+  func artifactEvidence(
+    path: String?, commit: String, dataCheck: ComputedMetric.DataCheck? = nil
+  ) throws -> ArtifactEvidence {
     var evidence = ArtifactEvidence()
     guard let id = GitOID(hex: commit), (try? objectType(id)) == "commit" else {
       evidence.commitExists = false
@@ -36,7 +40,7 @@ extension Repository {
       }
       if let path {
         evidence.computed = try ComputedMetric.outcomes(
-          at: id, path: path, lock: lock, in: self)
+          at: id, path: path, lock: lock, in: self, dataCheck: dataCheck)
       }
       for name in lock.stages.keys.sorted() {
         let state = lock.stages[name]!

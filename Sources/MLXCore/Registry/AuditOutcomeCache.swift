@@ -23,7 +23,7 @@ struct AuditOutcomeCache {
   let key: String
   let failures: [Failure]
 
-  private static let magic = "MLXAUD03"
+  private static let magic = "MLXAUD04"  // 04: data.validated re-checks the data
 
   static func path(gitDirectory: String) -> String { gitDirectory + "/mlx/audit-cache" }
 
@@ -103,7 +103,8 @@ struct EvidenceCache {
   private var added = false
   private let path: String
 
-  private static let magic = "MLXEVD02"
+  // 03: `data.validated` re-checks the data against its schema (02 believed mlx.lock).
+  private static let magic = "MLXEVD03"
 
   init(gitDirectory: String) {
     path = gitDirectory + "/mlx/evidence-cache"
@@ -167,7 +168,7 @@ enum RegistryViewCache {
     var skipped: [SkippedEvent]
   }
 
-  private static let magic = "MLXVIW01"
+  private static let magic = "MLXVIW02"  // 02: data.validated re-checks the data
 
   static func path(gitDirectory: String) -> String { gitDirectory + "/mlx/registry-view-cache" }
 

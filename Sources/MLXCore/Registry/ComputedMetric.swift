@@ -14,14 +14,39 @@ struct ComputedMetric: Sendable {
   struct Outcome: Codable, Sendable, Equatable {
     var value: Double
     var detail: String
+    /// True when the value depends on what this machine's store holds (data not fetched):
+    /// such an outcome is never cached.
+    var dependsOnStore: Bool? = nil
   }
 
-  /// What a computed metric reads: the commit, the artifact's path there, its `mlx.lock`.
+  /// What a computed metric reads: the commit, the artifact's path there, its `mlx.lock`, and
+  /// the workspace's check of data against a schema (nil: the records are not re-checked).
   struct Context {
     let repository: Repository
     let commit: GitOID
     let path: String
     let lock: LockFile
+    var dataCheck: DataCheck?
+  }
+
+  /// Checks data against a schema as a commit holds both: the registry reads no data, so the
+  /// workspace provides it (validating with Quality, remembering verdicts in the store).
+  struct DataCheck {
+    enum Verdict: Equatable, Sendable {
+      case valid
+      /// The first failed check.
+      case invalid(String)
+      /// The data is not here (or is a directory, which is not re-checked): why.
+      case unavailable(String)
+    }
+
+    /// `path` (holding `digest` at `commit`) against the schema file `schemaPath` there, whose
+    /// bytes are `schema`.
+    let check:
+      (
+        _ path: String, _ digest: ObjectID, _ schemaPath: String, _ schema: [UInt8],
+        _ commit: GitOID
+      ) throws -> Verdict
   }
 
   let name: String
@@ -31,10 +56,12 @@ struct ComputedMetric: Sendable {
   static let all: [ComputedMetric] = [.dataValidated]
 
   /// The outcomes at `commit` for the artifact at `path`.
-  static func outcomes(at commit: GitOID, path: String, lock: LockFile, in repository: Repository)
-    throws -> [String: Outcome]
-  {
-    let context = Context(repository: repository, commit: commit, path: path, lock: lock)
+  static func outcomes(
+    at commit: GitOID, path: String, lock: LockFile, in repository: Repository,
+    dataCheck: DataCheck? = nil
+  ) throws -> [String: Outcome] {
+    let context = Context(
+      repository: repository, commit: commit, path: path, lock: lock, dataCheck: dataCheck)
     var outcomes: [String: Outcome] = [:]
     for metric in all { outcomes[metric.name] = try metric.evaluate(context) }
     return outcomes
@@ -84,11 +111,23 @@ extension ComputedMetric {
       let schema =
         RelativePath.isSafe(input.schema)
         ? try context.repository.file(input.schema, inCommit: context.commit) : nil
-      guard schema.map({ $0.withUnsafeBytes { ObjectID(hashing: $0) } }) == input.schemaDigest
+      guard let schema, schema.withUnsafeBytes({ ObjectID(hashing: $0) }) == input.schemaDigest
       else {
         return fail(
           "\(input.path) was not validated against the commit's \(input.schema) "
             + "(\(schema == nil ? "missing there" : "it changed since"))")
+      }
+      // mlx.lock is a claim anyone can commit: the data is checked against the schema again.
+      switch try context.dataCheck?.check(
+        input.path, input.digest, input.schema, schema, context.commit)
+      {
+      case nil, .valid: continue
+      case .invalid(let why):
+        return fail("\(input.path) does not match the commit's \(input.schema): \(why)")
+      case .unavailable(let why):
+        var outcome = fail("\(input.path) cannot be checked against \(input.schema) here: \(why)")
+        outcome.dependsOnStore = true
+        return outcome
       }
     }
     let inputs = state.validated.map(\.path).joined(separator: ", ")

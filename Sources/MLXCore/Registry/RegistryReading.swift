@@ -32,7 +32,11 @@ final class RegistryReading {
   ///   where the trusted ref has none.
   /// - Parameter paired: the gate metrics computed from two commits (``PairedMetrics``); each
   ///   request is computed once per reading.
-  init(repository: Repository, fallbackSignersText: String?, paired: PairedMetrics = .none) throws {
+  /// - Parameter dataCheck: re-checks data against its schema for `data.validated`.
+  init(
+    repository: Repository, fallbackSignersText: String?, paired: PairedMetrics = .none,
+    dataCheck: ComputedMetric.DataCheck? = nil
+  ) throws {
     self.repository = repository
     references = try RegistrySnapshot.references(repository)
     self.fallbackSignersText = fallbackSignersText
@@ -52,10 +56,17 @@ final class RegistryReading {
           self.evidence = EvidenceCache(gitDirectory: repository.gitDirectory)
         }
         if let known = self.evidence?.entries[key] { return known }
-        let found = try repository.artifactEvidence(path: path, commit: commit)
+        let found = try repository.artifactEvidence(
+          path: path, commit: commit, dataCheck: dataCheck)
         // A missing commit may arrive with the next fetch, and the cache has no room for a
         // problem: neither is remembered.
-        if found.commitExists, found.lockProblem == nil { self.evidence?.record(found, for: key) }
+        if found.commitExists, found.lockProblem == nil,
+          !found.computed.values.contains(where: { $0.dependsOnStore == true })
+        {
+          self.evidence?.record(found, for: key)
+        } else if found.computed.values.contains(where: { $0.dependsOnStore == true }) {
+          self.evidenceDependsOnStore = true
+        }
         return found
       },
       verdict: { [unowned self, unowned repository] event in
@@ -73,6 +84,9 @@ final class RegistryReading {
     }
   }
 
+  /// Whether a computed gate metric could not be judged from this machine's store.
+  private var evidenceDependsOnStore = false
+
   /// Paired gate metrics computed so far, by the two commits (and path and policy) compared.
   private var pairedOutcomes: [PairedMetrics.Request: [String: PairedMetrics.Outcome]] = [:]
 
@@ -80,12 +94,13 @@ final class RegistryReading {
   /// not be verified here): the audit cache then keeps nothing, as `mlx pull` can change it
   /// without changing anything the cache's key covers.
   private var dependsOnStore: Bool {
-    pairedOutcomes.values.contains { outcomes in
-      outcomes.values.contains {
-        if case .unverifiable = $0 { return true }
-        return false
+    evidenceDependsOnStore
+      || pairedOutcomes.values.contains { outcomes in
+        outcomes.values.contains {
+          if case .unverifiable = $0 { return true }
+          return false
+        }
       }
-    }
   }
 
   /// Every event judged, once per command.

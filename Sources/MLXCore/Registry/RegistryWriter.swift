@@ -120,7 +120,7 @@ final class RegistryWriter {
 
   /// What the commit records for the artifact.
   func evidence(at commit: String) throws -> ArtifactEvidence {
-    try repository.artifactEvidence(path: path, commit: commit)
+    try reading.auditor.evidence(path, commit)  // as the audit reads it (data re-checked)
   }
 
   /// Trailers recording what the commit holds: digest, run and metrics.

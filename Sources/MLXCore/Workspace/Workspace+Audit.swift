@@ -5,7 +5,7 @@ extension Workspace {
   func registryReading() throws -> RegistryReading {
     try RegistryReading(
       repository: repository, fallbackSignersText: configuredAllowedSignersText(),
-      paired: driftGate())
+      paired: driftGate(), dataCheck: dataCheck())
   }
 
   /// Judges every registry event against the policy in force at its time: signature and

@@ -180,7 +180,7 @@ private func writeCache(
   ]
 
   static func documented(expiry: Int64) -> [UInt8] {
-    var bytes = DocumentedBytes(magic: "MLXAUD03")
+    var bytes = DocumentedBytes(magic: "MLXAUD04")
     bytes.string(key)
     bytes.i64(expiry)
     for (tag, status, problems) in [
@@ -275,7 +275,7 @@ private func writeCache(
     computed: ["data.validated": .init(value: 1, detail: "stage 'train' validated d.csv")])
 
   static let documented: [UInt8] = {
-    var bytes = DocumentedBytes(magic: "MLXEVD02")
+    var bytes = DocumentedBytes(magic: "MLXEVD03")
     bytes.string(GitFixture.c.hex + "\u{0}models/churn")
     bytes.string("sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
     bytes.string("20261122-101500-3f2a9c1e")
@@ -302,7 +302,7 @@ private func writeCache(
       other.save()
       #expect(
         try FileSystem.read(directory("other/mlx/evidence-cache"))
-          == Array("MLXEVD02".utf8) + Self.empty)
+          == Array("MLXEVD03".utf8) + Self.empty)
     }
   }
 
@@ -318,9 +318,9 @@ private func writeCache(
   /// Damage anywhere loads as an empty cache: the commits are read again.
   @Test func damagedBytesAreIgnored() throws {
     let good = Self.documented + Self.empty
-    var badJSON = DocumentedBytes(magic: "MLXEVD02")
+    var badJSON = DocumentedBytes(magic: "MLXEVD03")
     for text in [Self.key, "", "", "{}", "{"] { badJSON.string(text) }
-    var badDigest = DocumentedBytes(magic: "MLXEVD02")
+    var badDigest = DocumentedBytes(magic: "MLXEVD03")
     for text in [Self.key, "sha256:2cf2", "", "{}", "{}"] { badDigest.string(text) }
     let damaged: [[UInt8]] = [
       Array(good.prefix(7)),
@@ -348,7 +348,7 @@ private func writeCache(
     + #""problems":["unsigned tag"]}]}"#
 
   static let documented: [UInt8] = {
-    var bytes = DocumentedBytes(magic: "MLXVIW01")
+    var bytes = DocumentedBytes(magic: "MLXVIW02")
     bytes.string(key)
     bytes.string(json)
     return bytes.bytes
@@ -362,7 +362,7 @@ private func writeCache(
       let view = RegistryViewCache.View(states: [], skipped: [SkippedEvent(Self.failure)])
       RegistryViewCache.save(view, key: Self.key, gitDirectory: git)
       let bytes = try readCache("registry-view-cache", in: directory)
-      var header = DocumentedBytes(magic: "MLXVIW01")
+      var header = DocumentedBytes(magic: "MLXVIW02")
       header.string(Self.key)
       header.u32(UInt32(Self.json.utf8.count))
       #expect(Array(bytes.prefix(header.bytes.count)) == header.bytes)
@@ -389,7 +389,7 @@ private func writeCache(
 
   @Test func damagedBytesAreIgnored() throws {
     let good = Self.documented
-    var badJSON = DocumentedBytes(magic: "MLXVIW01")
+    var badJSON = DocumentedBytes(magic: "MLXVIW02")
     badJSON.string(Self.key)
     badJSON.string(#"{"states":[]}"#)
     let damaged: [[UInt8]] = [

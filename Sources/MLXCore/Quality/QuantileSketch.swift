@@ -149,22 +149,28 @@ public struct QuantileSketch: Codable, Equatable, Sendable {
       levels.append([])
       size()
     }
-    // Taken out of `levels`, so it is sorted and emptied in place, then put back.
+    // Both levels taken out of `levels`, so they are changed in place (no check of the
+    // outer array per value), then put back.
     var values = levels[level]
     levels[level] = []
+    var above = levels[level + 1]
+    levels[level + 1] = []
     values.sort()
     let paired = values.count - values.count % 2
     let offset = Int(Self.mix(UInt64(count) &* 0x9E37_79B9 &+ UInt64(level)) & 1)
-    var index = offset
-    while index < paired {
-      levels[level + 1].append(values[index])
-      index += 2
+    values.withUnsafeBufferPointer { sorted in
+      var index = offset
+      while index < paired {
+        above.append(sorted[index])
+        index += 2
+      }
     }
     let kept = values.count % 2 == 1 ? values.last : nil
     held -= values.count - (kept == nil ? 0 : 1) - (paired - offset + 1) / 2
     values.removeAll(keepingCapacity: true)
     if let kept { values.append(kept) }
     levels[level] = values
+    levels[level + 1] = above
   }
 
   /// SplitMix64's finalizer.

@@ -99,9 +99,10 @@ struct ColumnTally: Sendable {
         }
       }
       if possible > 3 {
-        for index in 2..<Self.candidates.count where isPossible(index) {
-          if FieldValue.parse(cell, as: Self.candidates[index]) == nil { rule(out: index) }
-        }
+        // candidates[2...] (checked by tests): date, datetime, boolean.
+        if isPossible(2), FieldValue.date(cell) == nil { rule(out: 2) }
+        if isPossible(3), FieldValue.datetime(cell) == nil { rule(out: 3) }
+        if isPossible(4), FieldValue.boolean(cell) == nil { rule(out: 4) }
       }
       distinct.insert(hash: hash)
       count(cell, hash: hash, numeric: numberPossible)

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#else
-  import Darwin
-#endif
-
 /// How often each value of a column occurs: exact while the column has at most ``capacity``
 /// distinct values, then a Misra–Gries summary (Misra and Gries, 1982; merged as Agarwal et
 /// al., 2012, show) of the most frequent ones.
@@ -63,10 +57,31 @@ struct ValueCounts: Sendable {
   private func matches(_ position: Int, _ value: UnsafeRawBufferPointer) -> Bool {
     let start = starts[position]
     let end = position + 1 < starts.count ? starts[position + 1] : bytes.count
-    guard end - start == value.count else { return false }
+    let count = value.count
+    guard end - start == count else { return false }
+    guard count > 0 else { return true }
+    // Inline, eight bytes at a time: most values are a few bytes, too short for memcmp's call.
     return bytes.withUnsafeBytes { stored in
-      value.count == 0
-        || memcmp(stored.baseAddress! + start, value.baseAddress!, value.count) == 0
+      let left = stored.baseAddress! + start
+      let right = value.baseAddress!
+      var offset = 0
+      while offset + 8 <= count {
+        if left.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+          != right.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        {
+          return false
+        }
+        offset += 8
+      }
+      while offset < count {
+        if left.load(fromByteOffset: offset, as: UInt8.self)
+          != right.load(fromByteOffset: offset, as: UInt8.self)
+        {
+          return false
+        }
+        offset += 1
+      }
+      return true
     }
   }
 

@@ -59,8 +59,9 @@ struct ColumnTally: Sendable {
   var invalid = 0
   /// NaN and infinite numbers (invalid once the column is numeric).
   var nonFinite = 0
-  /// For an inferred column, the candidate types every present value had so far.
-  var possible = [Bool](repeating: true, count: ColumnTally.candidates.count)
+  /// For an inferred column, the candidate types every present value had so far: bit `i`
+  /// for ``candidates``[i] (a mask, not an array: tested for every cell).
+  var possible: UInt8 = (1 << ColumnTally.candidates.count) - 1
   var moments = Moments()
   var sketch = QuantileSketch()
   var distinct = DistinctCounter()
@@ -70,7 +71,13 @@ struct ColumnTally: Sendable {
   /// Whether the counts of a column still possibly numeric were dropped.
   var countsDropped = false
 
-  private var numberPossible: Bool { possible[1] }
+  private var numberPossible: Bool { possible & 2 != 0 }
+
+  @inline(__always)
+  private func isPossible(_ index: Int) -> Bool { possible & (1 << index) != 0 }
+
+  @inline(__always)
+  private mutating func rule(out index: Int) { possible &= ~(1 << index) }
 
   @inline(__always)
   mutating func add(_ cell: UnsafeRawBufferPointer, role: Role) {
@@ -81,18 +88,21 @@ struct ColumnTally: Sendable {
       if numberPossible {
         // An integer column's cells are read once; a number column's fail the integer
         // reading once, then are read as numbers only.
-        if possible[0], let integer = FieldValue.integer(cell) {
+        if isPossible(0), let integer = FieldValue.integer(cell) {
           addNumber(Double(integer))
         } else if let value = FieldValue.number(cell) {
-          possible[0] = false
+          rule(out: 0)
           addNumber(value)
         } else {
-          possible[0] = false
-          possible[1] = false
+          rule(out: 0)
+          rule(out: 1)
         }
       }
-      for index in 2..<Self.candidates.count where possible[index] {
-        if FieldValue.parse(cell, as: Self.candidates[index]) == nil { possible[index] = false }
+      if possible > 3 {
+        // candidates[2...] (checked by tests): date, datetime, boolean.
+        if isPossible(2), FieldValue.date(cell) == nil { rule(out: 2) }
+        if isPossible(3), FieldValue.datetime(cell) == nil { rule(out: 3) }
+        if isPossible(4), FieldValue.boolean(cell) == nil { rule(out: 4) }
       }
       distinct.insert(hash: hash)
       count(cell, hash: hash, numeric: numberPossible)
@@ -142,7 +152,7 @@ struct ColumnTally: Sendable {
     missing += other.missing
     invalid += other.invalid
     nonFinite += other.nonFinite
-    for index in possible.indices { possible[index] = possible[index] && other.possible[index] }
+    possible &= other.possible
     moments.merge(other.moments)
     sketch.merge(other.sketch)
     distinct.merge(other.distinct)
@@ -158,6 +168,6 @@ struct ColumnTally: Sendable {
   /// The type of an inferred column: the narrowest candidate every present value had.
   var inferredType: TableSchema.FieldType {
     guard present > 0 else { return .string }
-    return Self.candidates.indices.first { possible[$0] }.map { Self.candidates[$0] } ?? .string
+    return Self.candidates.indices.first(where: isPossible).map { Self.candidates[$0] } ?? .string
   }
 }

@@ -134,9 +134,9 @@ public struct QuantileSketch: Codable, Equatable, Sendable {
     while true {
       let exactPhase = levels.count == 1 && held <= Self.exactLimit
       if exactPhase || held <= capacityTotal { return }
-      guard let level = levels.indices.first(where: { levels[$0].count >= capacities[$0] }) else {
-        return
-      }
+      var level = 0
+      while level < levels.count, levels[level].count < capacities[level] { level += 1 }
+      guard level < levels.count else { return }
       compact(level)
     }
   }
@@ -149,22 +149,27 @@ public struct QuantileSketch: Codable, Equatable, Sendable {
       levels.append([])
       size()
     }
-    // Taken out of `levels`, so it is sorted and emptied in place, then put back.
-    var values = levels[level]
-    levels[level] = []
-    values.sort()
-    let paired = values.count - values.count % 2
     let offset = Int(Self.mix(UInt64(count) &* 0x9E37_79B9 &+ UInt64(level)) & 1)
-    var index = offset
-    while index < paired {
-      levels[level + 1].append(values[index])
-      index += 2
+    var removed = 0
+    // Through the outer array's buffer: each level is changed in place, no level copied,
+    // retained or checked again per value.
+    levels.withUnsafeMutableBufferPointer { levels in
+      levels[level].sort()
+      let total = levels[level].count
+      let paired = total - total % 2
+      levels[level].withUnsafeBufferPointer { sorted in
+        var index = offset
+        while index < paired {
+          levels[level + 1].append(sorted[index])
+          index += 2
+        }
+      }
+      let kept = total % 2 == 1 ? levels[level][total - 1] : nil
+      removed = total - (kept == nil ? 0 : 1) - (paired - offset + 1) / 2
+      levels[level].removeAll(keepingCapacity: true)
+      if let kept { levels[level].append(kept) }
     }
-    let kept = values.count % 2 == 1 ? values.last : nil
-    held -= values.count - (kept == nil ? 0 : 1) - (paired - offset + 1) / 2
-    values.removeAll(keepingCapacity: true)
-    if let kept { values.append(kept) }
-    levels[level] = values
+    held -= removed
   }
 
   /// SplitMix64's finalizer.

@@ -84,46 +84,90 @@ public struct TableProfiler: Sendable {
     return (rows, tallies)
   }
 
-  /// Reads every record that starts in `range`.
+  /// Rows whose cells are gathered before they are tallied column by column.
+  static let block = 256
+
+  /// Reads every record that starts in `range`. The cells of ``block`` rows are gathered
+  /// per column, then each column's are tallied in one run: its tally stays in cache and
+  /// its role is read once, and each column still sees its cells in file order.
   private static func read(
     _ table: DelimitedTable, _ range: Range<Int>, roles: [ColumnTally.Role],
     missingValues: [[UInt8]]
   ) -> (result: (rows: Int, tallies: [ColumnTally]), stoppedAt: Int) {
     let columnCount = roles.count
-    let onlyEmptyIsMissing = missingValues == [[]]
+    let text = table.text
     var tallies = roles.map { _ in ColumnTally() }
     var rows = 0
     var fields: [DelimitedText.Field] = []
+    // A cell the record lacks (fewer fields than columns): missing.
+    let absent = DelimitedText.Field(start: 0, end: 0, escaped: false, kind: .absent)
+    // Column by column: the cells of column c are at c * block ..< c * block + gathered.
+    var cells = [DelimitedText.Field](repeating: absent, count: block * columnCount)
+    var gathered = 0
     var position = range.lowerBound
     var released = position
     while position < range.upperBound {
       var problem: DelimitedText.Problem?
-      position = table.text.readRecord(at: position, into: &fields, problem: &problem)
+      position = text.readRecord(at: position, into: &fields, problem: &problem)
       guard !fields.isEmpty else { continue }
       rows += 1
-      for column in 0..<columnCount {
-        guard column < fields.count else {
-          tallies[column].missing += 1
-          continue
+      let present = min(fields.count, columnCount)
+      cells.withUnsafeMutableBufferPointer { cells in
+        fields.withUnsafeBufferPointer { fields in
+          for column in 0..<present { cells[column &* block &+ gathered] = fields[column] }
         }
-        table.text.withValue(of: fields[column]) { cell in
-          let isMissing =
-            onlyEmptyIsMissing
-            ? cell.isEmpty
-            : missingValues.contains { $0.count == cell.count && $0.elementsEqual(cell) }
-          if isMissing {
-            tallies[column].missing += 1
-          } else {
-            tallies[column].add(cell, role: roles[column])
-          }
-        }
+        for column in present..<columnCount { cells[column &* block &+ gathered] = absent }
       }
+      gathered += 1
+      guard gathered == block else { continue }
+      tally(
+        cells, count: gathered, into: &tallies, text: text, roles: roles, missing: missingValues)
+      gathered = 0
+      // Released only once tallied: the gathered cells point into these pages.
       if position - released > 8 << 20 {
         table.file.release(released..<position)
         released = position
       }
     }
+    tally(cells, count: gathered, into: &tallies, text: text, roles: roles, missing: missingValues)
     return ((rows, tallies), position)
+  }
+
+  /// Tallies the first `count` gathered cells of each column.
+  private static func tally(
+    _ cells: [DelimitedText.Field], count: Int, into tallies: inout [ColumnTally],
+    text: DelimitedText, roles: [ColumnTally.Role], missing missingValues: [[UInt8]]
+  ) {
+    guard count > 0 else { return }
+    let onlyEmptyIsMissing = missingValues == [[]]
+    cells.withUnsafeBufferPointer { cells in
+      tallies.withUnsafeMutableBufferPointer { tallies in
+        for column in tallies.indices {
+          let role = roles[column]
+          // Moved out of the array while its cells are added, so it is uniquely held.
+          let slot = tallies.baseAddress! + column
+          var tally = slot.move()
+          defer { slot.initialize(to: tally) }
+          for field in cells[(column &* block)..<(column &* block &+ count)] {
+            if field.kind == .absent {
+              tally.missing += 1
+              continue
+            }
+            text.withValue(of: field) { cell in
+              let isMissing =
+                onlyEmptyIsMissing
+                ? cell.isEmpty
+                : missingValues.contains { $0.count == cell.count && $0.elementsEqual(cell) }
+              if isMissing {
+                tally.missing += 1
+              } else {
+                tally.add(cell, role: role)
+              }
+            }
+          }
+        }
+      }
+    }
   }
 
   /// A column's profile from its merged tally.

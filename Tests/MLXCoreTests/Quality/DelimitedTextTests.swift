@@ -38,6 +38,23 @@ import Testing
     #expect(records("a\t\"b\"\n", tsv: true) == [["a", "\"b\""]])
   }
 
+  @Test func unquotedFieldsOfEveryLengthAroundAWord() {
+    // Fields of 0 to 20 bytes, bytes with the high bit set (UTF-8) and bytes one off the
+    // delimiter or line feed around them: each ends at the first delimiter or line feed.
+    for length in 0...20 {
+      let field = String(
+        (0..<length).map { ["é", "+", "-", "\u{0B}", "\t", "x"][$0 % 6] }.joined())
+      let row = [field, "a", field + field, ""]
+      let rows = [row, row.reversed()]
+      let text = rows.map { $0.joined(separator: ",") }.joined(separator: "\n")
+      #expect(records(text) == rows)
+      #expect(records(text + "\r\n") == rows)
+      let tab = rows.map { $0.map { $0.replacingOccurrences(of: "\t", with: ",") } }
+      #expect(
+        records(tab.map { $0.joined(separator: "\t") }.joined(separator: "\n"), tsv: true) == tab)
+    }
+  }
+
   @Test func problemsAreReported() {
     let bytes = Array("\"open,1\n2,3\n".utf8)
     bytes.withUnsafeBytes { raw in

@@ -193,4 +193,54 @@ import Testing
     #expect(frequent.value == "frequent")
     #expect(frequent.count <= 50_000 && frequent.count >= 50_000 - heavy.undercount)
   }
+
+  @Test func valueCountsMergeAndLowerAsMisraGries() {
+    // Reference: the summary's rules on a dictionary, merged pieces included.
+    func add(_ text: String, into counts: inout ValueCounts) {
+      Array(text.utf8).withUnsafeBytes { counts.add($0, hash: ValueHash.hash($0)) }
+    }
+    var generator = SeededGenerator(state: 11)
+    var pieces = [ValueCounts(), ValueCounts(), ValueCounts()]
+    var truth: [String: Int] = [:]
+    var total = 0
+    for index in 0..<60_000 {
+      let value =
+        index % 3 == 0
+        ? "hot\(index % 50)" : "cold\(UInt64.random(in: 0..<5000, using: &generator))"
+      add(value, into: &pieces[index % 3])
+      truth[value, default: 0] += 1
+      total += 1
+    }
+    // An empty value and one long value are values like any other.
+    for piece in pieces.indices {
+      add("", into: &pieces[piece])
+      add(String(repeating: "x", count: 300), into: &pieces[piece])
+    }
+    truth["", default: 0] += 3
+    truth[String(repeating: "x", count: 300), default: 0] += 3
+    total += 6
+    var merged = pieces[0]
+    merged.merge(pieces[1])
+    merged.merge(pieces[2])
+    #expect(!merged.isExact)
+    #expect(merged.undercount <= total / (ValueCounts.capacity + 1))
+    let top = merged.top(ValueCounts.capacity)
+    #expect(top.count <= ValueCounts.capacity)
+    #expect(Set(top.map(\.value)).count == top.count)
+    for entry in top {
+      let actual = truth[entry.value] ?? 0
+      #expect(entry.count <= actual && entry.count >= actual - merged.undercount)
+    }
+    for index in 0..<50 { #expect(top.contains { $0.value == "hot\(index)" }) }
+    // Exact when small: every value, every count.
+    var small = ValueCounts()
+    var exact: [String: Int] = [:]
+    for index in 0..<5_000 {
+      let value = "v\(index % 997)"
+      add(value, into: &small)
+      exact[value, default: 0] += 1
+    }
+    #expect(small.isExact)
+    #expect(Dictionary(uniqueKeysWithValues: small.top(2000).map { ($0.value, $0.count) }) == exact)
+  }
 }

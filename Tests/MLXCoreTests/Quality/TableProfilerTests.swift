@@ -69,6 +69,43 @@ import Testing
     #expect(first.json.count < 100_000)
   }
 
+  @Test func shortRowsQuotedCellsAndEveryCandidateTypeOverManyBlocks() throws {
+    // ColumnTally tests the candidates after number in this order.
+    #expect(ColumnTally.candidates == [.integer, .number, .date, .datetime, .boolean])
+    var text = "i,n,d,t,b,s\n"
+    var short = 0
+    var trues = 0
+    var quoted: [String: Int] = [:]
+    for row in 0..<1000 {
+      if row % 97 == 5 {
+        text += "\(row),1.5\n"
+        short += 1
+        continue
+      }
+      let day = row % 28 + 1
+      let second = row % 60
+      text += "\(row),\(Double(row) / 4),2024-01-\(day < 10 ? "0" : "")\(day),"
+      text += "2024-01-01T00:00:\(second < 10 ? "0" : "")\(second)Z,\(row % 3 == 0),"
+      text += "\"a\"\"\(row % 7)\"\n"
+      if row % 3 == 0 { trues += 1 }
+      quoted["a\"\(row % 7)", default: 0] += 1
+    }
+    let schema = try TableSchema(
+      parsing: "missingValues: [NA]\nfields:\n  - {name: i, type: integer}\n", path: "s")
+    for profile in [try profile(text), try profile(text, schema: schema)] {
+      #expect(profile.rows == 1000)
+      let types = profile.columns.map(\.type)
+      #expect(types.dropFirst() == [.number, .date, .datetime, .boolean, .string])
+      #expect(profile.column(named: "n")?.numbers?.count == 1000)
+      for name in ["d", "t", "b", "s"] {
+        let column = try #require(profile.column(named: name))
+        #expect((column.count, column.missing, column.invalid) == (1000 - short, short, 0))
+      }
+      #expect(profile.column(named: "b")?.values?.counts["true"] == trues)
+      #expect(profile.column(named: "s")?.values?.counts == quoted)
+    }
+  }
+
   @Test func aSchemaGivesTheTypesAndInvalidCellsAreLeftOut() throws {
     let schema = try TableSchema(
       parsing: "fields:\n  - {name: a, type: integer}\n  - {name: b, type: date}\n", path: "s")

@@ -208,6 +208,66 @@ import Testing
     #expect(result["pointer"] as? String == "HEAD:data.csv.mlx")
   }
 
+  /// A header naming a column twice is refused by profile, drift and schema infer alike:
+  /// statistics by column name would mix the two (a file would drift from itself).
+  @Test func aHeaderNamingAColumnTwiceIsRefused() throws {
+    let repo = try TestRepository()
+    defer { repo.remove() }
+    #expect(try repo.mlx("init").succeeded)
+    try repo.write("a,b,a\n1,2,30\n4,5,60\n", to: "dup.csv")
+    let message =
+      "dup.csv: names column 'a' twice in its header (columns 1 and 3); rename one"
+    for arguments in [
+      ["profile", "dup.csv"], ["drift", "dup.csv", "dup.csv"], ["schema", "infer", "dup.csv"],
+    ] {
+      let result = try repo.mlx(arguments)
+      #expect(result.status == 1, "\(arguments): \(result)")
+      #expect(result.stderr.hasSuffix(message + "\n"), "\(arguments): \(result)")
+      #expect(result.errorLines.count == 1, "\(arguments): \(result)")
+    }
+  }
+
+  /// A committed pointer naming a forged profile (another file's statistics, relabelled with
+  /// this data's digest): where the data is here, the profile is derived again and compared,
+  /// so drift and profile refuse the forgery instead of reporting its numbers.
+  @Test func aForgedProfileIsFoundOutWhereTheDataIsHere() throws {
+    let repo = try TestRepository()
+    defer { repo.remove() }
+    #expect(try repo.mlx("init").succeeded)
+    try repo.write(Self.table(rows: 300, seed: 1), to: "a.csv")
+    try repo.write(Self.table(rows: 500, seed: 2), to: "b.csv")
+    #expect(try repo.mlx("add", "a.csv", "b.csv").succeeded)
+    let other = try #require(
+      (try repo.mlx("profile", "b.csv", "--json").json()["profiles"] as? [[String: Any]])?
+        .first?["profile"] as? [String: Any])
+    // `--json` prints snake_case keys; the stored object has the type's own (camelCase).
+    func camel(_ value: Any) -> Any {
+      if let list = value as? [Any] { return list.map(camel) }
+      guard let object = value as? [String: Any] else { return value }
+      return Dictionary(
+        uniqueKeysWithValues: object.map { key, value in
+          let parts = key.split(separator: "_")
+          let name = parts.enumerated().map { $0 == 0 ? String($1) : $1.capitalized }.joined()
+          return (name, camel(value))
+        })
+    }
+    var forged = try #require(camel(other) as? [String: Any])
+    forged["digest"] = try repo.sha256sum("a.csv")
+    try repo.write(
+      Data(try JSONSerialization.data(withJSONObject: forged, options: [.sortedKeys])),
+      to: "forged.json")
+    #expect(try repo.mlx("add", "forged.json").succeeded)
+    let pointer = try repo.read("a.csv.mlx")
+    try repo.write(
+      pointer + "profile: \(try repo.sha256sum("forged.json"))\n", to: "a.csv.mlx")
+    try repo.commitAll("a pointer naming a forged profile")
+
+    let drift = try repo.mlx("drift", "a.csv@HEAD", "a.csv")
+    #expect(drift.status == 1, "\(drift)")
+    #expect(drift.stderr.contains("HEAD:a.csv.mlx: its profile sha256:"), "\(drift)")
+    #expect(drift.stderr.contains("does not describe the data (profiled here: "), "\(drift)")
+  }
+
   @Test func aPointerNamingAProfileOfOtherDataIsRefused() throws {
     let repo = try TestRepository()
     defer { repo.remove() }

@@ -18,6 +18,21 @@ struct DelimitedTable: Sendable {
   /// The bytes after the header.
   let body: Range<Int>
 
+  /// Throws when two columns of the header share a name: statistics by column name (a
+  /// profile, drift, an inferred schema) would mix them up.
+  func requireDistinctColumns(displayPath: String) throws(QualityError) {
+    var seen: [String: Int] = [:]
+    for (index, name) in columns.enumerated() {
+      if let first = seen[name] {
+        throw QualityError.unreadableData(
+          path: displayPath,
+          reason: "names column '\(MessageText.quoted(name))' twice in its header (columns "
+            + "\(first + 1) and \(index + 1)); rename one")
+      }
+      seen[name] = index
+    }
+  }
+
   /// The format of `path` from its extension: `tsv` for `.tsv` and `.tab`, `jsonl` for
   /// `.jsonl` and `.ndjson`, else `csv`.
   static func format(of path: String) -> String {

@@ -53,6 +53,7 @@ public enum SchemaInference {
     guard !table.columns.isEmpty else {
       throw QualityError.unreadableData(path: displayPath, reason: "has no header row")
     }
+    try table.requireDistinctColumns(displayPath: displayPath)
     let read = table
     let (tallies, _) = try read.readPieces { Self.read(read, $0) }
     let rows = tallies.reduce(0) { $0 + $1.rows }

@@ -36,6 +36,7 @@ public struct TableProfiler: Sendable {
     guard !table.columns.isEmpty else {
       throw QualityError.unreadableData(path: displayPath, reason: "has no header row")
     }
+    try table.requireDistinctColumns(displayPath: displayPath)
     let missingValues = schema?.schema.missingValues ?? SchemaInference.missingValues
     var roles = table.columns.map { name -> ColumnTally.Role in
       guard let field = schema?.schema.field(named: name) else { return .inferred }

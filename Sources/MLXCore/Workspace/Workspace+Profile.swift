@@ -111,6 +111,21 @@ extension Workspace {
           path: pointerName, line: nil,
           problem: problem + "; run `mlx profile` on the data and commit the pointer")
       }
+      // The pointer's profile is a claim of whoever committed it: where the data is here and
+      // this machine did not derive that profile itself, it is derived again and compared.
+      let derived = DerivedObjects(store: store, kind: "profiles").lookup(pointer.digest.hex)
+      if derived != id, store.contains(pointer.digest), profile.types == "inferred" {
+        let stored = try storedProfile(of: pointer.digest, profiler: TableProfiler(), store: store)
+        {
+          try self.contentFile(pointer.digest, named: artifact.path, at: revision, store: store)
+        }
+        guard stored.object == id else {
+          throw QualityError.unreadableData(
+            path: pointerName,
+            reason: "its profile \(id) does not describe the data (profiled here: "
+              + "\(stored.object)); run `mlx profile` on the data and commit the pointer")
+        }
+      }
       return ProfileResult(
         path: display(artifact.path), object: id, reused: true, pointer: pointerName,
         profile: profile)

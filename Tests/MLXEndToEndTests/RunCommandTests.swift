@@ -209,7 +209,7 @@ private func resetCalls(_ repo: TestRepository) throws {
 
   /// Ctrl-C (SIGINT) or a kill (SIGTERM) of `mlx run` stops the stage command and everything
   /// it started. Each case sleeps a different time so `pgrep` tells them apart.
-  @Test(arguments: [(SIGINT, Int32(130), 30), (SIGTERM, Int32(143), 31)])
+  @Test(arguments: [(SIGINT, Int32(130), 37), (SIGTERM, Int32(143), 41)])
   func aStoppedRunStopsTheCommandsProcessGroup(signal: Int32, status: Int32, seconds: Int) throws {
     let repo = try TestRepository()
     defer { repo.remove() }
@@ -231,10 +231,12 @@ private func resetCalls(_ repo: TestRepository) throws {
     // may take a moment to go once signalled: wait, bounded).
     // Under a loaded CI machine that moment can stretch: allow up to 10 s before failing,
     // and name what is left (state, parent, group) so a failure can be told apart.
-    var survivors = try repo.run("pgrep", "-f", "sleep \(seconds)")
+    // `-x`: the whole command line is `sleep N`, so `sleep 300` elsewhere on the machine
+    // (another user's shell) is not taken for a survivor.
+    var survivors = try repo.run("pgrep", "-x", "-f", "sleep \(seconds)")
     for _ in 0..<1000 where survivors.succeeded {
       usleep(10_000)
-      survivors = try repo.run("pgrep", "-f", "sleep \(seconds)")
+      survivors = try repo.run("pgrep", "-x", "-f", "sleep \(seconds)")
     }
     let described =
       survivors.succeeded

@@ -268,6 +268,28 @@ import Testing
     #expect(drift.stderr.contains("does not describe the data (profiled here: "), "\(drift)")
   }
 
+  /// A record whose quoting is broken makes its fields unknown: profile, drift and schema
+  /// infer refuse the file, naming the first such row counted across pieces.
+  @Test func brokenQuotingIsRefusedNamingTheRow() throws {
+    let repo = try TestRepository()
+    defer { repo.remove() }
+    #expect(try repo.mlx("init").succeeded)
+    // 200,000 rows (several pieces, read on all cores), the broken one far from the first.
+    var lines = ["a,b"]
+    for row in 1...200_000 { lines.append(row == 150_000 ? "\(row),\"x\"y" : "\(row),\(row % 7)") }
+    try repo.write(lines.joined(separator: "\n") + "\n", to: "big.csv")
+    let message =
+      "big.csv: row 150000 has a quote that is not closed, or text after a closing quote "
+      + "(RFC 4180), so its fields are unknown; fix the file (`mlx validate` lists every such row)"
+    for arguments in [
+      ["profile", "big.csv"], ["drift", "big.csv", "big.csv"], ["schema", "infer", "big.csv"],
+    ] {
+      let result = try repo.mlx(arguments)
+      #expect(result.status == 1, "\(arguments): \(result)")
+      #expect(result.stderr.hasSuffix(message + "\n"), "\(arguments): \(result)")
+    }
+  }
+
   @Test func aPointerNamingAProfileOfOtherDataIsRefused() throws {
     let repo = try TestRepository()
     defer { repo.remove() }

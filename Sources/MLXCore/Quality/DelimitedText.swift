@@ -55,6 +55,9 @@ struct DelimitedText: @unchecked Sendable {
     case notAnObject
     /// A JSON Lines key that is no column; the range is its bytes.
     case extraKey(Range<Int>)
+
+    /// A CSV/TSV quoting fault: the record's fields are not what the file meant.
+    var isQuoting: Bool { self == .unterminatedQuote || self == .textAfterQuote }
   }
 
   /// Reads the record starting at `position` into `fields` (cleared first) and returns where

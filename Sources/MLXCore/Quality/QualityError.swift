@@ -8,6 +8,8 @@ public enum QualityError: Error, CustomStringConvertible, Equatable {
   case noSchema(path: String)
   /// A file to check that is not there, or is not a file.
   case unreadableData(path: String, reason: String)
+  /// A CSV/TSV record whose quoting is broken (`profile`, `schema infer`).
+  case malformedQuoting(path: String, row: Int)
   /// A file whose format the command does not read: `mlx validate` reads JSON Lines too,
   /// `profile` and `drift` only CSV and TSV.
   case unsupportedFormat(path: String, jsonLines: Bool)
@@ -29,6 +31,10 @@ public enum QualityError: Error, CustomStringConvertible, Equatable {
         + "`mlx add \(path) --schema \(path).schema.yaml`"
     case .unreadableData(let path, let reason):
       return "\(path): \(reason)"
+    case .malformedQuoting(let path, let row):
+      return "\(path): row \(row) has a quote that is not closed, or text after a closing "
+        + "quote (RFC 4180), so its fields are unknown; fix the file (`mlx validate` lists "
+        + "every such row)"
     case .malformedProfile(let path, let problem):
       return "\(path): \(problem); run `mlx profile` on the data again"
     case .unsupportedFormat(let path, jsonLines: true):

@@ -16,6 +16,8 @@ public enum SchemaInference {
     var present: [Int]
     /// Per column: a JSON value that is not a string was seen.
     var notText: [Bool]
+    /// The piece's first row whose quoting is broken (the piece stops there).
+    var malformedRow: Int?
 
     init(columns: Int) {
       notText = Array(repeating: false, count: columns)
@@ -56,6 +58,14 @@ public enum SchemaInference {
     try table.requireDistinctColumns(displayPath: displayPath)
     let read = table
     let (tallies, _) = try read.readPieces { Self.read(read, $0) }
+    var before = 0
+    for tally in tallies {
+      // Fields of a broken record are unknown: no type can be inferred from them.
+      if let row = tally.malformedRow {
+        throw QualityError.malformedQuoting(path: displayPath, row: before + row)
+      }
+      before += tally.rows
+    }
     let rows = tallies.reduce(0) { $0 + $1.rows }
     let fields = table.columns.enumerated().map { column, name in
       let present = tallies.reduce(0) { $0 + $1.present[column] }
@@ -90,6 +100,10 @@ public enum SchemaInference {
       position = table.text.readRecord(at: position, into: &fields, problem: &problem)
       guard !fields.isEmpty else { continue }
       tally.rows += 1
+      if let problem, problem.isQuoting {
+        tally.malformedRow = tally.rows
+        return (tally, range.upperBound)
+      }
       for (column, field) in fields.prefix(columns).enumerated() {
         if field.kind == .unread { continue }
         table.text.withValue(of: field) { cell in

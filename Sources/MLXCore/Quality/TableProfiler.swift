@@ -43,7 +43,8 @@ public struct TableProfiler: Sendable {
       return field.type == .integer || field.type == .number
         ? .numeric(field.type) : .categorical(field.type)
     }
-    var (rows, tallies) = try read(table, roles: roles, missingValues: missingValues)
+    var (rows, tallies) = try read(
+      table, roles: roles, missingValues: missingValues, displayPath: displayPath)
     let types = zip(roles, tallies).map { role, tally -> TableSchema.FieldType in
       switch role {
       case .inferred: tally.inferredType
@@ -56,7 +57,8 @@ public struct TableProfiler: Sendable {
     }
     if !recount.isEmpty {
       for column in recount { roles[column] = .categorical(types[column]) }
-      let again = try read(table, roles: roles, missingValues: missingValues)
+      let again = try read(
+        table, roles: roles, missingValues: missingValues, displayPath: displayPath)
       for column in recount { tallies[column] = again.tallies[column] }
       rows = again.rows
     }
@@ -68,9 +70,12 @@ public struct TableProfiler: Sendable {
       columns: columns)
   }
 
-  private func read(_ table: DelimitedTable, roles: [ColumnTally.Role], missingValues: [String])
-    throws -> (rows: Int, tallies: [ColumnTally])
-  {
+  /// Throws, naming the first such row, when a record's quoting is broken: its fields are not
+  /// what the file meant, so no statistic of it can be trusted.
+  private func read(
+    _ table: DelimitedTable, roles: [ColumnTally.Role], missingValues: [String],
+    displayPath: String
+  ) throws -> (rows: Int, tallies: [ColumnTally]) {
     let missing = missingValues.map { Array($0.utf8) }
     let pieces = min(64, max(1, table.body.count / pieceSize))
     let (results, _) = try table.readPieces(count: pieces) { range in
@@ -79,6 +84,9 @@ public struct TableProfiler: Sendable {
     var tallies = roles.map { _ in ColumnTally() }
     var rows = 0
     for piece in results {
+      if let malformed = piece.malformedRow {
+        throw QualityError.malformedQuoting(path: displayPath, row: rows + malformed)
+      }
       rows += piece.rows
       for column in tallies.indices { tallies[column].merge(piece.tallies[column]) }
     }
@@ -94,7 +102,7 @@ public struct TableProfiler: Sendable {
   private static func read(
     _ table: DelimitedTable, _ range: Range<Int>, roles: [ColumnTally.Role],
     missingValues: [[UInt8]]
-  ) -> (result: (rows: Int, tallies: [ColumnTally]), stoppedAt: Int) {
+  ) -> (result: (rows: Int, tallies: [ColumnTally], malformedRow: Int?), stoppedAt: Int) {
     let columnCount = roles.count
     let text = table.text
     var tallies = roles.map { _ in ColumnTally() }
@@ -105,6 +113,7 @@ public struct TableProfiler: Sendable {
     // Column by column: the cells of column c are at c * block ..< c * block + gathered.
     var cells = [DelimitedText.Field](repeating: absent, count: block * columnCount)
     var gathered = 0
+    var malformedRow: Int?
     var position = range.lowerBound
     var released = position
     while position < range.upperBound {
@@ -112,6 +121,10 @@ public struct TableProfiler: Sendable {
       position = text.readRecord(at: position, into: &fields, problem: &problem)
       guard !fields.isEmpty else { continue }
       rows += 1
+      if let problem, problem.isQuoting {
+        malformedRow = rows
+        break
+      }
       let present = min(fields.count, columnCount)
       cells.withUnsafeMutableBufferPointer { cells in
         fields.withUnsafeBufferPointer { fields in
@@ -131,7 +144,8 @@ public struct TableProfiler: Sendable {
       }
     }
     tally(cells, count: gathered, into: &tallies, text: text, roles: roles, missing: missingValues)
-    return ((rows, tallies), position)
+    // A piece that stopped early ends where it stopped: the caller throws before using it.
+    return ((rows, tallies, malformedRow), malformedRow == nil ? position : range.upperBound)
   }
 
   /// Tallies the first `count` gathered cells of each column.

@@ -12,6 +12,7 @@
 
 Usage: generate.py DIRECTORY   (existing files are kept)
 """
+import datetime
 import os
 import random
 import sys
@@ -38,18 +39,24 @@ def csv_rows(rng, start, count):
     return "".join(rows)
 
 
-def write_csv(path):
-    rng = random.Random(2)
+def write_table(path, header, rows, seed):
+    """Writes `header`, then blocks of 100,000 rows from `rows(rng, start, count)` until the
+    file holds 1 GiB."""
+    rng = random.Random(seed)
     size = 0
     index = 0
     with open(path + ".tmp", "w") as out:
-        out.write("id,timestamp,user,category,amount,score,flag\n")
+        out.write(header)
         while size < GIB:
-            block = csv_rows(rng, index, 100_000)
+            block = rows(rng, index, 100_000)
             out.write(block)
             size += len(block)
             index += 100_000
     os.replace(path + ".tmp", path)
+
+
+def write_csv(path):
+    write_table(path, "id,timestamp,user,category,amount,score,flag\n", csv_rows, 2)
 
 
 def write_edited(source, path, column=4):
@@ -71,6 +78,7 @@ def write_edited(source, path, column=4):
 COUNTRIES = ["AR", "AU", "BR", "CA", "CH", "CN", "DE", "ES", "FR", "GB", "IN", "IT", "JP", "KR",
              "MX", "NL", "PL", "SE", "US", "ZA"]
 CATEGORIES = ["books", "games", "garden", "music", "sports", "tools", "toys", "video"]
+EPOCH = datetime.date(1970, 1, 1)
 DOMAINS = ["example.com", "mail.example.org", "post.example.net", "inbox.example.io"]
 
 
@@ -80,41 +88,18 @@ def quality_rows(rng, start, count):
     rows = []
     for i in range(start, start + count):
         user = rng.randrange(10**6)
-        day = 18262 + (i // 4000) % 2000  # days since 1970: 2020-01-01 onwards
-        year, month, date = civil(day)
+        day = EPOCH + datetime.timedelta(days=18262 + (i // 4000) % 2000)  # 2020-01-01 on
         rows.append(
-            f"{i},{year:04d}-{month:02d}-{date:02d},{user},"
+            f"{i},{day.isoformat()},{user},"
             f"user{user}.{i % 97}@{DOMAINS[i % 4]},{COUNTRIES[(i * 7) % 20]},{CATEGORIES[i % 8]},"
             f"{rng.randrange(100000) / 100:.2f},{rng.random():.6f},{1 + rng.randrange(100)},"
             f"{'true' if i % 3 == 0 else 'false'}\n")
     return "".join(rows)
 
 
-def civil(days):
-    """(year, month, day) of a count of days since 1970-01-01 (Howard Hinnant's algorithm)."""
-    days += 719468
-    era = days // 146097
-    doe = days - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    day = doy - (153 * mp + 2) // 5 + 1
-    month = mp + 3 if mp < 10 else mp - 9
-    return yoe + era * 400 + (month <= 2), month, day
-
-
 def write_quality(path):
-    rng = random.Random(4)
-    size = 0
-    index = 0
-    with open(path + ".tmp", "w") as out:
-        out.write("id,signup,user,email,country,category,amount,score,quantity,active\n")
-        while size < GIB:
-            block = quality_rows(rng, index, 100_000)
-            out.write(block)
-            size += len(block)
-            index += 100_000
-    os.replace(path + ".tmp", path)
+    write_table(path, "id,signup,user,email,country,category,amount,score,quantity,active\n",
+                quality_rows, 4)
 
 
 def write_files(directory):

@@ -60,12 +60,11 @@ final class RegistryReading {
           path: path, commit: commit, dataCheck: dataCheck)
         // A missing commit may arrive with the next fetch, and the cache has no room for a
         // problem: neither is remembered.
-        if found.commitExists, found.lockProblem == nil,
-          !found.computed.values.contains(where: { $0.dependsOnStore == true })
-        {
+        // Nor is a value this machine's store decided (data not fetched).
+        let dependsOnStore = found.computed.values.contains { $0.dependsOnStore == true }
+        if dependsOnStore { self.evidenceDependsOnStore = true }
+        if found.commitExists, found.lockProblem == nil, !dependsOnStore {
           self.evidence?.record(found, for: key)
-        } else if found.computed.values.contains(where: { $0.dependsOnStore == true }) {
-          self.evidenceDependsOnStore = true
         }
         return found
       },

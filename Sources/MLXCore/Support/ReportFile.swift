@@ -51,9 +51,8 @@ public enum ReportFile {
     let directory = FileSystem.parent(of: path)
     let resolved = FileSystem.realPath(directory.isEmpty ? "." : directory) ?? directory
     let name = String(path.split(separator: "/").last ?? "")
-    return (resolved.split(separator: "/").map(String.init) + [name]).contains {
-      [".git", ".mlx"].contains($0.lowercased())
-    }
+    return (resolved.split(separator: "/") + [Substring(name)]).contains(
+      where: RelativePath.isReserved)
   }
 
   /// What `path` is, its symbolic links followed.
